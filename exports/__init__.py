@@ -1,0 +1,1 @@
+"""Print-ready .xlsx and .docx files written from the store."""
