@@ -1,0 +1,271 @@
+"""Resident ID numbers (GB 11643-1999), their masking, and phone numbers. Pure functions, stdlib only."""
+
+from __future__ import annotations
+
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+MIN_BIRTH_YEAR = 1900
+
+MSG_EMPTY = "身份证号为空"
+MSG_NUMBER = (
+    "身份证号以数字格式保存，Excel只保留15位有效数字，末尾数字已丢失；"
+    "请将该列设为文本格式后重新导出"
+)
+MSG_TYPE = "身份证号格式不正确，应为文字"
+MSG_X_POSITION = "只有18位身份证号的最后一位可以是X"
+
+# ASCII digits only: re's \d would also match other scripts' digits.
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_SCIENTIFIC = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?[Ee][+-]?[0-9]+")
+_DOT_ZERO = re.compile(r"[0-9]+\.0+")
+_ID_CHARS = frozenset("0123456789X")
+
+
+class IdError(ValueError):
+    """An ID number that cannot be accepted; .message says why in Chinese, .code says which rule."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ParsedId:
+    """A verified ID: the canonical 18-char number, the value as received, and whether it was upgraded."""
+
+    number: str
+    original: str
+    converted: bool = False
+
+
+def check_char(first17: str) -> str:
+    """Return the GB 11643-1999 MOD 11-2 check char for the first 17 digits."""
+    if len(first17) != 17 or not set(first17) <= _ID_CHARS - {"X"}:
+        raise IdError("计算校验位需要17位数字", "chars")
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS))
+    return CHECK_CHARS[total % 11]
+
+
+def _clean(text: str) -> str:
+    """NFKC, drop whitespace and invisible format chars, drop one leading apostrophe, upper-case x."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    if text.startswith("'"):
+        text = text[1:]
+    return text.replace("x", "X")
+
+
+def _as_text(value: object) -> str:
+    """Turn an incoming cell value into text, rejecting values that arrived as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise IdError(MSG_TYPE, "type")
+    if isinstance(value, numbers.Integral):
+        if len(str(abs(int(value)))) > 15:
+            raise IdError(MSG_NUMBER, "number")
+        return str(int(value))
+    if isinstance(value, numbers.Number):
+        raise IdError(MSG_NUMBER, "number")
+    raise IdError(MSG_TYPE, "type")
+
+
+def _check_shape(text: str) -> None:
+    """Reject bad characters, a wrong length, and an X anywhere but the 18th place."""
+    bad = "".join(dict.fromkeys(c for c in text if c not in _ID_CHARS))
+    if bad:
+        raise IdError(f"身份证号含有无效字符「{bad}」", "chars")
+    if len(text) not in (15, 18):
+        raise IdError(f"身份证号应为18位（旧版15位），实际为{len(text)}位", "length")
+    if "X" in text[:17] or (len(text) == 15 and "X" in text):
+        raise IdError(MSG_X_POSITION, "chars")
+
+
+def _birth(number: str) -> date:
+    """Return the birth date held at [6:14] of an 18-char number, or raise IdError."""
+    raw = number[6:14]
+    try:
+        born = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        raise IdError(f"出生日期无效：{raw}", "date") from None
+    if born.year < MIN_BIRTH_YEAR:
+        raise IdError(f"出生日期无效：{raw}（早于{MIN_BIRTH_YEAR}年）", "date")
+    return born
+
+
+def parse_id(value: object, *, today: date | None = None) -> ParsedId:
+    """Normalise and verify an 18- or legacy 15-digit ID; raise IdError with a Chinese reason."""
+    text = _clean(_as_text(value))
+    if not text:
+        raise IdError(MSG_EMPTY, "empty")
+    if _SCIENTIFIC.fullmatch(text) or _DOT_ZERO.fullmatch(text):
+        raise IdError(MSG_NUMBER, "number")
+    _check_shape(text)
+    converted = len(text) == 15
+    number = text[:6] + "19" + text[6:] if converted else text
+    if converted:
+        number += check_char(number)
+    born = _birth(number)
+    if born > (today or date.today()):
+        raise IdError(f"出生日期{born.isoformat()}晚于今天", "future")
+    expected = check_char(number[:17])
+    if number[17] != expected:
+        raise IdError(f"校验位错误，应为 {expected}，实际为 {number[17]}", "checksum")
+    return ParsedId(number, "" if value is None else str(value), converted)
+
+
+def normalize_id(value: object, *, today: date | None = None) -> str:
+    """Return the canonical 18-char ID or raise IdError."""
+    return parse_id(value, today=today).number
+
+
+def is_valid_id(value: object) -> bool:
+    """Tell whether parse_id accepts the value."""
+    try:
+        parse_id(value)
+    except IdError:
+        return False
+    return True
+
+
+def _id18(value: object) -> str:
+    """Return an 18-char form; a clean 18-char string is taken as is (checksum overrides still work)."""
+    text = _clean(value) if isinstance(value, str) else ""
+    return text if _ID18.fullmatch(text) else normalize_id(value)
+
+
+def birth_date(id18: str) -> date:
+    """Return the birth date in an ID number."""
+    return _birth(_id18(id18))
+
+
+def sex_of(id18: str) -> str:
+    """Return 男 when the 17th digit is odd, else 女."""
+    return "男" if int(_id18(id18)[16]) % 2 else "女"
+
+
+def age_on(id18: str, on: date) -> int:
+    """Return full years on a date; a Feb-29 birthday is reached on Mar 1 in other years."""
+    born = birth_date(id18)
+    if on < born:
+        raise ValueError("计算年龄的日期早于出生日期")
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def mask_id(value: str | None) -> str:
+    """Mask an ID for print: 350505********123X; 15 digits keep 6+4; under 10 chars all stars."""
+    if not value:
+        return ""
+    text = _clean(str(value))
+    if len(text) < 10:
+        return "*" * len(text)
+    head, tail = (6, 4) if len(text) >= 15 else (2, 2)
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
+
+
+# ---------------------------------------------------------------- phones
+
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[1-9][0-9]{8,10}")
+_LOST_ZERO = re.compile(r"[2-9][0-9]{9,10}|10[0-9]{8}")
+_PHONE_SEPARATORS = re.compile(r"[/、,;]")
+_PHONE_JUNK = re.compile(r"[-()]")
+
+
+@dataclass
+class PhoneResult:
+    """Normalised phone numbers of one cell and Chinese warnings about what was fixed or dropped."""
+
+    phones: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _phone_text(value: object) -> str:
+    """Render a cell value as text; whole floats lose their .0."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return unicodedata.normalize("NFKC", str(value))
+
+
+def _classify(raw: str) -> tuple[str | None, str | None]:
+    """Return (phone, warning) for a candidate string of digits, or (None, None)."""
+    digits, international = raw, False
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits, international = digits[len(prefix):], True
+            break
+    if len(digits) == 13 and digits.startswith("86") and _MOBILE.fullmatch(digits[2:]):
+        digits = digits[2:]
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
+        return digits, None
+    if _LOST_ZERO.fullmatch(digits):
+        fixed = "0" + digits
+        if international:  # +86 595... correctly omits the trunk 0
+            return fixed, None
+        return fixed, f"固定电话「{raw}」缺少开头的0，已补为{fixed}，请核对"
+    return None, None
+
+
+def _add(result: PhoneResult, phone: str | None, warning: str | None) -> None:
+    """Append a phone (once) and its warning to the result."""
+    if phone and phone not in result.phones:
+        result.phones.append(phone)
+        if warning:
+            result.warnings.append(warning)
+    elif warning and warning not in result.warnings:
+        result.warnings.append(warning)
+
+
+def _scan_chunk(chunk: str, result: PhoneResult) -> None:
+    """Group space-separated tokens into the longest valid numbers; report the rest."""
+    raws = [t for t in chunk.split() if _PHONE_JUNK.sub("", t)]
+    tokens = [_PHONE_JUNK.sub("", t) for t in raws]
+    tokens = [t.split(".")[0] if _DOT_ZERO.fullmatch(t) else t for t in tokens]
+    i, bad = 0, []
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            phone, warning = _classify("".join(tokens[i:j]))
+            if phone:
+                break
+        if phone is None:
+            bad.append(raws[i])
+            i += 1
+            continue
+        _flush_bad(bad, result)
+        _add(result, phone, warning)
+        i = j
+    _flush_bad(bad, result)
+
+
+def _flush_bad(bad: list[str], result: PhoneResult) -> None:
+    """Turn the pending unusable tokens into one warning."""
+    if bad:
+        _add(result, None, f"电话号码「{' '.join(bad)}」无效，已忽略")
+        bad.clear()
+
+
+def normalize_phones(value: object) -> PhoneResult:
+    """Split a cell into normalised mobiles (1[3-9]+9 digits) and landlines with area code."""
+    result = PhoneResult()
+    for chunk in _PHONE_SEPARATORS.split(_phone_text(value)):
+        _scan_chunk(chunk, result)
+    return result
+
+
+def mask_phone(p: str | int | None) -> str:
+    """Mask a phone for print: first 3 and last 4 kept (138****1234); 7 chars or fewer all stars."""
+    text = "".join(_phone_text(p).split())
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
