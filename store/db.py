@@ -1,0 +1,159 @@
+"""Open the campaign database: refuse what is not ours, set and verify pragmas, migrate.
+
+SQLite is the whole record of a campaign on one office PC that may lose power: WAL with
+``synchronous=FULL``, foreign keys on, a busy timeout instead of ``database is locked``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
+from .schema import db
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: every commit reaches the disk before it returns
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What open_db found and did."""
+
+    path: Path
+    created: bool
+    upgraded_from: int | None
+    upgrade_copy: Path | None
+
+
+def header_user_version(path: Path) -> int:
+    """Read PRAGMA user_version straight from the file header, touching nothing."""
+    with path.open("rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise NotADatabase(f"不是有效的数据库文件（也不是SQLite数据库）：{path}")
+    return int.from_bytes(head[60:64], "big")
+
+
+def secure_path(path: Path) -> None:
+    """On POSIX make the database and its WAL/SHM owner-only (0600)."""
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            os.chmod(p, 0o600)
+
+
+def _prepare_new(path: Path) -> None:
+    """Create the folder (0700) and an empty owner-only file for SQLite to fill."""
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据库所在文件夹：{path.parent}（{exc.strerror}）") from exc
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"无法创建数据库文件：{path}（{exc.strerror}）") from exc
+
+
+def _check_existing(path: Path) -> int:
+    """Refuse folders, foreign files and newer schemas; return the file's schema version."""
+    from .migrations import schema_version
+
+    SCHEMA_VERSION = schema_version()
+    if path.is_dir():
+        raise NotADatabase(f"这是一个文件夹，不是数据库文件：{path}")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"没有读取该文件的权限：{path}")
+    version = header_user_version(path)
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"该数据库由较新版本的程序创建（数据结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+            f"请先升级程序再打开；文件未作任何改动：{path}"
+        )
+    return version
+
+
+def _verify_pragmas() -> None:
+    """Check that every pragma really took (a network share may refuse WAL)."""
+    got = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
+    if str(got["journal_mode"]).lower() != "wal":
+        raise StoreError("无法启用WAL日志模式（数据库是否在网络共享或U盘上？请放在本机硬盘）")
+    wrong = [k for k in ("synchronous", "foreign_keys", "busy_timeout") if got[k] != PRAGMAS[k]]
+    if wrong:
+        raise StoreError(f"数据库参数设置未生效：{', '.join(wrong)}")
+
+
+def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Opened:
+    """Open (or create) the campaign database at path, verified and migrated."""
+    from .migrations import upgrade
+
+    path = Path(path).expanduser()
+    exists = path.exists() and (path.is_dir() or path.stat().st_size > 0)
+    if exists:
+        version = _check_existing(path)
+    elif not create:
+        raise StoreError(f"数据库文件不存在：{path}")
+    else:
+        _prepare_new(path)
+        version = 0
+    if not db.is_closed():
+        db.close()
+    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+        _verify_pragmas()
+        copy = upgrade(path, version) if migrate else None
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise translate(exc, path) from exc
+    secure_path(path)
+    return Opened(path, not exists, version if copy else None, copy)
+
+
+def close_db() -> None:
+    """Close this thread's connection if open."""
+    if not db.is_closed():
+        db.close()
+
+
+def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
+    """Turn a sqlite3 error into a Chinese StoreError the user can act on."""
+    text = str(exc).lower()
+    where = f"：{path}" if path else ""
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return DatabaseDamaged(
+            f"数据库文件已损坏{where}。请不要继续写入，运行 `yingbao restore 备份文件` 从最近的备份恢复"
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError("数据库正被其他程序占用，等待后仍未释放，请稍后再试")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"数据库文件只读，无法写入{where}")
+    if "disk is full" in text or "disk i/o" in text:
+        return StoreError(f"磁盘已满或读写出错，本次修改未保存{where}")
+    return StoreError(f"数据库出错（{exc.__class__.__name__}）{where}")
+
+
+def timestamp() -> str:
+    """A file-name-safe local timestamp."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def is_windows() -> bool:
+    """True on the office's Windows PC."""
+    return sys.platform.startswith("win")

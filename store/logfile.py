@@ -1,0 +1,58 @@
+"""The log file beside the database, with ID numbers and phones masked before they are written."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+from .ids import mask_id, mask_phone
+
+_ID_RE = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
+_PHONE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
+LOGGER = "yingbao"
+# Nothing reaches the terminal unless a log file is set up: no traceback on screen.
+logging.getLogger(LOGGER).addHandler(logging.NullHandler())
+logging.getLogger(LOGGER).propagate = False
+
+
+def redact(text: str) -> str:
+    """Mask every ID number and mobile phone in a text."""
+    text = _ID_RE.sub(lambda m: mask_id(m.group(1)), text)
+    return _PHONE_RE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record (traceback included), then masks personal numbers in it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def log_path(db_path: Path) -> Path:
+    """The log file of a database: yingbao.log in the same folder."""
+    return Path(db_path).expanduser().resolve().parent / "yingbao.log"
+
+
+def setup_logging(db_path: Path) -> Path | None:
+    """Log to a rotating file beside the database; None when the folder is not writable."""
+    path = log_path(db_path)
+    logger = logging.getLogger(LOGGER)
+    for handler in list(logger.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            logger.removeHandler(handler)
+            handler.close()
+    try:
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return path
+
+
+def get_logger(name: str = "") -> logging.Logger:
+    """A child of the app's logger."""
+    return logging.getLogger(f"{LOGGER}.{name}" if name else LOGGER)
