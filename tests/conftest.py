@@ -1,0 +1,50 @@
+"""Shared fixtures: a fresh campaign database in tmp_path, and a demo town."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from store.audit import set_session_operator
+from store.db import close_db, open_db
+
+DEMO_TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A new, migrated database file, opened for this test."""
+    path = tmp_path / "campaign.db"
+    open_db(path)
+    set_session_operator("测试员")
+    yield path
+    set_session_operator(None)
+    close_db()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """One small demo town built once per session; tests copy it."""
+    from store.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    open_db(path)
+    build_demo(seed=1, size="small", today=DEMO_TODAY)
+    close_db()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path) -> Path:
+    """A private copy of the demo town, opened."""
+    import shutil
+
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    open_db(path)
+    set_session_operator("测试员")
+    yield path
+    set_session_operator(None)
+    close_db()
