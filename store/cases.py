@@ -125,6 +125,8 @@ def record_contact(case_id: int, *, kind: str, date: dt.date, findings: str | No
             case.status = "已走访"
         if next_followup:
             case.next_followup = next_followup
+        elif case.next_followup and date >= case.next_followup:
+            case.next_followup = None  # the follow-up that was due has happened
         if member_id and case.member_id is None:
             case.member = member_id
         _save_case(case, before)

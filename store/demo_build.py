@@ -239,7 +239,7 @@ def _spot_checks(t: Town) -> None:
     """One 30% round over half the villages; failures become problems with rectifications."""
     rng = t.rng
     villages = [v[0] for v in t.villages[::2]]
-    day = t.today - dt.timedelta(days=10)
+    day = t.today - dt.timedelta(days=20)
     params = {"ratio": 0.3, "villages": villages, "population": "已走访", "seed": 7, "strata": ["村", "类别"]}
     rid = _next_id("spot_check_round")
     _many('INSERT INTO "spot_check_round" (id, campaign_id, date, checker, population, ratio, seed, params, '
