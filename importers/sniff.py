@@ -1,0 +1,163 @@
+"""Identify an import file's real format from its bytes, before any parser sees it.
+
+`sniff(path)` returns a `Sniffed(kind, note, encoding)`: `kind` is "xlsx" | "xls" | "ods" | "csv";
+`note` is a Chinese sentence for the clerk when the real format differs from the extension
+(otherwise None); `encoding` is the text encoding for "csv" ("utf-8-sig" or "gb18030").
+Anything unreadable, hostile or too big raises `ImportFileError` with a one-line Chinese reason.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from importers.errors import MSG_INVALID, MSG_PASSWORD, ImportFileError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_RATIO = 200
+RATIO_CHECK_FLOOR = 1024 * 1024  # the ratio rule only applies above 1 MB unzipped
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+TEXT_EXTENSIONS = {".csv", ".txt"}
+KIND_LABELS = {"xlsx": "xlsx", "xls": "Excel 97-2003(.xls)", "ods": "ods", "csv": "csv"}
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """The real format of a file, with a note for the clerk and the csv text encoding."""
+
+    kind: str
+    note: str | None = None
+    encoding: str | None = None
+
+    def __str__(self) -> str:
+        """The kind, so a Sniffed prints like the plain format name."""
+        return self.kind
+
+
+def sniff(path: str | os.PathLike) -> Sniffed:
+    """Return the real format of the file at `path`, or raise ImportFileError."""
+    path = Path(path)
+    size = _check_file(path)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(ZIP_MAGIC):
+        kind = _sniff_zip(path, size)
+    elif head == OLE2_MAGIC:
+        kind = _sniff_ole2(path)
+    elif path.suffix.lower() in TEXT_EXTENSIONS:
+        return Sniffed("csv", None, decode_text(path.read_bytes())[1])
+    else:
+        raise ImportFileError(MSG_INVALID)
+    return Sniffed(kind, _extension_note(path, kind))
+
+
+def _check_file(path: Path) -> int:
+    """Check existence, type, permission and size; return the size in bytes."""
+    if not path.exists():
+        raise ImportFileError(f"文件不存在：{path}")
+    if not path.is_file():
+        raise ImportFileError(f"不是文件：{path}")
+    if not os.access(path, os.R_OK):
+        raise ImportFileError("没有权限读取该文件")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError("文件为空")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"文件超过100MB（{size / 1024 / 1024:.0f}MB），请拆分后再导入")
+    return size
+
+
+def _sniff_zip(path: Path, size: int) -> str:
+    """Check a zip's entries against the caps and tell xlsx from ods."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_zip_caps(infos, size)
+            names = {info.filename.lower(): info.filename for info in infos}
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "mimetype" in names and _read_small(zf, names["mimetype"]).strip().startswith(ODS_MIME.encode()):
+                _check_ods_encryption(zf, names.get("meta-inf/manifest.xml"))
+                return "ods"
+            if "xl/workbook.bin" in names:
+                raise ImportFileError("不支持xlsb格式，请用Excel另存为xlsx后再导入")
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        raise ImportFileError(MSG_INVALID) from None
+    raise ImportFileError(MSG_INVALID)
+
+
+def _check_zip_caps(infos: list[zipfile.ZipInfo], size: int) -> None:
+    """Refuse a zip whose declared contents are too many, too big or too compressed."""
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise ImportFileError(f"文件内部条目过多（{len(infos)}个），疑似恶意文件，已拒绝")
+    unzipped = sum(info.file_size for info in infos)
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(f"文件解压后过大（{unzipped / 1024 / 1024:.0f}MB），疑似恶意文件，已拒绝")
+    packed = max(sum(info.compress_size for info in infos), 1)
+    if unzipped > RATIO_CHECK_FLOOR and unzipped / packed > MAX_ZIP_RATIO:
+        raise ImportFileError(f"文件压缩比异常（{unzipped // packed}:1），疑似恶意文件，已拒绝")
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024) -> bytes:
+    """Read at most `limit` bytes of a zip entry."""
+    with zf.open(name) as fh:
+        return fh.read(limit)
+
+
+def _check_ods_encryption(zf: zipfile.ZipFile, manifest: str | None) -> None:
+    """Refuse a password-protected ods (its manifest carries encryption data)."""
+    if manifest and b"encryption-data" in _read_small(zf, manifest, 1024 * 1024):
+        raise ImportFileError(MSG_PASSWORD)
+
+
+def _sniff_ole2(path: Path) -> str:
+    """An OLE2 file is an encrypted OOXML workbook or a real .xls."""
+    if _contains_any(path, ENCRYPTED_STREAMS):
+        raise ImportFileError(MSG_PASSWORD)
+    return "xls"
+
+
+def _contains_any(path: Path, needles: tuple[bytes, ...]) -> bool:
+    """Stream the file and report whether any needle occurs in it."""
+    overlap = max(len(n) for n in needles) - 1
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            window = tail + chunk
+            if any(n in window for n in needles):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def _extension_note(path: Path, kind: str) -> str | None:
+    """A Chinese note when the extension does not match the real format."""
+    ext = path.suffix.lower().lstrip(".")
+    if ext == kind or (kind == "xls" and ext == "et"):
+        return None
+    shown = f".{ext}" if ext else "无扩展名"
+    return f"文件扩展名为{shown}，实际格式是{KIND_LABELS[kind]}，已按实际格式读取"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text strictly as utf-8-sig, else gb18030; return (text, encoding)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text, encoding
+    raise ImportFileError("无法识别文件编码（不是UTF-8或GBK/GB18030），请用Excel另存为xlsx后再导入")
