@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from .common import case_categories, category_text
+from .common import category_text
 from .errors import ValidationError
 from .schema import Village, db
 
@@ -121,21 +121,30 @@ def _villages(ids: tuple[int, ...]) -> list[tuple[int, str, int]]:
 
 _POP_SQL = (
     'SELECT c.id, p.village_id, p.name, p.id_number, c.status FROM "case" c JOIN "person" p ON p.id = c.person_id '
-    "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? AND p.village_id = ?"
+    "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ?"
 )
 _POP_FILTER = {"all": "", "visited": " AND c.status != '待排查'", "assessed": " AND c.conclusion IS NOT NULL"}
+_CATS_SQL = ('SELECT cc.case_id, c.code, c.short_name FROM "case_category" cc JOIN "category" c '
+             "ON c.id = cc.category_id WHERE c.campaign_id = ? ORDER BY cc.case_id, c.code")
+
+
+def _categories(campaign_id: int) -> dict[int, list[tuple[int, str]]]:
+    """(code, short name) categories of every case of the campaign, in code order (one query)."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for case_id, code, short in db.execute_sql(_CATS_SQL, (campaign_id,)).fetchall():
+        out.setdefault(case_id, []).append((code, short))
+    return out
 
 
 def _population(campaign_id: int, villages: list[tuple[int, str, int]], population: str) -> tuple[dict, dict]:
-    """Strata keyed by (village order, village id, code) -> sorted case rows; and every case's categories."""
+    """Strata keyed by (village order, village id, code) -> sorted case rows; and the cases' categories."""
+    order = {vid: i for i, (vid, _name, _seq) in enumerate(villages)}
+    cats = _categories(campaign_id)
     strata: dict[tuple, list] = {}
-    cats: dict[int, list] = {}
-    for order, (vid, _name, _seq) in enumerate(villages):
-        rows = db.execute_sql(_POP_SQL + _POP_FILTER[population], (campaign_id, vid)).fetchall()
-        cats.update(case_categories(r[0] for r in rows))
-        for r in rows:
-            code = cats[r[0]][0][0] if cats[r[0]] else 0
-            strata.setdefault((order, vid, code), []).append(r)
+    for r in db.execute_sql(_POP_SQL + _POP_FILTER[population], (campaign_id,)).fetchall():
+        if r[1] in order:
+            found = cats.get(r[0])
+            strata.setdefault((order[r[1]], r[1], found[0][0] if found else 0), []).append(r)
     return {k: sorted(strata[k]) for k in sorted(strata)}, cats
 
 
@@ -169,7 +178,7 @@ def draw(params: DrawParams, campaign_id: int) -> Draw:
         _order, vid, code = key
         out.strata.append(Stratum(vid, names[vid], code, len(strata[key]), quota, k))
         for r in rng.sample(strata[key], k):
-            out.sample.append(Drawn(r[0], vid, names[vid], r[2], r[3], category_text(cats[r[0]]), code, r[4]))
+            out.sample.append(Drawn(r[0], vid, names[vid], r[2], r[3], category_text(cats.get(r[0], [])), code, r[4]))
     order = {v[0]: i for i, v in enumerate(villages)}
     out.sample.sort(key=lambda d: (order[d.village_id], d.stratum, d.case_id))
     return out
