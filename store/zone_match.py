@@ -8,7 +8,8 @@ Matching rules (a keyword is a 组 or natural-village name such as 「3组」 or
 - a keyword that starts (ends) with a digit does not match right after (before) another digit,
   so 「1组」 does not match 「11组」;
 - a keyword occurrence inside a longer matching keyword's occurrence is ignored;
-- exactly one zone matching: that zone; none: unmatched; several: ambiguous (left alone).
+- exactly one zone matching: that zone; none: unmatched; several: ambiguous (left alone);
+- a zone whose member in charge is deactivated moves persons but sets no case member.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ _CASES_SQL = (
 
 def _zones(village_id: int) -> tuple[dict[int, tuple], list[tuple[int, str]]]:
     """The village's zones (id -> name, member id, member name) and their (zone id, keyword) pairs."""
-    rows = db.execute_sql('SELECT z.id, z.name, z.member_id, coalesce(m.name, \'\'), z.keywords FROM "zone" z '
+    rows = db.execute_sql('SELECT z.id, z.name, CASE WHEN m.active THEN m.id END, '
+                          'CASE WHEN m.active THEN m.name ELSE \'\' END, z.keywords FROM "zone" z '
                           'LEFT JOIN "member" m ON m.id = z.member_id WHERE z.village_id = ? '
                           "ORDER BY z.seq, z.id", (village_id,)).fetchall()
     zones = {r[0]: (r[1], r[2], r[3]) for r in rows}
@@ -149,7 +151,8 @@ class Applied:
 
 def _check_fresh(changes: list[Change]) -> None:
     """Refuse when any previewed row changed since the preview (zone, member, deletion)."""
-    zone_members = dict(db.execute_sql('SELECT id, member_id FROM "zone"').fetchall())
+    zone_members = dict(db.execute_sql('SELECT z.id, CASE WHEN m.active THEN m.id END FROM "zone" z '
+                                       'LEFT JOIN "member" m ON m.id = z.member_id').fetchall())
     for start in range(0, len(changes), 500):
         part = changes[start:start + 500]
         marks = ",".join("?" * len(part))

@@ -159,8 +159,8 @@ def _case_people(case_ids: list[int]) -> list[tuple]:
 def assign_cases(case_ids: Iterable[int], zone_id: int | None) -> AssignResult:
     """Put the persons of these cases into a zone (None: 未分片), in one transaction.
 
-    Every case must belong to the zone's village. With a member in charge, it becomes the
-    cases' member too. One audit row per changed person (and per case whose member changed)."""
+    Every case must belong to the zone's village. With an active member in charge, it becomes
+    the cases' member too. One audit row per changed person (and per case whose member changed)."""
     case_ids = list(case_ids)
     with db.atomic():
         zone = get_row(Zone, zone_id, "片区", live=False) if zone_id is not None else None
@@ -169,7 +169,8 @@ def assign_cases(case_ids: Iterable[int], zone_id: int | None) -> AssignResult:
             foreign = [r for r in rows if r[2] != zone.village_id]
             if foreign:
                 raise ValidationError(f"有 {len(foreign)} 个排查对象不属于该片区所在的村（居），未做任何修改")
-        target, member = (zone.id, zone.member_id) if zone else (None, None)
+        target = zone.id if zone else None
+        member = zone.member_id if zone and zone.member_id and zone.member.active else None
         moves = [(pid, old, target) for _cid, pid, _v, old, _m in rows if old != target]
         staff = [(cid, old, member) for cid, _p, _v, _z, old in rows if member and old != member]
         write_moves(list(dict.fromkeys(moves)), staff)

@@ -117,3 +117,13 @@ def test_demo_village_split_into_three_zones(demo_db):
     assert zone_match.preview_auto_assign(village.id).changes == []
     assert len(zones.unzoned_cases(village.id)) == len(pv.unmatched)
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_deactivated_zone_member_is_not_pushed_onto_cases(db_path):
+    v, a, b, ids, m1 = _village_with_cases()
+    members.deactivate_member(m1.id)
+    pv = zone_match.preview_auto_assign(v.id)
+    assert pv.changes and not any(c.sets_member for c in pv.changes)
+    zone_match.apply(pv.changes)
+    assert zones.assign_cases([ids[1]], a.id).members_set == 0
+    assert {c.member_id for c in Case.select()} == {None}
