@@ -85,7 +85,9 @@ def parse_ratio(value: Any) -> Fraction:
     try:
         number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"抽查比例无效：{value}（应为 0 到 1 之间的小数，如 0.3）", field="ratio") from None
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ValidationError(f"抽查比例无效：{value}（应为 0 到 1 之间的小数，如 0.3）", field="ratio")
     if not 0 < number <= 1:
         raise ValidationError(f"抽查比例应大于 0 且不超过 1：{value}", field="ratio")
     return Fraction(number)
@@ -95,8 +97,8 @@ def check_params(p: DrawParams) -> DrawParams:
     """Validated, normalised parameters (ratio text, population key, sorted unique villages)."""
     if p.population not in POPULATIONS:
         raise ValidationError(f"无效的抽查范围：{p.population}（可选 all、visited、assessed）", field="population")
-    if not isinstance(p.seed, int) or isinstance(p.seed, bool):
-        raise ValidationError("随机种子应为整数", field="seed")
+    if not isinstance(p.seed, int) or isinstance(p.seed, bool) or not 0 <= p.seed < 2**63:
+        raise ValidationError("随机种子应为 0 或正整数（不超过 19 位）", field="seed")
     ratio = None
     if p.count is None:
         fr = parse_ratio(p.ratio or DEFAULT_RATIO)

@@ -4,7 +4,8 @@
 transaction, after checking that nothing changed since the preview.
 
 Matching rules (a keyword is a 组 or natural-village name such as 「3组」 or 「后厝」):
-- the village's own name is removed from the address first (every address carries it);
+- the address is NFKC-normalised (full-width 「１组」 is 「1组」) and the village's own name is
+  removed from it first (every address carries it);
 - a keyword that starts (ends) with a digit does not match right after (before) another digit,
   so 「1组」 does not match 「11组」;
 - a keyword occurrence inside a longer matching keyword's occurrence is ignored;
@@ -14,6 +15,7 @@ Matching rules (a keyword is a 组 or natural-village name such as 「3组」 or
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import StoreError
@@ -123,7 +125,7 @@ def preview_auto_assign(village_id: int, campaign_id: int | None = None, *,
     for case_id, pid, name, address, old, member in db.execute_sql(_CASES_SQL, (cid, village.id)).fetchall():
         if only_unzoned and old is not None:
             continue
-        found = match_zones(address.replace(village.name, " "), words)
+        found = match_zones(unicodedata.normalize("NFKC", address).replace(village.name, " "), words)
         current = zones[old][0] if old in zones else "（未分片）"
         if len(found) > 1:
             names = tuple(f"{zones[z][0]}（{w}）" for z, w in found.items())

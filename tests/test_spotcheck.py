@@ -87,7 +87,8 @@ def test_allocate_largest_remainder():
 
 @pytest.mark.parametrize("kw,field", [
     (dict(ratio="1.5"), "ratio"), (dict(ratio="abc"), "ratio"), (dict(ratio="0"), "ratio"),
-    (dict(count=0), "count"), (dict(population="some"), "population"), (dict(villages=(999,)), "villages"),
+    (dict(ratio="nan"), "ratio"), (dict(ratio="inf"), "ratio"), (dict(ratio="-0.1"), "ratio"),
+    (dict(count=0), "count"), (dict(seed=-1), "seed"), (dict(seed=2**63), "seed"), (dict(population="some"), "population"), (dict(villages=(999,)), "villages"),
 ])
 def test_bad_parameters(demo_db, kw, field):
     with pytest.raises(ValidationError) as err:

@@ -30,7 +30,7 @@ def test_match_zones(address, expected):
 def _village_with_cases(n=6):
     v = villages.create_village("后龙村")
     m1 = members.add_member("林志明", "两委委员", village_id=v.id)
-    addresses = ["后龙村1组3号", "后龙村2组8号", "后龙村后厝1号", "后龙村海边9号", "后龙村1组后厝", "后龙村11组2号"]
+    addresses = ["后龙村１组3号", "后龙村2组8号", "后龙村后厝1号", "后龙村海边9号", "后龙村1组后厝", "后龙村11组2号"]
     case_ids = []
     for i, addr in enumerate(addresses[:n]):
         p = people.create_person(name=f"张{i}", village=v.id, address=addr)
