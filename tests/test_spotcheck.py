@@ -92,7 +92,7 @@ def test_allocate_largest_remainder():
 ])
 def test_bad_parameters(demo_db, kw, field):
     with pytest.raises(ValidationError) as err:
-        draw(DrawParams(seed=1, **kw), active_campaign_id())
+        draw(DrawParams(**{"seed": 1, **kw}), active_campaign_id())
     assert err.value.field == field
 
 
