@@ -59,4 +59,19 @@ def row_auto_assign_preview(ctx: Context) -> None:
                         {"village": name, "cases": cases}))
 
 
-ROWS = [row_spotcheck_draw, row_auto_assign_preview]
+def row_workload(ctx: Context) -> None:
+    """Workload of every member (cases, visited, overdue, not contacted for 30 days); no target."""
+    from store.db import close_db, open_db
+    from store.members import workload
+    from store.overdue import overdue_items
+    from store.search import active_campaign_id
+
+    open_db(ctx.db_path)
+    cid = active_campaign_id()
+    took = median_of(lambda: workload(cid), ctx.repeat)
+    floor = median_of(lambda: overdue_items(cid), ctx.repeat)
+    close_db()
+    ctx.rows.append(Row("member workload (all members)", took, "s", floor, "floor: overdue_items alone"))
+
+
+ROWS = [row_spotcheck_draw, row_auto_assign_preview, row_workload]

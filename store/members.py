@@ -187,9 +187,10 @@ class Workload:
 
 _WORK_SQL = (
     'SELECT c.member_id, count(*), sum(c.status != \'待排查\'), '
-    "sum(c.status NOT IN ('已纳入', '已办结') AND coalesce(("
-    'SELECT max(t.date) FROM "contact" t WHERE t.case_id = c.id AND t.deleted_at IS NULL), \'0000\') < ?) '
+    "sum(c.status NOT IN ('已纳入', '已办结') AND coalesce(t.last, '0000') < ?) "
     'FROM "case" c JOIN "person" p ON p.id = c.person_id '
+    'LEFT JOIN (SELECT case_id, max(date) AS last FROM "contact" WHERE deleted_at IS NULL GROUP BY case_id) t '
+    "ON t.case_id = c.id "
     "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? AND c.member_id IS NOT NULL "
     "GROUP BY c.member_id"
 )
