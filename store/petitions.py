@@ -158,7 +158,7 @@ class PetitionRow:
 
 
 def petition_rows(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,
-                  open_only: bool = False) -> list[PetitionRow]:
+                  case_id: int | None = None, open_only: bool = False) -> list[PetitionRow]:
     """Live petitions of the campaign's live cases, by village, most urgent first."""
     from peewee import JOIN
 
@@ -169,6 +169,8 @@ def petition_rows(campaign_id: int, today: dt.date | None = None, *, village_id:
              .where(Petition.deleted_at.is_null(), Case.deleted_at.is_null(), Case.campaign == campaign_id))
     if village_id is not None:
         query = query.where(Person.village == village_id)
+    if case_id is not None:
+        query = query.where(Petition.case == case_id)
     if open_only:
         query = query.where(Petition.closed.is_null())
     rows = []

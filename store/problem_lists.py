@@ -70,9 +70,11 @@ def _row(r: tuple, cats: dict, today: dt.date) -> ProblemRow:
 
 
 def _rows(campaign_id: int, today: dt.date | None, village_id: int | None, open_only: bool,
-          source: str | None) -> list[ProblemRow]:
-    """The problems matching the filters, unordered."""
+          source: str | None, case_id: int | None = None) -> list[ProblemRow]:
+    """The problems matching the filters, by village then found date."""
     sql, params = _SQL, [campaign_id]
+    if case_id is not None:
+        sql, params = sql + " AND pr.case_id = ?", params + [case_id]
     if village_id is not None:
         sql, params = sql + " AND pr.village_id = ?", params + [village_id]
     if source:
@@ -85,9 +87,9 @@ def _rows(campaign_id: int, today: dt.date | None, village_id: int | None, open_
 
 
 def problem_list(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,
-                 open_only: bool = False, source: str | None = None) -> list[ProblemRow]:
-    """问题清单: by village, then found date."""
-    return _rows(campaign_id, today, village_id, open_only, source)
+                 case_id: int | None = None, open_only: bool = False, source: str | None = None) -> list[ProblemRow]:
+    """问题清单: by village, then found date (of one village or one case when given)."""
+    return _rows(campaign_id, today, village_id, open_only, source, case_id)
 
 
 def rectification_list(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,

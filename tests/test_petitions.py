@@ -86,6 +86,7 @@ def test_close_edit_and_rows(db_path):
     assert _kinds(day(100)) == []
     petitions.edit_petition(pet.id, review_on=day(40), recheck_on=day(70))
     row, = petitions.petition_rows(active_campaign_id(), day(100))
+    assert petitions.petition_rows(active_campaign_id(), day(100), case_id=pet.case_id + 1) == []
     assert (row.person, row.village, row.outcome, row.closed) == ("张三", "后龙村", "解释说明", day(20))
     petitions.edit_petition(pet.id, accepted=day(5))
     assert Petition.get_by_id(pet.id).close_due == day(65)

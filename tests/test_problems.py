@@ -87,3 +87,17 @@ def test_soft_delete_hides_from_lists_and_overdue(db_path):
     problems.edit_rectification(pr.id, deadline=FOUND + dt.timedelta(30), member_id=m.id)
     row, = problem_list(cid, FOUND)
     assert (row.kind, row.description, row.deadline, row.days_left) == ("其他", "改", FOUND + dt.timedelta(30), 30)
+
+
+def test_lists_filter_by_case_village_and_open(db_path):
+    v, m, case = _setup()
+    other = villages.create_village("上西村")
+    a = problems.create_problem(source="自查", kind="漏保", description="甲", found_on=FOUND, case_id=case.id)
+    problems.create_problem(source="抽查", kind="其他", description="乙", found_on=FOUND, village_id=other.id)
+    cid = active_campaign_id()
+    assert [r.problem_id for r in problem_list(cid, case_id=case.id)] == [a.id]
+    assert [r.description for r in problem_list(cid, village_id=other.id)] == ["乙"]
+    assert [r.description for r in problem_list(cid, source="自查")] == ["甲"]
+    problems.set_done(a.id, FOUND)
+    assert [r.description for r in rectification_list(cid, FOUND, open_only=True)] == ["乙"]
+    assert [r.description for r in rectification_list(cid, FOUND)] == ["乙", "甲"]
