@@ -117,7 +117,7 @@ def _villages(ids: tuple[int, ...]) -> list[tuple[int, str, int]]:
     known = {r[0] for r in rows}
     missing = [v for v in ids if v not in known]
     if missing:
-        raise ValidationError(f"找不到村（居）：{missing}", field="villages")
+        raise ValidationError(f"找不到村（居）：编号 {'、'.join(map(str, missing))}", field="villages")
     return [r for r in rows if r[0] in set(ids)]
 
 
