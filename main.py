@@ -283,6 +283,140 @@ def demo(
                f"{written['cases']} 个排查对象（规模 {size}，种子 {seed}）")
 
 
+# --- spotcheck, overdue ---------------------------------------------------------------------
+
+spotcheck_app = typer.Typer(help="抽查：按村和类别分层随机抽取排查对象。", no_args_is_help=True)
+app.add_typer(spotcheck_app, name="spotcheck")
+
+
+def _parse_day(text: Optional[str]):
+    """A YYYY-MM-DD option as a date (None: today); bad text exits with one Chinese line."""
+    import datetime as dt
+
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"日期格式不正确：{text}（应为 YYYY-MM-DD，如 2026-09-30）", 2)
+
+
+@spotcheck_app.command("draw")
+def spotcheck_draw(
+    ctx: typer.Context,
+    seed: int = typer.Option(..., "--seed", help="随机种子（相同数据、参数和种子抽出相同对象）"),
+    ratio: str = typer.Option("0.3", "--ratio", help="抽查比例，如 0.3 或 30%"),
+    count: Optional[int] = typer.Option(None, "--count", help="抽查数量（给出时不按比例）"),
+    village: Optional[list[str]] = typer.Option(None, "--village", help="只抽这些村（居），可重复"),
+    population: str = typer.Option("all", "--population", help="范围：all 全部 / visited 已走访 / assessed 已研判"),
+    save: bool = typer.Option(False, "--save", help="保存为一轮抽查（不加则只显示，不写入）"),
+    date: Optional[str] = typer.Option(None, "--date", help="抽查日期 YYYY-MM-DD（默认今天）"),
+    checker: Optional[str] = typer.Option(None, "--checker", help="抽查人"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """抽取本轮抽查对象并显示；加 --save 保存。"""
+    from store.cases import require_campaign
+    from store.spotcheck import DrawParams, draw
+    from store.spotcheck_rounds import save_round
+    from store.villages import village_ids
+
+    state(ctx).open(create=False)
+    day = _parse_day(date)
+    params = DrawParams(seed=seed, ratio=ratio, count=count, villages=tuple(village_ids(village or [])),
+                        population=population)
+    if save:
+        rnd, result = save_round(params, date=day, checker=checker)
+    else:
+        rnd, result = None, draw(params, require_campaign().id)
+    if as_json:
+        emit_json(_draw_json(result, rnd))
+        return
+    _print_draw(result, rnd)
+
+
+def _draw_json(result, rnd) -> dict:
+    """A draw as JSON: parameters, strata and the sample (ID numbers masked)."""
+    from store.ids import mask_id
+
+    p = result.params
+    return {
+        "round_id": rnd.id if rnd else None, "seed": p.seed, "ratio": p.ratio, "count": p.count,
+        "population": p.population, "population_size": result.population, "sample_size": len(result.sample),
+        "strata": [{"village": s.village, "category": s.code, "size": s.size, "quota": round(float(s.quota), 3),
+                    "drawn": s.drawn} for s in result.strata],
+        "sample": [{"case_id": d.case_id, "village": d.village, "name": d.person, "id_number": mask_id(d.id_number),
+                    "categories": d.categories, "status": d.status} for d in result.sample],
+    }
+
+
+def _print_draw(result, rnd) -> None:
+    """A draw as a Chinese table and a summary line."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.ids import mask_id
+    from store.spotcheck import POPULATIONS
+
+    table = Table("序号", "村（居）", "姓名", "身份证号", "类别", "状态")
+    for i, d in enumerate(result.sample, 1):
+        table.add_row(str(i), d.village, d.person, mask_id(d.id_number), d.categories, d.status)
+    con = Console()
+    con.print(table)
+    p = result.params
+    how = f"按数量 {p.count} 个" if p.count is not None else f"按比例 {p.ratio} "
+    con.print(f"抽查范围（{POPULATIONS[p.population]}）{result.population} 个对象，{how}抽取 "
+              f"{len(result.sample)} 个，分 {len(result.strata)} 层（村 x 类别），随机种子 {p.seed}")
+    con.print(f"已保存为第 {rnd.id} 轮抽查" if rnd else "未保存（加 --save 保存本轮抽查）")
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="输出JSON列表"),
+    date: Optional[str] = typer.Option(None, "--date", help="按哪一天计算 YYYY-MM-DD（默认今天）"),
+) -> None:
+    """今天逾期的事项（信访告知、信访办结、跟进、整改），按村（居）分组。"""
+    from store.cases import require_campaign
+    from store.overdue import overdue_items
+
+    state(ctx).open(create=False)
+    day = _parse_day(date)
+    items = overdue_items(require_campaign().id, day)
+    seqs = {v.id: v.seq for v in village_rows_plain()}
+    items.sort(key=lambda i: (seqs.get(i.village_id, 1 << 30), i.village))  # stable: keeps the rest of the order
+    if as_json:
+        emit_json([{"kind": i.kind, "label": i.label, "village": i.village, "person": i.person,
+                    "case_id": i.case_id, "problem_id": i.problem_id, "due": i.due.isoformat(),
+                    "days_over": i.days_over} for i in items])
+        return
+    if not items:
+        typer.echo(f"{day.isoformat()} 没有逾期事项")
+        return
+    _print_overdue(items, day)
+
+
+def village_rows_plain():
+    """Every village (id, seq), for ordering the overdue groups as the village list is ordered."""
+    from store.schema import Village
+
+    return Village.select(Village.id, Village.seq)
+
+
+def _print_overdue(items, day) -> None:
+    """Overdue items as one table, a section per village."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("村（居）", "事项", "姓名", "到期日", "逾期天数", title=f"{day.isoformat()} 逾期事项 {len(items)} 项")
+    last = None
+    for i in items:
+        if last is not None and i.village != last:
+            table.add_section()
+        table.add_row(i.village if i.village != last else "", i.label, i.person, i.due.isoformat(), str(i.days_over))
+        last = i.village
+    Console().print(table)
+
+
 def run() -> None:
     """Console-script entry point: `yingbao`."""
     app()

@@ -106,3 +106,15 @@ def create_zone(village_id: int, name: str, *, member_id: int | None = None,
         zone = Zone.create(village=village.id, name=name, member=member_id, keywords=keywords, seq=seq)
         audit.log_row("create", zone)
     return zone
+
+
+def village_ids(names: list[str]) -> list[int]:
+    """Village ids for names as typed (outer spaces ignored); an unknown name is refused."""
+    out = []
+    for raw in names:
+        name = _text(raw, "village", "村（居）名称")
+        village = Village.get_or_none(Village.name == name)
+        if village is None:
+            raise ValidationError(f"找不到村（居）：{name}", field="village")
+        out.append(village.id)
+    return out

@@ -1,0 +1,99 @@
+"""The 问题清单 and 整改清单 as plain rows, for the screens and the exports.
+
+A rectification is overdue when it has no done date and its deadline is strictly before today,
+the rule of store/overdue.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .common import case_categories, category_text, today_or
+from .schema import db
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """One problem with its rectification, every column of both lists."""
+
+    problem_id: int
+    village_id: int
+    village: str
+    case_id: int | None
+    person: str
+    categories: str
+    description: str
+    kind: str
+    source: str
+    found_by: str
+    found_on: dt.date
+    spot_check_id: int | None
+    measure: str
+    member_id: int | None
+    responsible: str
+    deadline: dt.date | None
+    progress: str
+    done_on: dt.date | None
+    evidence: list[str]
+    days_left: int | None
+    overdue: bool
+
+
+_SQL = (
+    'SELECT pr.id, v.id, v.name, pr.case_id, coalesce(p.name, \'\'), pr.description, pr.kind, pr.source, '
+    "coalesce(pr.found_by, ''), pr.found_on, pr.spot_check_id, coalesce(r.measure, ''), r.member_id, "
+    "coalesce(m.name, ''), r.deadline, coalesce(r.progress, ''), r.done_on, r.evidence "
+    'FROM "problem" pr JOIN "village" v ON v.id = pr.village_id '
+    'LEFT JOIN "rectification" r ON r.problem_id = pr.id LEFT JOIN "member" m ON m.id = r.member_id '
+    'LEFT JOIN "case" c ON c.id = pr.case_id LEFT JOIN "person" p ON p.id = c.person_id '
+    "WHERE pr.deleted_at IS NULL AND pr.campaign_id = ?"
+)
+
+
+def _day(value: Any) -> dt.date | None:
+    """A stored date (text) as a date."""
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
+def _row(r: tuple, cats: dict, today: dt.date) -> ProblemRow:
+    """A ProblemRow from one result row."""
+    deadline, done = _day(r[14]), _day(r[16])
+    days_left = (deadline - today).days if deadline and not done else None
+    return ProblemRow(
+        r[0], r[1], r[2], r[3], r[4], category_text(cats.get(r[3], [])), r[5], r[6], r[7], r[8],
+        _day(r[9]), r[10], r[11], r[12], r[13], deadline, r[15], done,
+        [p for p in (r[17] or "").splitlines() if p.strip()], days_left,
+        days_left is not None and days_left < 0,
+    )
+
+
+def _rows(campaign_id: int, today: dt.date | None, village_id: int | None, open_only: bool,
+          source: str | None, case_id: int | None = None) -> list[ProblemRow]:
+    """The problems matching the filters, by village then found date."""
+    sql, params = _SQL, [campaign_id]
+    if case_id is not None:
+        sql, params = sql + " AND pr.case_id = ?", params + [case_id]
+    if village_id is not None:
+        sql, params = sql + " AND pr.village_id = ?", params + [village_id]
+    if source:
+        sql, params = sql + " AND pr.source = ?", params + [source]
+    if open_only:
+        sql += " AND r.done_on IS NULL"
+    rows = db.execute_sql(sql + " ORDER BY v.seq, v.id, pr.found_on, pr.id", params).fetchall()
+    cats = case_categories(r[3] for r in rows if r[3])
+    return [_row(r, cats, today_or(today)) for r in rows]
+
+
+def problem_list(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,
+                 case_id: int | None = None, open_only: bool = False, source: str | None = None) -> list[ProblemRow]:
+    """问题清单: by village, then found date (of one village or one case when given)."""
+    return _rows(campaign_id, today, village_id, open_only, source, case_id)
+
+
+def rectification_list(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,
+                       open_only: bool = False) -> list[ProblemRow]:
+    """整改清单: open ones first, most urgent deadline first, then the completed ones."""
+    rows = _rows(campaign_id, today, village_id, open_only, None)
+    return sorted(rows, key=lambda r: (r.done_on is not None, r.deadline or dt.date.max, r.problem_id))

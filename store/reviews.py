@@ -1,0 +1,189 @@
+"""Per-village reviews: 验收, 群众满意度测评, 通报/约谈, and the notices the dashboard suggests.
+
+A village is behind the pace at the end of a phase when its visited share (live cases past
+待排查 / live cases) is below the town median minus 15 points, or below the share expected by
+the end of that phase. The expected shares are data (PHASE_EXPECTED, overridable by the JSON
+setting 「phase_expected」, e.g. {"推动落实": 0.9}); the phase looked at is the latest one whose
+end date is on or before today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from . import audit, settings
+from .common import as_date, get_row, hard_delete, one_of, optional, update_row
+from .errors import ValidationError
+from .queries import village_rows
+from .schema import Acceptance, Notice, Phase, SatisfactionSurvey, Village, db
+
+ACCEPTANCE_RESULTS = ["合格", "基本合格", "不合格"]
+NOTICE_KINDS = ["通报", "约谈"]
+# Visited share expected by the END of each phase: 谋划部署 plans and mobilises (no visits
+# expected yet), 推动落实 visits every listed household (90%: allows for a few unreachable ones),
+# 总结评价 closes the campaign with everyone visited.
+PHASE_EXPECTED = {"谋划部署": 0.0, "推动落实": 0.9, "总结评价": 1.0}
+MEDIAN_GAP = 0.15
+SETTING_KEY = "phase_expected"
+MODELS = {"acceptance": Acceptance, "survey": SatisfactionSurvey, "notice": Notice}
+
+
+def _save(model, row_id: int | None, data: dict[str, Any]):
+    """Create a row, or update the given one, audited."""
+    with db.atomic():
+        get_row(Village, data["village"], "村（居）", live=False)
+        if row_id is None:
+            row = model.create(**data)
+            audit.log_row("create", row)
+            return row
+        return update_row(get_row(model, row_id, "记录", live=False), data)
+
+
+def record_acceptance(village_id: int, date: Any, result: str, notes: str | None = None,
+                      *, row_id: int | None = None) -> Acceptance:
+    """Record (or correct, with row_id) a village's 验收."""
+    data = {"village": village_id, "date": as_date(date, "date", "验收日期"),
+            "result": one_of(result, ACCEPTANCE_RESULTS, "result", "验收结果"), "notes": optional(notes)}
+    return _save(Acceptance, row_id, data)
+
+
+def _count(value: Any, field: str, label: str) -> int:
+    """A whole number of people, zero or more."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}应为整数：{value}", field=field) from None
+    if number < 0:
+        raise ValidationError(f"{label}不能为负数", field=field)
+    return number
+
+
+def record_survey(village_id: int, date: Any, surveyed: Any, satisfied: Any, basically: Any,
+                  unsatisfied: Any, *, row_id: int | None = None) -> SatisfactionSurvey:
+    """Record (or correct) a 满意度测评; 满意 + 基本满意 + 不满意 must equal the number surveyed."""
+    n = _count(surveyed, "surveyed", "测评人数")
+    parts = [_count(satisfied, "satisfied", "满意人数"), _count(basically, "basically", "基本满意人数"),
+             _count(unsatisfied, "unsatisfied", "不满意人数")]
+    if n == 0:
+        raise ValidationError("测评人数应大于 0", field="surveyed")
+    if sum(parts) != n:
+        raise ValidationError(f"满意、基本满意、不满意合计 {sum(parts)} 人，与测评人数 {n} 人不符", field="surveyed")
+    data = {"village": village_id, "date": as_date(date, "date", "测评日期"), "surveyed": n,
+            "satisfied": parts[0], "basically": parts[1], "unsatisfied": parts[2]}
+    return _save(SatisfactionSurvey, row_id, data)
+
+
+def satisfaction(survey: SatisfactionSurvey) -> tuple[Fraction, str]:
+    """The rate (满意 + 基本满意) / surveyed, and its text with the count: 「93.3%（42/45人）」."""
+    good = survey.satisfied + survey.basically
+    rate = Fraction(good, survey.surveyed)
+    return rate, f"{float(rate) * 100:.1f}%（{good}/{survey.surveyed}人）"
+
+
+def record_notice(village_id: int, date: Any, kind: str, reason: str | None = None,
+                  *, row_id: int | None = None) -> Notice:
+    """Record (or correct) a 通报 or 约谈 of a village."""
+    data = {"village": village_id, "date": as_date(date, "date", "日期"),
+            "kind": one_of(kind, NOTICE_KINDS, "kind", "类型"), "reason": optional(reason)}
+    return _save(Notice, row_id, data)
+
+
+def delete_review(kind: str, row_id: int) -> None:
+    """Delete an acceptance, survey or notice entered by mistake (kept in the audit log)."""
+    if kind not in MODELS:
+        raise ValidationError(f"未知的记录类型：{kind}")
+    hard_delete(get_row(MODELS[kind], row_id, "记录", live=False))
+
+
+@dataclass(frozen=True)
+class VillageReview:
+    """A village's latest acceptance and survey, and its notices."""
+
+    village_id: int
+    village: str
+    acceptance: str
+    accepted_on: dt.date | None
+    survey_rate: str
+    surveyed_on: dt.date | None
+    notices: int
+    last_notice: str
+
+
+def _latest(model, village_id: int):
+    """The latest row of a model for a village."""
+    return model.select().where(model.village == village_id).order_by(model.date.desc(), model.id.desc()).first()
+
+
+def village_reviews() -> list[VillageReview]:
+    """Every village in order with its latest 验收, 满意度 and its 通报/约谈."""
+    out = []
+    for v in Village.select().order_by(Village.seq, Village.id):
+        acc, sur, note = _latest(Acceptance, v.id), _latest(SatisfactionSurvey, v.id), _latest(Notice, v.id)
+        count = Notice.select().where(Notice.village == v.id).count()
+        out.append(VillageReview(v.id, v.name, acc.result if acc else "", acc.date if acc else None,
+                                 satisfaction(sur)[1] if sur else "", sur.date if sur else None, count,
+                                 f"{note.date} {note.kind}" if note else ""))
+    return out
+
+
+def expected_shares() -> dict[str, float]:
+    """The expected visited share by the end of each phase (defaults, then the setting)."""
+    shares = dict(PHASE_EXPECTED)
+    raw = settings.get(SETTING_KEY)
+    if raw:
+        try:
+            shares.update({str(k): float(v) for k, v in json.loads(raw).items()})
+        except (ValueError, AttributeError):
+            pass  # a broken setting falls back to the defaults
+    return shares
+
+
+@dataclass(frozen=True)
+class NoticeSuggestion:
+    """A village behind the pace at the end of a phase, with the reasons."""
+
+    village_id: int
+    village: str
+    phase: str
+    phase_end: dt.date
+    cases: int
+    visited: int
+    share: float
+    median: float
+    expected: float
+    reasons: tuple[str, ...]
+    noticed_on: dt.date | None  # a 通报/约谈 already given since the phase ended
+
+
+def _ended_phase(campaign_id: int, today: dt.date) -> Phase | None:
+    """The latest phase of the campaign whose end is on or before today."""
+    return (Phase.select().where(Phase.campaign == campaign_id, Phase.end <= today)
+            .order_by(Phase.end.desc(), Phase.seq.desc()).first())
+
+
+def suggest_notices(campaign_id: int, today: dt.date | None = None) -> list[NoticeSuggestion]:
+    """Villages to consider for a 通报, slowest first; empty before the first phase ends."""
+    today = today or dt.date.today()
+    phase = _ended_phase(campaign_id, today)
+    rows = [r for r in village_rows(campaign_id) if r.cases]
+    if phase is None or not rows:
+        return []
+    median = statistics.median(r.visited / r.cases for r in rows)
+    expected = expected_shares().get(phase.name, 0.0)
+    out = []
+    for r in rows:
+        share, reasons = r.visited / r.cases, []
+        if share < median - MEDIAN_GAP:
+            reasons.append(f"走访进度 {share:.0%} 低于全镇中位数 {median:.0%} 15个百分点以上")
+        if share < expected:
+            reasons.append(f"走访进度 {share:.0%} 低于{phase.name}阶段结束时应达到的 {expected:.0%}")
+        if reasons:
+            last = Notice.select().where(Notice.village == r.id, Notice.date >= phase.end).order_by(Notice.date.desc()).first()
+            out.append(NoticeSuggestion(r.id, r.name, phase.name, phase.end, r.cases, r.visited, share, median,
+                                        expected, tuple(reasons), last.date if last else None))
+    return sorted(out, key=lambda s: (s.share, s.village_id))
