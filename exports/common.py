@@ -103,10 +103,19 @@ _MODULES = {"progress": "progress", "lists": "lists", "ledger": "ledger", "spotc
             "petitions": "petitions", "report": "report_docx"}
 
 
+def check_suffix(kind: str, path: str | os.PathLike) -> None:
+    """Refuse a file name whose extension does not match what the kind writes."""
+    if Path(os.fspath(path)).suffix.lower() != suffix(kind):
+        from .atomic import ExportError
+
+        raise ExportError(f"文件扩展名应为 {suffix(kind)}：{Path(os.fspath(path)).name}", path)
+
+
 def write_export(kind: str, path: str | os.PathLike, **options) -> ExportResult:
     """Dispatch to exports.<module>.write_<kind>(path, **options)."""
     if kind not in _MODULES:
         raise ValueError(f"unknown export kind {kind!r}")
+    check_suffix(kind, path)
     module = importlib.import_module(f"exports.{_MODULES[kind]}")
     return getattr(module, f"write_{kind}")(path, **options)
 
