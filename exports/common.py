@@ -75,7 +75,11 @@ def show_id(number: str | None, mask: bool, hidden: bool = False) -> str | None:
     """An ID number for a file: masked unless asked, empty when the posting rule hides it."""
     if not number or hidden:
         return None
-    return mask_id(number) if mask else number
+    if not mask:
+        return number
+    if len(number) == 18 and number[:17].isdigit():  # the canonical form store keeps: slice fast
+        return number[:6] + "********" + number[14:]
+    return mask_id(number)
 
 
 def show_phone(phone: str | None, mask: bool, hidden: bool = False) -> str | None:

@@ -12,7 +12,7 @@ from .export_rows import Scope, _date, _rows, categories_by_case
 from .schema import db
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LedgerRow:
     """One live case of a village's ledger."""
 
@@ -75,7 +75,7 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SpotCheckRow:
     """One sampled case of a spot-check round."""
 
@@ -113,7 +113,7 @@ def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PetitionRow:
     """One petition (信访) with its deadlines."""
 

@@ -92,7 +92,7 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10]) if value else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ProblemRow:
     """One problem (问题清单) with its rectification (整改清单)."""
 
@@ -138,7 +138,7 @@ def problem_rows(scope: Scope) -> list[ProblemRow]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OutcomeRow:
     """One outcome (成果清单): a benefit included in the window, or a case put under monitoring."""
 

@@ -101,12 +101,10 @@ _LIVE = ("c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
          "AND date(c.created_at) <= ?")
 _CASES = ('FROM "case" c JOIN "person" p ON p.id = c.person_id WHERE ' + _LIVE)
 _SQL = {
-    "base": ('SELECT v.id, v.name, count(c.id), coalesce(sum(c.status != \'待排查\'), 0), '
-             "coalesce(sum(c.conclusion IS NOT NULL), 0), coalesce(sum(c.conclusion = '符合'), 0), "
-             "coalesce(sum(c.conclusion = '不符合'), 0), coalesce(sum(c.status = '动态监测'), 0) "
-             'FROM "village" v LEFT JOIN "person" p ON p.village_id = v.id AND p.deleted_at IS NULL '
-             'LEFT JOIN "case" c ON c.person_id = p.id AND c.deleted_at IS NULL AND c.campaign_id = ? '
-             "AND date(c.created_at) <= ? GROUP BY v.id ORDER BY v.seq, v.id"),
+    "villages": 'SELECT id, name FROM "village" ORDER BY seq, id',
+    "base": ('SELECT p.village_id, count(*), sum(c.status != \'待排查\'), sum(c.conclusion IS NOT NULL), '
+             "sum(c.conclusion = '符合'), sum(c.conclusion = '不符合'), sum(c.status = '动态监测') "
+             + _CASES + " GROUP BY p.village_id"),
     "categories": ('SELECT p.village_id, k.code, count(*) FROM "case_category" cc '
                    'JOIN "category" k ON k.id = cc.category_id JOIN "case" c ON c.id = cc.case_id '
                    'JOIN "person" p ON p.id = c.person_id WHERE ' + _LIVE + " GROUP BY 1, 2"),
@@ -137,10 +135,12 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None) -> list[Vil
     """Every village of the town, in its order, with its figures as of `as_of` (default today)."""
     as_of = as_of or dt.date.today()
     day, (start, end) = as_of.isoformat(), window(campaign_id, as_of)
-    rows = {}
-    for vid, name, listed, visited, assessed, eligible, ineligible, monitoring in _fetch("base", (campaign_id, day)):
-        rows[vid] = VillageProgress(vid, name, listed=listed, visited=visited, assessed=assessed,
-                                    eligible=eligible, ineligible=ineligible, monitoring=monitoring)
+    rows = {vid: VillageProgress(vid, name) for vid, name in _fetch("villages", ())}
+    for vid, listed, visited, assessed, eligible, ineligible, monitoring in _fetch("base", (campaign_id, day)):
+        if vid in rows:
+            r = rows[vid]
+            r.listed, r.visited, r.assessed, r.eligible, r.ineligible, r.monitoring = (
+                listed, visited, assessed, eligible, ineligible, monitoring)
     for vid, code, n in _fetch("categories", (campaign_id, day)):
         if vid in rows and code in rows[vid].by_category:
             rows[vid].by_category[code] = n
