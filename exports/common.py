@@ -14,7 +14,8 @@ import importlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from store.ids import mask_id, mask_phone
@@ -92,6 +93,19 @@ def show_phone(phone: str | None, mask: bool, hidden: bool = False) -> str | Non
 def posted_name(name: str | None, child: bool) -> str | None:
     """A person's name in a posted file: hidden for children."""
     return HIDDEN_NAME if child else name
+
+
+def fit_totals(columns: list, totals: list) -> list:
+    """Widen fixed-width number columns so the bold 合计 value never prints as ###."""
+    from .xlsx import excel_width, normalise, value_width
+
+    out = []
+    for col, value in zip(columns, totals):
+        value = normalise(value)
+        if col.width and col.kind in ("int", "money") and isinstance(value, (int, float, Decimal)):
+            col = replace(col, width=max(col.width, excel_width(value_width(value, col.kind)) + 1))
+        out.append(col)
+    return out
 
 
 def finish(kind: str, path: str | os.PathLike, rows: int, mask: bool, sheets: int = 1) -> ExportResult:

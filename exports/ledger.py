@@ -15,7 +15,7 @@ from itertools import groupby
 from store.export_records import LedgerRow, ledger_rows
 from store.export_rows import export_scope, village_names
 
-from .common import TITLES, ExportResult, finish, show_id, show_phone, titles
+from .common import TITLES, ExportResult, finish, fit_totals, show_id, show_phone, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 COLUMNS = [
@@ -44,7 +44,7 @@ def write_ledger(path: str | os.PathLike, *, campaign_id: int | None = None, vil
         title = f"{scope.town}{name}{TITLES['ledger']}"
         subtitle = titles(scope, "")[1] + f"    共{len(rows)}人"
         totals = ["合计", f"{len(rows)}人"] + [None] * 5 + [sum(r.contacts for r in rows)] + [None] * 6
-        write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=COLUMNS,
+        write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=fit_totals(COLUMNS, totals),
                     rows=[ledger_values(i, r, mask) for i, r in enumerate(rows, 1)], totals=totals,
                     landscape=True, print_date=printed)
         total += len(rows)

@@ -7,7 +7,7 @@ import os
 
 from store.export_rows import OutcomeRow, ProblemRow, export_scope, outcome_rows, problem_rows
 
-from .common import ExportResult, finish, posted_name, show_id, titles
+from .common import ExportResult, finish, fit_totals, posted_name, show_id, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 OUTCOME_LABELS = {
@@ -81,7 +81,7 @@ def write_lists(path: str | os.PathLike, *, campaign_id: int | None = None, vill
     title, subtitle = titles(scope, "成果清单")
     amount = sum((r.amount for r in outcomes if r.amount is not None), start=0)
     totals = ["合计", f"共{len(outcomes)}项", None, None, None, amount, None]
-    write_table(add_sheet(wb, "成果清单"), title=title, subtitle=subtitle, columns=OUTCOME_COLUMNS,
+    write_table(add_sheet(wb, "成果清单"), title=title, subtitle=subtitle, columns=fit_totals(OUTCOME_COLUMNS, totals),
                 rows=[outcome_values(i, r, mask) for i, r in enumerate(outcomes, 1)], totals=totals,
                 print_date=printed)
     save_workbook(wb, path)

@@ -6,11 +6,12 @@ import datetime as dt
 import os
 
 from store.export_rows import category_names, export_scope
-from store.stats import VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
+from store.stats import RULE_MEDIAN, RULE_PHASE, VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
 
-from .common import TITLES, ExportResult, finish, titles
+from .common import TITLES, ExportResult, finish, fit_totals, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
+NOTES = {RULE_MEDIAN: "低于中位数15个百分点", RULE_PHASE: "低于阶段应完成进度"}  # short, one printed line
 NUM, RATE = 5.5, 7.0  # column widths (Excel units) of counts and rates: headers wrap, a row stays narrow
 
 
@@ -26,7 +27,7 @@ def progress_columns(categories: dict[int, str]) -> list[Column]:
         Column("临时救助\n金额（元）", 11, "money"), Column("低保\n边缘", NUM, "int"),
         Column("动态\n监测", NUM, "int"), Column("已抽查", NUM, "int"), Column("抽查\n合格率", RATE, "percent"),
         Column("问题数", NUM, "int"), Column("已整改", NUM, "int"), Column("满意度", RATE, "percent"),
-        Column("备注", 16),
+        Column("备注", 22),
     ]
 
 
@@ -58,11 +59,11 @@ def write_progress(path: str | os.PathLike, *, campaign_id: int | None = None, v
     rows, reasons, note = progress_figures(scope)
     title, subtitle = titles(scope, TITLES["progress"])
     subtitle += "    " + note
+    totals = progress_values(town_totals(rows))
     wb = new_workbook()
     write_table(add_sheet(wb, "进度表"), title=title, subtitle=subtitle,
-                columns=progress_columns(category_names(scope.campaign_id)),
-                rows=[progress_values(r, reasons.get(r.id)) for r in rows],
-                totals=progress_values(town_totals(rows)), landscape=True,
+                columns=fit_totals(progress_columns(category_names(scope.campaign_id)), totals),
+                rows=[progress_values(r, NOTES.get(reasons.get(r.id))) for r in rows], totals=totals, landscape=True,
                 shade_rows={i for i, r in enumerate(rows) if r.id in reasons},
                 print_date=print_date or dt.date.today())
     save_workbook(wb, path)

@@ -214,6 +214,7 @@ def _prepare(columns: list[Column], rows: Iterable[Sequence], totals: Sequence |
     if totals is not None:
         total = ([normalise(v) for v in totals[:n]] + [None] * n)[:n]
         total[0] = "合计" if total[0] is None else total[0]
+        widths = [max(w, value_width(v, k) + 1) for w, v, k in zip(widths, total, kinds)]  # bold sums are wider
     widths = [max(text_width(c.header), min(w, MAX_WIDTH)) for c, w in zip(columns, widths)]
     return data, total, widths
 
