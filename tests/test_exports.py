@@ -250,3 +250,34 @@ def test_wrong_extension_refused(tmp_path, demo_db):
         write_export("progress", tmp_path / "进度.xls")
     with pytest.raises(ExportError, match=r"\.docx"):
         write_export("report", tmp_path / "报告.xlsx")
+
+
+def test_empty_village_gets_an_empty_ledger_and_zero_row(tmp_path, demo_db):
+    from store.villages import create_village
+
+    create_village("新建村")
+    _, wb = export(tmp_path, "ledger", villages=["新建村"])
+    ws = wb["新建村"]
+    assert ws["A1"].value == "后龙镇新建村排查台账" and ws.max_row == 4 and ws["A4"].value == "合计"
+    _, wb = export(tmp_path, "progress")
+    rows, _ = data_rows(wb.active)
+    new = [r for r in rows if r[0] == "新建村"]
+    assert new and new[0][1] == 0 and new[0][header_index(wb.active, "走访率")] is None and new[0][-1] is None
+
+
+def header_index(ws, text):
+    return [c.value for c in ws[3]].index(text)
+
+
+def test_totals_fit_their_columns(tmp_path, demo_db):
+    from exports.xlsx import excel_width, value_width
+
+    for kind in ("progress", "lists", "ledger"):
+        _, wb = export(tmp_path, kind)
+        for ws in wb.worksheets:
+            last = ws.max_row
+            for cell in ws[last]:
+                if isinstance(cell.value, (int, float)) and cell.number_format in ("0", "#,##0.00"):
+                    kind_ = "int" if cell.number_format == "0" else "money"
+                    need = excel_width(value_width(cell.value, kind_))
+                    assert ws.column_dimensions[cell.column_letter].width >= need, (kind, ws.title, cell.coordinate)

@@ -137,7 +137,9 @@ class ExportScreen(Screen):
         self.action_open_file()
 
     def action_export(self) -> None:
-        """Check the form, then write the file in a worker."""
+        """Check the form, then write the file in a worker (one export at a time)."""
+        if self.query_one("#export-run", Button).disabled:
+            return
         try:
             as_of = parse_as_of(self.query_one("#export-asof", Input).value)
         except ValueError as exc:
