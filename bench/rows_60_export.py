@@ -60,6 +60,7 @@ def _floor(rows: int, columns: int, path, repeat: int) -> float:
     data = [[i if c % 3 == 2 else f"值{(i + c) % 97}" for c in range(columns)] for i in range(max(rows, 1))]
 
     def write() -> None:
+        """One base-layer write of the synthetic table."""
         wb = new_workbook()
         write_table(add_sheet(wb, "表"), title="标题", subtitle="副标题", columns=cols, rows=data)
         save_workbook(wb, path)
