@@ -281,3 +281,18 @@ def test_totals_fit_their_columns(tmp_path, demo_db):
                     kind_ = "int" if cell.number_format == "0" else "money"
                     need = excel_width(value_width(cell.value, kind_))
                     assert ws.column_dimensions[cell.column_letter].width >= need, (kind, ws.title, cell.coordinate)
+
+
+def test_injection_in_posted_lists(tmp_path, demo_db):
+    from store.schema import Problem, Rectification
+
+    problem = Problem.select().first()
+    Problem.update(description="@SUM(A1)").where(Problem.id == problem.id).execute()
+    Rectification.update(measure="-1+1", evidence='=HYPERLINK("http://x")').where(
+        Rectification.problem == problem.id).execute()
+    _, wb = export(tmp_path, "lists")
+    found = [row for row in wb["问题清单"].iter_rows(min_row=4) if row[0].value == problem.id]
+    assert found[0][4].value == "@SUM(A1)" and found[0][4].data_type == "s"
+    fix = [row for row in wb["整改清单"].iter_rows(min_row=4) if row[0].value == problem.id][0]
+    assert (fix[4].value, fix[9].value) == ("-1+1", '=HYPERLINK("http://x")')
+    assert fix[4].data_type == fix[9].data_type == "s" and isinstance(fix[6].value, dt.datetime)
