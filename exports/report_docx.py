@@ -44,8 +44,8 @@ def basics(scope, total: VillageProgress, cats: dict[int, str], n_villages: int)
     """一、基本情况."""
     parts = "，".join(f"{cats.get(code, f'第{code}类')}{total.by_category.get(code, 0)}人" for code in range(1, 8))
     return [
-        f"按照{scope.campaign_name}工作部署，{_place(scope)}自{cn_date(scope.start)}起组织开展困难群众"
-        f"「漏保」「漏救」问题排查整治，共涉及{n_villages}个村（居）。",
+        f"按照{scope.doc_number + '文件要求' if scope.doc_number else '上级工作部署'}，{_place(scope)}自"
+        f"{cn_date(scope.start)}起组织开展{scope.campaign_name}工作，共涉及{n_villages}个村（居）。",
         f"截至{cn_date(scope.as_of)}，纳入排查范围的对象共{total.listed}人，按排查重点分：{parts}"
         "（同一对象符合多类的分别计数）。",
     ]

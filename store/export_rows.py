@@ -30,6 +30,7 @@ class Scope:
     as_of: dt.date
     village_ids: tuple[int, ...] | None
     village_names: tuple[str, ...] | None
+    doc_number: str | None = None
 
     def covers(self, village_id: int | None) -> bool:
         """True when a row of this village belongs in the export."""
@@ -51,7 +52,7 @@ def export_scope(campaign_id: int | None, villages: list[str] | None, as_of: dt.
         names = tuple(n for n, _ in sorted(found.items(), key=lambda kv: order.index(kv[1])))
     start = dt.date.fromisoformat(window(camp.id, as_of)[0])
     return Scope(settings.get(settings.TOWN) or "", settings.get(settings.DISTRICT) or "", camp.id,
-                 camp.name, start, as_of, ids, names)
+                 camp.name, start, as_of, ids, names, camp.doc_number)
 
 
 def village_names() -> list[str]:
