@@ -417,6 +417,43 @@ def _print_overdue(items, day) -> None:
     Console().print(table)
 
 
+# --- export --------------------------------------------------------------------------------
+
+EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report"]
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help="progress（进度表）、lists（三项清单）、ledger（台账）、"
+                                         "spotcheck（抽查记录）、petitions（信访）、report（书面报告）"),
+    out: Path = typer.Option(..., "--out", help="输出文件（.xlsx；report 为 .docx）"),
+    village: Optional[list[str]] = typer.Option(None, "--village", help="只导出这个村（居），可重复"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="统计截至日期，如 2026-11-29（默认今天）"),
+    no_mask: bool = typer.Option(False, "--no-mask", help="身份证号、电话不打码（记入修改记录）"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON：{path, kind, rows, masked}"),
+) -> None:
+    """导出打印用的表格和书面报告。"""
+    from exports.atomic import ExportError
+    from exports.common import parse_as_of, write_export
+
+    if kind not in EXPORT_KINDS:
+        fail(f"未知的导出种类：{kind}（可选 {'、'.join(EXPORT_KINDS)}）", 2)
+    try:
+        day = parse_as_of(as_of)
+    except ValueError as exc:
+        fail(f"截至日期有误：{exc}", 2)
+    state(ctx).open(create=False)
+    try:
+        result = write_export(kind, out, villages=village or None, as_of=day, mask=not no_mask)
+    except ExportError as exc:
+        fail(exc.message, 1)
+    if as_json:
+        emit_json(result.as_json())
+        return
+    typer.echo(f"已导出{result.rows}行：{result.path}" + ("" if result.masked else "（未打码，已记入修改记录）"))
+
+
 def run() -> None:
     """Console-script entry point: `yingbao`."""
     app()

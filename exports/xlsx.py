@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -34,6 +35,7 @@ NUMBER_FORMATS = {"text": "@", "int": "0", "money": "#,##0.00", "percent": "0.0%
 MAX_WIDTH = 40  # widest data column, in character cells (a CJK character counts 2)
 LANDSCAPE_OVER = 100  # summed column width (Excel units) above which a table prints landscape
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_STYLE_IDS: WeakKeyDictionary = WeakKeyDictionary()  # workbook -> {(kind, variant): (plain, quoted)}
 _SHEET_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 _THIN = Side(style="thin", color="000000")
@@ -157,10 +159,17 @@ def _style(cell: Cell, kind: str, variant: str) -> Cell:
 
 
 def _style_ids(ws: Worksheet, kind: str, variant: str) -> tuple[int, int]:
-    """Workbook style ids (plain, quote-prefixed) for a body cell of this kind and variant."""
-    plain, quoted = _style(Cell(ws), kind, variant), _style(Cell(ws), kind, variant)
-    quoted.quotePrefix = True
-    return plain.style_id, quoted.style_id
+    """Workbook style ids (plain, quote-prefixed) for a body cell of this kind and variant.
+
+    Style ids belong to the workbook, so they are computed once per workbook: a workbook with
+    one table per village (30 sheets) would otherwise spend most of a second hashing styles.
+    """
+    cache = _STYLE_IDS.setdefault(ws.parent, {})
+    if (kind, variant) not in cache:
+        plain, quoted = _style(Cell(ws), kind, variant), _style(Cell(ws), kind, variant)
+        quoted.quotePrefix = True
+        cache[kind, variant] = (plain.style_id, quoted.style_id)
+    return cache[kind, variant]
 
 
 def _put_row(ws: Worksheet, row: int, values: Sequence, columns, variant: str, wrap) -> None:
@@ -201,19 +210,21 @@ def _prepare(columns: list[Column], rows: Iterable[Sequence], totals: Sequence |
     """Normalise every value and measure each column's widest value (character cells)."""
     n, kinds = len(columns), [col.kind for col in columns]
     widths = [0] * n
+    measured = [i for i, col in enumerate(columns) if col.width is None]  # fixed widths need no measuring
     data = []
     for row in rows:
         values = [normalise(v) for v in row[:n]]
         values += [None] * (n - len(values))
         data.append(values)
-        for i, v in enumerate(values):
-            w = value_width(v, kinds[i])
+        for i in measured:
+            w = value_width(values[i], kinds[i])
             if w > widths[i]:
                 widths[i] = w
     total = None
     if totals is not None:
         total = ([normalise(v) for v in totals[:n]] + [None] * n)[:n]
         total[0] = "合计" if total[0] is None else total[0]
+        widths = [max(w, value_width(v, k) + 1) for w, v, k in zip(widths, total, kinds)]  # bold sums are wider
     widths = [max(text_width(c.header), min(w, MAX_WIDTH)) for c, w in zip(columns, widths)]
     return data, total, widths
 

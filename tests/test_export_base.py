@@ -405,3 +405,11 @@ def test_plain_save_of_an_export_workbook_keeps_every_row(tmp_path):
     wb.save(tmp_path / "plain.xlsx")
     back = load_workbook(tmp_path / "plain.xlsx").active
     assert [c.value for c in back["A"][2:]] == [f"人{i}" for i in range(50)]
+
+
+def test_auto_width_measures_the_totals_row(tmp_path):
+    """A bold 合计 wider than every data value widens its column (no ### when printed)."""
+    columns = [Column("村"), Column("数", kind="int")]
+    rows = [["后龙村", 9]] * 3
+    _, ws = _save_table(tmp_path, rows, columns=columns, totals=["合计", 123456789])
+    assert ws.column_dimensions["B"].width >= excel_width(len("123456789"))

@@ -1,0 +1,52 @@
+"""排查台账: one sheet per village, every live case. Internal (IDs and phones masked by default).
+
+One sheet per village rather than one long sheet with a village column: each village's ledger is
+printed and handed to that village, so each starts on its own page, carries the village in its
+title and counts its own pages (第 1 页 共 N 页), and a village column would waste width on
+every row of a table that is already wide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from itertools import groupby
+
+from store.export_records import LedgerRow, ledger_rows
+from store.export_rows import export_scope, village_names
+
+from .common import TITLES, ExportResult, finish, fit_totals, show_id, show_phone, titles
+from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
+
+COLUMNS = [
+    Column("序号", 6, "int"), Column("姓名", 9), Column("身份证号", 21), Column("联系电话", 14),
+    Column("排查类别", 14), Column("片区", 10), Column("包片人", 8), Column("走访\n次数", 6, "int"),
+    Column("最近走访", 11, "date"), Column("状态", 9), Column("研判结论", 8), Column("不符合原因", 18),
+    Column("救助情况", 22), Column("下次回访", 11, "date"),
+]
+
+
+def ledger_values(i: int, r: LedgerRow, mask: bool) -> list:
+    """One ledger row."""
+    return [i, r.person, show_id(r.id_number, mask), show_phone(r.phone, mask), r.categories, r.zone, r.member,
+            r.contacts, r.last_contact, r.status, r.conclusion, r.reason, r.benefits, r.next_followup]
+
+
+def write_ledger(path: str | os.PathLike, *, campaign_id: int | None = None, villages: list[str] | None = None,
+                 as_of: dt.date | None = None, mask: bool = True, print_date: dt.date | None = None) -> ExportResult:
+    """Write one ledger sheet per covered village (a village without cases gets an empty table)."""
+    scope = export_scope(campaign_id, villages, as_of)
+    by_village = {name: list(rows) for name, rows in groupby(ledger_rows(scope), key=lambda r: r.village)}
+    printed = print_date or dt.date.today()
+    wb, total = new_workbook(), 0
+    for name in scope.village_names or village_names():
+        rows = by_village.get(name, [])
+        title = f"{scope.town}{name}{TITLES['ledger']}"
+        subtitle = titles(scope, "")[1] + f"    共{len(rows)}人"
+        totals = ["合计", f"{len(rows)}人"] + [None] * 5 + [sum(r.contacts for r in rows)] + [None] * 6
+        write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=fit_totals(COLUMNS, totals),
+                    rows=[ledger_values(i, r, mask) for i, r in enumerate(rows, 1)], totals=totals,
+                    landscape=True, print_date=printed)
+        total += len(rows)
+    save_workbook(wb, path)
+    return finish("ledger", path, total, mask, sheets=len(wb.worksheets))

@@ -1,0 +1,162 @@
+"""Read-only row queries for the internal exports: ledger (台账), spot checks (抽查), petitions (信访).
+
+Raw values (full ID numbers and phones); masking happens in exports/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .export_rows import Scope, _date, _rows, categories_by_case
+from .schema import db
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    """One live case of a village's ledger."""
+
+    village_id: int
+    village: str
+    person: str
+    id_number: str | None
+    phone: str | None
+    categories: str
+    zone: str | None
+    member: str | None
+    contacts: int
+    last_contact: dt.date | None
+    status: str
+    conclusion: str | None
+    reason: str | None
+    benefits: str
+    next_followup: dt.date | None
+
+
+_LEDGER = (
+    'SELECT c.id, v.id, v.name, p.name, p.id_number, p.phone, z.name, m.name, c.status, c.conclusion, '
+    'c.conclusion_reason, c.next_followup FROM "case" c JOIN "person" p ON p.id = c.person_id '
+    'JOIN "village" v ON v.id = p.village_id LEFT JOIN "zone" z ON z.id = p.zone_id '
+    'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL '
+    "AND c.campaign_id = :cid AND date(c.created_at) <= :asof "
+    "ORDER BY v.seq, v.id, z.seq, z.id, p.py_full, p.id"
+)
+_CONTACTS = (
+    'SELECT t.case_id, count(*), max(t.date) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND t.date <= :asof GROUP BY t.case_id"
+)
+_BENEFITS = (
+    'SELECT b.case_id, b.type, b.status FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
+    "WHERE b.deleted_at IS NULL AND c.campaign_id = :cid ORDER BY b.case_id, b.id"
+)
+
+
+def _benefits_by_case(params: dict) -> dict[int, str]:
+    """{case id: '低保（纳入）、临时救助急难型（申请）'}."""
+    out: dict[int, list[str]] = {}
+    for case_id, btype, status in _rows(_BENEFITS, params):
+        out.setdefault(case_id, []).append(f"{btype}（{status}）")
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+def ledger_rows(scope: Scope) -> list[LedgerRow]:
+    """Every live case of the covered villages, by village, zone and name (pinyin)."""
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
+    cats = categories_by_case(scope.campaign_id)
+    contacts = {r[0]: (r[1], r[2]) for r in _rows(_CONTACTS, params)}
+    benefits = _benefits_by_case(params)
+    out = []
+    for r in _rows(_LEDGER, params):
+        if not scope.covers(r[1]):
+            continue
+        count, last = contacts.get(r[0], (0, None))
+        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, _date(last),
+                             r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11])))
+    return out
+
+
+@dataclass(slots=True)
+class SpotCheckRow:
+    """One sampled case of a spot-check round."""
+
+    round_no: int
+    round_date: dt.date
+    checker: str | None
+    village: str
+    person: str
+    id_number: str | None
+    categories: str
+    result: str | None
+    findings: str | None
+    checked_on: dt.date | None
+
+
+_CHECKS = (
+    'SELECT r.id, r.date, r.checker, v.id, v.name, p.name, p.id_number, c.id, s.result, s.findings, s.date '
+    'FROM "spot_check" s JOIN "spot_check_round" r ON r.id = s.round_id JOIN "case" c ON c.id = s.case_id '
+    'JOIN "person" p ON p.id = c.person_id LEFT JOIN "village" v ON v.id = p.village_id '
+    "WHERE r.campaign_id = :cid AND r.date <= :asof ORDER BY r.date, r.id, v.seq, v.id, p.py_full, s.id"
+)
+
+
+def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
+    """Every sampled case of the campaign's rounds held by the as-of day; rounds numbered 1, 2, ..."""
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
+    cats = categories_by_case(scope.campaign_id)
+    numbers = {rid: i for i, (rid,) in enumerate(db.execute_sql(
+        'SELECT id FROM "spot_check_round" WHERE campaign_id = ? ORDER BY date, id', (scope.campaign_id,)), 1)}
+    out = []
+    for r in _rows(_CHECKS, params):
+        if scope.covers(r[3]):
+            out.append(SpotCheckRow(numbers[r[0]], _date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
+                                    cats.get(r[7], ""), r[8], r[9], _date(r[10])))
+    return out
+
+
+@dataclass(slots=True)
+class PetitionRow:
+    """One petition (信访) with its deadlines."""
+
+    village: str
+    person: str
+    id_number: str | None
+    phone: str | None
+    kind: str
+    received: dt.date | None
+    accepted: dt.date | None
+    notice_due: dt.date | None
+    notice_sent: dt.date | None
+    close_due: dt.date | None  # including the extension
+    extension_days: int
+    closed: dt.date | None
+    outcome: str | None
+    summary: str | None
+
+    def days_left(self, as_of: dt.date) -> int | None:
+        """Days to the close deadline (negative when overdue); None when closed or no deadline."""
+        if self.closed or not self.close_due:
+            return None
+        return (self.close_due - as_of).days
+
+
+_PETITIONS = (
+    'SELECT v.id, v.name, p.name, p.id_number, p.phone, t.kind, t.received, t.accepted, t.notice_due, '
+    "t.notice_sent, date(t.close_due, '+' || coalesce(t.extension_days, 0) || ' days'), "
+    "coalesce(t.extension_days, 0), CASE WHEN t.closed <= :asof THEN t.closed END, "
+    "CASE WHEN t.closed <= :asof THEN t.outcome END, t.summary "
+    'FROM "petition" t JOIN "case" c ON c.id = t.case_id JOIN "person" p ON p.id = c.person_id '
+    'LEFT JOIN "village" v ON v.id = p.village_id WHERE t.deleted_at IS NULL AND c.deleted_at IS NULL '
+    "AND c.campaign_id = :cid AND coalesce(t.received, t.accepted, :asof) <= :asof "
+    "ORDER BY v.seq, v.id, t.received, t.id"
+)
+
+
+def petition_rows(scope: Scope) -> list[PetitionRow]:
+    """Every live petition of the campaign's cases received by the as-of day."""
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
+    out = []
+    for r in _rows(_PETITIONS, params):
+        if scope.covers(r[0]):
+            out.append(PetitionRow(r[1] or "（未分村）", r[2], r[3], r[4], r[5], _date(r[6]), _date(r[7]),
+                                   _date(r[8]), _date(r[9]), _date(r[10]), r[11], _date(r[12]), r[13], r[14]))
+    return out

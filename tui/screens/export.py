@@ -1,0 +1,213 @@
+"""The export screen: choose kind, villages, masking and file; the file is written in a worker.
+
+Self-contained: push `ExportScreen()` from any app whose database is open (store.db.open_db).
+The screen only collects options; exports.common.write_export writes the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList, Static
+
+from exports.common import TITLES, default_file_name, parse_as_of
+
+KIND_OPTIONS = [(f"{TITLES[k]}（{'公示用' if k in ('progress', 'lists') else '内部'}）", k)
+                for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report")]
+
+
+def documents_dir() -> Path:
+    """The user's documents folder (falls back to the home folder when it does not exist)."""
+    from platformdirs import user_documents_dir
+
+    folder = Path(user_documents_dir())
+    return folder if folder.is_dir() else Path.home()
+
+
+def open_with_default_app(path: Path) -> str | None:
+    """Open a file with the system's default program without waiting; a Chinese reason on failure."""
+    try:
+        if os.name == "nt":
+            os.startfile(str(path))  # type: ignore[attr-defined]  # Windows only
+            return None
+        opener = "open" if sys.platform == "darwin" else "xdg-open"
+        if shutil.which(opener) is None:
+            return f"本机没有可用的打开程序（{opener}），请到文件夹中手动打开"
+        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        return f"无法打开文件：{exc.strerror or type(exc).__name__}"
+    return None
+
+
+class ExportScreen(Screen):
+    """导出：选择种类、村（居）、是否打码和保存位置."""
+
+    CSS_PATH = "export.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "export", "导出", id="export.run"),
+        Binding("ctrl+o", "open_file", "打开文件", id="export.open"),
+        Binding("escape", "back", "返回"),
+    ]
+
+    def __init__(self, today: dt.date | None = None) -> None:
+        """`today` fixes the default 截至 date and file name (tests); default the real today."""
+        super().__init__()
+        self.today = today or dt.date.today()
+        self.town: str | None = None
+        self.written: Path | None = None
+        self._auto_name = True
+
+    def compose(self) -> ComposeResult:
+        """The form: kind, villages, options, file, status."""
+        yield Header()
+        with Vertical(id="export-form"):
+            yield Label("导出种类")
+            yield Select(KIND_OPTIONS, value="progress", allow_blank=False, id="export-kind")
+            yield Label("村（居）（不选则为全镇）")
+            yield SelectionList[str](id="export-villages")
+            yield Checkbox("身份证号、电话打码（不打码的导出记入修改记录）", value=True, id="export-mask")
+            yield Label("统计截至日期")
+            yield Input(self.today.isoformat(), id="export-asof")
+            yield Label("保存为")
+            yield Input(id="export-path")
+            with Horizontal(id="export-buttons"):
+                yield Button("导出", variant="primary", id="export-run")
+                yield Button("打开文件", id="export-open", disabled=True)
+            yield Static("", id="export-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the town and its villages in a worker."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)
+    def load(self) -> None:
+        """Read town name and village names off the UI thread."""
+        from store import settings
+        from store.export_rows import village_names
+        from store.schema import db
+
+        with db.connection_context():
+            town, names = settings.get(settings.TOWN), village_names()
+        self.app.call_from_thread(self.loaded, town, names)
+
+    def loaded(self, town: str | None, names: list[str]) -> None:
+        """Fill the village list and the default file name."""
+        self.town = town
+        self.query_one("#export-villages", SelectionList).add_options([(n, n) for n in names])
+        self._suggest_path()
+
+    def _suggest_path(self) -> None:
+        """Default path in the documents folder, unless the clerk typed one."""
+        if self._auto_name:
+            kind = self.query_one("#export-kind", Select).value
+            name = default_file_name(kind, self.town, self.today)
+            with self.prevent(Input.Changed):
+                self.query_one("#export-path", Input).value = str(documents_dir() / name)
+
+    @on(Select.Changed, "#export-kind")
+    def kind_changed(self) -> None:
+        """A new kind gets a new default file name."""
+        self._suggest_path()
+
+    @on(Input.Changed, "#export-path")
+    def path_typed(self) -> None:
+        """Once the clerk edits the path, stop replacing it."""
+        self._auto_name = False
+
+    @on(Button.Pressed, "#export-run")
+    def run_pressed(self) -> None:
+        """The 导出 button."""
+        self.action_export()
+
+    @on(Button.Pressed, "#export-open")
+    def open_pressed(self) -> None:
+        """The 打开文件 button."""
+        self.action_open_file()
+
+    def action_export(self) -> None:
+        """Check the form, then write the file in a worker (one export at a time)."""
+        if self.query_one("#export-run", Button).disabled:
+            return
+        try:
+            as_of = parse_as_of(self.query_one("#export-asof", Input).value)
+        except ValueError as exc:
+            self.say(f"截至日期有误：{exc}", error=True)
+            return
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self.say("请填写保存位置", error=True)
+            return
+        options = {"villages": list(self.query_one("#export-villages", SelectionList).selected) or None,
+                   "as_of": as_of, "mask": self.query_one("#export-mask", Checkbox).value}
+        self.say("正在导出...")
+        self.query_one("#export-run", Button).disabled = True
+        self.write(self.query_one("#export-kind", Select).value, Path(raw).expanduser(), options)
+
+    @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
+    def write(self, kind: str, path: Path, options: dict) -> None:
+        """Write the file off the UI thread; report the path or a Chinese reason."""
+        from exports.atomic import ExportError
+        from exports.common import write_export
+        from store.errors import StoreError
+        from store.schema import db
+
+        try:
+            with db.connection_context():
+                result = write_export(kind, path, **options)
+        except (ExportError, StoreError) as exc:
+            self.app.call_from_thread(self.failed, exc.message)
+        except Exception as exc:  # noqa: BLE001 - never a traceback on screen
+            from store.logfile import get_logger
+
+            get_logger("tui.export").exception("export failed")
+            self.app.call_from_thread(self.failed, f"导出出错（{type(exc).__name__}），详情已写入日志文件")
+        else:
+            self.app.call_from_thread(self.done, result)
+
+    def done(self, result) -> None:
+        """Show where the file went and allow opening it."""
+        self.written = result.path
+        note = "" if result.masked else "（未打码，已记入修改记录）"
+        self.say(f"已导出{result.rows}行{note}：{result.path}")
+        self.query_one("#export-run", Button).disabled = False
+        self.query_one("#export-open", Button).disabled = False
+
+    def failed(self, message: str) -> None:
+        """Show the reason; the form keeps what was typed."""
+        self.say(message, error=True)
+        self.query_one("#export-run", Button).disabled = False
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Update the status line."""
+        status = self.query_one("#export-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def action_open_file(self) -> None:
+        """Open the written file with the system's default program, in a worker."""
+        if self.written is not None:
+            self.open_file(self.written)
+
+    @work(thread=True, exclusive=True, group="export-open", exit_on_error=False)
+    def open_file(self, path: Path) -> None:
+        """Launch the opener without blocking the UI."""
+        problem = open_with_default_app(path)
+        if problem:
+            self.app.call_from_thread(self.say, problem, True)
+
+    def action_back(self) -> None:
+        """Leave the screen (when it is not the only one)."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
