@@ -1,0 +1,74 @@
+"""The header (town, campaign, phase, next deadline) and the status line (db, operator, backup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..text import cut
+
+BACKUP_STALE = dt.timedelta(hours=36)
+
+
+class AppHeader(Static):
+    """Town, campaign, current phase, days to the next deadline."""
+
+    DEFAULT_CSS = """
+    AppHeader { height: 1; background: $primary; color: $text; text-style: bold; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        """Follow the app's shell info."""
+        self.watch(self.app, "shell", self.show, init=True)
+
+    def show(self, info) -> None:
+        """Render the header line."""
+        if info is None:
+            self.update("应保尽保")
+            return
+        text = Text(f"{info.town or '（未设置乡镇）'}  ")
+        left = f"阶段：{info.phase}  " if info.phase else ""
+        if info.deadline_days is None:
+            due = Text("")
+        elif info.deadline_days >= 0:
+            due = Text(f"{info.deadline} 还有{info.deadline_days}天")
+        else:
+            due = Text(f"{info.deadline} 已过{-info.deadline_days}天", style="bold red")
+        room = max(10, self.size.width - 2 - text.cell_len - len(left) * 2 - due.cell_len - 4)
+        text.append(cut(info.campaign, room) + "  ")
+        text.append(left)
+        self.update(text + due)
+
+    def on_resize(self) -> None:
+        """Re-cut the campaign name to the new width."""
+        self.show(getattr(self.app, "shell", None))
+
+
+class StatusLine(Static):
+    """Database path, operator, last backup (从未备份 or older than 36 hours in red)."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        """Follow the app's shell info."""
+        self.watch(self.app, "shell", self.show, init=True)
+
+    def show(self, info) -> None:
+        """Render the status line."""
+        app = self.app
+        backup = Text("从未备份", style="bold red")
+        if info is not None and info.last_backup:
+            stale = app.now() - info.last_backup > BACKUP_STALE
+            backup = Text(f"{info.last_backup:%m-%d %H:%M}", style="bold red" if stale else "")
+        who = info.operator if info and info.operator else "（未设置）"
+        head = Text(f"操作员：{who}  上次备份：") + backup
+        room = max(10, self.size.width - 2 - head.cell_len - 6)
+        self.update(Text(f"数据库：{cut(str(app.db_path), room)}  ") + head)
+
+    def on_resize(self) -> None:
+        """Re-cut the path to the new width."""
+        self.show(getattr(self.app, "shell", None))
