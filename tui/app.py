@@ -9,14 +9,13 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState
 
-from .errors import crash_text, message_for
+from .errors import ReportsWorkerErrors, crash_text
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 
 
-class YingbaoApp(App):
+class YingbaoApp(ReportsWorkerErrors, App):
     """应保尽保 workbench."""
 
     TITLE = "应保尽保"
@@ -77,11 +76,6 @@ class YingbaoApp(App):
             from .screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen() if info.empty else DashboardScreen())
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """One place for every worker's failure: a Chinese notification, details in the log."""
-        if event.state == WorkerState.ERROR:
-            self.notify(message_for(event.worker.error), title="出错了", severity="error", timeout=8)
 
     def _handle_exception(self, error: Exception) -> None:
         """Replace Textual's crash screen (it prints local variables, ID numbers included)."""

@@ -54,6 +54,21 @@ def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float 
     raise AssertionError("unreachable")
 
 
+class ReportsWorkerErrors:
+    """Mixin for every node that runs workers (their state messages do not bubble)."""
+
+    def on_worker_state_changed(self, event) -> None:
+        """A failed worker: a Chinese notification, details in the log."""
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            self.app.notify(message_for(event.worker.error), title="出错了", severity="error", timeout=8)
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker) -> None:
+        """Hook: undo a busy state after a failed worker."""
+
+
 def crash_text(error: BaseException) -> str:
     """What is printed when the app must close: one Chinese line, no traceback, no locals."""
     message_for(error)

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from ..errors import ReportsWorkerErrors
 from ..widgets.chrome import AppHeader, StatusLine
 
 
-class AppScreen(Screen):
+class AppScreen(ReportsWorkerErrors, Screen):
     """A main screen; subclasses give `compose_body` and `reload`."""
 
     stale = False

@@ -11,12 +11,12 @@ from textual.widgets import Input, TextArea
 
 from store.errors import StoreError, ValidationError
 
-from ..errors import retry_locked
+from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
 from ..widgets.fields import FieldError
 
 
-class FormScreen(ModalScreen[object]):
+class FormScreen(ReportsWorkerErrors, ModalScreen[object]):
     """A modal form; subclasses give PREFIX, `values()` and `write(values)` (runs in a thread)."""
 
     PREFIX = "form"

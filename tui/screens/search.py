@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from store.ids import mask_id
 
+from ..errors import ReportsWorkerErrors
 from ..messages import OpenCase
 from ..text import cut
 from ..widgets.fields import Field
@@ -23,7 +24,7 @@ def hit_label(h) -> str:
     return f"{cut(h.name, 8):<8}  {cut(h.village or '', 10):<10}  {mask_id(h.id_number) or '（无证件号）'}  {status}"
 
 
-class SearchScreen(ModalScreen[None]):
+class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
     """搜索."""
 
     CSS_PATH = "search.tcss"

@@ -16,6 +16,8 @@ from textual.widgets import Static
 
 from store.case_table import COLUMNS, CaseFilter, CaseRow
 
+from ..errors import ReportsWorkerErrors
+
 from ..messages import OpenCase
 from ..text import day
 from .fields import Field
@@ -39,7 +41,7 @@ def fetch_rows(ids: list[int]) -> list[tuple]:
     return [cells(r) for r in rows_for(ids)]
 
 
-class CaseBrowser(Vertical):
+class CaseBrowser(ReportsWorkerErrors, Vertical):
     """Filter bar + paged case table."""
 
     DEFAULT_CSS = """

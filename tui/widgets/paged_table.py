@@ -14,8 +14,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from ..errors import ReportsWorkerErrors
 
-class PagedTable(DataTable):
+
+class PagedTable(ReportsWorkerErrors, DataTable):
     """DataTable over a page of `ids`; rows come from `fetch` in a worker."""
 
     BINDINGS = [

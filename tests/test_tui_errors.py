@@ -1,0 +1,46 @@
+"""Errors in the TUI: lock retries, Chinese messages, a crash text without locals."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from store.errors import StoreError
+from tui.errors import crash_text, message_for, retry_locked
+
+
+def test_a_lock_is_retried_then_reported_plainly():
+    calls = []
+
+    def locked():
+        calls.append(1)
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(StoreError) as err:
+        retry_locked(locked, retries=2, pause=0)
+    assert len(calls) == 3 and "占用" in err.value.message
+
+
+def test_a_lock_that_clears_saves():
+    calls = []
+
+    def once_locked():
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return "ok"
+
+    assert retry_locked(once_locked, pause=0) == "ok"
+
+
+def test_other_errors_are_not_retried():
+    with pytest.raises(sqlite3.OperationalError):
+        retry_locked(lambda: (_ for _ in ()).throw(sqlite3.OperationalError("no such table")), pause=0)
+
+
+def test_messages_are_chinese_and_never_show_the_number():
+    number = "350505199001011234"
+    text = message_for(ValueError(f"bad {number}"))
+    assert number not in text and "日志" in text
+    assert number not in crash_text(KeyError(number))
