@@ -70,8 +70,8 @@ class DashboardScreen(AppScreen):
         today = self.app.today()
         with db.connection_context():
             cid = active_campaign_id()
-            rows = dashboard.village_stats(cid, today) if cid else []
             late = overdue_items(cid, today) if cid else []
+            rows = dashboard.village_stats(cid, today, late) if cid else []
         self.app.call_from_thread(self.show, rows, dashboard.town_total(rows), late)
 
     def show(self, rows, total, late) -> None:

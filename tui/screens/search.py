@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,6 +37,8 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
         super().__init__()
         self.hits: list = []
         self.query_text = ""
+        self.typed_at = 0.0
+        self.latency_ms: list[float] = []  # keystroke to results on screen (read by the bench)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -50,6 +54,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
     def on_input_changed(self, event: Field.Changed) -> None:
         """Each keystroke: a new search (the previous one is cancelled)."""
         self.query_text = event.value
+        self.typed_at = time.perf_counter()
         self.find(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
@@ -74,6 +79,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
             results.highlighted = 0
         count = f"找到 {len(hits)} 人" if hits else ("没有找到" if text.strip() else "")
         self.query_one("#search-count", Static).update(count)
+        self.latency_ms.append((time.perf_counter() - self.typed_at) * 1000)
 
     def on_input_submitted(self) -> None:
         """Enter in the search line: open the highlighted result."""
