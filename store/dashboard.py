@@ -165,10 +165,15 @@ def _deadline(camp, today: dt.date) -> tuple[str, int | None]:
     upcoming = sorted((d, label) for label, d in dates if d and d >= today)
     if upcoming:
         day, label = upcoming[0]
-        return f"{label} {day:%m月%d日}", (day - today).days
+        return f"{label} {_md(day, today)}", (day - today).days
     if camp.report_due:
-        return f"报告截止 {camp.report_due:%m月%d日}", (camp.report_due - today).days
+        return f"报告截止 {_md(camp.report_due, today)}", (camp.report_due - today).days
     return "", None
+
+
+def _md(day: dt.date, today: dt.date) -> str:
+    """12月15日, with the year when it is not this year's."""
+    return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"
 
 
 def _current_phase(camp, today: dt.date) -> str:

@@ -44,3 +44,23 @@ def test_messages_are_chinese_and_never_show_the_number():
     text = message_for(ValueError(f"bad {number}"))
     assert number not in text and "日志" in text
     assert number not in crash_text(KeyError(number))
+
+
+def test_windows_outside_windows_terminal_gets_a_chinese_hint():
+    from main import terminal_hint
+
+    assert "Windows Terminal" in terminal_hint({}, "win32")
+    assert terminal_hint({"WT_SESSION": "x"}, "win32") is None
+    assert terminal_hint({}, "linux") is None
+
+
+def test_launcher_fixes_a_c_locale(monkeypatch):
+    import os
+
+    from main import fix_console_encoding
+
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("PYTHONUTF8", raising=False)
+    fix_console_encoding()
+    assert os.environ["LANG"] == "C.UTF-8" and os.environ["PYTHONUTF8"] == "1"

@@ -148,9 +148,9 @@ class FollowupScreen(FormScreen):
             box.action_cursor_down() if event.key == "down" else box.action_cursor_up()
             event.stop()
 
-    def on_input_submitted(self, event: Field.Submitted) -> None:
+    def field_enter(self, field) -> None:
         """Enter in the person field picks the candidate; elsewhere moves on."""
-        if event.input.id == "fu-person":
+        if field.id == "fu-person":
             self._pick(self.query_one("#fu-hits", OptionList).highlighted)
         else:
             self.focus_next()

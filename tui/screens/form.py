@@ -7,16 +7,16 @@ from __future__ import annotations
 from textual import work
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from store.errors import StoreError, ValidationError
 
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
-from ..widgets.fields import FieldError
+from ..widgets.fields import EnterMovesOn, FieldError
 
 
-class FormScreen(ReportsWorkerErrors, ModalScreen[object]):
+class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
     """A modal form; subclasses give PREFIX, `values()` and `write(values)` (runs in a thread)."""
 
     PREFIX = "form"
@@ -103,7 +103,3 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[object]):
             self.dismiss(None)
             return
         self.app.push_screen(ConfirmScreen("放弃已输入的内容？"), lambda yes: yes and self.dismiss(None))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a one-line field: go to the next field."""
-        self.focus_next()

@@ -11,11 +11,11 @@ from textual.widgets import Button, Label, ProgressBar, Static
 from store.errors import ValidationError
 
 from ..errors import retry_locked
-from ..widgets.fields import Field, FieldError
+from ..widgets.fields import EnterMovesOn, Field, FieldError
 from .base import AppScreen
 
 
-class WelcomeScreen(AppScreen):
+class WelcomeScreen(EnterMovesOn, AppScreen):
     """欢迎: set up the town, then fill the database."""
 
     CSS_PATH = "welcome.tcss"
@@ -46,9 +46,9 @@ class WelcomeScreen(AppScreen):
             self.query_one("#welcome-operator", Field).value = info.operator
         self.query_one("#welcome-town", Field).focus()
 
-    def on_input_submitted(self) -> None:
+    def field_enter(self, field) -> None:
         """Enter in a field: next field, or save from the last one."""
-        if self.focused and self.focused.id == "welcome-operator":
+        if field.id == "welcome-operator":
             self.action_save()
         else:
             self.focus_next()

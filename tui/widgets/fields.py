@@ -17,6 +17,14 @@ class Field(Input):
         super().__init__(*args, **kwargs)
         self.cursor_blink = False
 
+    async def action_submit(self) -> None:
+        """Enter: on a form, move on at once, in key order (no message round trip)."""
+        handler = getattr(self.screen, "field_enter", None)
+        if handler is None:
+            await super().action_submit()
+        else:
+            handler(self)
+
 
 class NoteArea(TextArea):
     """A multi-line note with a steady cursor and soft wrap."""
@@ -42,3 +50,12 @@ class FieldError(Static):
         """Show (or clear) the message."""
         self.update(message or "")
         self.display = bool(message)
+
+
+class EnterMovesOn:
+    """Screen mixin: Enter in a Field calls `field_enter` directly (while the key is handled), so
+    text typed right after Enter lands in the next field and text typed before it is kept."""
+
+    def field_enter(self, field: Input) -> None:
+        """Default: the next field."""
+        self.focus_next()
