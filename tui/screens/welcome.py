@@ -96,6 +96,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             self.notify("请先填写本镇信息并按 Ctrl+S 保存", severity="warning")
             return
         self.query_one("#welcome-demo", Button).disabled = True
+        self.set_focus(None)  # no field has focus while the progress bar moves (IME window)
         self.query_one("#welcome-progress").remove_class("hidden")
         self.build_demo()
 
