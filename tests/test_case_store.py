@@ -130,3 +130,15 @@ def test_last_member_follows_the_operator(demo_db):
     assert followup.last_member("测试员") == member_id
     assert json.loads(AuditLog.select().order_by(AuditLog.id.desc()).first().after)["status"] == "已走访"
     assert Contact.select().where(Contact.case == case.id).count() == 1
+
+
+def test_village_view_has_zones_members_and_progress(demo_db):
+    from store.schema import Village
+    from store.village_view import village_view
+
+    village = Village.select().first()
+    view = village_view(village.id, active_campaign_id())
+    assert view.name == village.name and view.zones and view.members
+    assert sum(z[2] for z in view.zones) == len(case_table.ordered_ids(CaseFilter(village_id=village.id),
+                                                                        active_campaign_id()))
+    assert all("*" in m[2] for m in view.members if m[2])

@@ -173,3 +173,40 @@ async def test_welcome_on_an_empty_database_then_demo(db_path):
         await settle(app, pilot, rounds=8)
         assert isinstance(app.screen, DashboardScreen)
     assert Village.select().count() == 12
+
+
+async def test_delete_a_contact_after_confirming(demo_db):
+    contact = Contact.select().where(Contact.deleted_at.is_null()).first()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CaseDetailScreen(contact.case_id))
+        await settle(app, pilot)
+        before = len(app.screen.detail.contacts)
+        first = app.screen.detail.contacts[0]["id"]
+        await pilot.press("d", "enter", "y")
+        await settle(app, pilot)
+        assert len(app.screen.detail.contacts) == before - 1
+    assert Contact.get_by_id(first).deleted_at is not None
+
+
+async def test_edit_the_person_keeps_search_keys(demo_db):
+    from store.search import find
+
+    case = Case.select().first()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CaseDetailScreen(case.id))
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#pf-name").value = "欧阳修"
+        form.query_one("#pf-household_note").text = "独居，子女在外"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        assert "欧阳修" in str(app.screen.query_one("#cd-person").render())
+    assert Case.get_by_id(case.id).person.household_note == "独居，子女在外"
+    assert any(h.case_id == case.id for h in find("oyx"))
