@@ -159,7 +159,7 @@ class ShellInfo:
 
 def _deadline(camp, today: dt.date) -> tuple[str, int | None]:
     """The next deadline (the report due date or the current phase's end) and days left."""
-    dates = [(f"{name}阶段结束", end) for name, _s, end in camp.phases]
+    dates = [(f"{name}结束", end) for name, _s, end in camp.phases]
     if camp.report_due:
         dates.append(("报告截止", camp.report_due))
     upcoming = sorted((d, label) for label, d in dates if d and d >= today)

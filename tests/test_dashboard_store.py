@@ -43,7 +43,7 @@ def test_shell_info_gives_phase_and_days_to_next_deadline(demo_db):
     info = dashboard.shell_info(DEMO_TODAY)
     assert info.town == "泉港区后龙镇"
     assert info.phase == "推动落实"
-    assert info.deadline.startswith("推动落实阶段结束") and info.deadline_days == 16
+    assert info.deadline.startswith("推动落实结束") and info.deadline_days == 16
     assert info.last_backup is None and not info.empty
 
 

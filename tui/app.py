@@ -15,6 +15,9 @@ from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 
 
+NEEDS_DATA = {"followup", "dashboard", "cases", "search"}
+
+
 class YingbaoApp(ReportsWorkerErrors, App):
     """应保尽保 workbench."""
 
@@ -68,9 +71,16 @@ class YingbaoApp(ReportsWorkerErrors, App):
             villages = [(c.id, c.label) for c in filter_choices(cid)["village"]] if cid else []
         self.call_from_thread(self._shell_loaded, info, villages, first)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Grey out the data keys while the database is still empty."""
+        if action in NEEDS_DATA and (self.shell is None or self.shell.empty):
+            return None
+        return True
+
     def _shell_loaded(self, info, villages, first: bool) -> None:
         """Show the facts; on start open the dashboard or the welcome screen."""
         self.shell, self.villages = info, villages
+        self.refresh_bindings()
         if first:
             from .screens.dashboard import DashboardScreen
             from .screens.welcome import WelcomeScreen

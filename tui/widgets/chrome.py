@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -36,7 +37,7 @@ class AppHeader(Static):
             due = Text(f"{info.deadline} 还有{info.deadline_days}天")
         else:
             due = Text(f"{info.deadline} 已过{-info.deadline_days}天", style="bold red")
-        room = max(10, self.size.width - 2 - text.cell_len - len(left) * 2 - due.cell_len - 4)
+        room = max(10, self.size.width - 2 - text.cell_len - cell_len(left) - due.cell_len - 2)
         text.append(cut(info.campaign, room) + "  ")
         text.append(left)
         self.update(text + due)
