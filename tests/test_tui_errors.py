@@ -64,3 +64,25 @@ def test_launcher_fixes_a_c_locale(monkeypatch):
     monkeypatch.delenv("PYTHONUTF8", raising=False)
     fix_console_encoding()
     assert os.environ["LANG"] == "C.UTF-8" and os.environ["PYTHONUTF8"] == "1"
+
+
+def test_pad_and_cut_count_cells_not_characters():
+    from rich.cells import cell_len
+
+    from tui.text import cut, pad
+
+    assert cell_len(pad("林志明", 10)) == 10 and cell_len(pad("欧阳志明明明", 8)) <= 8
+    assert cut("困难群众漏保漏救问题整治", 10).endswith("...") and cell_len(cut("困难群众漏保漏救", 10)) <= 10
+    assert "…" not in cut("困难群众漏保漏救问题整治", 10)
+
+
+def test_backup_time_is_red_when_missing_or_older_than_36_hours():
+    import datetime as dt
+
+    from tui.widgets.chrome import backup_text
+
+    now = dt.datetime(2026, 11, 29, 9, 0)
+    assert backup_text(None, now).plain == "从未备份" and "red" in str(backup_text(None, now).style)
+    assert "red" in str(backup_text(now - dt.timedelta(hours=37), now).style)
+    fresh = backup_text(now - dt.timedelta(hours=2), now)
+    assert fresh.plain == "11-29 07:00" and "red" not in str(fresh.style)

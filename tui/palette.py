@@ -20,6 +20,7 @@ class ChinesePalette(CommandPalette):
         self._stop_no_matches_countdown()
 
         def show() -> None:
+            """Add the Chinese no-match line."""
             if search_value:
                 self.query_one(CommandList).add_option(
                     Option(Align.center(Text("没有匹配的命令", style="not bold")), disabled=True,

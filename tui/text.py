@@ -22,6 +22,12 @@ def cut(text: str, width: int) -> str:
     return out + "..."
 
 
+def pad(text: str, width: int) -> str:
+    """Text cut or padded with spaces to exactly `width` cells."""
+    text = cut(text, width)
+    return text + " " * (width - cell_len(text))
+
+
 def day(value: dt.date | None) -> str:
     """A date as 2026-11-29, or empty."""
     return value.isoformat() if value else ""

@@ -184,6 +184,7 @@ class CaseDetailScreen(AppScreen):
         choices = [(c["id"], f"{day(c['date'])} {c['kind']} {c['findings'][:20]}") for c in contacts]
 
         def picked(cid) -> None:
+            """Ask before deleting the chosen contact."""
             if cid:
                 self.app.push_screen(ConfirmScreen("删除这条联系记录？（可在修改记录中恢复）"),
                                      lambda yes: yes and self.delete_contact(cid))

@@ -16,14 +16,14 @@ from store.ids import mask_id
 
 from ..errors import ReportsWorkerErrors
 from ..messages import OpenCase
-from ..text import cut
+from ..text import pad
 from ..widgets.fields import Field
 
 
 def hit_label(h) -> str:
     """One result line: name, village, masked ID, case status."""
     status = h.case_status or "非排查对象"
-    return f"{cut(h.name, 8):<8}  {cut(h.village or '', 10):<10}  {mask_id(h.id_number) or '（无证件号）'}  {status}"
+    return f"{pad(h.name, 8)}  {pad(h.village or '', 10)}  {pad(mask_id(h.id_number) or '（无证件号）', 18)}  {status}"
 
 
 class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):

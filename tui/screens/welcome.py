@@ -107,6 +107,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         from store.schema import db
 
         def progress(label: str, frac: float) -> None:
+            """Forward the build's progress to the UI thread."""
             self.app.call_from_thread(self._progress, label, frac)
 
         with db.connection_context():

@@ -136,6 +136,11 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         """Keep the position in the bar current."""
         self._bar()
 
+    @on(PagedTable.HeaderSelected)
+    def _header(self, event: PagedTable.HeaderSelected) -> None:
+        """A click on a column header sorts by it (again: reversed)."""
+        self.action_sort(event.column_index)
+
     @on(PagedTable.RowSelected)
     def _open(self, _event) -> None:
         """Enter: open the case under the cursor."""
@@ -161,6 +166,7 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
                   "category": "按类别筛选", "status": "按状态筛选"}
 
         def chosen(value) -> None:
+            """Apply the chosen value (None: cancelled)."""
             if value is None:
                 return
             field = {"village": "village_id", "zone": "zone_id", "member": "member_id"}.get(what, what)
@@ -175,7 +181,7 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         self.apply(overdue_only=not self.filter.overdue_only)
 
     def action_conclusion(self) -> None:
-        """j: 符合 → 不符合 → all."""
+        """j: 符合, then 不符合, then all."""
         nxt = CONCLUSIONS[(CONCLUSIONS.index(self.filter.conclusion) + 1) % len(CONCLUSIONS)]
         self.apply(conclusion=nxt)
 

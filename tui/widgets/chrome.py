@@ -47,6 +47,13 @@ class AppHeader(Static):
         self.show(getattr(self.app, "shell", None))
 
 
+def backup_text(last: dt.datetime | None, now: dt.datetime) -> Text:
+    """The last backup's time; 从未备份, or older than 36 hours, in red."""
+    if last is None:
+        return Text("从未备份", style="bold red")
+    return Text(f"{last:%m-%d %H:%M}", style="bold red" if now - last > BACKUP_STALE else "")
+
+
 class StatusLine(Static):
     """Database path, operator, last backup (从未备份 or older than 36 hours in red)."""
 
@@ -61,10 +68,7 @@ class StatusLine(Static):
     def show(self, info) -> None:
         """Render the status line."""
         app = self.app
-        backup = Text("从未备份", style="bold red")
-        if info is not None and info.last_backup:
-            stale = app.now() - info.last_backup > BACKUP_STALE
-            backup = Text(f"{info.last_backup:%m-%d %H:%M}", style="bold red" if stale else "")
+        backup = backup_text(info.last_backup if info else None, app.now())
         who = info.operator if info and info.operator else "（未设置）"
         head = Text(f"操作员：{who}  上次备份：") + backup
         room = max(10, self.size.width - 2 - head.cell_len - 6)
