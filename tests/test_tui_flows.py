@@ -141,3 +141,22 @@ async def test_village_screen_shows_zones_members_and_its_cases(demo_db):
                  .where(Person.village == village.id).count())
         assert len(screen.query_one(PagedTable).ids) == count
         assert Contact.select().count() > 0
+
+
+async def test_palette_opens_a_village_by_name(demo_db):
+    from textual.command import CommandInput
+
+    from tui.screens.village import VillageScreen
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder.startswith("输入命令或村名")
+        await type_text(pilot, "土坑")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VillageScreen)
+        assert "土坑村" in str(app.screen.query_one("#vil-title").render())

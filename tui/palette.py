@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.align import Align
 from rich.text import Text
 from textual.app import SystemCommand
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
 
@@ -14,6 +14,10 @@ class ChinesePalette(CommandPalette):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(placeholder="输入命令或村名，回车执行，Esc 关闭", **kwargs)
+
+    def on_mount(self) -> None:
+        """A steady cursor (no blinking repaint under the IME window)."""
+        self.query_one(CommandInput).cursor_blink = False
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         """Say 「没有匹配的命令」 instead of the English line."""

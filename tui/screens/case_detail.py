@@ -120,8 +120,10 @@ class CaseDetailScreen(AppScreen):
         from store.case_detail import reveal_id
         from store.schema import db
 
+        from ..errors import retry_locked
+
         with db.connection_context():
-            number = reveal_id(person_id)
+            number = retry_locked(lambda: reveal_id(person_id))
         self.app.call_from_thread(self._revealed, number)
 
     def _revealed(self, number: str) -> None:
