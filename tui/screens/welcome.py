@@ -40,11 +40,26 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
                 yield Static("", id="welcome-step")
 
     def on_mount(self) -> None:
-        """Start in the town field, filled from the settings if any."""
-        info = self.app.shell
-        if info and info.operator:
-            self.query_one("#welcome-operator", Field).value = info.operator
+        """Start in the town field; fill what `yingbao init` may have set."""
         self.query_one("#welcome-town", Field).focus()
+        self.load_settings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
+    def load_settings(self) -> None:
+        """Town, district and operator already in the database."""
+        from store.queries import town_info
+        from store.schema import db
+
+        with db.connection_context():
+            info = town_info()
+        self.app.call_from_thread(self._prefill, info)
+
+    def _prefill(self, info: dict) -> None:
+        """Put known values in empty fields (never over typed text)."""
+        for key in ("town", "district", "operator"):
+            field = self.query_one(f"#welcome-{key}", Field)
+            if info.get(key) and not field.value:
+                field.value = info[key]
 
     def field_enter(self, field) -> None:
         """Enter in a field: next field, or save from the last one."""

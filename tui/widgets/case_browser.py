@@ -69,6 +69,7 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         self.filter = CaseFilter(village_id=village_id)
         self.sort, self.descending = "village", False
         self.names: dict[str, str] = {"village": village_name} if village_name else {}
+        self.loaded = False
         self.choices: dict = {}
 
     def compose(self) -> ComposeResult:
@@ -108,6 +109,7 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
 
     def _ids_loaded(self, ids: list[int], keep: int | None) -> None:
         """Hand the ids to the table; update the bar."""
+        self.loaded = True
         self.table.set_ids(ids, keep)
         self._bar()
 
@@ -125,6 +127,8 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
     def _bar(self) -> None:
         """Filter, sort and the match count, always visible."""
         t = self.table
+        if not self.loaded:
+            return
         label = COLUMNS[self.sort][0] + ("（倒序）" if self.descending else "")
         where = f"第 {t.at + 1} 条" if t.ids else "没有符合条件的对象"
         text = Text(f"筛选：{self.filter.describe(self.names)}  排序：{label}  ")
