@@ -17,9 +17,10 @@ def test_a_lock_is_retried_then_reported_plainly():
         calls.append(1)
         raise sqlite3.OperationalError("database is locked")
 
+    told = []
     with pytest.raises(StoreError) as err:
-        retry_locked(locked, retries=2, pause=0)
-    assert len(calls) == 3 and "占用" in err.value.message
+        retry_locked(locked, retries=2, pause=0, on_retry=told.append)
+    assert len(calls) == 3 and "占用" in err.value.message and told == [1, 2]
 
 
 def test_a_lock_that_clears_saves():

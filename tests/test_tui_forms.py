@@ -210,3 +210,35 @@ async def test_edit_the_person_keeps_search_keys(demo_db):
         assert "欧阳修" in str(app.screen.query_one("#cd-person").render())
     assert Case.get_by_id(case.id).person.household_note == "独居，子女在外"
     assert any(h.case_id == case.id for h in find("oyx"))
+
+
+async def test_a_save_that_meets_a_lock_says_so_and_keeps_the_form(demo_db, monkeypatch):
+    import sqlite3
+
+    from store.schema import db
+
+    case = Case.select().where(Case.status == "待排查").first()
+    monkeypatch.setattr(db, "_pragmas", [(k, 50 if k == "busy_timeout" else v) for k, v in db._pragmas])
+    monkeypatch.setattr(db, "_timeout", 0.05)
+    monkeypatch.setattr("tui.errors.time.sleep", lambda _s: None)
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CaseDetailScreen(case.id))
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await type_text(pilot, "占用时")
+        other = sqlite3.connect(demo_db, timeout=0.05)
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FollowupScreen) and form.query_one("#fu-findings").text == "占用时"
+        assert any("占用" in n.message for n in app._notifications)
+        other.rollback()
+        other.close()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    assert Contact.get(Contact.case == case.id).findings == "占用时"

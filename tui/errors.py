@@ -37,8 +37,9 @@ def is_locked(error: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
-def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float = 0.5) -> T:
-    """Run a write; when it meets a lock, wait and try again, then give up with a plain message."""
+def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float = 0.5,
+                 on_retry: Callable[[int], None] | None = None) -> T:
+    """Run a write; when it meets a lock, wait and try again (telling on_retry), then give up plainly."""
     from peewee import OperationalError
 
     for attempt in range(retries + 1):
@@ -50,6 +51,8 @@ def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float 
             get_logger("tui").warning("database locked, attempt %d", attempt + 1)
             if attempt == retries:
                 raise StoreError("数据库正被其他程序占用，已重试多次仍未保存。请关闭其他打开本数据库的程序后再按 Ctrl+S") from exc
+            if on_retry:
+                on_retry(attempt + 1)
             time.sleep(pause * (attempt + 1))
     raise AssertionError("unreachable")
 

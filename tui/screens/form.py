@@ -64,7 +64,7 @@ class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
 
         try:
             with db.connection_context():
-                result = retry_locked(lambda: self.write(values))
+                result = retry_locked(lambda: self.write(values), on_retry=self._retrying)
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, exc)
             return
@@ -72,6 +72,15 @@ class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
             self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self._saved, result)
+
+    def _retrying(self, attempt: int) -> None:
+        """Called from the worker when a save met a lock: say so while waiting."""
+        self.app.call_from_thread(self.notify, f"数据库正被其他程序占用，正在重试（第{attempt}次）...",
+                                  severity="warning")
+
+    def worker_failed(self, worker) -> None:
+        """An unexpected error while saving: the form stays, so does everything typed."""
+        self.saving = False
 
     def _failed(self, message: str) -> None:
         """A write that did not go through: say so, keep the form."""
