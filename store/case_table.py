@@ -103,8 +103,9 @@ def _where(f: CaseFilter, campaign_id: int, today: dt.date) -> tuple[str, list]:
         sql.append(f"c.next_followup < ? AND c.status NOT IN {CLOSED!r}")
         params.append(today.isoformat())
     if f.text:
-        sql.append("(p.name LIKE ? OR p.py_initials LIKE ?)")
-        params += [f"%{f.text}%", f"{f.text.lower()}%"]
+        text = f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql.append("(p.name LIKE ? ESCAPE '\\' OR p.py_initials LIKE ? ESCAPE '\\')")
+        params += [f"%{text}%", f"{text.lower()}%"]
     return " WHERE " + " AND ".join(sql), params
 
 

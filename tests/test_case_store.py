@@ -142,3 +142,15 @@ def test_village_view_has_zones_members_and_progress(demo_db):
     assert sum(z[2] for z in view.zones) == len(case_table.ordered_ids(CaseFilter(village_id=village.id),
                                                                         active_campaign_id()))
     assert all("*" in m[2] for m in view.members if m[2])
+
+
+def test_text_filter_matches_name_or_initials_and_escapes_wildcards(demo_db):
+    from store.schema import Person
+
+    cid = active_campaign_id()
+    case = Case.select().first()
+    person = Person.get_by_id(case.person_id)
+    assert case.id in case_table.ordered_ids(CaseFilter(text=person.name[1:]), cid)
+    assert case.id in case_table.ordered_ids(CaseFilter(text=person.py_initials), cid)
+    assert case_table.ordered_ids(CaseFilter(text="%"), cid) == []
+    assert case_table.ordered_ids(CaseFilter(text="_"), cid) == []

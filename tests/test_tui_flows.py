@@ -160,3 +160,21 @@ async def test_palette_opens_a_village_by_name(demo_db):
         await settle(app, pilot)
         assert isinstance(app.screen, VillageScreen)
         assert "土坑村" in str(app.screen.query_one("#vil-title").render())
+
+
+async def test_every_screen_opens_at_80x24(demo_db):
+    from tui.screens.followup import FollowupScreen
+    from tui.screens.search import SearchScreen
+    from tui.screens.village import VillageScreen
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for keys, screen in ((["enter"], VillageScreen), (["escape", "f4"], CasesScreen),
+                             (["enter"], CaseDetailScreen), (["f2"], FollowupScreen), (["escape"], CaseDetailScreen),
+                             (["slash"], SearchScreen), (["escape", "f1"], HelpScreen), (["escape", "f3"], DashboardScreen)):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert isinstance(app.screen, screen), (keys, app.screen)
+        table = app.screen.query_one("#dash-villages")
+        assert table.row_count == 13
