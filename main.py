@@ -148,12 +148,31 @@ def main(
         run_tui(ctx.obj)
 
 
+WT_HINT = ("提示：当前不是在 Windows Terminal（Windows 终端）中运行，中文和表格可能显示错位。"
+           "建议从「开始」菜单打开「终端」后再运行 yingbao。")
+
+
+def terminal_hint(env: dict | None = None, platform: str | None = None) -> str | None:
+    """On Windows outside Windows Terminal (no WT_SESSION): a Chinese hint; else None."""
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    if platform.startswith("win") and not env.get("WT_SESSION"):
+        return WT_HINT
+    return None
+
+
 def run_tui(st: State) -> None:
-    """Open the TUI on the database."""
+    """Open the TUI on the database (exit status 1 when it had to close on an error)."""
     st.open()
     from tui.app import make_app
 
-    make_app(st.db_path).run()
+    hint = terminal_hint()
+    if hint:
+        typer.echo(hint, err=True)
+    app = make_app(st.db_path)
+    app.run()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
 
 
 def emit_json(data: Any) -> None:

@@ -2,28 +2,182 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from textual.app import App
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
 
-from .screens.villages import VillagesScreen
+from .errors import ReportsWorkerErrors, crash_text
+from .messages import DataChanged, OpenCase, OpenVillage
+from .palette import ChinesePalette, palette_commands
 
 
-class YingbaoApp(App):
+NEEDS_DATA = {"followup", "dashboard", "cases", "search"}
+
+
+class YingbaoApp(ReportsWorkerErrors, App):
     """应保尽保 workbench."""
 
     TITLE = "应保尽保"
     CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "帮助", key_display="F1"),
+        Binding("f2", "followup", "回访", key_display="F2"),
+        Binding("f3", "dashboard", "总览", key_display="F3"),
+        Binding("f4", "cases", "对象", key_display="F4"),
+        Binding("slash", "search", "搜索", key_display="/"),
+        Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
+        Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
+    ]
+    shell = reactive(None, always_update=True)
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, today: dt.date | None = None):
         super().__init__()
         self.db_path = Path(db_path)
+        self.fixed_today = today
+        self.villages: list[tuple[int, str]] = []
+        self.animation_level = "none"
+
+    def today(self) -> dt.date:
+        """Today, or the fixed day a test gave."""
+        return self.fixed_today or dt.date.today()
+
+    def now(self) -> dt.datetime:
+        """Now (on the fixed day in tests)."""
+        now = dt.datetime.now()
+        return dt.datetime.combine(self.fixed_today, now.time()) if self.fixed_today else now
 
     def on_mount(self) -> None:
-        """Show the first screen."""
-        self.push_screen(VillagesScreen())
+        """Set up the log file and look at the database to pick the first screen."""
+        from store.logfile import setup_logging
+
+        setup_logging(self.db_path)
+        self.load_shell(first=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="shell")
+    def load_shell(self, first: bool = False) -> None:
+        """Read the header's facts and the village names off the UI thread."""
+        from store import dashboard
+        from store.case_table import filter_choices
+        from store.schema import db
+        from store.search import active_campaign_id
+
+        with db.connection_context():
+            info = dashboard.shell_info(self.today())
+            cid = active_campaign_id()
+            villages = [(c.id, c.label) for c in filter_choices(cid)["village"]] if cid else []
+        self.call_from_thread(self._shell_loaded, info, villages, first)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Grey out the data keys while the database is still empty."""
+        if action in NEEDS_DATA and (self.shell is None or self.shell.empty):
+            return None
+        return True
+
+    def _shell_loaded(self, info, villages, first: bool) -> None:
+        """Show the facts; on start open the dashboard or the welcome screen."""
+        self.shell, self.villages = info, villages
+        self.refresh_bindings()
+        if first:
+            from .screens.dashboard import DashboardScreen
+            from .screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen() if info.empty else DashboardScreen())
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Replace Textual's crash screen (it prints local variables, ID numbers included)."""
+        if self.is_headless:
+            super()._handle_exception(error)  # tests: fail loudly, nothing is on a screen
+            return
+        self._return_code = 1
+        self._exit_renderables.append(crash_text(error))
+        self._close_messages_no_wait()
+
+    def on_data_changed(self, _event: DataChanged) -> None:
+        """After a write: refresh the header facts and every screen showing data."""
+        self.load_shell()
+        for screen in self.screen_stack:
+            if hasattr(screen, "mark_stale"):
+                screen.mark_stale()
+
+    def on_open_case(self, event: OpenCase) -> None:
+        """Open a case's detail screen."""
+        from .screens.case_detail import CaseDetailScreen
+
+        self.push_screen(CaseDetailScreen(event.case_id))
+
+    def on_open_village(self, event: OpenVillage) -> None:
+        """Open one village's screen."""
+        from .screens.village import VillageScreen
+
+        self.push_screen(VillageScreen(event.village_id))
+
+    def action_help(self) -> None:
+        """F1: every key by screen."""
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_followup(self, case_id: int | None = None) -> None:
+        """F2: the quick follow-up form, with the open case pre-filled."""
+        from .screens.followup import FollowupScreen
+
+        if isinstance(self.screen, FollowupScreen) or self.shell is None or self.shell.empty:
+            return
+        case_id = case_id or getattr(self.screen, "case_id", None)
+        self.push_screen(FollowupScreen(case_id))
+
+    def action_search(self) -> None:
+        """/: search anyone."""
+        from .screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen) and self.shell and not self.shell.empty:
+            self.push_screen(SearchScreen())
+
+    def _go(self, cls) -> None:
+        """Go back to a main screen if it is open, else open it."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, cls):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(cls())
+
+    def action_dashboard(self) -> None:
+        """F3: the dashboard."""
+        from .screens.dashboard import DashboardScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(DashboardScreen)
+
+    def action_cases(self) -> None:
+        """F4: the case table."""
+        from .screens.cases import CasesScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(CasesScreen)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, in Chinese."""
+        if not ChinesePalette.is_open(self):
+            self.push_screen(ChinesePalette(id="--command-palette"))
+
+    def get_system_commands(self, screen) -> list[SystemCommand]:
+        """Every action and every village, by Chinese name."""
+        return palette_commands(self, screen)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as Ctrl+S, never ^s."""
+        if binding.key_display:
+            return binding.key_display
+        mods, key = binding.parse_key()
+        return "+".join([m.capitalize() for m in mods] + [key.upper() if len(key) == 1 else key.capitalize()])
 
 
-def make_app(db_path: Path) -> YingbaoApp:
-    """Build the app for main.py and tests alike."""
-    return YingbaoApp(db_path)
+def make_app(db_path: Path, today: dt.date | None = None) -> YingbaoApp:
+    """Build the app for main.py and tests alike (tests fix `today`)."""
+    return YingbaoApp(db_path, today)

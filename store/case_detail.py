@@ -1,0 +1,149 @@
+"""Everything about one case for the detail screen, with masked numbers; the audited reveal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import audit
+from .cases import get_case
+from .ids import mask_id, mask_phone
+from .people import age_of
+from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, Member, Person, Petition, Problem,
+                     Rectification, RosterEntry, SpotCheck, Village, Zone, db)
+
+DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
+GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+
+def disability_text(category: int | None, grade: int | None) -> str:
+    """A disability as 「肢体二级」, or empty."""
+    if not category and not grade:
+        return ""
+    return f"{DISABILITY.get(category, '')}{GRADES.get(grade, '')}残疾"
+
+
+@dataclass
+class CaseDetail:
+    """One case with its person and every related record, ready to show."""
+
+    case_id: int
+    person_id: int
+    name: str
+    id_masked: str
+    sex: str
+    age: int | None
+    phone_masked: str
+    village: str
+    zone: str
+    address: str
+    household_note: str
+    disability: str
+    status: str
+    member: str
+    conclusion: str
+    conclusion_reason: str
+    next_followup: dt.date | None
+    categories: list[str] = field(default_factory=list)
+    roster: list[str] = field(default_factory=list)
+    contacts: list[dict] = field(default_factory=list)
+    benefits: list[dict] = field(default_factory=list)
+    petitions: list[str] = field(default_factory=list)
+    spot_checks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+
+
+def _yuan(v) -> str:
+    """An amount as 「1234.50元」."""
+    return f"{v}元" if v is not None else ""
+
+
+def roster_line(e: RosterEntry, cat: Category) -> str:
+    """One source-list entry with the values it carried."""
+    parts = [f"{cat.code} {cat.short_name}"]
+    if e.self_paid is not None:
+        parts.append(f"医疗总费用{_yuan(e.medical_total)}，已报销{_yuan(e.reimbursed)}，自付{_yuan(e.self_paid)}")
+    if e.disability_category or e.disability_grade:
+        parts.append(disability_text(e.disability_category, e.disability_grade))
+    if e.petition_date:
+        parts.append(f"信访日期{e.petition_date}")
+    if e.monitor_category:
+        parts.append(f"监测类别：{e.monitor_category}")
+    row = f"（名单第{e.source_row}行）" if e.source_row else ""
+    return "，".join(parts) + row
+
+
+def _contacts(case_id: int) -> list[dict]:
+    """Live contacts, newest first."""
+    q = (Contact.select().where((Contact.case == case_id) & Contact.deleted_at.is_null())
+         .order_by(Contact.date.desc(), Contact.id.desc()))
+    rows = list(q)
+    names = {m.id: m.name for m in Member.select().where(Member.id.in_({c.member_id for c in rows if c.member_id}))}
+    return [{"id": c.id, "date": c.date, "kind": c.kind, "who": names.get(c.member_id, ""),
+             "findings": c.findings or "", "outcome": c.outcome or "", "next": c.next_followup} for c in rows]
+
+
+def _benefits(case_id: int) -> list[dict]:
+    """Live benefits with their steps in order."""
+    out = []
+    for b in Benefit.select().where((Benefit.case == case_id) & Benefit.deleted_at.is_null()).order_by(Benefit.id):
+        steps = [f"{s.status} {s.date}" for s in BenefitStep.select().where(BenefitStep.benefit == b.id)
+                 .order_by(BenefitStep.date, BenefitStep.id)]
+        out.append({"id": b.id, "type": b.type, "status": b.status, "amount": b.amount, "steps": steps})
+    return out
+
+
+def _petitions(case_id: int) -> list[str]:
+    """Petitions as one line each."""
+    q = Petition.select().where((Petition.case == case_id) & Petition.deleted_at.is_null()).order_by(Petition.received)
+    return [f"{p.kind} 收到{p.received or ''} 告知期限{p.notice_due or ''}"
+            f"{'（已告知' + str(p.notice_sent) + '）' if p.notice_sent else ''} 办结期限{p.close_due or ''}"
+            f"{'，已办结' + str(p.closed) + ' ' + (p.outcome or '') if p.closed else '，未办结'}" for p in q]
+
+
+def _checks_and_problems(case_id: int) -> tuple[list[str], list[str]]:
+    """Spot checks and problems (with their rectification) of the case."""
+    checks = [f"{s.date or '未检查'} {s.result or '待检查'} {s.findings or ''}".strip()
+              for s in SpotCheck.select().where(SpotCheck.case == case_id).order_by(SpotCheck.id)]
+    problems = []
+    for pr in Problem.select().where((Problem.case == case_id) & Problem.deleted_at.is_null()):
+        fix = Rectification.get_or_none(Rectification.problem == pr.id)
+        state = "已整改" if fix and fix.done_on else (f"整改期限{fix.deadline}" if fix else "未整改")
+        problems.append(f"{pr.found_on} {pr.source}/{pr.kind}：{pr.description}（{state}）")
+    return checks, problems
+
+
+def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
+    """The whole case; numbers masked."""
+    from .assess import hints
+
+    case = get_case(case_id)
+    p: Person = case.person
+    cats = (Category.select().join(CaseCategory).where(CaseCategory.case == case.id).order_by(Category.code))
+    roster = (RosterEntry.select(RosterEntry, Category).join(Category)
+              .where(RosterEntry.case == case.id).order_by(Category.code))
+    village = Village.get_or_none(Village.id == p.village_id)
+    zone = Zone.get_or_none(Zone.id == p.zone_id)
+    member = Member.get_or_none(Member.id == case.member_id)
+    checks, problems = _checks_and_problems(case.id)
+    today = today or dt.date.today()
+    d = CaseDetail(
+        case.id, p.id, p.name, mask_id(p.id_number), p.sex or "", age_of(p, today),
+        " / ".join(mask_phone(x) for x in (p.phone or "").split("/") if x), village.name if village else "",
+        zone.name if zone else "", p.address or "", p.household_note or "",
+        disability_text(p.disability_category, p.disability_grade), case.status, member.name if member else "",
+        case.conclusion or "", case.conclusion_reason or "", case.next_followup,
+        [f"{c.code} {c.name}" for c in cats], [roster_line(e, e.category) for e in roster],
+        _contacts(case.id), _benefits(case.id), _petitions(case.id), checks, problems,
+    )
+    d.hints = hints(case.id, today)
+    return d
+
+
+def reveal_id(person_id: int) -> str:
+    """The full ID number of a person; writes a 「reveal」 audit row."""
+    with db.atomic():
+        person = Person.get_by_id(person_id)
+        audit.log("reveal", "person", person.id, None, {"field": "id_number", "via": "界面"})
+    return person.id_number or ""

@@ -1,0 +1,28 @@
+"""Helpers for the Pilot tests: settle the workers, find demo cases the search ranks first."""
+
+from __future__ import annotations
+
+from store.schema import Case, Person
+from store.search import find
+
+
+async def settle(app, pilot, rounds: int = 4) -> None:
+    """Let workers finish and their results reach the screen."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def waiting_case_found_by_initials() -> tuple[Case, str]:
+    """A 待排查 case whose person is the first hit for their pinyin initials."""
+    for case in Case.select().where(Case.status == "待排查").order_by(Case.id):
+        person = Person.get_by_id(case.person_id)
+        hits = find(person.py_initials, limit=5)
+        if hits and hits[0].case_id == case.id and len(person.py_initials) <= 3:
+            return case, person.py_initials
+    raise AssertionError("no suitable demo case")
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type text key by key (Chinese characters too)."""
+    await pilot.press(*list(text))

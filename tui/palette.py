@@ -1,0 +1,57 @@
+"""The command palette in Chinese: its placeholder, its messages, every action and village."""
+
+from __future__ import annotations
+
+from rich.align import Align
+from rich.text import Text
+from textual.app import SystemCommand
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.widgets.option_list import Option
+
+
+class ChinesePalette(CommandPalette):
+    """Textual's command palette with Chinese text."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(placeholder="输入命令或村名，回车执行，Esc 关闭", **kwargs)
+
+    def on_mount(self) -> None:
+        """A steady cursor (no blinking repaint under the IME window)."""
+        self.query_one(CommandInput).cursor_blink = False
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Say 「没有匹配的命令」 instead of the English line."""
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            """Add the Chinese no-match line."""
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text("没有匹配的命令", style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
+
+
+def palette_commands(app, screen) -> list[SystemCommand]:
+    """Every action of the app, this screen's actions, then every village by name."""
+    from .messages import OpenVillage
+
+    run = app.run_action
+    cmds = [
+        SystemCommand("总览", "各村进度与逾期事项（F3）", lambda: run("dashboard")),
+        SystemCommand("排查对象", "对象列表，筛选与排序（F4）", lambda: run("cases")),
+        SystemCommand("搜索", "按姓名、拼音首字母、身份证号后几位或电话查找（/）", lambda: run("search")),
+        SystemCommand("电话回访", "快速记录一次回访或走访（F2）", lambda: run("followup")),
+        SystemCommand("帮助", "所有按键（F1）", lambda: run("help")),
+        SystemCommand("退出", "退出程序（Ctrl+Q）", app.exit),
+    ]
+    for title, help_text, action in getattr(screen, "PALETTE", []):
+        cmds.append(SystemCommand(title, help_text, lambda a=action: screen.run_action(a)))
+    for vid, name in app.villages:
+        cmds.append(SystemCommand(f"村（居）：{name}", "打开该村（居）的片区、人员和排查对象",
+                                  lambda v=vid: app.post_message(OpenVillage(v)), discover=False))
+    return cmds

@@ -1,0 +1,108 @@
+"""Benefits: open a new application (type, date, amount) or move one to its next step."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Select, Static
+
+from store.assess import BENEFIT_TYPES, next_steps
+from store.errors import ValidationError
+
+from ..widgets.fields import Field, FieldError
+from .form import FormScreen
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount in yuan, or None when empty."""
+    text = (text or "").strip().replace(",", "").replace("元", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError("金额请填写数字，如 1500 或 1500.50", field="amount") from None
+    if value <= 0:
+        raise ValidationError("金额必须大于0", field="amount")
+    return value
+
+
+def _date_fields(prefix: str) -> ComposeResult:
+    """Date and amount fields with their error lines."""
+    yield Label("日期（留空为今天）")
+    yield Field(placeholder="如 2026-12-01", id=f"{prefix}-on")
+    yield FieldError(id=f"{prefix}-on-error")
+    yield Label("金额（元，临时救助必填）")
+    yield Field(placeholder="如 1500", id=f"{prefix}-amount")
+    yield FieldError(id=f"{prefix}-amount-error")
+    yield FieldError(id=f"{prefix}-form-error")
+
+
+class BenefitForm(FormScreen):
+    """新增救助申请."""
+
+    CSS_PATH = "benefit_form.tcss"
+    PREFIX = "bf"
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bf-box"):
+            yield Static("新增救助申请（Ctrl+S 保存，Esc 取消）", classes="bf-title")
+            yield Select([(t, t) for t in BENEFIT_TYPES], prompt="救助类型", id="bf-btype")
+            yield FieldError(id="bf-btype-error")
+            yield from _date_fields("bf")
+
+    def values(self) -> dict:
+        """Type, date, amount."""
+        from store.followup import parse_date
+
+        btype = self.query_one("#bf-btype", Select).value
+        if not isinstance(btype, str):
+            raise ValidationError("请选择救助类型", field="btype")
+        return {"btype": btype, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
+                "amount": parse_amount(self.query_one("#bf-amount", Field).value)}
+
+    def write(self, values: dict):
+        """store.assess.add_benefit."""
+        from store.assess import add_benefit
+
+        return add_benefit(self.case_id, values.pop("btype"), **values)
+
+
+class AdvanceForm(BenefitForm):
+    """推进救助办理环节."""
+
+    PREFIX = "bf"
+
+    def __init__(self, case_id: int, benefit: dict) -> None:
+        super().__init__(case_id)
+        self.benefit = benefit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bf-box"):
+            b = self.benefit
+            yield Static(f"推进「{b['type']}」，当前环节：{b['status']}（Ctrl+S 保存，Esc 取消）", classes="bf-title")
+            yield Select([(s, s) for s in next_steps(b["status"])], prompt="下一环节", id="bf-status")
+            yield FieldError(id="bf-status-error")
+            yield from _date_fields("bf")
+
+    def values(self) -> dict:
+        """Status, date, amount."""
+        from store.followup import parse_date
+
+        status = self.query_one("#bf-status", Select).value
+        if not isinstance(status, str):
+            raise ValidationError("请选择下一环节", field="status")
+        return {"status": status, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
+                "amount": parse_amount(self.query_one("#bf-amount", Field).value)}
+
+    def write(self, values: dict):
+        """store.assess.advance_benefit."""
+        from store.assess import advance_benefit
+
+        return advance_benefit(self.benefit["id"], values.pop("status"), **values)

@@ -1,0 +1,208 @@
+"""One case: the person, household, categories with the source lists' values, contacts newest
+first, benefits with their steps, petitions, spot checks, problems; every part editable."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..text import day
+from .base import AppScreen
+
+REVEAL_SECONDS = 30
+
+
+def section(title: str, lines: list[str], empty: str = "（无）") -> str:
+    """A titled block of lines (markup escaped)."""
+    from rich.markup import escape
+
+    body = "\n".join(f"  {escape(x)}" for x in lines) if lines else f"  {empty}"
+    return f"[b]{title}[/b]\n{body}"
+
+
+class CaseDetailScreen(AppScreen):
+    """对象详情."""
+
+    CSS_PATH = "case_detail.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "返回", key_display="Esc"),
+        Binding("i", "reveal", "显示证件号", key_display="i"),
+        Binding("e", "edit_person", "修改", key_display="e"),
+        Binding("j", "assess", "研判", key_display="j"),
+        Binding("b", "add_benefit", "新增救助", key_display="b"),
+        Binding("n", "advance", "推进救助", key_display="n", show=False),
+        Binding("d", "delete_contact", "删联系记录", key_display="d", show=False),
+    ]
+    PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录（i）", "reveal"), ("研判", "符合或不符合（j）", "assess"),
+               ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
+               ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact")]
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.detail = None
+        self.revealed: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="cd-scroll"):
+            yield Static("正在读取...", id="cd-person")
+            yield Static("", id="cd-hints")
+            yield Static("", id="cd-parts")
+
+    def on_mount(self) -> None:
+        """Load the case."""
+        self.query_one("#cd-scroll").focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the case again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-detail")
+    def load(self) -> None:
+        """Everything of the case, off the UI thread."""
+        from store.case_detail import load
+        from store.schema import db
+
+        with db.connection_context():
+            detail = load(self.case_id, self.app.today())
+        self.app.call_from_thread(self.show, detail)
+
+    def show(self, d) -> None:
+        """Render every part."""
+        self.detail = d
+        self._person()
+        hints = "\n".join(f"提示：{h}" for h in d.hints)
+        self.query_one("#cd-hints", Static).update(hints)
+        self.query_one("#cd-hints").display = bool(hints)
+        parts = [
+            section("排查类别", d.categories), section("名单信息", d.roster),
+            section("联系记录（最新在前）", [f"{day(c['date'])} {c['kind']} {c['who'] or '（未填经办人）'}：{c['findings']}"
+                                    f"{'（' + c['outcome'] + '）' if c['outcome'] else ''}" for c in d.contacts]),
+            section("救助", [f"{b['type']}  当前：{b['status']}{'  金额' + str(b['amount']) + '元' if b['amount'] else ''}"
+                           f"  环节：{'，'.join(b['steps'])}" for b in d.benefits]),
+            section("信访", d.petitions), section("抽查", d.spot_checks), section("问题与整改", d.problems),
+        ]
+        self.query_one("#cd-parts", Static).update("\n\n".join(parts))
+
+    def _person(self) -> None:
+        """The person block, the ID shown in full only while revealed."""
+        from rich.markup import escape
+
+        d = self.detail
+        number = self.revealed or d.id_masked or "（无）"
+        conclusion = f"{d.conclusion}{'：' + d.conclusion_reason if d.conclusion_reason else ''}" or "未研判"
+        lines = [
+            f"[b]{escape(d.name)}[/b]  {d.sex}  {d.age if d.age is not None else ''}岁  身份证号：{number}"
+            + ("  [red]（已显示，30秒后隐藏）[/red]" if self.revealed else "  （按 i 显示）"),
+            f"村（居）：{escape(d.village)}  片区：{escape(d.zone)}  负责人：{escape(d.member)}  电话：{d.phone_masked}",
+            f"住址：{escape(d.address)}  残疾：{d.disability or '无'}",
+            f"状态：[b]{d.status}[/b]  研判：{escape(conclusion)}  下次跟进：{day(d.next_followup) or '未定'}",
+            f"家庭情况：{escape(d.household_note) or '（未填写）'}",
+        ]
+        self.query_one("#cd-person", Static).update("\n".join(lines))
+
+    def action_back(self) -> None:
+        """Esc: back where you were."""
+        self.app.pop_screen()
+
+    def action_reveal(self) -> None:
+        """i: the full ID for 30 seconds, written to the audit log."""
+        if self.detail:
+            self.reveal(self.detail.person_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reveal")
+    def reveal(self, person_id: int) -> None:
+        """Fetch the number (audited)."""
+        from store.case_detail import reveal_id
+        from store.schema import db
+
+        from ..errors import retry_locked
+
+        with db.connection_context():
+            number = retry_locked(lambda: reveal_id(person_id))
+        self.app.call_from_thread(self._revealed, number)
+
+    def _revealed(self, number: str) -> None:
+        """Show it, and hide it again later."""
+        self.revealed = number or None
+        self._person()
+        self.set_timer(REVEAL_SECONDS, self._hide)
+
+    def _hide(self) -> None:
+        """Mask the number again."""
+        self.revealed = None
+        if self.detail:
+            self._person()
+
+    def action_assess(self) -> None:
+        """j: 研判."""
+        from .assess_form import AssessForm
+
+        self.app.push_screen(AssessForm(self.case_id))
+
+    def action_add_benefit(self) -> None:
+        """b: a new benefit application."""
+        from .benefit_form import BenefitForm
+
+        self.app.push_screen(BenefitForm(self.case_id))
+
+    def action_advance(self) -> None:
+        """n: move a benefit to its next step (pick which first when there are several)."""
+        from .benefit_form import AdvanceForm
+        from .pick import PickScreen
+
+        open_ones = [b for b in (self.detail.benefits if self.detail else []) if b["status"] not in ("不予纳入", "停发")]
+        if not open_ones:
+            self.notify("没有可推进的救助，按 b 新增", severity="warning")
+            return
+        if len(open_ones) == 1:
+            self.app.push_screen(AdvanceForm(self.case_id, open_ones[0]))
+            return
+        choices = [(b["id"], f"{b['type']}（当前：{b['status']}）") for b in open_ones]
+        by_id = {b["id"]: b for b in open_ones}
+        self.app.push_screen(PickScreen("选择要推进的救助", choices, allow_all=False),
+                             lambda bid: bid and self.app.push_screen(AdvanceForm(self.case_id, by_id[bid])))
+
+    def action_edit_person(self) -> None:
+        """e: edit the person."""
+        from .person_form import PersonForm
+
+        if self.detail:
+            self.app.push_screen(PersonForm(self.case_id, self.detail.person_id))
+
+    def action_delete_contact(self) -> None:
+        """d: pick a contact, confirm, soft-delete it."""
+        from .confirm import ConfirmScreen
+        from .pick import PickScreen
+
+        contacts = self.detail.contacts if self.detail else []
+        if not contacts:
+            self.notify("没有联系记录", severity="warning")
+            return
+        choices = [(c["id"], f"{day(c['date'])} {c['kind']} {c['findings'][:20]}") for c in contacts]
+
+        def picked(cid) -> None:
+            """Ask before deleting the chosen contact."""
+            if cid:
+                self.app.push_screen(ConfirmScreen("删除这条联系记录？（可在修改记录中恢复）"),
+                                     lambda yes: yes and self.delete_contact(cid))
+
+        self.app.push_screen(PickScreen("选择要删除的联系记录", choices, allow_all=False), picked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-write")
+    def delete_contact(self, contact_id: int) -> None:
+        """Soft-delete (audited)."""
+        from store.cases import delete_contact
+        from store.schema import db
+
+        from ..errors import retry_locked
+        from ..messages import DataChanged
+
+        with db.connection_context():
+            retry_locked(lambda: delete_contact(contact_id))
+        self.app.call_from_thread(self.app.post_message, DataChanged(self.case_id))
+        self.app.call_from_thread(self.notify, "已删除联系记录")

@@ -1,0 +1,44 @@
+"""对象: every case of the campaign in the paged table, with filters and sorting."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from ..widgets.case_browser import CaseBrowser
+from .base import AppScreen
+
+
+class CasesScreen(AppScreen):
+    """排查对象."""
+
+    CSS_PATH = "cases.tcss"
+    BINDINGS = [Binding("escape", "back", "返回", key_display="Esc"),
+                Binding("enter", "noop", "打开", key_display="Enter")]
+    PALETTE = [("只看跟进逾期", "筛选下次跟进已过期的对象（o）", "browser_overdue"),
+               ("清除筛选", "显示全部对象（x）", "browser_clear")]
+
+    def compose_body(self) -> ComposeResult:
+        yield CaseBrowser(id="cases-browser")
+
+    def reload(self) -> None:
+        """After a write: recompute the list, staying on the same case."""
+        self.query_one(CaseBrowser).reload()
+
+    def action_back(self) -> None:
+        """Esc: close the filter bar, else back to where you came from."""
+        if self.query_one(CaseBrowser).close_text():
+            return
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_noop(self) -> None:
+        """Enter is handled by the table (shown in the footer only)."""
+
+    def action_browser_overdue(self) -> None:
+        """Palette: only overdue."""
+        self.query_one(CaseBrowser).action_overdue()
+
+    def action_browser_clear(self) -> None:
+        """Palette: clear the filters."""
+        self.query_one(CaseBrowser).action_clear()

@@ -1,0 +1,140 @@
+"""总览: one row per village with its progress, town totals, the pace marks, what is overdue today."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from ..messages import OpenCase, OpenVillage
+from ..text import bar, cut, day, pct
+from .base import AppScreen
+
+SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特困分散": "特", "孤儿": "孤",
+         "事实无人抚养儿童": "事", "临时救助急难型": "临", "临时救助支出型": "临", "低保边缘": "边"}
+COLUMNS = ["村（居）", "对象", "已走访", "进度", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
+
+
+def included_text(included: dict) -> str:
+    """Benefits granted by type, short: 低12 临5 边3."""
+    counts: dict[str, int] = {}
+    for btype, n in included.items():
+        key = SHORT.get(btype, btype[:1])
+        counts[key] = counts.get(key, 0) + n
+    return " ".join(f"{k}{v}" for k, v in counts.items())
+
+
+class DashboardScreen(AppScreen):
+    """总览."""
+
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "打开", key_display="Enter"),
+        Binding("tab", "switch", "切换表格", key_display="Tab"),
+        Binding("f5", "reload", "刷新", key_display="F5"),
+    ]
+    PALETTE = [("刷新总览", "重新统计各村进度（F5）", "reload")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("正在统计...", id="dash-title")
+        yield DataTable(id="dash-villages", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="dash-note")
+        yield Static("今日逾期事项", id="dash-overdue-title")
+        yield DataTable(id="dash-overdue", cursor_type="row")
+
+    def on_mount(self) -> None:
+        """Columns, then the numbers from a worker."""
+        self.query_one("#dash-villages", DataTable).add_columns(*COLUMNS)
+        self.query_one("#dash-overdue", DataTable).add_columns("事项", "村（居）", "姓名", "到期日", "逾期天数")
+        self.query_one("#dash-villages", DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Recount."""
+        self.load()
+
+    def action_reload(self) -> None:
+        """F5: recount."""
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
+    def load(self) -> None:
+        """Count every village's progress and list what is overdue, off the UI thread."""
+        from store import dashboard
+        from store.overdue import overdue_items
+        from store.schema import db
+        from store.search import active_campaign_id
+
+        today = self.app.today()
+        with db.connection_context():
+            cid = active_campaign_id()
+            late = overdue_items(cid, today) if cid else []
+            rows = dashboard.village_stats(cid, today, late) if cid else []
+        self.app.call_from_thread(self.show, rows, dashboard.town_total(rows), late)
+
+    def show(self, rows, total, late) -> None:
+        """Fill both tables, keeping the cursor where it was."""
+        table = self.query_one("#dash-villages", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.rows = {str(r.id): r for r in rows}
+        for r in [*rows, total]:
+            table.add_row(*self._cells(r), key=str(r.id))
+        table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
+        behind = sum(1 for r in rows if r.behind)
+        self.query_one("#dash-title", Static).update(
+            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）")
+        self._show_late(late)
+
+    def _cells(self, r) -> list:
+        """One village's cells."""
+        flag = Text("落后", style="bold red") if r.behind else Text("")
+        name = Text(cut(r.name, 10), style="bold" if r.id is None else "")
+        width = 10 if self.size.width < 140 else 20  # use the room of a large terminal
+        return [name, str(r.cases), pct(r.visited_pct), bar(r.visited_pct / 100, width), str(r.assessed),
+                included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.problems),
+                Text(str(r.overdue), style="red" if r.overdue else ""), flag]
+
+    def _show_late(self, late) -> None:
+        """The overdue panel; each line opens its case."""
+        table = self.query_one("#dash-overdue", DataTable)
+        table.clear()
+        self.late = {}
+        for i, item in enumerate(late):
+            self.late[str(i)] = item
+            table.add_row(item.label, item.village, item.person or "（无对应对象）", day(item.due),
+                          Text(f"{item.days_over}天", style="red"), key=str(i))
+        self.query_one("#dash-overdue-title", Static).update(f"今日逾期事项（{len(late)}）  Enter 打开对象")
+
+    @on(DataTable.RowHighlighted, "#dash-villages")
+    def _explain(self, event: DataTable.RowHighlighted) -> None:
+        """Say why the highlighted village is marked behind."""
+        r = getattr(self, "rows", {}).get(event.row_key.value if event.row_key else "")
+        note = f"{r.name}：已走访 {pct(r.visited_pct)}，{r.behind}（规则见 F1 帮助）" if r and r.behind else ""
+        self.query_one("#dash-note", Static).update(note)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, _event: DataTable.RowSelected) -> None:
+        """Enter on a line (the table handles the key itself)."""
+        self.action_open()
+
+    def action_switch(self) -> None:
+        """Tab: between the villages and the overdue list."""
+        self.focus_next(DataTable)
+
+    def action_open(self) -> None:
+        """Enter: open the village, or the overdue line's case."""
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if table is None or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if table.id == "dash-villages" and key in self.rows:
+            self.post_message(OpenVillage(self.rows[key].id))
+        elif table.id == "dash-overdue":
+            item = self.late[key]
+            if item.case_id:
+                self.post_message(OpenCase(item.case_id))
+            else:
+                self.notify("该问题没有对应的排查对象", severity="warning")

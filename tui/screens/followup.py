@@ -1,0 +1,204 @@
+"""F2 quick follow-up: the clerk is on the phone. Person, kind, who, note, outcome, next date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from store.cases import OUTCOMES
+from store.errors import ValidationError
+
+from ..widgets.fields import Field, FieldError, NoteArea
+from .form import FormScreen
+from .search import hit_label
+
+KIND_KEYS = {"f5": "电话回访", "f6": "入户走访", "f7": "来访", "f8": "微信"}
+DAY_KEYS = {"ctrl+g": 7, "ctrl+r": 15, "ctrl+t": 30}
+
+
+class FollowupScreen(FormScreen):
+    """电话回访."""
+
+    CSS_PATH = "followup.tcss"
+    PREFIX = "fu"
+    BINDINGS = [
+        *FormScreen.BINDINGS,
+        *[Binding(k, f"kind('{v}')", v, key_display=k.upper(), priority=True) for k, v in KIND_KEYS.items()],
+        *[Binding(k, f"days({n})", f"+{n}天", key_display=k.replace("ctrl+", "Ctrl+").upper().replace("CTRL", "Ctrl"),
+                  priority=True) for k, n in DAY_KEYS.items()],
+    ]
+
+    def __init__(self, case_id: int | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.kind = "电话回访"
+        self.hits: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="fu-box"):
+            yield Static("电话回访（Ctrl+S 保存，Esc 放弃）", id="fu-title")
+            yield Static("", id="fu-who-line")
+            yield Field(placeholder="输入姓名或拼音首字母，上下键选择，Enter 确定", id="fu-person")
+            yield OptionList(id="fu-hits")
+            yield FieldError(id="fu-person-error")
+            yield Static("", id="fu-kind")
+            with Horizontal(id="fu-row"):
+                yield Select([], prompt="经办人", id="fu-member", allow_blank=True)
+                yield Select([(o, o) for o in OUTCOMES], prompt="结果", id="fu-outcome", allow_blank=True)
+            yield FieldError(id="fu-member-error")
+            yield Label("了解到的情况")
+            yield NoteArea(id="fu-findings")
+            yield FieldError(id="fu-findings-error")
+            yield Label("下次跟进（Ctrl+G 7天  Ctrl+R 15天  Ctrl+T 30天，或输入日期、+N）")
+            yield Field(placeholder="如 2026-12-06、2026/12/6、20261206，可留空", id="fu-next_followup")
+            yield FieldError(id="fu-next_followup-error")
+            yield FieldError(id="fu-form-error")
+
+    def on_mount(self) -> None:
+        """With a case: straight to the note. Without: straight to the person."""
+        self._show_kind()
+        if self.case_id:
+            self.query_one("#fu-person").display = False
+            self.query_one("#fu-hits").display = False
+            self.query_one("#fu-findings").focus()
+        else:
+            self.query_one("#fu-hits").display = False
+            self.query_one("#fu-person").focus()
+        self.load_context(self.case_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fu-context")
+    def load_context(self, case_id: int | None) -> None:
+        """The case's person, the members to choose from, the one used last."""
+        from store import audit, followup
+        from store.cases import get_case
+        from store.schema import db
+
+        with db.connection_context():
+            line, village, in_charge = "", None, None
+            if case_id:
+                case = get_case(case_id)
+                village, in_charge = case.person.village_id, case.member_id
+                line = f"对象：{case.person.name}（{case.person.village.name if village else ''}，{case.status}）"
+            members = followup.members(village)
+            last = followup.last_member(audit.current_operator()) or in_charge
+        self.app.call_from_thread(self._fill_context, line, members, last)
+
+    def _fill_context(self, line: str, members: list, last: int | None) -> None:
+        """Fill the person line and the member list."""
+        if line:
+            self.query_one("#fu-who-line", Static).update(line)
+        select = self.query_one("#fu-member", Select)
+        select.set_options([(label, mid) for mid, label in members])
+        if last and any(mid == last for mid, _l in members):
+            select.value = last
+
+    def _show_kind(self) -> None:
+        """The kind line, current one marked."""
+        parts = [f"{k.upper()} {'【' + v + '】' if v == self.kind else v}" for k, v in KIND_KEYS.items()]
+        self.query_one("#fu-kind", Static).update("方式：" + "  ".join(parts))
+
+    def action_kind(self, kind: str) -> None:
+        """F5-F8: the kind of contact."""
+        self.kind = kind
+        self._show_kind()
+
+    def action_days(self, n: int) -> None:
+        """Ctrl+G/R/T: next follow-up in 7/15/30 days."""
+        self.query_one("#fu-next_followup", Field).value = (self.app.today() + dt.timedelta(days=n)).isoformat()
+
+    @on(Field.Changed, "#fu-person")
+    def _person_typed(self, event: Field.Changed) -> None:
+        """Search as the name is typed."""
+        self.case_id = None
+        self.query_one("#fu-who-line", Static).update("")
+        self.find(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fu-search")
+    def find(self, text: str) -> None:
+        """Only persons with a case can get a follow-up."""
+        from store.schema import db
+        from store.search import find
+
+        with db.connection_context():
+            hits = [h for h in find(text, limit=30) if h.case_id][:10]
+        self.app.call_from_thread(self._hits, text, hits)
+
+    def _hits(self, text: str, hits: list) -> None:
+        """Show the candidates."""
+        if text != self.query_one("#fu-person", Field).value:
+            return
+        self.hits = hits
+        box = self.query_one("#fu-hits", OptionList)
+        box.clear_options()
+        box.add_options([Option(hit_label(h)) for h in hits])
+        box.display = bool(hits)
+        if hits:
+            box.highlighted = 0
+
+    def on_key(self, event) -> None:
+        """Up and down in the person field move in the candidates."""
+        if self.focused and self.focused.id == "fu-person" and event.key in ("up", "down") and self.hits:
+            box = self.query_one("#fu-hits", OptionList)
+            box.action_cursor_down() if event.key == "down" else box.action_cursor_up()
+            event.stop()
+
+    def field_enter(self, field) -> None:
+        """Enter in the person field picks the candidate; elsewhere moves on."""
+        if field.id == "fu-person":
+            self._pick(self.query_one("#fu-hits", OptionList).highlighted)
+        else:
+            self.focus_next()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A click on a candidate."""
+        self._pick(event.option_index)
+
+    def _pick(self, index: int | None) -> None:
+        """Take the candidate; cursor to the note."""
+        if index is None or not self.hits:
+            self.query_one("#fu-person-error", FieldError).set("没有找到可选的排查对象，请换个写法")
+            return
+        hit = self.hits[index]
+        self.case_id = hit.case_id
+        self.query_one("#fu-person-error", FieldError).set(None)
+        self.query_one("#fu-who-line", Static).update(f"对象：{hit.name}（{hit.village or ''}，{hit.case_status}）")
+        self.query_one("#fu-hits").display = False
+        self.query_one("#fu-findings").focus()
+        self.load_context(self.case_id)
+
+    def values(self) -> dict:
+        """The form's values, the date parsed; errors point at their field."""
+        from store.followup import parse_date
+
+        if not self.case_id:
+            raise ValidationError("请先选择对象：输入姓名或拼音首字母，再按 Enter", field="person")
+        raw = self.query_one("#fu-next_followup", Field).value.strip()
+        if raw.startswith("+") and raw[1:].isdigit():
+            nxt = self.app.today() + dt.timedelta(days=int(raw[1:]))
+        else:
+            nxt = parse_date(raw, field="next_followup")
+        member = self.query_one("#fu-member", Select).value
+        outcome = self.query_one("#fu-outcome", Select).value
+        return {"case_id": self.case_id, "kind": self.kind, "date": self.app.today(), "next_followup": nxt,
+                "findings": self.query_one("#fu-findings", NoteArea).text,
+                "member_id": member if isinstance(member, int) else None,
+                "outcome": outcome if isinstance(outcome, str) else None}
+
+    def write(self, values: dict):
+        """store.cases.record_contact (a 待排查 case becomes 已走访)."""
+        from store.cases import record_contact
+
+        values = dict(values)
+        return record_contact(values.pop("case_id"), **values)
+
+    def _saved(self, result) -> None:
+        """Say what was saved."""
+        self.notify("已保存回访记录")
+        super()._saved(result)
+

@@ -1,0 +1,113 @@
+"""/ search: results as you type (name, pinyin initials or full, ID tail, phone); Enter opens."""
+
+from __future__ import annotations
+
+import time
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.ids import mask_id
+
+from ..errors import ReportsWorkerErrors
+from ..messages import OpenCase
+from ..text import pad
+from ..widgets.fields import Field
+
+
+def hit_label(h) -> str:
+    """One result line: name, village, masked ID, case status."""
+    status = h.case_status or "非排查对象"
+    return f"{pad(h.name, 8)}  {pad(h.village or '', 10)}  {pad(mask_id(h.id_number) or '（无证件号）', 18)}  {status}"
+
+
+class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
+    """搜索."""
+
+    CSS_PATH = "search.tcss"
+    BINDINGS = [Binding("escape", "close", "返回", key_display="Esc"),
+                Binding("down", "down", show=False), Binding("up", "up", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list = []
+        self.query_text = ""
+        self.typed_at = 0.0
+        self.latency_ms: list[float] = []  # keystroke to results on screen (read by the bench)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Static("搜索：姓名、拼音首字母（如 lzm）、全拼、身份证号后4-6位或电话。Enter 打开，Esc 返回")
+            yield Field(placeholder="输入后即时显示结果", id="search-input")
+            yield Static("", id="search-count")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        """Cursor in the search line."""
+        self.query_one("#search-input", Field).focus()
+
+    def on_input_changed(self, event: Field.Changed) -> None:
+        """Each keystroke: a new search (the previous one is cancelled)."""
+        self.query_text = event.value
+        self.typed_at = time.perf_counter()
+        self.find(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def find(self, text: str) -> None:
+        """store.search.find off the UI thread."""
+        from store.schema import db
+        from store.search import find
+
+        with db.connection_context():
+            hits = find(text, limit=30)
+        self.app.call_from_thread(self._show, text, hits)
+
+    def _show(self, text: str, hits: list) -> None:
+        """Show the results, if they are for what is typed now."""
+        if text != self.query_text:
+            return
+        self.hits = hits
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options([Option(hit_label(h)) for h in hits])
+        if hits:
+            results.highlighted = 0
+        count = f"找到 {len(hits)} 人" if hits else ("没有找到" if text.strip() else "")
+        self.query_one("#search-count", Static).update(count)
+        self.latency_ms.append((time.perf_counter() - self.typed_at) * 1000)
+
+    def on_input_submitted(self) -> None:
+        """Enter in the search line: open the highlighted result."""
+        self._open(self.query_one(OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter or a click in the list."""
+        self._open(event.option_index)
+
+    def _open(self, index: int | None) -> None:
+        """Open the person's case; say so when the person has none."""
+        if index is None or not self.hits:
+            return
+        hit = self.hits[index]
+        if not hit.case_id:
+            self.notify(f"{hit.name} 不是本次整治的排查对象", severity="warning")
+            return
+        self.dismiss(None)
+        self.app.post_message(OpenCase(hit.case_id))
+
+    def action_down(self) -> None:
+        """Down while typing moves in the results."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        """Up while typing moves in the results."""
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        """Esc: back where you were, filters and cursor untouched."""
+        self.dismiss(None)

@@ -1,0 +1,80 @@
+"""村（居）: its zones with the member in charge and progress, its members and cadre, its cases."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
+
+from ..text import bar, pct
+from ..widgets.case_browser import CaseBrowser
+from .base import AppScreen
+
+
+class VillageScreen(AppScreen):
+    """村（居）."""
+
+    CSS_PATH = "village.tcss"
+    BINDINGS = [Binding("escape", "back", "返回", key_display="Esc"),
+                Binding("tab", "switch", "切换", key_display="Tab")]
+
+    def __init__(self, village_id: int) -> None:
+        super().__init__()
+        self.village_id = village_id
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("正在读取...", id="vil-title")
+        with Horizontal(id="vil-top"):
+            yield DataTable(id="vil-zones", cursor_type="row")
+            yield DataTable(id="vil-members", cursor_type="row")
+        yield CaseBrowser(self.village_id, id="vil-cases")
+
+    def on_mount(self) -> None:
+        """Columns, then the data."""
+        self.query_one("#vil-zones", DataTable).add_columns("片区", "负责人", "对象", "已走访", "进度")
+        self.query_one("#vil-members", DataTable).add_columns("姓名", "职务", "电话")
+        self.load()
+
+    def reload(self) -> None:
+        """After a write."""
+        self.load()
+        self.query_one(CaseBrowser).reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="village")
+    def load(self) -> None:
+        """Zones, members, cadre."""
+        from store.schema import db
+        from store.search import active_campaign_id
+        from store.village_view import village_view
+
+        with db.connection_context():
+            view = village_view(self.village_id, active_campaign_id())
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view) -> None:
+        """Fill the two small tables."""
+        self.query_one("#vil-title", Static).update(
+            f"{view.name}  驻村干部：{view.cadre or '（未设置）'}  片区 {len(view.zones)} 个  人员 {len(view.members)} 人")
+        browser = self.query_one(CaseBrowser)
+        browser.names["village"] = view.name
+        browser._bar()
+        zones = self.query_one("#vil-zones", DataTable)
+        zones.clear()
+        for name, member, cases, visited in view.zones:
+            share = visited / cases if cases else 0.0
+            zones.add_row(name, member, str(cases), pct(100 * share), bar(share, 8))
+        members = self.query_one("#vil-members", DataTable)
+        members.clear()
+        for row in view.members:
+            members.add_row(*row)
+
+    def action_back(self) -> None:
+        """Esc: close the filter bar, else back."""
+        if not self.query_one(CaseBrowser).close_text():
+            self.app.pop_screen()
+
+    def action_switch(self) -> None:
+        """Tab: zones, members, cases."""
+        self.focus_next()

@@ -1,0 +1,143 @@
+"""First run on an empty database: town, district and operator, then demo data (or import)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Label, ProgressBar, Static
+
+from store.errors import ValidationError
+
+from ..errors import retry_locked
+from ..widgets.fields import EnterMovesOn, Field, FieldError
+from .base import AppScreen
+
+
+class WelcomeScreen(EnterMovesOn, AppScreen):
+    """欢迎: set up the town, then fill the database."""
+
+    CSS_PATH = "welcome.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", key_display="Ctrl+S"),
+        Binding("ctrl+d", "demo", "载入演示数据", key_display="Ctrl+D", priority=True),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="welcome-box"):
+            yield Static("欢迎使用「应保尽保」工作台。先填写本镇信息，按 Ctrl+S 保存。", id="welcome-intro")
+            for key, label, hint in (("town", "乡镇名称", "如 后龙镇"), ("district", "区（县）", "如 泉港区"),
+                                     ("operator", "操作员姓名", "写入修改记录")):
+                yield Label(label)
+                yield Field(placeholder=hint, id=f"welcome-{key}")
+                yield FieldError(id=f"welcome-{key}-error")
+            with Vertical(id="welcome-next", classes="hidden"):
+                yield Static("下一步：", id="welcome-next-title")
+                yield Button("载入演示数据（Ctrl+D）", id="welcome-demo", variant="primary")
+                yield Button("导入名单（即将提供）", id="welcome-import", disabled=True)
+                yield ProgressBar(total=1.0, show_eta=False, id="welcome-progress", classes="hidden")
+                yield Static("", id="welcome-step")
+
+    def on_mount(self) -> None:
+        """Start in the town field; fill what `yingbao init` may have set."""
+        self.query_one("#welcome-town", Field).focus()
+        self.load_settings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
+    def load_settings(self) -> None:
+        """Town, district and operator already in the database."""
+        from store.queries import town_info
+        from store.schema import db
+
+        with db.connection_context():
+            info = town_info()
+        self.app.call_from_thread(self._prefill, info)
+
+    def _prefill(self, info: dict) -> None:
+        """Put known values in empty fields (never over typed text)."""
+        for key in ("town", "district", "operator"):
+            field = self.query_one(f"#welcome-{key}", Field)
+            if info.get(key) and not field.value:
+                field.value = info[key]
+
+    def field_enter(self, field) -> None:
+        """Enter in a field: next field, or save from the last one."""
+        if field.id == "welcome-operator":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        """Ctrl+S: check the fields, then write the settings in a worker."""
+        values = {k: self.query_one(f"#welcome-{k}", Field).value for k in ("town", "district", "operator")}
+        for key in values:
+            self.query_one(f"#welcome-{key}-error", FieldError).set(None)
+        self.save(values)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="welcome")
+    def save(self, values: dict) -> None:
+        """Write town, district and operator."""
+        from store.schema import db
+        from store.villages import init_town
+
+        try:
+            with db.connection_context():
+                retry_locked(lambda: init_town(values["town"], values["district"], values["operator"]))
+        except ValidationError as exc:
+            self.app.call_from_thread(self._field_error, exc)
+            return
+        self.app.call_from_thread(self._saved)
+
+    def _field_error(self, exc: ValidationError) -> None:
+        """Show the error under its field and put the cursor there."""
+        self.query_one(f"#welcome-{exc.field}-error", FieldError).set(exc.message)
+        self.query_one(f"#welcome-{exc.field}", Field).focus()
+
+    def _saved(self) -> None:
+        """Offer the next steps."""
+        self.app.load_shell()
+        self.query_one("#welcome-next").remove_class("hidden")
+        self.query_one("#welcome-demo", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The demo button."""
+        if event.button.id == "welcome-demo":
+            self.action_demo()
+
+    def action_demo(self) -> None:
+        """Ctrl+D: build the demo town, with progress."""
+        if self.query_one("#welcome-next").has_class("hidden"):
+            self.notify("请先填写本镇信息并按 Ctrl+S 保存", severity="warning")
+            return
+        self.query_one("#welcome-demo", Button).disabled = True
+        self.set_focus(None)  # no field has focus while the progress bar moves (IME window)
+        self.query_one("#welcome-progress").remove_class("hidden")
+        self.build_demo()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="demo")
+    def build_demo(self) -> None:
+        """Fill the database with the synthetic town."""
+        from store.demo import build_demo
+        from store.schema import db
+
+        def progress(label: str, frac: float) -> None:
+            """Forward the build's progress to the UI thread."""
+            self.app.call_from_thread(self._progress, label, frac)
+
+        with db.connection_context():
+            written = build_demo(1, "small", today=self.app.today(), progress=progress)
+        self.app.call_from_thread(self._demo_done, written)
+
+    def _progress(self, label: str, frac: float) -> None:
+        """Move the bar."""
+        self.query_one("#welcome-progress", ProgressBar).update(progress=frac)
+        self.query_one("#welcome-step", Static).update(f"正在生成：{label}")
+
+    def _demo_done(self, written: dict) -> None:
+        """Go to the dashboard."""
+        from .dashboard import DashboardScreen
+
+        self.notify(f"已载入演示数据：{written['villages']} 个村（居），{written['cases']} 个排查对象")
+        self.app.load_shell()
+        self.app.switch_screen(DashboardScreen())

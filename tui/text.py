@@ -1,0 +1,44 @@
+"""Small text helpers for the screens: cutting by display width, dates, a bar of coloured spaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len
+from rich.text import Text
+
+
+def cut(text: str, width: int) -> str:
+    """Text cut to at most `width` cells, ending in ASCII "..." when cut (never an ellipsis glyph)."""
+    text = text or ""
+    if cell_len(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 3:
+            break
+        out, used = out + ch, used + w
+    return out + "..."
+
+
+def pad(text: str, width: int) -> str:
+    """Text cut or padded with spaces to exactly `width` cells."""
+    text = cut(text, width)
+    return text + " " * (width - cell_len(text))
+
+
+def day(value: dt.date | None) -> str:
+    """A date as 2026-11-29, or empty."""
+    return value.isoformat() if value else ""
+
+
+def bar(share: float, width: int = 10, style: str = "on green", rest: str = "on grey30") -> Text:
+    """A progress bar drawn with coloured spaces (no block glyphs of ambiguous width)."""
+    filled = max(0, min(width, round(width * share)))
+    return Text(" " * filled, style=style) + Text(" " * (width - filled), style=rest)
+
+
+def pct(value: float) -> str:
+    """A percentage with no decimals."""
+    return f"{value:.0f}%"

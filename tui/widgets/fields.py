@@ -1,0 +1,61 @@
+"""Form fields that never blink (a repaint drags the pinyin IME's candidate window away),
+with one error label under each."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static, TextArea
+
+
+class Field(Input):
+    """A one-line text field with a steady cursor."""
+
+    DEFAULT_CSS = """
+    Field { height: 1; }
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cursor_blink = False
+
+    async def action_submit(self) -> None:
+        """Enter: on a form, move on at once, in key order (no message round trip)."""
+        handler = getattr(self.screen, "field_enter", None)
+        if handler is None:
+            await super().action_submit()
+        else:
+            handler(self)
+
+
+class NoteArea(TextArea):
+    """A multi-line note with a steady cursor and soft wrap."""
+
+    DEFAULT_CSS = """
+    NoteArea { height: 5; }
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        super().__init__(*args, **kwargs)
+        self.cursor_blink = False
+
+
+class FieldError(Static):
+    """The error under one field; empty and one line high until a validation fails."""
+
+    DEFAULT_CSS = """
+    FieldError { height: auto; color: $error; padding: 0 1; display: none; }
+    """
+
+    def set(self, message: str | None) -> None:
+        """Show (or clear) the message."""
+        self.update(message or "")
+        self.display = bool(message)
+
+
+class EnterMovesOn:
+    """Screen mixin: Enter in a Field calls `field_enter` directly (while the key is handled), so
+    text typed right after Enter lands in the next field and text typed before it is kept."""
+
+    def field_enter(self, field: Input) -> None:
+        """Default: the next field."""
+        self.focus_next()
