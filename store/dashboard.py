@@ -1,28 +1,21 @@
-"""The dashboard's numbers: one row per village, town totals, the pace rule, the header's dates.
+"""The dashboard's numbers: one row per village, town totals, pace marks, the header's dates.
 
-Pace rule (shown in the help screen): a village is behind when its visited share is more than
-15 points below the town median, or below the share the calendar expects by today (visits
-spread evenly from the campaign's first day to the end of its 推动落实 phase).
+The pace rule is store.stats's (the same one the progress export shades): see PACE_RULE_TEXT.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field, replace
 
 from . import settings
 from .overdue import overdue_items
 from .queries import active_campaign, holds_data
 from .schema import db
+from .stats import PACE_RULE_TEXT, RULE_MEDIAN, RULE_PHASE, expected_from_phases, pace_marks
 
-MEDIAN_GAP = 15.0
-RULE_MEDIAN = "低于全镇中位数15个百分点以上"
-RULE_PHASE = "低于阶段应完成进度"
-PACE_RULE_TEXT = (
-    "进度落后：已走访比例比全镇中位数低15个百分点以上（" + RULE_MEDIAN + "），"
-    "或低于按日历应完成的比例（从整治开始到「推动落实」阶段结束平均推进，" + RULE_PHASE + "）。"
-)
+__all__ = ["PACE_RULE_TEXT", "RULE_MEDIAN", "RULE_PHASE", "VillageStat", "village_stats", "town_total",
+           "expected_share", "mark_behind", "shell_info", "ShellInfo"]
 
 
 @dataclass(frozen=True)
@@ -105,31 +98,15 @@ def village_stats(campaign_id: int, today: dt.date, overdue: list | None = None)
 
 def expected_share(phases: list[tuple[str, dt.date, dt.date]], today: dt.date) -> float | None:
     """Percent of visits the calendar expects by today; None without phases."""
-    if not phases:
-        return None
-    start = phases[0][1]
-    end = next((p[2] for p in phases if p[0] == "推动落实"), phases[-1][2])
-    if end <= start:
-        return None
-    done = (today - start).days / (end - start).days
-    return round(100.0 * min(1.0, max(0.0, done)), 1)
+    share = expected_from_phases(phases, today)
+    return None if share is None else round(100.0 * share, 1)
 
 
 def mark_behind(rows: list[VillageStat], expected: float | None) -> list[VillageStat]:
-    """Set `behind` on villages with cases that fall behind the median or the calendar."""
-    shares = [r.visited_pct for r in rows if r.cases]
-    if not shares:
-        return rows
-    median = statistics.median(shares)
-    out = []
-    for r in rows:
-        reason = None
-        if r.cases and r.visited_pct < median - MEDIAN_GAP:
-            reason = RULE_MEDIAN
-        elif r.cases and expected is not None and r.visited_pct < expected:
-            reason = RULE_PHASE
-        out.append(replace(r, behind=reason))
-    return out
+    """Set `behind` on villages with cases that fall behind the median or the calendar (percent)."""
+    shares = {i: r.visited_pct / 100 if r.cases else None for i, r in enumerate(rows)}
+    marks = pace_marks(shares, None if expected is None else expected / 100)
+    return [replace(r, behind=marks.get(i)) for i, r in enumerate(rows)]
 
 
 def town_total(rows: list[VillageStat]) -> VillageStat:

@@ -33,6 +33,10 @@ MEDIAN_GAP = 0.15
 WORK_PHASE = "推动落实"
 RULE_MEDIAN = "低于全镇中位数15个百分点以上"
 RULE_PHASE = "低于阶段应完成进度"
+PACE_RULE_TEXT = (
+    "进度落后：已走访比例比全镇中位数低15个百分点以上（" + RULE_MEDIAN + "），"
+    "或低于按日历应完成的比例（从整治开始到「推动落实」阶段结束平均推进，" + RULE_PHASE + "）。"
+)
 INCLUDED = ("纳入", "审核确认")
 BENEFIT_COLUMN = {
     "低保": "new_dibao", "低保单人户": "new_single", "特困分散": "new_tekun", "特困集中": "new_tekun",
@@ -183,16 +187,21 @@ def town_totals(rows: list[VillageProgress]) -> VillageProgress:
     return total
 
 
-def expected_share(campaign_id: int, as_of: dt.date) -> float | None:
-    """Fraction of visits the calendar expects by `as_of`; None without usable phases."""
-    phases = list(Phase.select().where(Phase.campaign == campaign_id).order_by(Phase.seq))
+def expected_from_phases(phases: list[tuple[str, dt.date, dt.date]], as_of: dt.date) -> float | None:
+    """Fraction of visits the calendar expects by `as_of`, from (name, start, end) phases."""
     if not phases:
         return None
-    start = min(p.start for p in phases)
-    end = next((p.end for p in phases if p.name == WORK_PHASE), phases[-1].end)
+    start = min(p[1] for p in phases)
+    end = next((p[2] for p in phases if p[0] == WORK_PHASE), phases[-1][2])
     if end <= start:
         return None
     return min(1.0, max(0.0, (as_of - start).days / (end - start).days))
+
+
+def expected_share(campaign_id: int, as_of: dt.date) -> float | None:
+    """Fraction of visits the calendar expects by `as_of`; None without usable phases."""
+    phases = Phase.select().where(Phase.campaign == campaign_id).order_by(Phase.seq)
+    return expected_from_phases([(p.name, p.start, p.end) for p in phases], as_of)
 
 
 def pace_reference(rows: list[VillageProgress], campaign, as_of: dt.date | None = None):
@@ -202,18 +211,26 @@ def pace_reference(rows: list[VillageProgress], campaign, as_of: dt.date | None 
     return median, expected_share(getattr(campaign, "id", campaign), as_of or dt.date.today())
 
 
-def pace_reasons(rows: list[VillageProgress], campaign, as_of: dt.date | None = None) -> dict[int, str]:
-    """{village id: RULE_MEDIAN or RULE_PHASE} for every village behind the pace (module docstring)."""
-    median, expected = pace_reference(rows, campaign, as_of)
-    out = {}
-    for r in rows:
-        if not r.listed:
+def pace_marks(shares: dict, expected: float | None) -> dict:
+    """{key: reason} for the shares (fractions; None = no cases) behind the pace (module docstring)."""
+    known = [v for v in shares.values() if v is not None]
+    if not known:
+        return {}
+    median, out = statistics.median(known), {}
+    for key, share in shares.items():
+        if share is None:
             continue
-        if r.visit_rate < median - MEDIAN_GAP:
-            out[r.id] = RULE_MEDIAN
-        elif expected is not None and r.visit_rate < expected:
-            out[r.id] = RULE_PHASE
+        if share < median - MEDIAN_GAP:
+            out[key] = RULE_MEDIAN
+        elif expected is not None and share < expected:
+            out[key] = RULE_PHASE
     return out
+
+
+def pace_reasons(rows: list[VillageProgress], campaign, as_of: dt.date | None = None) -> dict[int, str]:
+    """{village id: RULE_MEDIAN or RULE_PHASE} for every village behind the pace."""
+    expected = expected_share(getattr(campaign, "id", campaign), as_of or dt.date.today())
+    return pace_marks({r.id: r.visit_rate for r in rows}, expected)
 
 
 def behind_pace(rows: list[VillageProgress], campaign, as_of: dt.date | None = None) -> set[int]:
