@@ -77,5 +77,5 @@ def overdue_items(campaign_id: int, today: dt.date | None = None) -> list[Overdu
             case_id, problem_id = (row[5], row[0]) if kind == "rectification" else (row[0], None)
             items.append(OverdueItem(kind, case_id, problem_id, row[1], row[2], row[3] or "（未分村）",
                                      due, (today - due).days))
-    items.sort(key=lambda i: (i.village, -i.days_over, i.kind))
+    items.sort(key=lambda i: (i.village, -i.days_over, i.kind, i.case_id or 0, i.problem_id or 0))
     return items

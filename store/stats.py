@@ -30,6 +30,7 @@ from decimal import Decimal
 from .schema import Phase, db
 
 MEDIAN_GAP = 0.15
+EPSILON = 1e-9  # shares are float fractions: 0.5 vs 0.65 - 0.15 must compare equal
 WORK_PHASE = "推动落实"
 RULE_MEDIAN = "低于全镇中位数15个百分点以上"
 RULE_PHASE = "低于阶段应完成进度"
@@ -220,9 +221,9 @@ def pace_marks(shares: dict, expected: float | None) -> dict:
     for key, share in shares.items():
         if share is None:
             continue
-        if share < median - MEDIAN_GAP:
+        if share < median - MEDIAN_GAP - EPSILON:  # exactly 15 points below is not yet behind
             out[key] = RULE_MEDIAN
-        elif expected is not None and share < expected:
+        elif expected is not None and share < expected - EPSILON:
             out[key] = RULE_PHASE
     return out
 
