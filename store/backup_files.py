@@ -15,6 +15,12 @@ REQUIRED_TABLES = ("setting", "person", "case", "contact", "audit_log")
 log = get_logger("backup")
 
 
+def order(info: BackupInfo) -> tuple[dt.datetime, int]:
+    """Sort key: the time in the name, then its -2, -3 ... suffix."""
+    m = BACKUP_RE.match(info.path.name)
+    return info.time, int(m.group(2)) if m and m.group(2) else 1
+
+
 def _parse_time(name: str) -> dt.datetime | None:
     """The time in a backup's file name, or None for other files."""
     m = BACKUP_RE.match(name)
@@ -70,7 +76,7 @@ def list_backups(folder: str | os.PathLike, *, check: bool = False) -> list[Back
             except StoreError as exc:
                 verified, problem = False, exc.message
         infos.append(BackupInfo(p, when, p.stat().st_size, verified, problem))
-    return sorted(infos, key=lambda i: (i.time, i.path.name), reverse=True)
+    return sorted(infos, key=order, reverse=True)
 
 
 def latest_backup(folder: str | os.PathLike) -> Path:
@@ -89,7 +95,7 @@ def latest_backup(folder: str | os.PathLike) -> Path:
 
 def plan_prune(infos: list[BackupInfo], daily: int, weekly: int, monthly: int) -> list[Path]:
     """Which copies to delete: keep the newest of each of the last N days, ISO weeks and months."""
-    ordered = sorted(infos, key=lambda i: (i.time, i.path.name), reverse=True)
+    ordered = sorted(infos, key=order, reverse=True)
     keep = {ordered[0].path} if ordered else set()
     buckets = ((daily, lambda t: t.date()), (weekly, lambda t: tuple(t.isocalendar())[:2]),
                (monthly, lambda t: (t.year, t.month)))
