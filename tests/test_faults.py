@@ -117,3 +117,17 @@ def test_files_are_owner_only_and_log_is_redacted(tmp_path):
     assert "ValueError" in text and "Traceback" in text
     assert "350505199001011234" not in text and "13700003333" not in text
     assert "350505********1234" in text
+
+
+def test_cli_write_that_meets_a_lock_waits_then_says_so(demo_db):
+    close_db()
+    other = sqlite3.connect(demo_db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = runner.invoke(app, ["--db", str(demo_db), "init", "--town", "新镇", "--district", "新区"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        close_db()
+    assert result.exit_code == 1 and "数据库正被其他程序占用" in result.output
+    assert "Traceback" not in result.output and "database is locked" not in result.output
