@@ -155,3 +155,15 @@ def last_backup() -> dt.datetime | None:
         return dt.datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def backup_is_stale(at: dt.datetime | None = None, hours: int = 36) -> bool:
+    """True when no backup was recorded in the last `hours` (the status line turns red)."""
+    last = last_backup()
+    return last is None or (at or dt.datetime.now()) - last > dt.timedelta(hours=hours)
+
+
+def backup_due_today(at: dt.datetime | None = None) -> bool:
+    """True when no backup was made today (the app backs up on exit then)."""
+    last = last_backup()
+    return last is None or last.date() < (at or dt.datetime.now()).date()

@@ -113,6 +113,15 @@ def _change(row: AuditLog, reveal: bool) -> Change:
                   _decode(row.before, reveal), _decode(row.after, reveal))
 
 
+def _audit_reveal(table: str, row_id: int | None, via: str) -> None:
+    """A reveal of full numbers in the history is itself audited."""
+    from . import audit
+    from .schema import db
+
+    with db.atomic():
+        audit.log("reveal", table, row_id, None, {"via": via})
+
+
 def _of_rows(targets: dict[str, list[int]], reveal: bool) -> list[Change]:
     """Every change of the given rows, newest first."""
     cond = None
@@ -139,6 +148,8 @@ def case_history(case_id: int, *, reveal: bool = False) -> list[Change]:
     """Every change of a case, its contacts and its categories, newest first."""
     if Case.get_or_none(Case.id == case_id) is None:
         raise NotFound("找不到该排查对象")
+    if reveal:
+        _audit_reveal("case", case_id, "history")
     return _of_rows({"case": [case_id], **_case_children([case_id])}, reveal)
 
 
@@ -147,6 +158,8 @@ def person_history(person_id: int, *, reveal: bool = False) -> list[Change]:
     if Person.get_or_none(Person.id == person_id) is None:
         raise NotFound("找不到该人员")
     case_ids = [c.id for c in Case.select(Case.id).where(Case.person == person_id)]
+    if reveal:
+        _audit_reveal("person", person_id, "history")
     return _of_rows({"person": [person_id], "case": case_ids, **_case_children(case_ids)}, reveal)
 
 
@@ -167,6 +180,8 @@ def town_history(*, operator: str | None = None, table: str | None = None, actio
         query = query.where(AuditLog.time < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     total = query.count()
     page = max(1, page)
+    if reveal:
+        _audit_reveal("audit_log", None, f"town history page {page}")
     rows = query.order_by(AuditLog.time.desc(), AuditLog.id.desc()).paginate(page, page_size)
     return Page([_change(r, reveal) for r in rows], total, page, page_size)
 

@@ -56,6 +56,16 @@ def test_backup_is_verified_private_and_recorded(demo_db, tmp_path):
     assert names(folder) == ["yingbao-20261127-210000.db"]  # no temp, journal or WAL left
 
 
+def test_status_helpers_follow_the_last_backup(demo_db, tmp_path):
+    from store.backup_files import backup_due_today, backup_is_stale
+
+    assert backup_is_stale() and backup_due_today()
+    make_backup(demo_db, tmp_path / "bk", now=DAY1)
+    assert not backup_is_stale(at=DAY1 + dt.timedelta(hours=35))
+    assert backup_is_stale(at=DAY1 + dt.timedelta(hours=37))
+    assert not backup_due_today(at=DAY1.replace(hour=23)) and backup_due_today(at=DAY2)
+
+
 def test_default_folder_is_beside_the_database_unless_set(demo_db, tmp_path):
     assert backup_mod.default_backup_dir(demo_db) == demo_db.parent / "备份"
     settings.put(settings.BACKUP_DIR, str(tmp_path / "usb"))

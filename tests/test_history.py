@@ -33,6 +33,7 @@ def test_person_history_shows_every_change_masked(demo_db):
     assert fields["phone"][1] == "137****3333"  # masked unless revealed
     revealed = next(c for c in history.person_history(person.id, reveal=True) if c.id == update.id)
     assert revealed.after["phone"] == "13700003333"
+    assert history.town_history(action="reveal").items[0].row_id == person.id  # the reveal is audited
     contact = next(c for c in changes if c.table == "contact")
     assert contact.operator == "李四" and contact.table_label == "走访/回访"
     assert changes == sorted(changes, key=lambda c: (c.time, c.id), reverse=True)
