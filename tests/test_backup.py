@@ -189,3 +189,27 @@ def test_same_second_gets_a_second_name_and_list_checks(demo_db, tmp_path):
     found = {i.path.name: i for i in list_backups(folder, check=True)}
     assert found[b.name].verified is True
     assert found[a.name].verified is False and "损坏" in found[a.name].problem
+
+
+def test_commits_during_the_copy_do_not_break_it(demo_db, tmp_path, monkeypatch):
+    """Safe while the app writes: the copy and its counts are one snapshot, taken at the start."""
+    writer = sqlite3.connect(demo_db, isolation_level=None)
+    calls = []
+
+    def progress_with_writes(deadline, timeout_s):
+        def progress(status, remaining, total):
+            calls.append(remaining)
+            writer.execute("INSERT INTO setting (key, value) VALUES (?, 'x')", (f"during-{len(calls)}",))
+        return progress
+
+    monkeypatch.setattr(backup_mod, "STEP_PAGES", 16)
+    monkeypatch.setattr(backup_mod, "_deadline_check", progress_with_writes)
+    try:
+        res = make_backup(demo_db, tmp_path / "bk", now=DAY1)
+    finally:
+        writer.close()
+    assert len(calls) > 5
+    con = sqlite3.connect(res.path)
+    assert con.execute("SELECT count(*) FROM setting WHERE key LIKE 'during-%'").fetchone()[0] == 0
+    con.close()
+    assert source_counts(demo_db)["setting"] == res.counts["setting"] + len(calls) + 1
