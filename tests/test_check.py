@@ -62,7 +62,8 @@ def test_damaged_file_is_reported_by_check_and_every_command(closed_demo, damage
     damage(closed_demo)
     report = check_database(closed_demo)
     assert report.damaged and not report.clean and "restore" in report.text()
-    runs = [("check",), ("info",), ("find", "zs"), ("backup",), ("init", "--town", "后龙镇", "--district", "泉港区")]
+    runs = [("check",), ("info",), ("find", "zs"), ("backup",), ("demo", "--force"),
+            ("init", "--town", "后龙镇", "--district", "泉港区")]
     for args in runs:
         result = cli("--db", str(closed_demo), *args)
         assert result.exit_code == 1, (args, result.output)

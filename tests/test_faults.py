@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -131,3 +132,29 @@ def test_cli_write_that_meets_a_lock_waits_then_says_so(demo_db):
         close_db()
     assert result.exit_code == 1 and "数据库正被其他程序占用" in result.output
     assert "Traceback" not in result.output and "database is locked" not in result.output
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 4 MB tmpfs (a real full disk); skipped where mounting is not allowed (most CI)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("tmpfs mount not permitted here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_real_full_disk_keeps_the_older_copy(demo_db, tiny_disk):
+    folder = tiny_disk / "bk"
+    first = make_backup(demo_db, folder, now=dt.datetime(2026, 11, 28, 21, 0)).path
+    result = runner.invoke(app, ["--db", str(demo_db), "backup", "--dir", str(folder)])
+    close_db()
+    assert result.exit_code == 1 and "磁盘已满" in result.output and "以前的备份均已保留" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == [first.name]
+    assert [i.path for i in list_backups(folder, check=True) if i.verified] == [first]
