@@ -372,20 +372,6 @@ def backup_schedule(
             fail(f"未能自动安装：{exc}", 1)
 
 
-def _backup_source(name: str, folder: Optional[Path], db_path: Path) -> Path:
-    """The backup file to restore: a path, a file name in the backup folder, or latest."""
-    from store.backup import default_backup_dir
-    from store.backup_files import latest_backup
-
-    where = folder or default_backup_dir(db_path)
-    if name.lower() in ("latest", "最新"):
-        return latest_backup(where)
-    path = Path(name).expanduser()
-    if not path.exists() and (where / name).exists():
-        return where / name
-    return path
-
-
 @app.command()
 def restore(
     ctx: typer.Context,
@@ -394,11 +380,11 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接恢复"),
 ) -> None:
     """从备份恢复数据库（先校验备份，当前数据库另存一份在旁边）。"""
-    from store.backup_files import check_backup_file
+    from store.backup_files import check_backup_file, resolve_source
     from store.restore import restore as do_restore
 
     st = state(ctx)
-    source = _backup_source(file, folder, st.db_path)
+    source = resolve_source(file, folder, st.db_path)
     check_backup_file(source, full=False)
     if not yes:
         typer.confirm(f"用备份 {source} 恢复数据库 {st.db_path}？当前数据库会先另存一份", abort=True)

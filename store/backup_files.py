@@ -93,6 +93,19 @@ def latest_backup(folder: str | os.PathLike) -> Path:
     raise StoreError(f"备份文件夹中没有通过校验的备份：{folder}")
 
 
+def resolve_source(name: str, folder: os.PathLike | None, db_path: Path) -> Path:
+    """The backup to restore: a path, a file name in the backup folder, or latest (最新)."""
+    from .backup import default_backup_dir
+
+    where = Path(folder).expanduser() if folder else default_backup_dir(db_path)
+    if name.strip().lower() in ("latest", "最新"):
+        return latest_backup(where)
+    path = Path(name).expanduser()
+    if not path.exists() and (where / name).is_file():
+        return where / name
+    return path
+
+
 def plan_prune(infos: list[BackupInfo], daily: int, weekly: int, monthly: int) -> list[Path]:
     """Which copies to delete: keep the newest of each of the last N days, ISO weeks and months."""
     ordered = sorted(infos, key=order, reverse=True)

@@ -213,3 +213,22 @@ def test_commits_during_the_copy_do_not_break_it(demo_db, tmp_path, monkeypatch)
     assert con.execute("SELECT count(*) FROM setting WHERE key LIKE 'during-%'").fetchone()[0] == 0
     con.close()
     assert source_counts(demo_db)["setting"] == res.counts["setting"] + len(calls) + 1
+
+
+def test_deadline_stops_a_slow_copy(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_mod, "STEP_PAGES", 1)
+    real = backup_mod._deadline_check
+
+    def slow_check(deadline, timeout_s):
+        check = real(deadline, timeout_s)
+
+        def progress(status, remaining, total):
+            time.sleep(0.002)
+            check(status, remaining, total)
+        return progress
+
+    monkeypatch.setattr(backup_mod, "_deadline_check", slow_check)
+    with pytest.raises(BackupTimeout) as info:
+        make_backup(demo_db, tmp_path / "bk", timeout_s=0.2, now=DAY1)
+    assert "0.2 秒内未能完成" in info.value.message and "以前的备份均已保留" in info.value.message
+    assert names(tmp_path / "bk") == []
