@@ -20,6 +20,7 @@ from typing import Callable
 TASK_NAME = "yingbao-backup"
 AT = "21:00"
 MARK = "# yingbao-backup"
+TR_LIMIT = 261  # schtasks refuses a longer /TR
 RUN: Callable[..., subprocess.CompletedProcess] = subprocess.run
 WHICH: Callable[[str], str | None] = shutil.which
 
@@ -37,6 +38,9 @@ class Plan:
     def text(self) -> str:
         """Every variant, for `backup schedule` to print."""
         win = subprocess.list2cmdline(self.schtasks)
+        tr = self.schtasks[self.schtasks.index("/TR") + 1]
+        if len(tr) > TR_LIMIT:
+            win += f"\n  （注意：/TR 后的命令有 {len(tr)} 个字符，超过 schtasks 的 {TR_LIMIT} 字符上限，请把程序或数据库放到较短的路径）"
         return (f"Windows（任务计划程序，在「命令提示符」中运行）：\n  {win}\n\n"
                 f"Linux / macOS（cron，运行 crontab -e 后加入这一行）：\n  {self.cron}\n\n"
                 f"Linux（systemd 用户定时器）：\n"
