@@ -133,3 +133,17 @@ def test_soft_deleted_parent_is_a_note_not_a_problem(demo_db):
     close_db()
     report = check_database(demo_db)
     assert report.clean and any("其人员已删除：1 条" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("file is not a database", "已损坏"), ("database disk image is malformed", "restore"),
+    ("database is locked", "占用"), ("attempt to write a readonly database", "只读"),
+    ("database or disk is full", "磁盘已满"), ("disk I/O error", "读写出错"),
+])
+def test_translate_sqlite_and_peewee_errors(text, expected):
+    import peewee
+
+    from store.db import translate
+
+    for exc in (sqlite3.OperationalError(text), peewee.OperationalError(text)):
+        assert expected in translate(exc).message
