@@ -91,7 +91,9 @@ def _unexpected(exc: BaseException) -> int:
 
     import sqlite3
 
-    if isinstance(exc, sqlite3.Error):
+    from peewee import DatabaseError as PeeweeDatabaseError
+
+    if isinstance(exc, (sqlite3.Error, PeeweeDatabaseError)):
         typer.echo(translate(exc).message, err=True)
         return 1
     get_logger("cli").exception("unexpected error")
@@ -118,7 +120,7 @@ class State:
         from store.logfile import setup_logging
 
         if self.opened is None:
-            self.opened = open_db(self.db_path, create=create)
+            self.opened = open_db(self.db_path, create=create, verify=True)
             setup_logging(self.db_path)
             if self.opened.upgrade_copy:
                 typer.echo(f"数据库已升级到新结构，升级前的副本保存在：{self.opened.upgrade_copy}", err=True)
@@ -300,6 +302,130 @@ def demo(
                              progress=lambda label, frac: bar.update(task, completed=frac, description=label))
     typer.echo(f"已生成演示数据：{written['villages']} 个村（居），{written['persons']} 人，"
                f"{written['cases']} 个排查对象（规模 {size}，种子 {seed}）")
+
+# --- backup, restore, check ----------------------------------------------------------------
+
+backup_app = typer.Typer(help="备份数据库（不带子命令时立即备份一次）。")
+app.add_typer(backup_app, name="backup")
+DIR_HELP = "备份文件夹（默认：设置中的备份文件夹，否则数据库旁的「备份」文件夹）"
+
+
+def human_size(size: int) -> str:
+    """A file size for people: 71.9 MB."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
+
+
+@backup_app.callback(invoke_without_command=True)
+def backup(
+    ctx: typer.Context,
+    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
+    keep_daily: int = typer.Option(14, "--keep-daily", min=1, help="保留最近几天的每日备份"),
+    keep_weekly: int = typer.Option(8, "--keep-weekly", min=0, help="保留最近几周的每周备份"),
+    keep_monthly: int = typer.Option(12, "--keep-monthly", min=0, help="保留最近几个月的每月备份"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """立即备份一次：一致的副本，校验通过后保存，并按保留规则清理旧备份。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from store.backup import make_backup
+
+    st = state(ctx)
+    st.open(create=False)
+    res = make_backup(st.db_path, folder, keep_daily=keep_daily, keep_weekly=keep_weekly, keep_monthly=keep_monthly)
+    if as_json:
+        emit_json({"path": str(res.path), "size": res.size, "verified": res.verified, "recorded": res.recorded,
+                   "pruned": [str(p) for p in res.pruned], "counts": res.counts})
+    else:
+        typer.echo(f"已备份并校验：{res.path}（{human_size(res.size)}）")
+        if res.pruned:
+            typer.echo(f"按保留规则删除了 {len(res.pruned)} 个旧备份")
+    if not res.recorded:
+        typer.echo("提示：数据库正被其他程序占用，未能记录本次备份时间（备份文件本身完好）", err=True)
+
+
+@backup_app.command("list")
+def backup_list(
+    ctx: typer.Context,
+    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
+    check_files: bool = typer.Option(False, "--check", help="逐个快速校验备份文件"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """列出备份：时间、大小、是否通过校验。"""
+    from store.backup import default_backup_dir
+    from store.backup_files import list_backups
+
+    where = folder or default_backup_dir(state(ctx).db_path)
+    infos = list_backups(where, check=check_files)
+    if as_json:
+        emit_json([{"path": str(i.path), "time": i.time.isoformat(), "size": i.size, "verified": i.verified,
+                    "problem": i.problem} for i in infos])
+        return
+    if not infos:
+        fail(f"备份文件夹中没有备份：{where}", 1)
+    typer.echo(f"备份文件夹：{where}")
+    marks = {True: "已校验", False: "损坏", None: "备份时已校验"}
+    for i in infos:
+        typer.echo(f"{i.time:%Y-%m-%d %H:%M:%S}  {human_size(i.size):>9}  {marks[i.verified]}  {i.path.name}"
+                   + (f"  {i.problem}" if i.problem else ""))
+
+
+@backup_app.command("schedule")
+def backup_schedule(
+    ctx: typer.Context,
+    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
+    install: bool = typer.Option(False, "--install", help="直接安装到本机（crontab、systemd 或 Windows 计划任务）"),
+) -> None:
+    """显示（或安装）每晚自动备份的设置。"""
+    from store import schedule
+
+    plan = schedule.plan(state(ctx).db_path, folder)
+    typer.echo(plan.text())
+    if install:
+        try:
+            typer.echo(schedule.install(plan))
+        except OSError as exc:
+            fail(f"未能自动安装：{exc}", 1)
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="备份文件；或 latest：备份文件夹中最新的已校验备份"),
+    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
+    yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接恢复"),
+) -> None:
+    """从备份恢复数据库（先校验备份，当前数据库另存一份在旁边）。"""
+    from store.backup_files import check_backup_file, resolve_source
+    from store.restore import restore as do_restore
+
+    st = state(ctx)
+    source = resolve_source(file, folder, st.db_path)
+    check_backup_file(source, full=False)
+    if not yes:
+        typer.confirm(f"用备份 {source} 恢复数据库 {st.db_path}？当前数据库会先另存一份", abort=True)
+    res = do_restore(source, st.db_path)
+    typer.echo(f"已从备份恢复：{res.source.name} -> {res.db_path}")
+    for kept in res.aside[:1]:
+        typer.echo(f"恢复前的数据库已另存为：{kept}")
+    if res.upgrade_copy:
+        typer.echo(f"备份为旧结构版本 {res.backup_version}，已升级到新结构")
+
+
+@app.command()
+def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """检查数据库：完整性、外键、结构版本、孤立记录、身份证号校验位。无问题时退出码为0。"""
+    from store.check import check_database
+
+    report = check_database(state(ctx).db_path)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        typer.echo(report.text())
+    raise typer.Exit(0 if report.clean else 1)
 
 
 # --- spotcheck, overdue ---------------------------------------------------------------------

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import DatabaseError as PeeweeDatabaseError
+
 from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
 from .schema import db
 
@@ -41,7 +43,8 @@ def header_user_version(path: Path) -> int:
     with path.open("rb") as fh:
         head = fh.read(100)
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        raise NotADatabase(f"不是有效的数据库文件（也不是SQLite数据库）：{path}")
+        raise NotADatabase(f"不是有效的数据库文件（也不是SQLite数据库）：{path}。"
+                           "如果这是本程序的数据库，说明文件已损坏，请运行 `yingbao restore latest` 从备份恢复")
     return int.from_bytes(head[60:64], "big")
 
 
@@ -99,8 +102,20 @@ def _verify_pragmas() -> None:
         raise StoreError(f"数据库参数设置未生效：{', '.join(wrong)}")
 
 
-def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Opened:
-    """Open (or create) the campaign database at path, verified and migrated."""
+def quick_check() -> None:
+    """Raise DatabaseDamaged when PRAGMA quick_check finds damage in the open database."""
+    result = db.execute_sql("PRAGMA quick_check(1)").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"database disk image is malformed ({result})")
+
+
+def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = True,
+            verify: bool = False) -> Opened:
+    """Open (or create) the campaign database at path, verified and migrated.
+
+    verify=True runs quick_check first (the app and the CLI at start): a damaged file is
+    refused with a Chinese message pointing to restore instead of failing later mid-work.
+    """
     from .migrations import upgrade
 
     path = Path(path).expanduser()
@@ -118,8 +133,10 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
     try:
         db.connect(reuse_if_open=True)
         _verify_pragmas()
+        if verify and exists:
+            quick_check()
         copy = upgrade(path, version) if migrate else None
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
         db.close()
         raise translate(exc, path) from exc
     secure_path(path)
@@ -138,7 +155,7 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
     where = f"：{path}" if path else ""
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return DatabaseDamaged(
-            f"数据库文件已损坏{where}。请不要继续写入，运行 `yingbao restore 备份文件` 从最近的备份恢复"
+            f"数据库文件已损坏{where}。请不要继续写入，运行 `yingbao restore latest` 从最近的已校验备份恢复（或指定备份文件）"
         )
     if "locked" in text or "busy" in text:
         return StoreError("数据库正被其他程序占用，等待后仍未释放，请稍后再试")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def setup_logging(db_path: Path) -> Path | None:
             logger.removeHandler(handler)
             handler.close()
     try:
+        if os.name == "posix" and not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only, like the database
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None

@@ -1,0 +1,149 @@
+"""Restore the database from a verified backup, keeping the current file aside first.
+
+Refused while the app has the database open (the single-instance lock). A healthy current
+database is copied aside consistently and then overwritten through the backup API (safe even
+if a CLI command has it open); a damaged or missing one is moved aside as it is and the backup
+put in its place. An older backup is then upgraded by open_db, like any older database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backup import copy_database, create_private, discard, fsync_file, readonly
+from .backup_files import check_backup_file
+from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
+from .errors import NotADatabase, StoreError
+from .lock import AlreadyRunning, acquire
+
+ASIDE_TIMEOUT_S = 600.0
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What restore did: where the old database went, which schema the backup had."""
+
+    db_path: Path
+    source: Path
+    aside: list[Path]
+    backup_version: int
+    upgrade_copy: Path | None
+
+
+def _is_healthy(db_path: Path) -> bool:
+    """True when the current file is a readable SQLite database that passes quick_check."""
+    try:
+        header_user_version(db_path)
+        con = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except (NotADatabase, sqlite3.DatabaseError):
+        return False
+
+
+def aside_path(db_path: Path, stamp: str) -> Path:
+    """<name>-before-restore-<time>.db beside the database."""
+    return db_path.with_name(f"{db_path.stem}-before-restore-{stamp}{db_path.suffix or '.db'}")
+
+
+def _copy_aside(db_path: Path, aside: Path) -> list[Path]:
+    """A consistent copy of the healthy current database (WAL content included)."""
+    create_private(aside)
+    try:
+        copy_database(db_path, aside, deadline=time.monotonic() + ASIDE_TIMEOUT_S, timeout_s=ASIDE_TIMEOUT_S)
+        fsync_file(aside)
+    except Exception as exc:
+        discard(aside)
+        raise StoreError(f"无法保存当前数据库的副本，未做恢复（{exc}）") from exc
+    return [aside]
+
+
+def _move_aside(db_path: Path, aside: Path) -> list[Path]:
+    """Move a damaged (or orphaned) database and its WAL/SHM aside untouched."""
+    moved = []
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(db_path) + suffix)
+        if src.exists():
+            dst = Path(str(aside) + suffix)
+            os.replace(src, dst)
+            moved.append(dst)
+    return moved
+
+
+def _backup_into(backup_file: Path, target: Path) -> None:
+    """Copy a backup into a database file (new or live) through the backup API."""
+    src = readonly(backup_file)
+    try:
+        dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _put_in_place(backup_file: Path, db_path: Path) -> None:
+    """Write the backup to a private temp file beside the database, then rename it in."""
+    tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
+    discard(tmp)
+    try:
+        create_private(tmp)
+        _backup_into(backup_file, tmp)
+        fsync_file(tmp)
+        os.replace(tmp, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        discard(tmp)
+        raise StoreError(f"恢复失败：无法写入数据库文件夹（{exc}）；原数据库已保存在旁边") from exc
+
+
+def _swap(backup_file: Path, db_path: Path, stamp: str) -> list[Path]:
+    """Keep the current database aside, then put the backup's content in its place."""
+    aside = aside_path(db_path, stamp)
+    if db_path.is_file() and db_path.stat().st_size > 0 and _is_healthy(db_path):
+        kept = _copy_aside(db_path, aside)
+        try:
+            _backup_into(backup_file, db_path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"恢复失败（{exc}），当前数据库未改动；副本：{aside}") from exc
+        return kept
+    kept = _move_aside(db_path, aside)
+    _put_in_place(backup_file, db_path)
+    return kept
+
+
+def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
+            now: dt.datetime | None = None) -> RestoreResult:
+    """Verify a backup and restore it over db_path; refuse while the app has it open."""
+    from . import audit
+    from .schema import db
+
+    backup_file = Path(backup_file).expanduser().resolve()
+    db_path = Path(db_path).expanduser().resolve()
+    if backup_file == db_path:
+        raise StoreError("所选备份文件就是当前数据库本身，无需恢复")
+    version = check_backup_file(backup_file, full=True)
+    close_db()
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        held = acquire(db_path)
+    except AlreadyRunning as exc:
+        raise AlreadyRunning("程序已在运行：此数据库正在另一个窗口中打开，不能恢复。"
+                             "请先退出程序界面，再运行恢复") from exc
+    with held:
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        kept = _swap(backup_file, db_path, stamp)
+        secure_path(db_path)
+        opened = open_db(db_path)
+        with db.atomic():
+            audit.log("restore_db", "setting", None, {"kept": [str(p) for p in kept]},
+                      {"from": str(backup_file), "version": version})
+        close_db()
+    return RestoreResult(db_path, backup_file, kept, version, opened.upgrade_copy)
