@@ -410,11 +410,12 @@ def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     if as_json:
         emit_json(batches)
         return
-    table = Table("批次", "时间", "文件", "类别", "数据行", "新增", "更新", "无变化", "未导入", "跳过", "状态")
+    table = Table("批次", "时间", "文件", "类别", "数据行", "新增/更新/无变化", "未导入/跳过", "状态")
+    table.columns[2].overflow = "fold"
     for b in batches:
-        table.add_row(str(b["id"]), f"{b['created_at']:%Y-%m-%d %H:%M}", b["file_name"], str(b["category"] or ""),
-                      *(str(b[k]) for k in ("rows", "inserted", "updated", "unchanged", "rejected", "skipped")),
-                      "已撤销" if b["undone_at"] else "有效")
+        table.add_row(str(b["id"]), f"{b['created_at']:%m-%d %H:%M}", b["file_name"], str(b["category"] or ""),
+                      str(b["rows"]), f"{b['inserted']}/{b['updated']}/{b['unchanged']}",
+                      f"{b['rejected']}/{b['skipped']}", "已撤销" if b["undone_at"] else "有效")
     Console().print(table if batches else "还没有导入过名单")
 
 
