@@ -17,7 +17,9 @@ from importers import report as report_mod
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
 from importers.read import SheetData, SheetInfo, fill_merged, formula_cells_without_value, read_sheets
-from importers.rows import Outcome, RowContext, is_blank_row, merge_duplicates, normalise
+from importers.context import RowContext
+from importers.dedupe import merge_duplicates
+from importers.rows import Outcome, is_blank_row, normalise
 from importers.sniff import Sniffed, sniff
 from store.imports import BatchMeta, ImportCancelled, batches_with_sha, context_data, load, plan_import
 from store.import_write import batch_counts

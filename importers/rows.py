@@ -15,14 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from importers.context import RowContext
 from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
 from importers.values import (
-    FULLWIDTH, STRIP_CHARS, clean_name, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
-    parse_disability_grade, parse_sex, village_key,
+    FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
+    parse_disability_grade, parse_sex,
 )
 from store.ids import IdError, normalize_phones, parse_id
-from store.imports import MSG_NAME_CONFLICT, ImportRow
+from store.imports import ImportRow
 
 AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
 TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
@@ -31,65 +32,6 @@ THRESHOLD_CODES = (2, 3)
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-TOWN_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡)$")
-
-
-@dataclass
-class RowContext:
-    """What normalising a row needs to know about the database and the file."""
-
-    category: int
-    town: str | None
-    villages: dict[str, tuple[int, str]]  # village_key -> (id, name)
-    threshold: Decimal | None = None  # yuan
-    create_villages: bool = False
-    units: dict[str, str] = field(default_factory=dict)  # field -> unit of its column
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)
-    today: date = field(default_factory=date.today)
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    def raw_keys(self, match: HeaderMatch) -> list[str]:
-        """The raw-value keys of this file's columns, computed once."""
-        if "raw_keys" not in self.cache:
-            self.cache["raw_keys"] = raw_keys(match.headers, 256)
-        return self.cache["raw_keys"]
-
-    def name(self, value: Any) -> str:
-        """clean_name, cached per spelling (names repeat)."""
-        key = ("n", value)
-        if key not in self.cache:
-            self.cache[key] = clean_name(value)
-        return self.cache[key]
-
-    def formula_rows(self) -> dict[int, list[int]]:
-        """Row index -> columns of formula cells without a value, computed once."""
-        if "formula_rows" not in self.cache:
-            rows: dict[int, list[int]] = {}
-            for r, c in self.formula_cells:
-                rows.setdefault(r, []).append(c)
-            self.cache["formula_rows"] = rows
-        return self.cache["formula_rows"]
-
-    def find_village(self, text: str) -> tuple[int, str] | None:
-        """The village a spelling names (后龙村委会 -> 后龙村), cached per spelling."""
-        key = ("v", text)
-        if key not in self.cache:
-            self.cache[key] = self.villages.get(village_key(text))
-        return self.cache[key]
-
-    def other_town(self, text: str) -> bool:
-        """True when a 乡镇 cell names another town than ours, cached per spelling."""
-        key = ("t", text)
-        if key not in self.cache:
-            self.cache[key] = town_key(text) != town_key(self.town)
-        return self.cache[key]
-
-    @classmethod
-    def build(cls, category: int, data: dict[str, Any], match: HeaderMatch, **extra: Any) -> "RowContext":
-        """From store.imports.context_data() and the header match."""
-        villages = {village_key(name): (vid, name) for vid, name in data["villages"]}
-        units = {f: match.units[c] for c, f in match.columns.items() if c in match.units}
-        return cls(category, data["town"], villages, data["threshold"], units=units, **extra)
 
 
 @dataclass
@@ -127,22 +69,6 @@ def text_of(value: Any) -> str:
 def is_blank_row(cells: list[Any]) -> bool:
     """True when every cell is empty or whitespace."""
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
-
-
-def town_key(name: Any) -> str:
-    """A town name without its 镇/乡/街道 suffix, for comparison."""
-    return TOWN_SUFFIX.sub("", re.sub(r"\s+", "", clean_text(name)))
-
-
-def raw_keys(headers: list[str], width: int) -> list[str]:
-    """The JSON keys of the raw values: the header text, or 第N列 for a column without one."""
-    keys = [h or f"第{c + 1}列" for c, h in enumerate(headers)]
-    keys += [f"第{c + 1}列" for c in range(len(keys), width)]
-    seen: dict[str, int] = {}
-    for c, key in enumerate(keys):  # two columns under the same header keep both values
-        seen[key] = seen.get(key, 0) + 1
-        keys[c] = key if seen[key] == 1 else f"{key}({seen[key]})"
-    return keys
 
 
 def _raw_json(cells: list[Any], keys: list[str]) -> str:
@@ -313,37 +239,3 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     _threshold(row, ctx, warnings)
     row.warning = "；".join(warnings) or None
     return row
-
-
-def merge_duplicates(outcomes: list[Outcome]) -> None:
-    """Merge rows repeating an earlier row's ID into it; differing names reject the later row."""
-    first: dict[str, Outcome] = {}
-    for out in outcomes:
-        if out.status != "ok":
-            continue
-        earlier = first.setdefault(out.data.id_number, out)
-        if earlier is out:
-            continue
-        if earlier.data.name != out.data.name:
-            out.status = "rejected"
-            out.reasons = [f"{MSG_NAME_CONFLICT}：与第{earlier.source_row}行「{earlier.data.name}」身份证号相同"]
-            continue
-        _merge_into(earlier, out)
-
-
-def _merge_into(earlier: Outcome, out: Outcome) -> None:
-    """Fill the earlier row's blanks from the repeat; warn about the values that differ."""
-    differ = []
-    for part in ("person", "entry"):
-        mine, theirs = getattr(earlier.data, part), getattr(out.data, part)
-        for key, value in theirs.items():
-            if mine.get(key) in (None, ""):
-                mine[key] = value
-            elif mine[key] != value and field_label(key.removesuffix("_id")) not in differ:
-                differ.append(field_label(key.removesuffix("_id")))
-    if out.data.new_village and not earlier.data.new_village and "village_id" not in earlier.data.person:
-        earlier.data.new_village = out.data.new_village
-    out.status, out.data = "merged", None
-    out.reasons = [f"与第{earlier.source_row}行身份证号重复，已合并"]
-    if differ:
-        out.warnings = [f"与第{earlier.source_row}行重复但内容不同（{'、'.join(differ)}），以第{earlier.source_row}行为准"]

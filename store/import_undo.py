@@ -76,8 +76,10 @@ def _later_dependents(batch_id: int, import_audit: int, info: dict, persons: lis
     by_hand = 0
     for (audit_id,) in edits:
         owner = next((b for b, lo, hi in ranges if lo <= audit_id <= hi), None)
-        live.add(owner) if owner else None
-        by_hand += owner is None
+        if owner is None:
+            by_hand += 1
+        else:
+            live.add(owner)
     undone = {r[0] for r in db.execute_sql('SELECT id FROM "import_batch" WHERE undone_at IS NOT NULL').fetchall()}
     for later in sorted(live - undone):
         found.append(f"第{later}批导入也涉及这些人员")

@@ -71,6 +71,7 @@ class ImportWizard(Screen):
         self.cancel_event = threading.Event()
 
     def compose(self) -> ComposeResult:
+        """Path, sheet and category, the preview, the field of the chosen column, summary, buttons."""
         with Vertical(id="iw-body"):
             yield Static("导入名单：选择文件，核对工作表、表头和各列对应的字段，试导入后确认", id="iw-title")
             with Horizontal(id="iw-file-row"):
