@@ -33,27 +33,27 @@ def make_list(path: Path, db_path: Path, known_share: float, n_rows: int = N_ROW
     rng = random.Random(seed)
     con = sqlite3.connect(db_path)
     villages = [r[0] for r in con.execute('SELECT name FROM "village"')]
-    known = con.execute('SELECT p.id_number, p.name, v.name, p.phone, p.address FROM "person" p JOIN "village" v ON v.id = p.village_id '
+    known = con.execute('SELECT p.id_number, p.name, v.name, p.phone, p.address, p.relation FROM "person" p JOIN "village" v ON v.id = p.village_id '
                         "ORDER BY p.id LIMIT ?", (int(n_rows * known_share),)).fetchall()
     used = {r[0] for r in con.execute('SELECT id_number FROM "person"')}
     con.close()
     rows = []
     for i in range(n_rows):
         if known and rng.random() < known_share:
-            number, name, village, phone, address = known.pop()
+            number, name, village, phone, address, relation = known.pop()
             phone = phone if phone and rng.random() < 0.9 else "13" + f"{rng.randrange(10**9):09d}"
         else:
             birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(0, 30_000))
             number, name = make_id(rng, birth, rng.random() < 0.5, used), person_name(rng)
             village = rng.choice(villages)
             phone = "13" + f"{rng.randrange(10**9):09d}"
-            address = f"{village}{rng.randint(1, 200)}号"
+            address, relation = f"{village}{rng.randint(1, 200)}号", "户主"
         paid = round(rng.uniform(42_000, 120_000), 2)
         reimb = round(paid * rng.uniform(0.5, 2), 2)
         spelling = village if village.endswith("社区") else village + rng.choice(["", "委会", "民委员会"])
         born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
         rows.append([i + 1, "后龙镇", spelling, name, "男" if int(number[16]) % 2 else "女", number, born,
-                     phone, address, "户主",
+                     phone, address, relation or "",
                      rng.choice(HOSPITALS), round(paid + reimb, 2), reimb, paid, ""])
     return write_big_xlsx(path, HEADER, n_rows, lambda i: rows[i])
 

@@ -25,6 +25,7 @@ from importers.values import (
 from store.ids import IdError, normalize_phones, parse_id
 from store.imports import ImportRow
 
+SEX_CACHE: dict[str, str | None] = {}
 AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
 TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
                "address": "person", "relation": "person"}
@@ -34,7 +35,7 @@ ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """One non-blank source row: its original cells, what happened to it and why."""
 
@@ -156,7 +157,7 @@ def _disability(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> 
 def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
     """Sex cross-check, phones, free text fields."""
     given = text_of(mapped["sex"]) if "sex" in mapped else ""
-    if given and parse_sex(given) != out.person["sex"]:
+    if given and (SEX_CACHE.get(given) or SEX_CACHE.setdefault(given, parse_sex(given))) != out.person["sex"]:
         warnings.append(f"性别「{given}」与身份证号（{out.person['sex']}）不符，以身份证号为准")
     phone = mapped.get("phone", "")
     if phone.__class__ is str and MOBILE.fullmatch(phone):

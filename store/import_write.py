@@ -16,6 +16,7 @@ PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth
                "disability_cert", "py_initials", "py_full", "created_at", "updated_at")
 ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", "raw", *ENTRY_FIELDS,
               "warning", "created_at")
+JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, before, after) '
              "VALUES (?,?,?,?,?,?,?)")
 
@@ -101,10 +102,9 @@ def _update_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, 
             changes["phone_rev"] = (None, reverse((new or "").split("/")[0] or None))
         cols = tuple(sorted(changes))
         groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), stamp, row.person_id))
-        before = {k: audit._plain(v[0]) for k, v in row.changes.items()}
-        after = {k: audit._plain(v[1]) for k, v in row.changes.items()}
-        logs.append((stamp, operator, "update", "person", row.person_id,
-                     json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)))
+        before = {k: v[0] for k, v in row.changes.items()}  # stored values: text, numbers, None
+        after = {k: v[1] for k, v in row.changes.items()}
+        logs.append((stamp, operator, "update", "person", row.person_id, JSON.encode(before), JSON.encode(after)))
     for cols, params in groups.items():
         sets = ", ".join(f"{c} = ?" for c in (*cols, "updated_at"))
         w.many(f'UPDATE "person" SET {sets} WHERE id = ?', params)

@@ -25,6 +25,7 @@ ENTRY_FIELDS = ("medical_total", "reimbursed", "self_paid", "disability_category
 CHUNK = 5000
 IMPORT_CACHE_KIB = 128 * 1024
 IN_CHUNK = 500
+FULL_SCAN_FROM = 5000
 MSG_NAME_CONFLICT = "同一身份证号姓名不同"
 
 
@@ -32,7 +33,7 @@ class ImportCancelled(Exception):
     """Raised inside the transaction when the clerk cancels: everything rolls back."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     """One valid source row, normalised to stored values (dates as ISO text, amounts in fen)."""
 
@@ -113,6 +114,10 @@ def _chunks(items: list, size: int = IN_CHUNK):
 def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
     """id_number -> (id, name, *PERSON_FIELDS) for the persons the file names, in few queries."""
     cols = ", ".join(PERSON_FIELDS)
+    if len(numbers) > FULL_SCAN_FROM:  # one pass over the table beats many IN lists
+        wanted = set(numbers)
+        rows = db.execute_sql(f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IS NOT NULL')
+        return {r[0]: r[1:] for r in rows.fetchall() if r[0] in wanted}
     found: dict[str, tuple] = {}
     for part in _chunks(numbers):
         marks = ",".join("?" * len(part))
@@ -122,31 +127,18 @@ def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
     return found
 
 
-def _preload_entries(category_id: int, person_ids: list[int]) -> dict[int, tuple]:
+def _preload_entries(category_id: int) -> dict[int, tuple]:
     """person id -> the data of its latest roster entry in this category."""
     cols = ", ".join(ENTRY_FIELDS)
-    latest: dict[int, tuple] = {}
-    for part in _chunks(person_ids):
-        marks = ",".join("?" * len(part))
-        sql = (f'SELECT person_id, {cols} FROM "roster_entry" WHERE category_id = ? '
-               f"AND person_id IN ({marks}) ORDER BY id")
-        for row in db.execute_sql(sql, [category_id, *part]).fetchall():
-            latest[row[0]] = row[1:]
-    return latest
+    sql = f'SELECT person_id, {cols} FROM "roster_entry" WHERE category_id = ? ORDER BY id'
+    return {row[0]: row[1:] for row in db.execute_sql(sql, (category_id,)).fetchall()}
 
 
-def _preload_cases(campaign_id: int, category_id: int, person_ids: list[int]) -> tuple[dict, set]:
-    """Existing cases of these persons in the campaign, and those already in the category."""
-    cases: dict[int, int] = {}
-    for part in _chunks(person_ids):
-        marks = ",".join("?" * len(part))
-        sql = f'SELECT person_id, id FROM "case" WHERE campaign_id = ? AND person_id IN ({marks})'
-        cases.update(db.execute_sql(sql, [campaign_id, *part]).fetchall())
-    linked: set[int] = set()
-    for part in _chunks(list(cases.values())):
-        marks = ",".join("?" * len(part))
-        sql = f'SELECT case_id FROM "case_category" WHERE category_id = ? AND case_id IN ({marks})'
-        linked.update(r[0] for r in db.execute_sql(sql, [category_id, *part]).fetchall())
+def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set]:
+    """Every case of the campaign (person id -> case id), and the cases already in the category."""
+    cases = dict(db.execute_sql('SELECT person_id, id FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall())
+    linked = {r[0] for r in db.execute_sql('SELECT case_id FROM "case_category" WHERE category_id = ?',
+                                           (category_id,)).fetchall()}
     return cases, linked
 
 
@@ -174,9 +166,8 @@ def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
     camp = require_campaign()
     cat = category_by_code(category_code, camp.id)
     known = _preload_persons(sorted({r.id_number for r in rows}))
-    person_ids = [v[0] for v in known.values()]
-    latest = _preload_entries(cat.id, person_ids)
-    cases, linked = _preload_cases(camp.id, cat.id, person_ids)
+    latest = _preload_entries(cat.id)
+    cases, linked = _preload_cases(camp.id, cat.id)
     for row in rows:
         _decide(row, known.get(row.id_number), latest)
     return Plan(camp.id, cat.id, rows, cases, linked)
