@@ -162,3 +162,19 @@ def test_sigkill_mid_import_leaves_database_as_before(town_db, tmp_path):
         after = [con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("person", "import_batch", "audit_log")]
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert after == before
+
+
+def test_xls_renamed_xlsx_and_ods_import_with_note(town_db, tmp_path):
+    rows = [["姓名", "身份证号", "村(居)"], ["张三", ident(1), "后龙村"], ["李四", ident(3), "礁头社区居委会"]]
+    renamed = fx.write_xls(tmp_path / "信访名单.xlsx", {"说明": [["填表说明"]], "名单": rows})
+    result = cli("--db", town_db, "import", renamed, "--category", 5)
+    assert result.exit_code == 0 and "实际格式是Excel 97-2003(.xls)" in result.output and "新增人员" in result.output
+    ods = fx.write_ods(tmp_path / "信访名单.ods", {"名单": rows[:1] + [["王五", ident(5), "后龙村"]]})
+    data = json.loads(cli("--db", town_db, "import", ods, "--category", 5, "--json").stdout)
+    assert (data["rows"], data["inserted"]) == (1, 1)
+
+
+def test_zip_bomb_refused_without_batch(town_db, tmp_path):
+    bomb = fx.zip_bomb(tmp_path / "名单.xlsx", megabytes=120)
+    result = cli("--db", town_db, "import", bomb, "--category", 2)
+    assert result.exit_code == 2 and "疑似恶意文件" in result.output and batches(town_db) == 0
