@@ -96,10 +96,7 @@ def _update_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, 
     groups: dict[tuple, list[tuple]] = {}
     logs, operator = [], audit.current_operator()
     for row in rows:
-        changes = dict(row.changes)
-        if "phone" in changes:
-            new = changes["phone"][1]
-            changes["phone_rev"] = (None, reverse((new or "").split("/")[0] or None))
+        changes = row.changes
         cols = tuple(sorted(changes))
         groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), stamp, row.person_id))
         before = {k: v[0] for k, v in row.changes.items()}  # stored values: text, numbers, None

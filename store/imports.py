@@ -16,10 +16,11 @@ from typing import Any, Callable
 from . import settings
 from .cases import category_by_code, require_campaign
 from .schema import ImportBatch, db
-from .search import name_keys
+from .search import name_keys, reverse
 
 PERSON_FIELDS = ("sex", "birth_date", "phone", "village_id", "address", "relation",
                  "disability_category", "disability_grade", "disability_cert")
+DERIVED_FIELDS = ("zone_id", "phone_rev")  # follow village and phone; kept for undo
 ENTRY_FIELDS = ("medical_total", "reimbursed", "self_paid", "disability_category", "disability_grade",
                 "disability_cert", "petition_date", "petition_content", "petition_reply", "monitor_category")
 CHUNK = 5000
@@ -113,7 +114,7 @@ def _chunks(items: list, size: int = IN_CHUNK):
 
 def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
     """id_number -> (id, name, *PERSON_FIELDS) for the persons the file names, in few queries."""
-    cols = ", ".join(PERSON_FIELDS)
+    cols = ", ".join(PERSON_FIELDS + DERIVED_FIELDS)
     if len(numbers) > FULL_SCAN_FROM:  # one pass over the table beats many IN lists
         wanted = set(numbers)
         rows = db.execute_sql(f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IS NOT NULL')
@@ -148,14 +149,16 @@ def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple]) -> No
     if known is None:
         row.outcome = "inserted"
         return
-    row.person_id, name, current = known[0], known[1], dict(zip(PERSON_FIELDS, known[2:]))
+    row.person_id, name, current = known[0], known[1], dict(zip(PERSON_FIELDS + DERIVED_FIELDS, known[2:]))
     if name != row.name:
         row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{name}」"
         return
     row.changes = {k: (current[k], v) for k, v in row.person.items()
                    if v is not None and v != "" and current[k] != v}
-    if "village_id" in row.changes:
-        row.changes["zone_id"] = (None, None)  # a zone belongs to the old village
+    if "village_id" in row.changes and current["zone_id"] is not None:
+        row.changes["zone_id"] = (current["zone_id"], None)  # a zone belongs to the old village
+    if "phone" in row.changes:
+        row.changes["phone_rev"] = (current["phone_rev"], reverse(row.changes["phone"][1].split("/")[0]))
     entry = tuple(row.entry.get(k) for k in ENTRY_FIELDS)
     row.add_entry = latest.get(row.person_id) != entry
     row.outcome = "updated" if row.changes or row.add_entry else "unchanged"

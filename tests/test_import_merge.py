@@ -60,7 +60,8 @@ def test_newer_list_updates_a_value_with_audit(town, tmp_path):
     assert rows_of(newer) == (6, 0, 1, 2, 2, 1, 1)
     assert person(ident(1))["phone"] == "13900001111" and person(ident(1))["phone_rev"] == "11110000931"
     log = AuditLog.get((AuditLog.action == "update") & (AuditLog.table == "person"))
-    assert json.loads(log.before) == {"phone": "13700003333"} and json.loads(log.after) == {"phone": "13900001111"}
+    assert json.loads(log.before) == {"phone": "13700003333", "phone_rev": "33330000731"}
+    assert json.loads(log.after) == {"phone": "13900001111", "phone_rev": "11110000931"}
 
 
 def test_undo_restores_and_removes(town, tmp_path):
@@ -159,3 +160,19 @@ def test_cancel_leaves_database_unchanged(town, tmp_path, stop_at):
         do_import(path, category=2, progress=lambda d, t: calls.append(d), cancelled=lambda: len(calls) >= stop_at)
     assert counts() == before
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_undo_restores_phone_search_key_and_zone(town, tmp_path):
+    from store.search import find
+    from store.villages import create_zone
+
+    do_import(first_list(tmp_path))
+    zone = create_zone(person(ident(1))["village_id"], "东片")
+    update_person(person(ident(1))["id"], zone=zone.id)
+    rows = [HEAD, [1, "张三", ident(1), "上西村", "13900001111", 20000]]
+    newer = do_import(fx.write_xlsx(tmp_path / "新.xlsx", {"S": rows}), category=2)
+    assert person(ident(1))["zone_id"] is None and find("1111")[0].name == "张三"
+    undo_import(newer.batch_id)
+    restored = person(ident(1))
+    assert (restored["phone"], restored["zone_id"]) == ("13700003333", zone.id)
+    assert [h.name for h in find("3333")] == ["张三"] and find("00001111") == []
