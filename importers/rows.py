@@ -108,15 +108,16 @@ def _amounts(mapped: dict[str, Any], ctx: RowContext, entry: dict[str, Any]) -> 
         if name not in mapped:
             continue
         value = mapped[name]
-        if value.__class__ is float and name not in ctx.units:
-            fen = value * 100
+        unit = ctx.units.get(name)
+        if value.__class__ is float and unit in (None, "元", "万元"):
+            fen = value * (1_000_000 if unit == "万元" else 100)
             if abs(fen - round(fen)) < 1e-6:  # at most two decimals: exact in fen
                 entry[name] = int(round(fen))
                 continue
         if text_of(value) == "":
             continue
         try:
-            entry[name] = int(parse_amount(value, ctx.units.get(name)) * 100)
+            entry[name] = int(parse_amount(value, unit) * 100)
         except ValueError as exc:
             raise RowError(f"{field_label(name)}：{exc}") from None
 
@@ -184,9 +185,23 @@ def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
         warnings.append(f"自付金额{Decimal(paid) / 100:.2f}元低于本类门槛{ctx.threshold:.0f}元")
 
 
+def _looks_total(cells: list[Any]) -> bool:
+    """is_total_row, checked only when one of the first two non-empty cells mentions 计."""
+    seen = 0
+    for value in cells:
+        if value == "" or value is None:
+            continue
+        if value.__class__ is str and "计" in value:
+            return is_total_row(cells)
+        seen += 1
+        if seen == 2:
+            return False
+    return False
+
+
 def _check_skip(cells: list[Any], mapped: dict[str, Any], ctx: RowContext) -> str | None:
     """The reason to skip a row (合计 row, another town's row), or None."""
-    if any(v.__class__ is str and "计" in v for v in cells) and is_total_row(cells):
+    if _looks_total(cells):
         return "合计/小计行"
     town = text_of(mapped["town"]) if "town" in mapped else ""
     if town and ctx.town and ctx.other_town(town):
