@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
 APP_NAME = "yingbao"
 USAGE_WORDS = [
     ("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
-    ("Missing argument", "缺少参数"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
+    ("Missing argument", "缺少参数"), ("Missing command", "缺少命令"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
     ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
     ("is not a valid", "不是有效的"), ("Did you mean", "是否想输入"),
 ]
@@ -297,7 +297,10 @@ class ImportGroup(TyperGroup):
 
 
 import_app = typer.Typer(cls=ImportGroup, add_completion=False, rich_markup_mode=None,
-                         help="导入区里下发的对象清单：import 文件 / import undo 批次号 / import list")
+                         help="导入区里下发的对象清单。\n\n"
+                              "import 文件 [--category N] [--sheet 工作表] [--map 表头=字段 ...] [--dry-run] "
+                              "[--create-villages] [--report 路径] [--json]（选项说明：import 文件 --help）；"
+                              "import undo 批次号；import list [--json]")
 app.add_typer(import_app, name="import")
 
 
