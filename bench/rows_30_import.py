@@ -1,4 +1,8 @@
-"""Import row: a 50,000-row, 15-column list into the demo town, against a floor measured here.
+"""Import rows: a 50,000-row, 15-column list into the demo town, against a floor measured here.
+
+Two lists: one naming residents the town database already holds (90%, 10% of them with a new
+phone, plus 10% new persons) - the usual case once the office has its residents - and one where
+every person is new (45,000 more persons and about 200,000 search keys to index).
 
 Floor: python-calamine reading the same file plus a bare sqlite3 executemany of its rows into an
 empty table. Each run imports into a fresh copy of the demo town (later rows see it untouched).

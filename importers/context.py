@@ -47,7 +47,7 @@ class RowContext:
     def raw_keys(self, match: HeaderMatch) -> list[str]:
         """The raw-value keys of this file's columns, computed once."""
         if "raw_keys" not in self.cache:
-            self.cache["raw_keys"] = raw_keys(match.headers, 256)
+            self.cache["raw_keys"] = raw_keys(match.headers, 16_384)
         return self.cache["raw_keys"]
 
     def name(self, value: Any) -> str:

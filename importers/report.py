@@ -102,7 +102,8 @@ def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> P
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OSError(f"无法写入导入报告：{target}（{exc.strerror or exc}）") from exc
+        raise OSError(f"无法写入导入报告：{target}（{exc.strerror or exc}；如已在Excel中打开，请先关闭），"
+                      "本次导入未写入数据库") from exc
     return target
 
 

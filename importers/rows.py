@@ -31,7 +31,6 @@ TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_
                "address": "person", "relation": "person"}
 THRESHOLD_CODES = (2, 3)
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 

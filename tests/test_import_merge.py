@@ -176,3 +176,12 @@ def test_undo_restores_phone_search_key_and_zone(town, tmp_path):
     restored = person(ident(1))
     assert (restored["phone"], restored["zone_id"]) == ("13700003333", zone.id)
     assert [h.name for h in find("3333")] == ["张三"] and find("00001111") == []
+
+
+def test_report_that_cannot_be_written_rolls_back(town, tmp_path):
+    before = counts()
+    blocked = tmp_path / "报告"
+    blocked.mkdir()  # a folder where the report file should go
+    with pytest.raises(OSError, match="无法写入导入报告"):
+        do_import(first_list(tmp_path), report_path=blocked)
+    assert counts() == before
