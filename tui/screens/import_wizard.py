@@ -61,7 +61,8 @@ class ImportWizard(Screen):
     """导入名单向导."""
 
     CSS_PATH = "import_wizard.tcss"
-    BINDINGS = [Binding("escape", "cancel", "取消/返回"), Binding("f5", "dry_run", "试导入")]
+    BINDINGS = [Binding("escape", "cancel", "取消/返回"), Binding("f5", "dry_run", "试导入"),
+                Binding("ctrl+s", "confirm", "确认导入")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,23 +77,24 @@ class ImportWizard(Screen):
             yield Static("导入名单：选择文件，核对工作表、表头和各列对应的字段，试导入后确认", id="iw-title")
             with Horizontal(id="iw-file-row"):
                 yield Input(placeholder="名单文件路径（输入时自动补全，按右方向键接受）", id="iw-path",
-                            suggester=PathSuggester())
-                yield Button("读取", id="iw-read")
+                            suggester=PathSuggester(), compact=True)
+                yield Button("读取", id="iw-read", compact=True)
             yield Static("", id="iw-info")
             with Horizontal(id="iw-options"):
-                yield Select([], prompt="工作表", id="iw-sheet")
-                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()], prompt="排查类别", id="iw-category")
-                yield Checkbox("新建名单中的新村（居）", id="iw-create")
+                yield Select([], prompt="工作表", id="iw-sheet", compact=True)
+                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()], prompt="排查类别", id="iw-category",
+                             compact=True)
+                yield Checkbox("新建名单中的新村（居）", id="iw-create", compact=True)
             yield DataTable(id="iw-preview", zebra_stripes=True, cursor_type="column")
             with Horizontal(id="iw-map-row"):
                 yield Static("所选列：", id="iw-column")
-                yield Select(field_options(), prompt="对应字段", id="iw-field", allow_blank=True)
+                yield Select(field_options(), prompt="对应字段", id="iw-field", allow_blank=True, compact=True)
             yield Static("", id="iw-summary")
             yield ProgressBar(id="iw-progress", show_eta=False)
             with Horizontal(id="iw-buttons"):
-                yield Button("试导入", id="iw-dry")
-                yield Button("确认导入", id="iw-go", variant="primary", disabled=True)
-                yield Button("取消", id="iw-cancel")
+                yield Button("试导入（F5）", id="iw-dry", compact=True)
+                yield Button("确认导入（Ctrl+S）", id="iw-go", variant="primary", disabled=True, compact=True)
+                yield Button("取消（Esc）", id="iw-cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,7 +209,7 @@ class ImportWizard(Screen):
         self.start_run(dry_run=True)
 
     @on(Button.Pressed, "#iw-go")
-    def go_pressed(self) -> None:
+    def action_confirm(self) -> None:
         """确认导入 (only after a dry run of the same choices)."""
         if self.checked:
             self.start_run(dry_run=False)
@@ -253,6 +255,8 @@ class ImportWizard(Screen):
                 f"未导入 {summary.rejected}，跳过 {summary.skipped}，有提示 {summary.warnings}")
         if summary.same_file:
             text += f"\n该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）"
+        bar = self.query_one("#iw-progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
         if dry_run:
             self.checked = True
             self.query_one("#iw-go", Button).disabled = False
