@@ -335,8 +335,9 @@ def import_file(
     state(ctx).open()
     try:
         prep = prepare(path, sheet=sheet, overrides=_parse_maps(maps), category=category)
-        if prep.found.note and not as_json:
-            typer.echo(prep.found.note, err=True)
+        for note in (prep.found.note, "已套用上次导入同样格式名单时的选择（工作表、表头、列对应）" if prep.recalled else None):
+            if note:  # stderr: with --json, stdout holds the one JSON object
+                typer.echo(note, err=True)
         summary = _run_import(prep, dry_run, create_villages, report, show_bar=not as_json)
     except ImportFileError as exc:
         fail(exc.message, 2)

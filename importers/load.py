@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from importers import report as report_mod
+from importers.context import RowContext
+from importers.dedupe import merge_duplicates
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
 from importers.read import SheetData, SheetInfo, fill_merged, formula_cells_without_value, read_sheets
-from importers.context import RowContext
-from importers.dedupe import merge_duplicates
 from importers.rows import Outcome, is_blank_row, normalise
 from importers.sniff import Sniffed, sniff
+from importers.templates import recall, remember, template_key
 from store.imports import BatchMeta, ImportCancelled, batches_with_sha, context_data, load, plan_import
 from store.import_write import batch_counts
 from store.schema import db
@@ -49,6 +50,9 @@ class Prepared:
     category: int | None
     sha256: str
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    template: str = ""  # fingerprint of the list's layout (importers/templates.py)
+    choices: dict[str, Any] = field(default_factory=dict)  # sheet, overrides, category, header_row used
+    recalled: bool = False  # True when the choices came from an earlier import of this template
 
     @property
     def header_label(self) -> str:
@@ -111,30 +115,45 @@ def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderM
 
 def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, str] | None = None,
             category: int | None = None, header_row: int | None = None) -> Prepared:
-    """Read a list file and find everything needed to import it; ImportFileError when unreadable."""
+    """Read a list file and find everything needed to import it; ImportFileError when unreadable.
+
+    Without options, the choices remembered for the file's template (if any) are applied.
+    """
     path = Path(path)
     found = sniff(path)
     with no_gc():
         sheets = read_sheets(path, found)
-    data, match = _pick(sheets, sheet)
-    if header_row is not None:
-        match = _header_at(data, header_row)
-    if overrides:
+    key = template_key([s.name for s in sheets], pick_sheet(sheets))
+    choices = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
+    recalled = None if any(choices.values()) else recall(key)
+    choices.update(recalled or {})
+    choices["category"] = category
+    data, match = _match(sheets, choices)
+    fill_merged(data, match.first_data_row)
+    formulas = formula_cells_without_value(path, data.name) if found.kind == "xlsx" else set()
+    formula_rows = {r for r, _c in formulas}
+    rows = [i for i in range(match.first_data_row, len(data.rows))
+            if i in formula_rows or not is_blank_row(data.rows[i])]
+    if not rows:
+        raise ImportFileError(MSG_NO_ROWS)
+    infos = [SheetInfo(s.name, s.hidden, len(s.rows)) for s in sheets]
+    return Prepared(path, found, infos, data, match, rows, _category(choices["category"], data, match, path),
+                    _sha256(path), formulas, key, choices, bool(recalled))
+
+
+def _match(sheets: list[SheetData], choices: dict[str, Any]) -> tuple[SheetData, HeaderMatch]:
+    """The data sheet and its header after the sheet, header row and column choices."""
+    data, match = _pick(sheets, choices["sheet"])
+    if choices["header_row"] is not None:
+        match = _header_at(data, int(choices["header_row"]))
+    if choices["overrides"]:
         try:
-            match = apply_overrides(match, overrides)
+            match = apply_overrides(match, choices["overrides"])
         except ValueError as exc:
             raise ImportFileError(str(exc)) from None
     if match.missing_required:
         raise ImportFileError(f"缺少必需的列：{'、'.join(match.missing_required)}（可用 --map 表头=字段 指定）")
-    fill_merged(data, match.first_data_row)
-    formulas = formula_cells_without_value(path, data.name) if found.kind == "xlsx" else set()
-    rows = [i for i in range(match.first_data_row, len(data.rows))
-            if not is_blank_row(data.rows[i]) or any(r == i for r, _c in formulas)]
-    if not rows:
-        raise ImportFileError(MSG_NO_ROWS)
-    infos = [SheetInfo(s.name, s.hidden, len(s.rows)) for s in sheets]
-    return Prepared(path, found, infos, data, match, rows, _category(category, data, match, path),
-                    _sha256(path), formulas)
+    return data, match
 
 
 def _header_at(sheet: SheetData, row: int) -> HeaderMatch:
@@ -208,7 +227,7 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     target = Path(report_path) if report_path else default_report_path(prep.path)
     half = len(prep.data_rows)
     batch_id, plan = load(valid, meta, progress=lambda d, t: progress(half + d * half // t, 2 * half),
-                          cancelled=cancelled, before_commit=lambda _plan: _report(prep, outcomes, target))
+                          cancelled=cancelled, before_commit=lambda _plan: _finish(prep, outcomes, target))
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
 
 
@@ -218,6 +237,13 @@ def _meta(prep: Prepared, outcomes: list[Outcome]) -> BatchMeta:
     warned = sum(1 for o in outcomes if o.warnings and o.status in ("ok", "merged"))
     return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
                      len(outcomes), count("rejected"), count("skipped"), warned)
+
+
+def _finish(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:
+    """Inside the import's transaction: remember the clerk's choices, write the report."""
+    if not prep.recalled:
+        remember(prep.template, prep.choices)
+    return _report(prep, outcomes, target)
 
 
 def _report(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:

@@ -178,3 +178,19 @@ def test_zip_bomb_refused_without_batch(town_db, tmp_path):
     bomb = fx.zip_bomb(tmp_path / "名单.xlsx", megabytes=120)
     result = cli("--db", town_db, "import", bomb, "--category", 2)
     assert result.exit_code == 2 and "疑似恶意文件" in result.output and batches(town_db) == 0
+
+
+def test_choices_remembered_per_template(town_db, tmp_path):
+    def a_list(name, number):
+        return fx.write_xlsx(tmp_path / name, {"名单": [["人员", "证件号码", "村(居)"], ["张三", number, "后龙村"]],
+                                               "旧表": [["姓名", "身份证号"], ["旧人", ident(99)]]})
+    first = cli("--db", town_db, "import", a_list("八月.xlsx", ident(1)), "--sheet", "名单", "--map", "人员=姓名",
+                "--category", 5)
+    assert first.exit_code == 0, first.output
+    second = cli("--db", town_db, "import", a_list("九月.xlsx", ident(3)), "--category", 5, "--json")
+    assert second.exit_code == 0 and "已套用上次导入" in second.stderr
+    assert json.loads(second.stdout)["inserted"] == 1
+    with sqlite3.connect(town_db) as con:
+        names = {r[0] for r in con.execute('SELECT name FROM "person"')}
+        kept = con.execute("SELECT count(*) FROM audit_log WHERE action = 'setting'").fetchone()[0]
+    assert names == {"张三"} and kept >= 1

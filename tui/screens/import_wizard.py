@@ -114,12 +114,14 @@ class ImportWizard(Screen):
     def read_file(self, path: str, sheet: str | None) -> None:
         """prepare() off the UI thread; show the result or a Chinese error."""
         from importers.load import prepare
+        from store.schema import db
 
         if not path:
             self.app.call_from_thread(self.notify, "请输入名单文件路径", severity="warning")
             return
         try:
-            prep = prepare(path, sheet=sheet, overrides=self.overrides or None)
+            with db.connection_context():  # choices remembered per template live in the settings
+                prep = prepare(path, sheet=sheet, overrides=self.overrides or None)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
             self.app.call_from_thread(self.show_error, exc)
             return
@@ -136,6 +138,7 @@ class ImportWizard(Screen):
             if prep.category:
                 self.query_one("#iw-category", Select).value = prep.category
         note = f"  {prep.found.note}" if prep.found.note else ""
+        note += "  已套用上次同样格式名单的选择" if prep.recalled else ""
         self.query_one("#iw-info", Static).update(
             f"工作表「{prep.sheet.name}」  {prep.header_label}  数据行 {len(prep.data_rows)}  "
             f"排查类别：{prep.category or '未能判断，请选择'}{note}")
