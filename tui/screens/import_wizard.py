@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -184,7 +185,7 @@ class ImportWizard(Screen):
             return
         col = self.query_one("#iw-preview", DataTable).cursor_column
         head = self.prep.match.headers[col] if col < len(self.prep.match.headers) else ""
-        self.overrides[head or _letter(col)] = "" if event.value == "-" else str(event.value)
+        self.overrides[head or get_column_letter(col + 1)] = "" if event.value == "-" else str(event.value)
         self.read_file(str(self.prep.path), self.prep.sheet.name)
 
     @on(Select.Changed, "#iw-sheet")
@@ -296,11 +297,3 @@ class ImportWizard(Screen):
             return
         self.app.pop_screen()
 
-
-def _letter(col: int) -> str:
-    """0-based column index to letters."""
-    letters, col = "", col + 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
