@@ -346,6 +346,8 @@ def import_file(
     except OSError as exc:
         fail(str(exc), 1)
     if as_json:
+        if summary.same_file:
+            typer.echo(f"该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）", err=True)
         emit_json(summary.as_json())
     else:
         _print_import(prep, summary, dry_run)
