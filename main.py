@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
 APP_NAME = "yingbao"
 USAGE_WORDS = [
     ("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
-    ("Missing argument", "缺少参数"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
+    ("Missing argument", "缺少参数"), ("Missing command", "缺少命令"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
     ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
     ("is not a valid", "不是有效的"), ("Did you mean", "是否想输入"),
 ]
@@ -597,6 +597,148 @@ def export(
         emit_json(result.as_json())
         return
     typer.echo(f"已导出{result.rows}行：{result.path}" + ("" if result.masked else "（未打码，已记入修改记录）"))
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+class ImportGroup(TyperGroup):
+    """`import FILE ...` runs the hidden `file` command; `import undo N` and `import list` are commands."""
+
+    def parse_args(self, ctx, args):
+        """Route anything that is not a sub-command name (or --help) to `file`."""
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(cls=ImportGroup, add_completion=False, rich_markup_mode=None,
+                         help="导入区里下发的对象清单。\n\n"
+                              "import 文件 [--category N] [--sheet 工作表] [--map 表头=字段 ...] [--dry-run] "
+                              "[--create-villages] [--report 路径] [--json]（选项说明：import 文件 --help）；"
+                              "import undo 批次号；import list [--json]")
+app.add_typer(import_app, name="import")
+
+
+def _parse_maps(maps: list[str] | None) -> dict[str, str]:
+    """--map 表头=字段 pairs as a dict."""
+    out = {}
+    for item in maps or []:
+        head, sep, target = item.partition("=")
+        if not sep or not head.strip():
+            fail(f"--map 的格式应为 表头=字段，实际为：{item}", 2)
+        out[head.strip()] = target.strip()
+    return out
+
+
+@import_app.command("file", hidden=True)
+def import_file(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="名单文件（xlsx、xls、ods、csv）"),
+    category: Optional[int] = typer.Option(None, "--category", help="排查类别1-7（不填则按标题判断）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称（不填则自动识别）"),
+    maps: Optional[list[str]] = typer.Option(None, "--map", help="指定列：表头=字段，可重复"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="试导入：只统计，不写入"),
+    create_villages: bool = typer.Option(False, "--create-villages", help="名单中的新村（居）自动新建"),
+    report: Optional[Path] = typer.Option(None, "--report", help="导入报告保存位置"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """导入一个名单文件。"""
+    from importers.errors import ImportFileError
+    from importers.load import prepare
+    from store.imports import ImportCancelled
+
+    state(ctx).open()
+    try:
+        prep = prepare(path, sheet=sheet, overrides=_parse_maps(maps), category=category)
+        for note in (prep.found.note, "已套用上次导入同样格式名单时的选择（工作表、表头、列对应）" if prep.recalled else None):
+            if note:  # stderr: with --json, stdout holds the one JSON object
+                typer.echo(note, err=True)
+        summary = _run_import(prep, dry_run, create_villages, report, show_bar=not as_json)
+    except ImportFileError as exc:
+        fail(exc.message, 2)
+    except ImportCancelled:
+        fail("已取消导入，数据库未作任何改动", 1)
+    except OSError as exc:
+        fail(str(exc), 1)
+    if as_json:
+        if summary.same_file:
+            typer.echo(f"该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）", err=True)
+        emit_json(summary.as_json())
+    else:
+        _print_import(prep, summary, dry_run)
+
+
+def _run_import(prep, dry_run: bool, create_villages: bool, report: Optional[Path], show_bar: bool):
+    """Run the import, with a Rich progress bar on stderr for long lists."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from importers.load import run
+
+    if not show_bar or len(prep.data_rows) < 3000:
+        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report)
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("导入中", total=1)
+        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report,
+                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _print_import(prep, summary, dry_run: bool) -> None:
+    """The Chinese summary of an import."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    con.print(f"文件：{prep.path.name}  工作表：{prep.sheet.name}  {prep.header_label}  排查类别：{prep.category}")
+    table = Table("项目", "行数")
+    labels = [("rows", "数据行"), ("inserted", "新增人员"), ("updated", "更新"), ("unchanged", "无变化"),
+              ("rejected", "未导入（见报告）"), ("skipped", "跳过（合计行、外镇）"), ("warnings", "有提示")]
+    for key, label in labels:
+        table.add_row(label, str(getattr(summary, key)))
+    con.print(table)
+    if summary.same_file:
+        con.print(f"该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批），重复的行计为无变化")
+    if dry_run:
+        con.print("试导入：以上为统计结果，未写入数据库")
+    else:
+        con.print(f"导入批次：第{summary.batch_id}批（撤销：yingbao import undo {summary.batch_id}）")
+    if summary.report:
+        con.print(f"导入报告：{summary.report}")
+
+
+@import_app.command("undo")
+def import_undo(ctx: typer.Context, batch_id: int = typer.Argument(..., help="批次号（见 import list）")) -> None:
+    """撤销一次导入（之后没有依赖它的记录时）。"""
+    from store.import_undo import undo_import
+
+    state(ctx).open(create=False)
+    removed = undo_import(batch_id)
+    typer.echo(f"已撤销第{batch_id}批导入：删除名单记录{removed.get('roster_entry', 0)}条、"
+               f"人员{removed.get('person', 0)}人、排查对象{removed.get('case', 0)}个，"
+               f"恢复修改过的人员{removed.get('restored', 0)}人")
+
+
+@import_app.command("list")
+def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """列出历次导入。"""
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.imports import list_batches
+
+    state(ctx).open(create=False)
+    batches = list_batches()
+    if as_json:
+        emit_json(batches)
+        return
+    table = Table("批次", "时间", "文件", "类别", "数据行", "新增/更新/无变化", "未导入/跳过", "状态")
+    table.columns[2].overflow = "fold"
+    for b in batches:
+        table.add_row(str(b["id"]), f"{b['created_at']:%m-%d %H:%M}", b["file_name"], str(b["category"] or ""),
+                      str(b["rows"]), f"{b['inserted']}/{b['updated']}/{b['unchanged']}",
+                      f"{b['rejected']}/{b['skipped']}", "已撤销" if b["undone_at"] else "有效")
+    Console().print(table if batches else "还没有导入过名单")
 
 
 def run() -> None:

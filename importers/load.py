@@ -1,0 +1,261 @@
+"""The import pipeline shared by the CLI and the TUI: prepare (read, find the header) then run.
+
+`prepare(path, ...)` reads the file and finds the sheet, header row, mapping and category; it raises
+ImportFileError (one Chinese line) when the file cannot be read at all. `run(prepared, ...)`
+normalises the rows, merges them into the store in one transaction (or only plans, for a dry run)
+and writes the report of rejected, skipped and warned rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from importers import report as report_mod
+from importers.context import RowContext
+from importers.dedupe import merge_duplicates
+from importers.errors import ImportFileError
+from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
+from importers.read import SheetData, SheetInfo, fill_merged, formula_cells_without_value, read_sheets
+from importers.rows import Outcome, is_blank_row, normalise
+from importers.sniff import Sniffed, sniff
+from importers.templates import recall, remember, template_key
+from store.imports import BatchMeta, ImportCancelled, batches_with_sha, context_data, load, plan_import
+from store.import_write import batch_counts
+from store.schema import db
+
+CHUNK = 2000
+MSG_NO_ROWS = "未发现数据行"
+MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
+
+
+class CategoryNeeded(ImportFileError):
+    """The category could not be inferred from the file: the clerk must choose it."""
+
+
+@dataclass
+class Prepared:
+    """A read file: its sheets, the data sheet, header match, data rows and category."""
+
+    path: Path
+    found: Sniffed
+    sheets: list[SheetInfo]
+    sheet: SheetData
+    match: HeaderMatch
+    data_rows: list[int]  # 0-based indexes of the non-blank rows under the header
+    category: int | None
+    sha256: str
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    template: str = ""  # fingerprint of the list's layout (importers/templates.py)
+    choices: dict[str, Any] = field(default_factory=dict)  # sheet, overrides, category, header_row used
+    recalled: bool = False  # True when the choices came from an earlier import of this template
+
+    @property
+    def header_label(self) -> str:
+        """「表头在第3行」 as the preview shows it."""
+        return f"表头在第{self.match.row_index + 1}行"
+
+
+@dataclass
+class Summary:
+    """What an import did (or would do): the counts, the batch and the report."""
+
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    skipped: int
+    warnings: int
+    batch_id: int | None
+    report: str | None
+    same_file: list[int] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's --json object."""
+        keys = ("rows", "inserted", "updated", "unchanged", "rejected", "skipped", "warnings", "batch_id", "report")
+        return {k: getattr(self, k) for k in keys}
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while a bulk job creates millions of acyclic objects.
+
+    Each full collection walks every cell read so far; an import makes no cycles worth collecting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderMatch]:
+    """The named sheet and its header, or the best sheet found by its header words."""
+    if name is None:
+        found = pick_sheet(sheets)
+        if found is None:
+            raise ImportFileError(MSG_NO_HEADER)
+        return found
+    sheet = next((s for s in sheets if s.name == name), None)
+    if sheet is None:
+        raise ImportFileError(f"没有名为「{name}」的工作表，可选：{'、'.join(s.name for s in sheets)}")
+    match = detect_header(sheet.rows)
+    if match is None:
+        raise ImportFileError(f"工作表「{name}」中{MSG_NO_HEADER}")
+    return sheet, match
+
+
+def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, str] | None = None,
+            category: int | None = None, header_row: int | None = None) -> Prepared:
+    """Read a list file and find everything needed to import it; ImportFileError when unreadable.
+
+    Without options, the choices remembered for the file's template (if any) are applied.
+    """
+    path = Path(path)
+    found = sniff(path)
+    with no_gc():
+        sheets = read_sheets(path, found)
+    key = template_key([s.name for s in sheets], pick_sheet(sheets))
+    choices = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
+    recalled = None if any(choices.values()) else recall(key)
+    choices.update(recalled or {})
+    choices["category"] = category
+    data, match = _match(sheets, choices)
+    fill_merged(data, match.first_data_row)
+    formulas = formula_cells_without_value(path, data.name) if found.kind == "xlsx" else set()
+    formula_rows = {r for r, _c in formulas}
+    rows = [i for i in range(match.first_data_row, len(data.rows))
+            if i in formula_rows or not is_blank_row(data.rows[i])]
+    if not rows:
+        raise ImportFileError(MSG_NO_ROWS)
+    infos = [SheetInfo(s.name, s.hidden, len(s.rows)) for s in sheets]
+    return Prepared(path, found, infos, data, match, rows, _category(choices["category"], data, match, path),
+                    _sha256(path), formulas, key, choices, bool(recalled))
+
+
+def _match(sheets: list[SheetData], choices: dict[str, Any]) -> tuple[SheetData, HeaderMatch]:
+    """The data sheet and its header after the sheet, header row and column choices."""
+    data, match = _pick(sheets, choices["sheet"])
+    if choices["header_row"] is not None:
+        match = _header_at(data, int(choices["header_row"]))
+    if choices["overrides"]:
+        try:
+            match = apply_overrides(match, choices["overrides"])
+        except ValueError as exc:
+            raise ImportFileError(str(exc)) from None
+    if match.missing_required:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(match.missing_required)}（可用 --map 表头=字段 指定）")
+    return data, match
+
+
+def _header_at(sheet: SheetData, row: int) -> HeaderMatch:
+    """The header taken from a row the clerk chose (1-based)."""
+    from importers.headers import match_row
+
+    if not 1 <= row <= len(sheet.rows):
+        raise ImportFileError(f"表头行号超出范围：{row}")
+    return match_row(sheet.rows[row - 1], row - 1)
+
+
+def _category(given: int | None, sheet: SheetData, match: HeaderMatch, path: Path) -> int | None:
+    """The category given, or inferred from the titles, file name and fields."""
+    if given is not None:
+        if not 1 <= given <= 7:
+            raise ImportFileError(f"排查类别应为1-7，实际为{given}")
+        return given
+    return infer_category(title_texts(sheet.rows, match.row_index) + [path.stem], match.fields)
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256 in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def default_report_path(path: Path) -> Path:
+    """<stem>_导入报告.xlsx next to the source file."""
+    return path.with_name(f"{path.stem}_导入报告.xlsx")
+
+
+def normalise_all(prep: Prepared, ctx: RowContext, progress, cancelled) -> list[Outcome]:
+    """Normalise every data row in chunks (progress and cancel between chunks), then merge repeats."""
+    outcomes, total = [], len(prep.data_rows)
+    for start in range(0, total, CHUNK):
+        if cancelled():
+            raise ImportCancelled()
+        for index in prep.data_rows[start:start + CHUNK]:
+            outcomes.append(normalise(prep.sheet.rows[index], index, prep.match, ctx))
+        progress(min(start + CHUNK, total), 2 * total)
+    merge_duplicates(outcomes)
+    return outcomes
+
+
+def run(prep: Prepared, *, dry_run: bool = False, create_villages: bool = False,
+        report_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None) -> Summary:
+    """Import a prepared file (or plan it, for a dry run); the database is untouched on any error."""
+    if prep.category is None:
+        raise CategoryNeeded("无法从文件标题或表头判断排查类别，请用 --category 1-7 指定")
+    with no_gc():
+        return _run(prep, dry_run, create_villages, report_path, progress or (lambda _d, _t: None),
+                    cancelled or (lambda: False))
+
+
+def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str | Path | None,
+         progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Summary:
+    """run() with the defaults filled in."""
+    ctx = RowContext.build(prep.category, context_data(prep.category), prep.match,
+                           create_villages=create_villages, formula_cells=prep.formula_cells)
+    outcomes = normalise_all(prep, ctx, progress, cancelled)
+    valid = [o.data for o in outcomes if o.status == "ok"]
+    meta = _meta(prep, outcomes)
+    if dry_run:
+        with db.atomic():
+            plan = plan_import(valid, prep.category)
+        return _summary(outcomes, batch_counts(plan, meta), None, None, prep)
+    target = Path(report_path) if report_path else default_report_path(prep.path)
+    half = len(prep.data_rows)
+    batch_id, plan = load(valid, meta, progress=lambda d, t: progress(half + d * half // t, 2 * half),
+                          cancelled=cancelled, before_commit=lambda _plan: _finish(prep, outcomes, target))
+    return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
+
+
+def _meta(prep: Prepared, outcomes: list[Outcome]) -> BatchMeta:
+    """The batch row's data from the read outcomes."""
+    count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
+    warned = sum(1 for o in outcomes if o.warnings and o.status in ("ok", "merged"))
+    return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
+                     len(outcomes), count("rejected"), count("skipped"), warned)
+
+
+def _finish(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:
+    """Inside the import's transaction: remember the clerk's choices, write the report."""
+    if not prep.recalled:
+        remember(prep.template, prep.choices)
+    return _report(prep, outcomes, target)
+
+
+def _report(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:
+    """Write the report when any row was rejected, skipped or warned; its path, else None."""
+    if not any(report_mod.needs_report(o) for o in outcomes):
+        return None
+    report_mod.write_report(target, prep, outcomes)
+    return str(target)
+
+
+def _summary(outcomes: list[Outcome], counts: dict[str, int], batch_id: int | None, report: str | None,
+             prep: Prepared) -> Summary:
+    """The Summary of a run."""
+    same = [b for b in batches_with_sha(prep.sha256) if b != batch_id]
+    return Summary(**counts, batch_id=batch_id, report=report, same_file=same, outcomes=outcomes)

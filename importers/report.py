@@ -1,0 +1,114 @@
+"""The import report: every rejected, skipped or warned row, in the source file's column layout.
+
+The original headers come first, in their order, with the original values; then 原行号, 导入结果
+and 导入说明. The clerk corrects the rows in this file and imports it again: the header finder
+reads it like the source (the extra columns name no field), and the title keeps the source's
+title and file name so the category is inferred the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from importers.headers import title_texts
+
+EXTRA_HEADERS = ["原行号", "导入结果", "导入说明"]
+RESULT_LABELS = {"rejected": "未导入", "skipped": "已跳过", "inserted": "已导入（有提示）",
+                 "updated": "已导入（有提示）", "unchanged": "已导入（有提示）"}
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+REJECT_FONT = Font(color="C00000")
+
+
+def needs_report(outcome: Any) -> bool:
+    """True for a rejected or skipped row, or one with warnings."""
+    return outcome.final in ("rejected", "skipped") or bool(outcome.warnings)
+
+
+def reason_of(outcome: Any) -> str:
+    """The Chinese reason (rejections and skips first, then warnings)."""
+    reasons = list(outcome.reasons)
+    if outcome.final == "rejected" and outcome.data is not None and outcome.data.reason:
+        reasons.append(outcome.data.reason)
+    return "；".join(reasons + list(outcome.warnings))
+
+
+def text_cell(ws: Any, value: str, **style: Any) -> WriteOnlyCell:
+    """A cell that stays text even when it starts with = + - @ (never a formula)."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def value_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A data cell with its original value: text as text, numbers and dates as they were."""
+    if isinstance(value, str):
+        return text_cell(ws, value)
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return text_cell(ws, str(value))
+    cell = WriteOnlyCell(ws, value=value if value is not None else None)
+    if isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _title(prep: Any) -> str:
+    """The report title: the source's own titles and its file name."""
+    titles = title_texts(prep.sheet.rows, prep.match.row_index)
+    source = " ".join(titles[:2]) or prep.path.stem
+    return f"{source} 导入报告（来源：{prep.path.name}，改正后可直接再次导入本文件）"
+
+
+def _rows(ws: Any, prep: Any, outcomes: list[Any], width: int) -> None:
+    """The header row and one row per reported outcome."""
+    headers = list(prep.match.headers) + [""] * (width - len(prep.match.headers))
+    ws.append([text_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in headers]
+              + [text_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in EXTRA_HEADERS])
+    for out in outcomes:
+        if not needs_report(out):
+            continue
+        cells = list(out.cells) + [""] * (width - len(out.cells))
+        result = text_cell(ws, RESULT_LABELS.get(out.final, out.final),
+                           font=REJECT_FONT if out.final == "rejected" else Font())
+        ws.append([value_cell(ws, v) for v in cells]
+                  + [WriteOnlyCell(ws, value=out.source_row), result, text_cell(ws, reason_of(out))])
+
+
+def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> Path:
+    """Write the report (temp file, then os.replace); returns its path."""
+    target = Path(target)
+    width = max([len(prep.match.headers)] + [len(o.cells) for o in outcomes])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("导入报告")
+    for col in range(width + len(EXTRA_HEADERS)):
+        letter = _letter(col)
+        ws.column_dimensions[letter].width = 60 if col == width + 2 else 20
+    ws.freeze_panes = "A3"
+    ws.append([text_cell(ws, _title(prep), font=Font(bold=True, size=14))])
+    _rows(ws, prep, outcomes, width)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"无法写入导入报告：{target}（{exc.strerror or exc}；如已在Excel中打开，请先关闭），"
+                      "本次导入未写入数据库") from exc
+    return target
+
+
+def _letter(col: int) -> str:
+    """0-based column index to letters."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col + 1)

@@ -1,0 +1,256 @@
+"""Normalise and validate each data row of a list into an ImportRow, or reject / skip it with a reason.
+
+Rules (issue 3): 合计/小计 rows and rows of another town are skipped; a row without a name or a valid
+ID number is rejected; an unknown village rejects the row unless new villages may be created; a row
+repeating an earlier row's ID is merged into it (a warning when its values differ, a rejection when
+the names differ). Sex is cross-checked with the ID, thresholds of categories 2 and 3 only warn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from importers.context import RowContext
+from importers.errors import MSG_FORMULA
+from importers.headers import HeaderMatch, field_label
+from importers.values import (
+    FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
+    parse_disability_grade, parse_sex,
+)
+from store.ids import IdError, normalize_phones, parse_id
+from store.imports import ImportRow
+
+SEX_CACHE: dict[str, str | None] = {}
+AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
+TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
+               "address": "person", "relation": "person"}
+THRESHOLD_CODES = (2, 3)
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One non-blank source row: its original cells, what happened to it and why."""
+
+    source_row: int  # 1-based, as Excel numbers rows
+    cells: list[Any]
+    status: str = "ok"  # ok / rejected / skipped / merged; ok rows get the store's outcome later
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data: ImportRow | None = None
+
+    @property
+    def final(self) -> str:
+        """inserted / updated / unchanged / rejected / skipped, after the load decided."""
+        if self.status == "merged":
+            return "unchanged"
+        if self.status != "ok":
+            return self.status
+        return "rejected" if self.data.outcome == "conflict" else self.data.outcome
+
+
+class RowError(ValueError):
+    """A value that rejects its row; the message is Chinese."""
+
+
+def text_of(value: Any) -> str:
+    """clean_text with a fast path for plain ASCII strings and blanks (the bulk of a list)."""
+    if value.__class__ is str:
+        return value.strip() if value.isascii() else value.translate(FULLWIDTH).strip(STRIP_CHARS)
+    return "" if value is None else clean_text(value)
+
+
+def is_blank_row(cells: list[Any]) -> bool:
+    """True when every cell is empty or whitespace."""
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
+
+
+def _raw_json(cells: list[Any], keys: list[str]) -> str:
+    """The original values under their original headers, as JSON text (dates as ISO text)."""
+    return RAW_ENCODER.encode(dict(zip(keys, cells)))
+
+
+def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
+    """(18-digit number, original if upgraded from 15 digits, warning)."""
+    try:
+        parsed = parse_id(value, today=today)
+    except IdError as exc:
+        raise RowError(f"身份证号：{exc.message}") from None
+    if parsed.converted:
+        return parsed.number, parsed.original, f"15位旧身份证号{parsed.original}已升级为18位"
+    return parsed.number, None, None
+
+
+def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
+    """Match the village by its key; unknown ones reject the row unless they may be created."""
+    text = text_of(value)
+    if not text:
+        return
+    found = ctx.find_village(text)
+    if found:
+        row.person["village_id"] = found[0]
+    elif ctx.create_villages:
+        row.new_village = text
+    else:
+        raise RowError(f"村（居）「{text}」不在本镇村（居）名单中（待确认）；确为新村（居）请加 --create-villages")
+
+
+def _amounts(mapped: dict[str, Any], ctx: RowContext, entry: dict[str, Any]) -> None:
+    """Amount columns in fen, using the column unit (元 / 万元)."""
+    for name in AMOUNT_FIELDS:
+        if name not in mapped:
+            continue
+        value = mapped[name]
+        unit = ctx.units.get(name)
+        if value.__class__ is float and unit in (None, "元", "万元"):
+            fen = value * (1_000_000 if unit == "万元" else 100)
+            if abs(fen - round(fen)) < 1e-6:  # at most two decimals: exact in fen
+                entry[name] = int(round(fen))
+                continue
+        if text_of(value) == "":
+            continue
+        try:
+            entry[name] = int(parse_amount(value, unit) * 100)
+        except ValueError as exc:
+            raise RowError(f"{field_label(name)}：{exc}") from None
+
+
+def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
+    """Petition date (rejects when impossible) and a birth date column cross-checked with the ID."""
+    for name in ("petition_date", "birth_date", "cert_date"):
+        if name not in mapped or text_of(value := mapped[name]) == "":
+            continue
+        if name == "birth_date" and value == out.person["birth_date"]:
+            continue
+        try:
+            day = parse_date(value)
+        except ValueError as exc:
+            raise RowError(f"{field_label(name)}：{exc}") from None
+        if name == "petition_date":
+            out.entry[name] = day.isoformat()
+        elif name == "birth_date" and day.isoformat() != out.person["birth_date"]:
+            warnings.append(f"出生日期{day.isoformat()}与身份证号不符，以身份证号为准")
+
+
+def _disability(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
+    """Disability category, grade and certificate, kept on the entry and the person."""
+    for name, parse in (("disability_category", parse_disability_category),
+                        ("disability_grade", parse_disability_grade)):
+        text = text_of(mapped[name]) if name in mapped else ""
+        if text:
+            code = parse(text)
+            if code is None:
+                warnings.append(f"{field_label(name)}「{text}」无法识别")
+            else:
+                out.entry[name] = out.person[name] = code
+    cert = text_of(mapped["disability_cert"]) if "disability_cert" in mapped else ""
+    if cert:
+        out.entry["disability_cert"] = out.person["disability_cert"] = cert
+
+
+def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
+    """Sex cross-check, phones, free text fields."""
+    given = text_of(mapped["sex"]) if "sex" in mapped else ""
+    if given and (SEX_CACHE.get(given) or SEX_CACHE.setdefault(given, parse_sex(given))) != out.person["sex"]:
+        warnings.append(f"性别「{given}」与身份证号（{out.person['sex']}）不符，以身份证号为准")
+    phone = mapped.get("phone", "")
+    if phone.__class__ is str and MOBILE.fullmatch(phone):
+        out.person["phone"] = phone
+    elif phone not in (None, "") and text_of(phone):
+        result = normalize_phones(phone)
+        warnings.extend(result.warnings)
+        if result.phones:
+            out.person["phone"] = "/".join(result.phones)
+    for name, where in TEXT_FIELDS.items():
+        text = text_of(mapped[name]) if name in mapped else ""
+        if text:
+            getattr(out, where)[name] = text
+
+
+def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
+    """Categories 2 and 3: self-paid below the campaign's threshold is imported with a warning."""
+    if ctx.category not in THRESHOLD_CODES or ctx.threshold is None:
+        return
+    paid = out.entry.get("self_paid")
+    if paid is None:
+        warnings.append("缺少自付金额，无法核对本类门槛")
+    elif Decimal(paid) / 100 < ctx.threshold:
+        warnings.append(f"自付金额{Decimal(paid) / 100:.2f}元低于本类门槛{ctx.threshold:.0f}元")
+
+
+def _looks_total(cells: list[Any]) -> bool:
+    """is_total_row, checked only when one of the first two non-empty cells mentions 计."""
+    seen = 0
+    for value in cells:
+        if value == "" or value is None:
+            continue
+        if value.__class__ is str and "计" in value:
+            return is_total_row(cells)
+        seen += 1
+        if seen == 2:
+            return False
+    return False
+
+
+def _check_skip(cells: list[Any], mapped: dict[str, Any], ctx: RowContext) -> str | None:
+    """The reason to skip a row (合计 row, another town's row), or None."""
+    if _looks_total(cells):
+        return "合计/小计行"
+    town = text_of(mapped["town"]) if "town" in mapped else ""
+    if town and ctx.town and ctx.other_town(town):
+        return f"属于其他乡镇（{town}）"
+    return None
+
+
+def _formulas(index: int, match: HeaderMatch, ctx: RowContext) -> None:
+    """Reject a row holding formula cells without a computed value."""
+    cols = ctx.formula_rows().get(index)
+    if cols:
+        names = "、".join(match.headers[c] if c < len(match.headers) and match.headers[c] else f"第{c + 1}列"
+                         for c in sorted(cols))
+        raise RowError(f"{names}：{MSG_FORMULA}")
+
+
+def normalise(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext) -> Outcome:
+    """Turn one non-blank source row into an Outcome (ok with data, rejected or skipped)."""
+    out = Outcome(index + 1, cells)
+    mapped = {name: cells[col] for col, name in match.columns.items()
+              if col < len(cells) and cells[col] != "" and cells[col] is not None}
+    skip = _check_skip(cells, mapped, ctx)
+    if skip:
+        out.status, out.reasons = "skipped", [skip]
+        return out
+    try:
+        out.data = _build(cells, index, mapped, match, ctx, out.warnings)
+    except RowError as exc:
+        out.status, out.reasons = "rejected", [str(exc)]
+    return out
+
+
+def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMatch, ctx: RowContext,
+           warnings: list[str]) -> ImportRow:
+    """The ImportRow of a row that is not skipped; RowError rejects it."""
+    _formulas(index, match, ctx)
+    name = ctx.name(mapped.get("name", ""))
+    if not name:
+        raise RowError("姓名为空")
+    number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+    if note:
+        warnings.append(note)
+    sex, born = ("男" if int(number[16]) % 2 else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {},
+                    _raw_json(cells, ctx.raw_keys(match)))
+    _village(mapped.get("village"), ctx, row)
+    _person_details(mapped, row, warnings)
+    _amounts(mapped, ctx, row.entry)
+    _dates(mapped, row, warnings)
+    _disability(mapped, row, warnings)
+    _threshold(row, ctx, warnings)
+    row.warning = "；".join(warnings) or None
+    return row

@@ -1,0 +1,235 @@
+"""Bulk merge of an imported list: plan in Python from preloaded rows, write with executemany.
+
+One import is one ``IMMEDIATE`` transaction: the batch row, new persons (with search keys), changed
+persons (audited before/after), cases, case categories and one roster entry per source row. New
+rows get contiguous ids, so the batch's audit row records them as id ranges: that is how undo
+finds them (store/import_undo.py) without a "create" audit row per inserted person.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from peewee import JOIN
+
+from . import settings
+from .cases import category_by_code, require_campaign
+from .schema import Category, ImportBatch, db
+from .search import name_keys, reverse
+
+PERSON_FIELDS = ("sex", "birth_date", "phone", "village_id", "address", "relation",
+                 "disability_category", "disability_grade", "disability_cert")
+DERIVED_FIELDS = ("zone_id", "phone_rev")  # follow village and phone; kept for undo
+ENTRY_FIELDS = ("medical_total", "reimbursed", "self_paid", "disability_category", "disability_grade",
+                "disability_cert", "petition_date", "petition_content", "petition_reply", "monitor_category")
+CHUNK = 5000
+IMPORT_CACHE_KIB = 128 * 1024
+IN_CHUNK = 500
+FULL_SCAN_FROM = 5000
+MSG_NAME_CONFLICT = "同一身份证号姓名不同"
+
+
+class ImportCancelled(Exception):
+    """Raised inside the transaction when the clerk cancels: everything rolls back."""
+
+
+@dataclass(slots=True)
+class ImportRow:
+    """One valid source row, normalised to stored values (dates as ISO text, amounts in fen)."""
+
+    source_row: int
+    id_number: str
+    id_original: str | None
+    name: str
+    person: dict[str, Any]
+    entry: dict[str, Any]
+    raw: str
+    warning: str | None = None
+    new_village: str | None = None
+    outcome: str = ""  # inserted / updated / unchanged / conflict, set by plan_import
+    reason: str = ""
+    person_id: int | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    add_entry: bool = False
+
+
+@dataclass
+class BatchMeta:
+    """What the batch row records besides the planned counts."""
+
+    file_name: str
+    file_path: str | None
+    sha256: str
+    sheet: str | None
+    category_code: int
+    rows: int
+    rejected: int
+    skipped: int
+    warnings: int
+    report_path: str | None = None
+
+
+@dataclass
+class Plan:
+    """The decisions for every valid row, made against the database before any write."""
+
+    campaign_id: int
+    category_id: int
+    rows: list[ImportRow]
+    cases: dict[int, int]  # person id -> existing case id
+    linked: set[int]  # case ids that already carry the category
+    new_villages: list[int] = field(default_factory=list)  # ids of villages this import created
+
+    def count(self, outcome: str) -> int:
+        """Rows with this outcome."""
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def context_data(category_code: int) -> dict[str, Any]:
+    """Town name, villages (id, name) and the category's name and threshold (yuan) for the rows."""
+    camp = require_campaign()
+    cat = category_by_code(category_code, camp.id)
+    villages = db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id').fetchall()
+    return {"town": settings.get(settings.TOWN), "villages": villages, "category_name": cat.name,
+            "threshold": cat.threshold, "campaign_id": camp.id}
+
+
+def batches_with_sha(sha256: str) -> list[int]:
+    """Ids of earlier batches (not undone) of the same file."""
+    rows = db.execute_sql('SELECT id FROM "import_batch" WHERE sha256 = ? AND undone_at IS NULL ORDER BY id',
+                          (sha256,)).fetchall()
+    return [r[0] for r in rows]
+
+
+def _chunks(items: list, size: int = IN_CHUNK):
+    """Consecutive slices of a list."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
+    """id_number -> (id, name, *PERSON_FIELDS) for the persons the file names, in few queries."""
+    cols = ", ".join(PERSON_FIELDS + DERIVED_FIELDS)
+    if len(numbers) > FULL_SCAN_FROM:  # one pass over the table beats many IN lists
+        wanted = set(numbers)
+        rows = db.execute_sql(f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IS NOT NULL')
+        return {r[0]: r[1:] for r in rows.fetchall() if r[0] in wanted}
+    found: dict[str, tuple] = {}
+    for part in _chunks(numbers):
+        marks = ",".join("?" * len(part))
+        sql = f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IN ({marks})'
+        for row in db.execute_sql(sql, part).fetchall():
+            found[row[0]] = row[1:]
+    return found
+
+
+def _preload_entries(category_id: int) -> dict[int, tuple]:
+    """person id -> the data of its latest roster entry in this category."""
+    cols = ", ".join(ENTRY_FIELDS)
+    sql = f'SELECT person_id, {cols} FROM "roster_entry" WHERE category_id = ? ORDER BY id'
+    return {row[0]: row[1:] for row in db.execute_sql(sql, (category_id,)).fetchall()}
+
+
+def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set]:
+    """Every case of the campaign (person id -> case id), and the cases already in the category."""
+    cases = dict(db.execute_sql('SELECT person_id, id FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall())
+    linked = {r[0] for r in db.execute_sql('SELECT case_id FROM "case_category" WHERE category_id = ?',
+                                           (category_id,)).fetchall()}
+    return cases, linked
+
+
+def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple]) -> None:
+    """Set the row's outcome: inserted, conflict, updated (person or category data) or unchanged."""
+    row.add_entry = True
+    if known is None:
+        row.outcome = "inserted"
+        return
+    row.person_id, name, current = known[0], known[1], dict(zip(PERSON_FIELDS + DERIVED_FIELDS, known[2:]))
+    if name != row.name:
+        row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{name}」"
+        return
+    row.changes = {k: (current[k], v) for k, v in row.person.items()
+                   if v is not None and v != "" and current[k] != v}
+    if "village_id" in row.changes and current["zone_id"] is not None:
+        row.changes["zone_id"] = (current["zone_id"], None)  # a zone belongs to the old village
+    if "phone" in row.changes:
+        row.changes["phone_rev"] = (current["phone_rev"], reverse(row.changes["phone"][1].split("/")[0]))
+    entry = tuple(row.entry.get(k) for k in ENTRY_FIELDS)
+    row.add_entry = latest.get(row.person_id) != entry
+    row.outcome = "updated" if row.changes or row.add_entry else "unchanged"
+
+
+def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
+    """Decide insert / update / unchanged / conflict for every row (reads only)."""
+    camp = require_campaign()
+    cat = category_by_code(category_code, camp.id)
+    known = _preload_persons(sorted({r.id_number for r in rows}))
+    latest = _preload_entries(cat.id)
+    cases, linked = _preload_cases(camp.id, cat.id)
+    for row in rows:
+        _decide(row, known.get(row.id_number), latest)
+    return Plan(camp.id, cat.id, rows, cases, linked)
+
+
+@contextmanager
+def big_cache(kib: int = IMPORT_CACHE_KIB):
+    """A larger page cache for the bulk write (index pages of big tables stay in memory)."""
+    old = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {int(old)}")
+
+
+def load(rows: list[ImportRow], meta: BatchMeta, *, progress: Progress | None = None,
+         cancelled: Cancelled | None = None, before_commit: Callable[[Plan], str | None] | None = None) -> tuple[int, Plan]:
+    """Plan and write one import in one transaction; returns (batch id, plan)."""
+    from .import_write import create_villages, write_plan
+
+    progress = progress or (lambda _d, _t: None)
+    cancelled = cancelled or (lambda: False)
+    with big_cache(), db.atomic("IMMEDIATE"):
+        villages = create_villages(rows)
+        plan = plan_import(rows, meta.category_code)
+        plan.new_villages = villages
+        batch_id = write_plan(plan, meta, progress, cancelled)
+        if before_commit:
+            meta.report_path = before_commit(plan)
+            ImportBatch.update(report_path=meta.report_path).where(ImportBatch.id == batch_id).execute()
+        if cancelled():
+            raise ImportCancelled()
+    return batch_id, plan
+
+
+def list_batches() -> list[dict[str, Any]]:
+    """Every import batch, newest first, with its category code (one query)."""
+    query = (ImportBatch.select(ImportBatch, Category.code.alias("code"))
+             .join(Category, JOIN.LEFT_OUTER, on=(ImportBatch.category == Category.id))
+             .order_by(ImportBatch.id.desc()).objects())
+    keys = ("id", "file_name", "sheet", "rows", "inserted", "updated", "unchanged", "rejected", "skipped",
+            "warnings", "operator", "created_at", "undone_at", "sha256")
+    return [{**{k: getattr(b, k) for k in keys}, "category": b.code, "report": b.report_path} for b in query]
+
+
+def person_keys(name: str, cache: dict[str, tuple]) -> tuple[str, str, list[str]]:
+    """(initials, full pinyin, every key) of a name, cached per name for the whole import."""
+    keys = cache.get(name)
+    if keys is None:
+        keys = cache[name] = name_keys(name)
+    return keys
+
+
+def batch_audit(batch_id: int) -> dict[str, Any]:
+    """The 'import' audit row's details of a batch (id ranges of what it created)."""
+    row = db.execute_sql('SELECT "after" FROM "audit_log" WHERE action = ? AND "table" = ? AND row_id = ? '
+                         "ORDER BY id LIMIT 1", ("import", "import_batch", batch_id)).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+

@@ -1,0 +1,120 @@
+"""The import wizard screen, driven by Pilot in a minimal app that pushes it."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from store.schema import ImportBatch, Person
+from tests import import_fixtures as fx
+from tests.import_helpers import counts, ident, town  # noqa: F401
+from tui.screens.import_wizard import ImportWizard, PathSuggester
+
+HEAD = ["序号", "姓名", "身份证号", "村(居)", "联系电话", "自付金额(元)"]
+
+
+class WizardApp(App):
+    """Just the wizard."""
+
+    def on_mount(self) -> None:
+        self.push_screen(ImportWizard())
+
+
+def a_list(tmp_path, n=3):
+    """A list with a title row (header on row 2) and n rows."""
+    rows = [["2021年自付医疗费用1万元以上低保对象名单"] + [""] * 5, HEAD]
+    rows += [[i, f"人{i}", ident(2 * i + 1), "后龙村", "13700003333", 20000] for i in range(n)]
+    return fx.write_xlsx(tmp_path / "低保.xlsx", {"说明": [["填表说明"]], "名单": rows}, hidden=("说明",))
+
+
+async def read(pilot, path) -> ImportWizard:
+    """Type the path, read it, wait for the worker."""
+    screen = pilot.app.screen
+    screen.query_one("#iw-path", Input).value = str(path)
+    await pilot.click("#iw-read")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def text(screen, selector) -> str:
+    """The plain text of a Static."""
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_read_preview_dry_run_then_import(town, tmp_path):
+    path = a_list(tmp_path)
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        assert "表头在第2行" in text(screen, "#iw-info") and "数据行 3" in text(screen, "#iw-info")
+        table = screen.query_one("#iw-preview", DataTable)
+        assert table.row_count == 3 and "身份证号（身份证号）" in str(table.ordered_columns[2].label)
+        assert "*" in str(table.get_row_at(0)[2])  # ID numbers masked on screen
+        sheet = screen.query_one("#iw-sheet", Select)
+        assert sheet.value == "名单" and any("说明（隐藏）" in str(o[0]) for o in sheet._options)
+        assert screen.query_one("#iw-category", Select).value == 2
+        assert screen.query_one("#iw-go", Button).disabled
+        before = counts()
+        await pilot.click("#iw-dry")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "试导入（未写入）" in text(screen, "#iw-summary") and "新增 3" in text(screen, "#iw-summary")
+        assert counts() == before
+        await pilot.click("#iw-go")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "已导入（第1批）" in text(screen, "#iw-summary")
+    assert Person.select().count() == 3 and ImportBatch.select().count() == 1
+
+
+async def test_change_mapping_of_a_column(town, tmp_path):
+    path = a_list(tmp_path)
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        table = screen.query_one("#iw-preview", DataTable)
+        table.focus()
+        table.move_cursor(column=4)
+        await pilot.pause()
+        assert screen.query_one("#iw-field", Select).value == "phone"
+        screen.query_one("#iw-field", Select).value = "-"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "联系电话（不导入）" in str(screen.query_one("#iw-preview", DataTable).ordered_columns[4].label)
+        assert 4 not in screen.prep.match.columns
+
+
+async def test_errors_are_chinese_notifications(town, tmp_path):
+    (tmp_path / "坏.xlsx").write_bytes(b"<html></html>")
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, tmp_path / "坏.xlsx")
+        assert "不是有效的Excel文件" in text(screen, "#iw-summary")
+        assert any("不是有效的Excel文件" in n.message for n in pilot.app._notifications)
+        assert screen.prep is None
+
+
+async def test_cancelled_import_leaves_database_unchanged(town, tmp_path):
+    path = a_list(tmp_path, n=50)
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        await pilot.click("#iw-dry")
+        await pilot.app.workers.wait_for_complete()
+        before = counts()
+        screen.cancel_event.set()
+        screen.run_import(screen.prep, False, False)  # the cancel flag is seen at the first check
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "已取消导入" in text(screen, "#iw-summary")
+        assert counts() == before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ImportWizard)
+
+
+async def test_path_suggester_completes_folders_and_lists(tmp_path):
+    (tmp_path / "名单文件夹").mkdir()
+    (tmp_path / "名单.xlsx").write_bytes(b"x")
+    (tmp_path / "notes.doc").write_bytes(b"x")
+    suggester = PathSuggester()
+    assert await suggester.get_suggestion(str(tmp_path / "名单.")) == str(tmp_path / "名单.xlsx")
+    assert await suggester.get_suggestion(str(tmp_path / "名单文")) == str(tmp_path / "名单文件夹") + "/"
+    assert await suggester.get_suggestion(str(tmp_path / "no")) is None

@@ -1,0 +1,299 @@
+"""导入名单: pick a file, check sheet, header row and column mapping, dry-run, then confirm.
+
+Self-contained: push it with ``app.push_screen(ImportWizard())`` once the store's ``db`` is open.
+Every file and database job runs in a thread worker (group "import") inside
+``db.connection_context()``; a running import can be cancelled (Esc or 取消) and then rolls back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, ProgressBar, Select, Static
+
+LIST_SUFFIXES = {".xlsx", ".xls", ".ods", ".csv", ".txt", ".et"}
+PREVIEW_ROWS = 20
+CATEGORY_NAMES = {1: "特困人员医疗费用", 2: "低保对象自付医疗费用", 3: "普通居民自付医疗费用", 4: "新增残疾人",
+                  5: "社会救助信访对象", 6: "防返贫监测对象", 7: "其他困难群众"}
+log = logging.getLogger("yingbao.tui")
+
+
+class PathSuggester(Suggester):
+    """Completes a path with the first matching folder or list file."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first entry of the typed folder that starts with the typed name."""
+        if not value:
+            return None
+        typed = Path(value).expanduser()
+        folder, stem = (typed, "") if value.endswith(("/", "\\")) else (typed.parent, typed.name)
+        try:
+            names = sorted(p for p in folder.iterdir() if p.name.startswith(stem) and not p.name.startswith(".")
+                           and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES))
+        except OSError:
+            return None
+        if not names:
+            return None
+        return value[: len(value) - len(stem)] + names[0].name + ("/" if names[0].is_dir() else "")
+
+
+def field_options() -> list[tuple[str, str]]:
+    """(label, field) choices for a column, with 不导入 first."""
+    from importers.headers import synonyms
+
+    return [("不导入", "-")] + [(spec["label"], name) for name, spec in synonyms()["fields"].items()]
+
+
+class ImportWizard(Screen):
+    """导入名单向导."""
+
+    CSS_PATH = "import_wizard.tcss"
+    BINDINGS = [Binding("escape", "cancel", "取消/返回"), Binding("f5", "dry_run", "试导入"),
+                Binding("ctrl+s", "confirm", "确认导入")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prep: Any = None
+        self.overrides: dict[str, str] = {}
+        self.checked = False
+        self.cancel_event = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        """Path, sheet and category, the preview, the field of the chosen column, summary, buttons."""
+        with Vertical(id="iw-body"):
+            yield Static("导入名单：选择文件，核对工作表、表头和各列对应的字段，试导入后确认", id="iw-title")
+            with Horizontal(id="iw-file-row"):
+                yield Input(placeholder="名单文件路径（输入时自动补全，按右方向键接受）", id="iw-path",
+                            suggester=PathSuggester(), compact=True)
+                yield Button("读取", id="iw-read", compact=True)
+            yield Static("", id="iw-info")
+            with Horizontal(id="iw-options"):
+                yield Select([], prompt="工作表", id="iw-sheet", compact=True)
+                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()], prompt="排查类别", id="iw-category",
+                             compact=True)
+                yield Checkbox("新建名单中的新村（居）", id="iw-create", compact=True)
+            yield DataTable(id="iw-preview", zebra_stripes=True, cursor_type="column")
+            with Horizontal(id="iw-map-row"):
+                yield Static("所选列：", id="iw-column")
+                yield Select(field_options(), prompt="对应字段", id="iw-field", allow_blank=True, compact=True)
+            yield Static("", id="iw-summary")
+            yield ProgressBar(id="iw-progress", show_eta=False)
+            with Horizontal(id="iw-buttons"):
+                yield Button("试导入（F5）", id="iw-dry", compact=True)
+                yield Button("确认导入（Ctrl+S）", id="iw-go", variant="primary", disabled=True, compact=True)
+                yield Button("取消（Esc）", id="iw-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the path input."""
+        self.query_one("#iw-path", Input).focus()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#iw-read")
+    @on(Input.Submitted, "#iw-path")
+    def start_read(self) -> None:
+        """Read the file typed in the path input."""
+        self.overrides = {}
+        self.read_file(self.query_one("#iw-path", Input).value.strip(), None)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def read_file(self, path: str, sheet: str | None) -> None:
+        """prepare() off the UI thread; show the result or a Chinese error."""
+        from importers.load import prepare
+        from store.schema import db
+
+        if not path:
+            self.app.call_from_thread(self.notify, "请输入名单文件路径", severity="warning")
+            return
+        try:
+            with db.connection_context():  # choices remembered per template live in the settings
+                prep = prepare(path, sheet=sheet, overrides=self.overrides or None)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.show_prepared, prep)
+
+    def show_prepared(self, prep: Any) -> None:
+        """Show sheets, header row, mapping and the first rows."""
+        self.prep, self.checked = prep, False
+        self.query_one("#iw-go", Button).disabled = True
+        sheets = [(f"{s.name}{'（隐藏）' if s.hidden else ''}（{s.rows}行）", s.name) for s in prep.sheets]
+        with self.prevent(Select.Changed):
+            self.query_one("#iw-sheet", Select).set_options(sheets)
+            self.query_one("#iw-sheet", Select).value = prep.sheet.name
+            if prep.category:
+                self.query_one("#iw-category", Select).value = prep.category
+        note = f"  {prep.found.note}" if prep.found.note else ""
+        note += "  已套用上次同样格式名单的选择" if prep.recalled else ""
+        self.query_one("#iw-info", Static).update(
+            f"工作表「{prep.sheet.name}」  {prep.header_label}  数据行 {len(prep.data_rows)}  "
+            f"排查类别：{prep.category or '未能判断，请选择'}{note}")
+        self.query_one("#iw-summary", Static).update("请核对各列对应的字段，然后按「试导入」")
+        self.fill_preview(prep)
+
+    def fill_preview(self, prep: Any) -> None:
+        """The first rows under their headers, IDs and phones masked."""
+        from importers.headers import field_label
+        from importers.values import clean_text
+        from store.ids import mask_id, mask_phone
+
+        table = self.query_one("#iw-preview", DataTable)
+        table.clear(columns=True)
+        width = max([len(prep.match.headers)] + [len(prep.sheet.rows[i]) for i in prep.data_rows[:PREVIEW_ROWS]])
+        for col in range(width):
+            head = prep.match.headers[col] if col < len(prep.match.headers) else ""
+            name = prep.match.columns.get(col)
+            table.add_column(f"{head or f'第{col + 1}列'}（{field_label(name) if name else '不导入'}）", key=str(col))
+        for index in prep.data_rows[:PREVIEW_ROWS]:
+            cells = list(prep.sheet.rows[index]) + [""] * width
+            shown = []
+            for col in range(width):
+                text, name = clean_text(cells[col]), prep.match.columns.get(col)
+                shown.append(mask_id(text) if name == "id_number" else mask_phone(text) if name == "phone" and text else text)
+            table.add_row(*shown, label=str(index + 1))
+
+    @on(DataTable.ColumnHighlighted, "#iw-preview")
+    def column_chosen(self, event: DataTable.ColumnHighlighted) -> None:
+        """Show the highlighted column's field in the field list."""
+        if self.prep is None:
+            return
+        col = event.cursor_column
+        head = self.prep.match.headers[col] if col < len(self.prep.match.headers) else ""
+        self.query_one("#iw-column", Static).update(f"所选列：{head or f'第{col + 1}列'}")
+        with self.prevent(Select.Changed):
+            self.query_one("#iw-field", Select).value = self.prep.match.columns.get(col, "-")
+
+    @on(Select.Changed, "#iw-field")
+    def field_changed(self, event: Select.Changed) -> None:
+        """Map the highlighted column to the chosen field and read again."""
+        if self.prep is None or event.value is Select.BLANK:
+            return
+        col = self.query_one("#iw-preview", DataTable).cursor_column
+        head = self.prep.match.headers[col] if col < len(self.prep.match.headers) else ""
+        self.overrides[head or get_column_letter(col + 1)] = "" if event.value == "-" else str(event.value)
+        self.read_file(str(self.prep.path), self.prep.sheet.name)
+
+    @on(Select.Changed, "#iw-sheet")
+    def sheet_changed(self, event: Select.Changed) -> None:
+        """Read the chosen sheet."""
+        if self.prep is not None and event.value is not Select.BLANK and event.value != self.prep.sheet.name:
+            self.overrides = {}
+            self.read_file(str(self.prep.path), str(event.value))
+
+    @on(Select.Changed, "#iw-category")
+    def category_changed(self) -> None:
+        """A new category needs a new dry run."""
+        self.checked = False
+        self.query_one("#iw-go", Button).disabled = True
+
+    # --- running -------------------------------------------------------------------------------
+
+    def action_dry_run(self) -> None:
+        """Count what the import would do, writing nothing."""
+        self.start_run(dry_run=True)
+
+    @on(Button.Pressed, "#iw-dry")
+    def dry_pressed(self) -> None:
+        """试导入."""
+        self.start_run(dry_run=True)
+
+    @on(Button.Pressed, "#iw-go")
+    def action_confirm(self) -> None:
+        """确认导入 (only after a dry run of the same choices)."""
+        if self.checked:
+            self.start_run(dry_run=False)
+
+    def start_run(self, dry_run: bool) -> None:
+        """Check the choices and start the worker."""
+        if self.prep is None:
+            self.notify("请先读取名单文件", severity="warning")
+            return
+        category = self.query_one("#iw-category", Select).value
+        if category is Select.BLANK:
+            self.notify("请选择排查类别", severity="warning")
+            return
+        prep = dataclasses.replace(self.prep, category=int(category))
+        self.cancel_event.clear()
+        self.query_one("#iw-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#iw-summary", Static).update("试导入中..." if dry_run else "正在导入，按 Esc 可取消...")
+        self.run_import(prep, dry_run, self.query_one("#iw-create", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, prep: Any, dry_run: bool, create_villages: bool) -> None:
+        """run() inside the worker's own connection; progress and cancel go through the UI thread."""
+        from importers.load import run
+        from store.schema import db
+
+        progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total)  # noqa: E731
+        try:
+            with db.connection_context():
+                summary = run(prep, dry_run=dry_run, create_villages=create_villages, progress=progress,
+                              cancelled=self.cancel_event.is_set)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.show_summary, summary, dry_run)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Move the progress bar."""
+        self.query_one("#iw-progress", ProgressBar).update(total=total, progress=done)
+
+    def show_summary(self, summary: Any, dry_run: bool) -> None:
+        """The counts of a dry run or an import."""
+        text = (f"数据行 {summary.rows}：新增 {summary.inserted}，更新 {summary.updated}，无变化 {summary.unchanged}，"
+                f"未导入 {summary.rejected}，跳过 {summary.skipped}，有提示 {summary.warnings}")
+        if summary.same_file:
+            text += f"\n该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）"
+        bar = self.query_one("#iw-progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        if dry_run:
+            self.checked = True
+            self.query_one("#iw-go", Button).disabled = False
+            text = "试导入（未写入）：" + text + "\n确认无误后按「确认导入」"
+        else:
+            self.checked = False
+            self.query_one("#iw-go", Button).disabled = True
+            text = f"已导入（第{summary.batch_id}批）：" + text + (f"\n导入报告：{summary.report}" if summary.report else "")
+            self.notify(f"导入完成：第{summary.batch_id}批", title="导入")
+        self.query_one("#iw-summary", Static).update(text)
+
+    def show_error(self, exc: BaseException) -> None:
+        """One Chinese line for the clerk; unexpected errors go to the log."""
+        from store.imports import ImportCancelled
+
+        if isinstance(exc, ImportCancelled):
+            message = "已取消导入，数据库未作任何改动"
+        else:
+            message = getattr(exc, "message", None) or (str(exc) if isinstance(exc, OSError) else None)
+        if not message:
+            log.exception("import failed", exc_info=exc)
+            message = f"导入出错（{exc.__class__.__name__}），详情已写入日志文件"
+        self.query_one("#iw-summary", Static).update(message)
+        self.notify(message, severity="information" if isinstance(exc, ImportCancelled) else "error", title="导入")
+
+    # --- leaving -------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#iw-cancel")
+    def action_cancel(self) -> None:
+        """Cancel the running import; with nothing running, go back."""
+        running = [w for w in self.workers if w.group == "import" and w.is_running]
+        if running:
+            self.cancel_event.set()
+            return
+        self.app.pop_screen()
+
