@@ -15,7 +15,7 @@ from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 
 
-NEEDS_DATA = {"followup", "dashboard", "cases", "search"}
+NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 
 
 class YingbaoApp(ReportsWorkerErrors, App):
@@ -29,6 +29,9 @@ class YingbaoApp(ReportsWorkerErrors, App):
         Binding("f3", "dashboard", "总览", key_display="F3"),
         Binding("f4", "cases", "对象", key_display="F4"),
         Binding("slash", "search", "搜索", key_display="/"),
+        Binding("f6", "members", "人员", key_display="F6", show=False),
+        Binding("f7", "spotchecks", "抽查", key_display="F7", show=False),
+        Binding("f8", "problems", "问题", key_display="F8", show=False),
         Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
     ]
@@ -160,6 +163,27 @@ class YingbaoApp(ReportsWorkerErrors, App):
 
         if self.shell and not self.shell.empty:
             self._go(CasesScreen)
+
+    def action_members(self) -> None:
+        """F6: members and their workload."""
+        from .screens.members import MembersScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(MembersScreen)
+
+    def action_spotchecks(self) -> None:
+        """F7: spot-check rounds."""
+        from .screens.spotcheck import SpotCheckScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(SpotCheckScreen)
+
+    def action_problems(self) -> None:
+        """F8: problems and their rectification."""
+        from .screens.problems import ProblemsScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(ProblemsScreen)
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the command palette, in Chinese."""
