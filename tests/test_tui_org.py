@@ -131,8 +131,8 @@ async def test_done_when_zones_spot_check_failure_becomes_a_problem(demo_db):
         await pilot.press("f8")  # 问题与整改
         await settle(app, pilot)
         rows = [app.screen.query_one("#pr-table").get_row_at(i) for i in range(app.screen.query_one("#pr-table").row_count)]
-        mine = [r for r in rows if r[4] == "未入户走访台账缺照片"]
-        assert len(mine) == 1 and str(mine[0][7]) == "剩15天"
+        mine = [r for r in rows if r[7] == "未入户走访台账缺照片"]
+        assert len(mine) == 1 and str(mine[0][3]) == "剩15天"
         await pilot.press("f3")
         await settle(app, pilot)
         after = problems_by_village(app)
@@ -164,3 +164,44 @@ async def test_an_overdue_rectification_shows_on_the_dashboard_and_opens_its_cas
         await settle(app, pilot)
         assert isinstance(app.screen, CaseDetailScreen) and app.screen.case_id == check.case_id
         assert "逾期1天" in str(app.screen.query_one("#cd-parts").render())
+
+
+async def test_every_new_screen_opens_at_80x24(demo_db):
+    from tui.screens.members import MembersScreen
+    from tui.screens.problem_forms import RectificationForm
+    from tui.screens.problems import ProblemsScreen
+    from tui.screens.reviews import AcceptanceForm, ReviewsScreen
+    from tui.screens.spotcheck import SpotCheckScreen
+    from tui.screens.spotcheck_draw import DrawForm
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for keys, screen in ((["f6"], MembersScreen), (["f7"], SpotCheckScreen), (["n"], DrawForm),
+                             (["escape", "enter"], RecordScreen), (["f8"], ProblemsScreen), (["r"], RectificationForm),
+                             (["escape", "f3", "enter", "p"], ZonesScreen), (["p"], ZonePreviewScreen),
+                             (["escape", "escape", "r"], ReviewsScreen), (["a"], AcceptanceForm)):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert isinstance(app.screen, screen), (keys, app.screen)
+
+
+async def test_deleting_a_member_with_records_is_refused_in_chinese(demo_db):
+    from store.schema import Member
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        screen = app.screen
+        while screen.current().name not in {m.name for m in Member.select().join(Case, on=(Case.member == Member.id))}:
+            await pilot.press("down")
+        busy = screen.current()
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert any("不能删除" in str(n.message) for n in app._notifications)
+        assert Member.get_by_id(busy.id).active
+        await pilot.press("t", "y")
+        await settle(app, pilot)
+    assert not Member.get_by_id(busy.id).active

@@ -9,11 +9,16 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.widgets._toggle_button import ToggleButton
 
 from .errors import ReportsWorkerErrors, crash_text
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 
+
+# The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
+# Chinese consoles draw two cells wide: plain ASCII brackets instead.
+ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
 
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 

@@ -89,7 +89,8 @@ class DashboardScreen(AppScreen):
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
         self.query_one("#dash-title", Static).update(
-            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）")
+            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）"
+            "    F6 人员  F7 抽查  F8 问题")
         self._show_late(late)
 
     def _cells(self, r) -> list:

@@ -31,8 +31,8 @@ class MembersScreen(AppScreen):
         Binding("a", "add", "新增", key_display="a"),
         Binding("e", "edit", "修改", key_display="e"),
         Binding("t", "toggle", "停用/启用", key_display="t"),
-        Binding("d", "delete", "删除", key_display="d"),
-        Binding("c", "cadre", "设为驻村干部", key_display="c"),
+        Binding("d", "delete", "删除", key_display="d", show=False),
+        Binding("c", "cadre", "设为驻村干部", key_display="c", show=False),
     ]
     PALETTE = [("新增人员", "（a）", "add"), ("修改人员", "（e）", "edit"), ("停用或启用人员", "（t）", "toggle"),
                ("删除人员", "没有任何记录时才能删除（d）", "delete"), ("设置村（居）的驻村干部", "（c）", "cadre")]

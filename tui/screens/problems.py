@@ -55,7 +55,7 @@ class ProblemsScreen(AppScreen):
     def on_mount(self) -> None:
         """Columns, then the problems."""
         table = self.query_one(DataTable)
-        table.add_columns("村（居）", "姓名", "类型", "来源", "问题", "责任人", "期限", "整改")
+        table.add_columns("村（居）", "姓名", "类型", "整改", "期限", "责任人", "来源", "问题")
         table.focus()
         self.reload()
 
@@ -83,8 +83,8 @@ class ProblemsScreen(AppScreen):
         table.clear()
         self.problems = {str(r.problem_id): r for r in shown}
         for r in shown:
-            table.add_row(r.village, r.person or "（无）", r.kind, r.source, cut(r.description, 22),
-                          r.responsible or "（未定）", day(r.deadline), left_text(r), key=str(r.problem_id))
+            table.add_row(r.village, r.person or "（无）", r.kind, left_text(r), day(r.deadline),
+                          r.responsible or "（未定）", r.source, cut(r.description, 30), key=str(r.problem_id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         late = sum(1 for r in rows if r.overdue)
         where = dict(self.app.villages).get(self.village_id, "全镇") if self.village_id else "全镇"

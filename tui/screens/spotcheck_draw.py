@@ -15,7 +15,7 @@ from store.errors import ValidationError
 
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
-from ..widgets.fields import FieldError
+from ..widgets.fields import CheckList, FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
 POPULATIONS = [("全部排查对象", "all"), ("已走访的对象", "visited"), ("已研判的对象", "assessed")]
@@ -33,7 +33,7 @@ class DrawForm(FormScreen):
             yield from labelled("dr", "date", "抽查日期", self.app.today().isoformat())
             yield from labelled("dr", "checker", "检查人", "", "如 王某")
             yield Label("村（居）（空格选择，可多选；都不选为全镇）")
-            yield SelectionList[int](*[(name, vid) for vid, name in self.app.villages], id="dr-villages")
+            yield CheckList(*[(name, vid) for vid, name in self.app.villages], id="dr-villages")
             yield FieldError(id="dr-villages-error")
             yield Label("抽查范围")
             yield Select(POPULATIONS, value="all", allow_blank=False, id="dr-population")

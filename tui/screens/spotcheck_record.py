@@ -96,14 +96,13 @@ class RecordScreen(AppScreen):
         for r in rows:
             result = Text(r.result or "待检查", style=STYLE.get(r.result, "dim"))
             due = day(dues.get(r.problem_id)) if r.problem_id else ""
-            table.add_row(r.village, r.person, r.categories, r.status, result, cut(r.findings, 24), due,
+            table.add_row(r.village, r.person, cut(r.categories, 12), r.status, result, cut(r.findings, 16), due,
                           key=str(r.check_id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         done = sum(1 for r in rows if r.result)
         failed = sum(1 for r in rows if r.result == "不合格")
         self.query_one("#rc-title", Static).update(
-            f"抽查记录：共 {len(rows)} 个，已记录 {done} 个，不合格 {failed} 个  "
-            "1 合格  2 不合格  3 无法核实  f 填写发现  o 打开对象")
+            f"抽查记录：共 {len(rows)} 个，已记录 {done} 个，不合格 {failed} 个（o 打开对象）")
 
     def current(self):
         """The check under the cursor."""

@@ -60,7 +60,7 @@ class CaseMarks:
             self.app.push_screen(ConfirmScreen(f"把{what}分到「{name}」？"),
                                  lambda yes: yes and self.assign(ids, zone_id or None))
 
-        self.app.push_screen(PickScreen(f"把{what}分到片区", choices, allow_all=False), chosen)
+        self.app.push_screen(PickScreen("分到哪个片区", choices, allow_all=False), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-assign")
     def assign(self, ids: list[int], zone_id: int | None) -> None:
