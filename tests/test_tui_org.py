@@ -35,13 +35,21 @@ async def add_zone(app, pilot, name: str, keywords: str, with_member: bool = Fal
     await settle(app, pilot)
 
 
-async def split_first_village(app, pilot) -> Village:
-    """From the dashboard: open the first village, its zones, delete the old ones, add three."""
+def first_village() -> tuple[Village, int]:
+    """The first village and how many zones it has."""
     village = Village.select().order_by(Village.seq).first()
+    return village, Zone.select().where(Zone.village == village.id).count()
+
+
+async def split_first_village(app, pilot, old: int | None = None) -> Village | None:
+    """From the dashboard: open the first village, its zones, delete the old ones, add three."""
+    village = None
+    if old is None:
+        village, old = first_village()
     await pilot.press("enter", "p")  # the village, then its 包片
     await settle(app, pilot)
     assert isinstance(app.screen, ZonesScreen)
-    for _ in range(Zone.select().where(Zone.village == village.id).count()):
+    for _ in range(old):
         await pilot.press("d", "y")
         await settle(app, pilot)
     await add_zone(app, pilot, "北片", "北片")
