@@ -123,6 +123,7 @@ class RecordScreen(AppScreen):
         if result == "不合格":
             self.app.push_screen(FindingsForm(r, result), self._after_form)
             return
+        self._next_row()
         self.save(r.check_id, result, r.findings or None)
 
     def action_findings(self) -> None:
@@ -145,26 +146,29 @@ class RecordScreen(AppScreen):
         if r := self.current():
             self.post_message(OpenCase(r.case_id))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="round-record")
+    @work(thread=True, exit_on_error=False, group="round-record")
     def save(self, check_id: int, result: str | None, findings: str | None) -> None:
-        """One result, then the cursor moves on."""
+        """One result (not exclusive: quick keys on several rows all get saved)."""
         from store.schema import db
 
         with db.connection_context():
             got = retry_locked(lambda: record(check_id, result, findings, self.app.today()))
-        self.app.call_from_thread(self._after_form, got)
         self.app.call_from_thread(self.app.post_message, DataChanged(got[0].case_id))
 
+    def _next_row(self) -> None:
+        """The cursor to the next case (at once, so the next key is for the next row)."""
+        table = self.query_one(DataTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
     def _after_form(self, got) -> None:
-        """Say what was recorded (a 不合格: the problem and its deadline), next row."""
+        """After the findings form: say what was recorded (a 不合格: the problem's deadline), next row."""
         if not got:
             return
         row, deadline = got
         if row.result == "不合格":
             self.notify(f"{row.person}：不合格，已生成问题，整改期限 {day(deadline)}", timeout=8)
-        table = self.query_one(DataTable)
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        self._next_row()
 
 
 class FindingsForm(FormScreen):
