@@ -213,3 +213,20 @@ async def test_deleting_a_member_with_records_is_refused_in_chinese(demo_db):
         await pilot.press("t", "y")
         await settle(app, pilot)
     assert not Member.get_by_id(busy.id).active
+
+
+async def test_a_cadre_is_set_for_a_village_from_the_member_list(demo_db):
+    from store.schema import Member
+
+    first = Village.select().order_by(Village.seq).first()
+    other = Member.select().where(Member.role == "驻村干部", Member.id != first.cadre_id).order_by(Member.id).first()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        while app.screen.current().id != other.id:
+            await pilot.press("down")
+        await pilot.press("c", *list(first.name), "enter")
+        await settle(app, pilot)
+    assert Village.get_by_id(first.id).cadre_id == other.id
