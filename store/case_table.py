@@ -41,6 +41,7 @@ class CaseFilter:
     conclusion: str | None = None
     overdue_only: bool = False
     text: str = ""
+    unzoned: bool = False
 
     def describe(self, names: dict | None = None) -> str:
         """A short Chinese description for the filter bar."""
@@ -49,6 +50,8 @@ class CaseFilter:
             ("village", "村", self.village_id), ("zone", "片区", self.zone_id), ("member", "负责人", self.member_id),
             ("category", "类别", self.category), ("status", "", self.status), ("conclusion", "", self.conclusion),
         ) if value]
+        if self.unzoned:
+            parts.append("未分片")
         if self.overdue_only:
             parts.append("仅逾期")
         if self.text:
@@ -99,6 +102,8 @@ def _where(f: CaseFilter, campaign_id: int, today: dt.date) -> tuple[str, list]:
         sql.append('EXISTS (SELECT 1 FROM "case_category" cc JOIN "category" k ON k.id = cc.category_id '
                    "WHERE cc.case_id = c.id AND k.code = ?)")
         params.append(int(f.category))
+    if f.unzoned:
+        sql.append("p.zone_id IS NULL")
     if f.overdue_only:
         sql.append(f"c.next_followup < ? AND c.status NOT IN {CLOSED!r}")
         params.append(today.isoformat())

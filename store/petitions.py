@@ -107,6 +107,13 @@ def close_petition(petition_id: int, closed: Any, outcome: str | None, reply: st
         return update_row(pet, data)
 
 
+def petition_fields(petition_id: int) -> dict[str, Any]:
+    """A live petition's editable values (for a form): kind, the five dates, summary, reply, closing."""
+    pet = get_row(Petition, petition_id, "信访记录")
+    keys = ["kind", *DATES, "summary", "reply", "closed", "outcome", "extension_days", "extension_reason"]
+    return {"id": pet.id, "case_id": pet.case_id, **{k: getattr(pet, k) for k in keys}}
+
+
 def delete_petition(petition_id: int) -> Petition:
     """Soft-delete a petition."""
     return _soft(Petition, petition_id, restore=False)

@@ -131,6 +131,29 @@ def village_reviews() -> list[VillageReview]:
     return out
 
 
+@dataclass(frozen=True)
+class ReviewLine:
+    """One 验收, 测评 or 通报/约谈 row of a village, for its list."""
+
+    kind: str  # acceptance, survey, notice
+    row_id: int
+    date: dt.date
+    label: str
+    text: str
+
+
+def review_lines(village_id: int) -> list[ReviewLine]:
+    """Every 验收, 满意度测评 and 通报/约谈 of a village, newest first."""
+    out = [ReviewLine("acceptance", a.id, a.date, "验收", f"{a.result}{'：' + a.notes if a.notes else ''}")
+           for a in Acceptance.select().where(Acceptance.village == village_id)]
+    out += [ReviewLine("survey", s.id, s.date, "满意度测评",
+                       f"满意度 {satisfaction(s)[1]}，满意 {s.satisfied}、基本满意 {s.basically}、不满意 {s.unsatisfied}")
+            for s in SatisfactionSurvey.select().where(SatisfactionSurvey.village == village_id)]
+    out += [ReviewLine("notice", n.id, n.date, n.kind, n.reason or "")
+            for n in Notice.select().where(Notice.village == village_id)]
+    return sorted(out, key=lambda r: (r.date, r.kind, r.row_id), reverse=True)
+
+
 def expected_shares() -> dict[str, float]:
     """The expected visited share by the end of each phase (defaults, then the setting)."""
     shares = dict(PHASE_EXPECTED)

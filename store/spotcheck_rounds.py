@@ -94,6 +94,14 @@ class RoundRow:
     failed: int
 
 
+def _village_names(ids: list[int]) -> list[str]:
+    """Village names in village order (rounds stored without their names)."""
+    from .schema import Village
+
+    query = Village.select(Village.name).where(Village.id.in_(ids)).order_by(Village.seq, Village.id)
+    return [name for (name,) in query.tuples()]
+
+
 def rounds(campaign_id: int) -> list[RoundRow]:
     """The campaign's rounds, newest first, with their progress."""
     import json
@@ -104,7 +112,8 @@ def rounds(campaign_id: int) -> list[RoundRow]:
         total, recorded, failed = db.execute_sql(
             "SELECT count(*), count(result), coalesce(sum(result = '不合格'), 0) FROM \"spot_check\" WHERE round_id = ?",
             (r.id,)).fetchone()
-        names = "、".join(json.loads(r.params or "{}").get("village_names", []))
+        params = json.loads(r.params or "{}")
+        names = "、".join(params.get("village_names") or _village_names(params.get("villages") or []))
         out.append(RoundRow(r.id, r.date, r.checker or "", r.population, r.ratio, r.count, r.seed, names,
                             total, recorded, failed))
     return out

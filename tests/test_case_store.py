@@ -154,3 +154,18 @@ def test_text_filter_matches_name_or_initials_and_escapes_wildcards(demo_db):
     assert case.id in case_table.ordered_ids(CaseFilter(text=person.py_initials), cid)
     assert case_table.ordered_ids(CaseFilter(text="%"), cid) == []
     assert case_table.ordered_ids(CaseFilter(text="_"), cid) == []
+
+
+def test_unzoned_filter_lists_the_cases_without_a_zone(demo_db):
+    from store.schema import Person, Village
+    from store.zones import assign_cases, unzoned_cases
+
+    cid = active_campaign_id()
+    assert case_table.ordered_ids(CaseFilter(unzoned=True), cid) == []
+    village = Village.select().first()
+    ids = case_table.ordered_ids(CaseFilter(village_id=village.id), cid)[:3]
+    assign_cases(ids, None)
+    got = case_table.ordered_ids(CaseFilter(unzoned=True), cid)
+    assert sorted(got) == sorted(ids) == sorted(r.case_id for r in unzoned_cases())
+    assert CaseFilter(unzoned=True).describe() == "未分片"
+    assert all(Person.get_by_id(Case.get_by_id(c).person_id).zone_id is None for c in got)

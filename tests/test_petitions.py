@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from store import cases, people, petitions, villages
-from store.errors import ValidationError
+from store.errors import NotFound, ValidationError
 from store.overdue import overdue_items
 from store.schema import Petition
 from store.search import active_campaign_id
@@ -104,3 +104,14 @@ def test_demo_petition_states_agree_with_overdue(demo_db):
     flagged = {r.case_id for r in rows if r.state.close_overdue}
     listed = {i.case_id for i in overdue_items(cid, DEMO_TODAY) if i.kind == "petition_close"}
     assert flagged == listed and flagged
+
+
+def test_petition_fields_for_the_edit_form(db_path):
+    pet = _petition()
+    petitions.extend(pet.id, 20, "需要调查")
+    got = petitions.petition_fields(pet.id)
+    assert (got["kind"], got["accepted"], got["summary"], got["extension_days"]) == ("申诉求决", ACCEPTED, "申请低保", 20)
+    assert got["closed"] is None and got["case_id"] == pet.case_id
+    petitions.delete_petition(pet.id)
+    with pytest.raises(NotFound, match="找不到该信访记录"):
+        petitions.petition_fields(pet.id)

@@ -48,6 +48,18 @@ def test_acceptance_notice_and_village_reviews(db_path):
     assert reviews.village_reviews()[0].notices == 0
 
 
+def test_review_lines_of_one_village_newest_first(db_path):
+    v = villages.create_village("后龙村")
+    other = villages.create_village("上西村")
+    reviews.record_acceptance(v.id, DAY, "基本合格", "台账不全")
+    reviews.record_survey(v.id, DAY + dt.timedelta(1), 45, 40, 2, 3)
+    reviews.record_notice(v.id, DAY + dt.timedelta(2), "通报", "进度落后")
+    reviews.record_notice(other.id, DAY, "约谈")
+    lines = reviews.review_lines(v.id)
+    assert [(x.label, x.date.day) for x in lines] == [("通报", 3), ("满意度测评", 2), ("验收", 1)]
+    assert "93.3%（42/45人）" in lines[1].text and lines[2].text == "基本合格：台账不全"
+
+
 def _town(shares):
     """Villages with 10 cases each, the given number of them visited."""
     for i, visited in enumerate(shares):

@@ -149,3 +149,11 @@ def test_changing_a_failure_soft_deletes_or_refuses(demo_db):
         record_result(check.check_id, "无法核实")
     assert SpotCheck.get_by_id(check.check_id).result == "不合格"
     assert Problem.get_by_id(pid).deleted_at is None
+
+
+def test_a_round_stored_without_village_names_lists_them(demo_db):
+    demo_round = SpotCheckRound.select().order_by(SpotCheckRound.id).first()
+    ids = json.loads(demo_round.params)["villages"]
+    assert "village_names" not in json.loads(demo_round.params)
+    names = [v.name for v in Village.select().where(Village.id.in_(ids)).order_by(Village.seq)]
+    assert rounds(active_campaign_id())[-1].villages == "、".join(names)

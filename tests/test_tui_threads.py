@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from store.schema import Case, db
+from store.schema import Case, Problem, db
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import settle, type_text, waiting_case_found_by_initials
 from tui.app import make_app
@@ -40,3 +40,33 @@ async def test_no_database_call_on_the_ui_thread(demo_db, monkeypatch):
     monkeypatch.undo()
     assert on_ui == []
     assert Case.get_by_id(case.id).status == "已走访"
+
+
+async def test_no_database_call_on_the_ui_thread_in_the_organisation_screens(demo_db, monkeypatch):
+    from tests.test_tui_org import first_village, split_first_village
+
+    _village, old = first_village()
+    on_ui: list[str] = []
+    real = db.execute_sql
+
+    def guarded(sql, params=None, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            on_ui.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    monkeypatch.setattr(db, "execute_sql", guarded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await split_first_village(app, pilot, old)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press("y", "y", "escape", "r", "s")
+        await settle(app, pilot)
+        for keys in (["escape", "escape", "f6"], ["f7", "n"], ["tab", "space", "ctrl+s"], ["ctrl+s"], ["1", "2"],
+                     list("abc"), ["ctrl+s"], ["f8"], ["r"], ["escape", "f3", "enter", "p"], ["escape", "escape", "f3"]):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+    monkeypatch.undo()
+    assert on_ui == []
+    assert Problem.select().where(Problem.description == "abc", Problem.source == "抽查").count() == 1

@@ -9,13 +9,18 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.widgets._toggle_button import ToggleButton
 
 from .errors import ReportsWorkerErrors, crash_text
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 
 
-NEEDS_DATA = {"followup", "dashboard", "cases", "search"}
+# The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
+# Chinese consoles draw two cells wide: plain ASCII brackets instead.
+ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
+
+NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 
 
 class YingbaoApp(ReportsWorkerErrors, App):
@@ -29,6 +34,9 @@ class YingbaoApp(ReportsWorkerErrors, App):
         Binding("f3", "dashboard", "总览", key_display="F3"),
         Binding("f4", "cases", "对象", key_display="F4"),
         Binding("slash", "search", "搜索", key_display="/"),
+        Binding("f6", "members", "人员", key_display="F6", show=False),
+        Binding("f7", "spotchecks", "抽查", key_display="F7", show=False),
+        Binding("f8", "problems", "问题", key_display="F8", show=False),
         Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
     ]
@@ -160,6 +168,27 @@ class YingbaoApp(ReportsWorkerErrors, App):
 
         if self.shell and not self.shell.empty:
             self._go(CasesScreen)
+
+    def action_members(self) -> None:
+        """F6: members and their workload."""
+        from .screens.members import MembersScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(MembersScreen)
+
+    def action_spotchecks(self) -> None:
+        """F7: spot-check rounds."""
+        from .screens.spotcheck import SpotCheckScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(SpotCheckScreen)
+
+    def action_problems(self) -> None:
+        """F8: problems and their rectification."""
+        from .screens.problems import ProblemsScreen
+
+        if self.shell and not self.shell.empty:
+            self._go(ProblemsScreen)
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the command palette, in Chinese."""

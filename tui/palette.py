@@ -39,6 +39,8 @@ class ChinesePalette(CommandPalette):
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .messages import OpenVillage
+    from .screens.reviews import ReviewsScreen
+    from .screens.zones import ZonesScreen
 
     run = app.run_action
     cmds = [
@@ -46,6 +48,9 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("排查对象", "对象列表，筛选与排序（F4）", lambda: run("cases")),
         SystemCommand("搜索", "按姓名、拼音首字母、身份证号后几位或电话查找（/）", lambda: run("search")),
         SystemCommand("电话回访", "快速记录一次回访或走访（F2）", lambda: run("followup")),
+        SystemCommand("人员与工作量", "两委成员、驻村干部等，新增、修改、停用（F6）", lambda: run("members")),
+        SystemCommand("抽查", "抽查轮次：抽取、记录结果、重新推算（F7）", lambda: run("spotchecks")),
+        SystemCommand("问题与整改", "问题清单和整改清单（F8）", lambda: run("problems")),
         SystemCommand("帮助", "所有按键（F1）", lambda: run("help")),
         SystemCommand("退出", "退出程序（Ctrl+Q）", app.exit),
     ]
@@ -54,4 +59,8 @@ def palette_commands(app, screen) -> list[SystemCommand]:
     for vid, name in app.villages:
         cmds.append(SystemCommand(f"村（居）：{name}", "打开该村（居）的片区、人员和排查对象",
                                   lambda v=vid: app.post_message(OpenVillage(v)), discover=False))
+        cmds.append(SystemCommand(f"包片：{name}", "该村（居）的片区，分片和自动分片",
+                                  lambda v=vid, n=name: app.push_screen(ZonesScreen(v, n)), discover=False))
+        cmds.append(SystemCommand(f"验收测评：{name}", "该村（居）的验收、满意度测评、通报约谈",
+                                  lambda v=vid, n=name: app.push_screen(ReviewsScreen(v, n)), discover=False))
     return cmds

@@ -11,7 +11,7 @@ from textual.widgets import Label, Select, SelectionList, Static
 from store.assess import BENEFIT_TYPES
 from store.errors import ValidationError
 
-from ..widgets.fields import Field, FieldError
+from ..widgets.fields import CheckList, Field, FieldError
 from .form import FormScreen
 
 DEFAULT_CHECK_DAYS = 30
@@ -33,7 +33,7 @@ class AssessForm(FormScreen):
             yield Select([("符合", "符合"), ("不符合", "不符合")], prompt="结论", id="as-conclusion")
             yield FieldError(id="as-conclusion-error")
             yield Label("符合时：救助类型（空格选择，可多选）")
-            yield SelectionList[str](*[(t, t) for t in BENEFIT_TYPES], id="as-benefits")
+            yield CheckList(*[(t, t) for t in BENEFIT_TYPES], id="as-benefits")
             yield FieldError(id="as-benefits-error")
             yield Label("不符合时：原因（必填），下次核查日期（进入动态监测）")
             yield Field(placeholder="如 家庭收入超过低保标准", id="as-reason")

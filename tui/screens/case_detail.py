@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..text import day
+from . import case_org
 from .base import AppScreen
 
 REVEAL_SECONDS = 30
@@ -23,7 +24,7 @@ def section(title: str, lines: list[str], empty: str = "（无）") -> str:
     return f"[b]{title}[/b]\n{body}"
 
 
-class CaseDetailScreen(AppScreen):
+class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     """对象详情."""
 
     CSS_PATH = "case_detail.tcss"
@@ -35,10 +36,12 @@ class CaseDetailScreen(AppScreen):
         Binding("b", "add_benefit", "新增救助", key_display="b"),
         Binding("n", "advance", "推进救助", key_display="n", show=False),
         Binding("d", "delete_contact", "删联系记录", key_display="d", show=False),
+        *case_org.BINDINGS,
     ]
     PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录（i）", "reveal"), ("研判", "符合或不符合（j）", "assess"),
                ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
-               ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact")]
+               ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact"),
+               *case_org.PALETTE]
 
     def __init__(self, case_id: int) -> None:
         super().__init__()
@@ -69,11 +72,13 @@ class CaseDetailScreen(AppScreen):
 
         with db.connection_context():
             detail = load(self.case_id, self.app.today())
-        self.app.call_from_thread(self.show, detail)
+            org = case_org.org_rows(self.case_id, self.app.today())
+        self.app.call_from_thread(self.show, detail, org)
 
-    def show(self, d) -> None:
+    def show(self, d, org=None) -> None:
         """Render every part."""
         self.detail = d
+        self.pets, self.pet_fields, self.probs = org or ([], {}, [])
         self._person()
         hints = "\n".join(f"提示：{h}" for h in d.hints)
         self.query_one("#cd-hints", Static).update(hints)
@@ -84,7 +89,9 @@ class CaseDetailScreen(AppScreen):
                                     f"{'（' + c['outcome'] + '）' if c['outcome'] else ''}" for c in d.contacts]),
             section("救助", [f"{b['type']}  当前：{b['status']}{'  金额' + str(b['amount']) + '元' if b['amount'] else ''}"
                            f"  环节：{'，'.join(b['steps'])}" for b in d.benefits]),
-            section("信访", d.petitions), section("抽查", d.spot_checks), section("问题与整改", d.problems),
+            section("信访（p 登记或修改，y 延期，c 办结）", [case_org.petition_line(r) for r in self.pets]),
+            section("抽查", d.spot_checks),
+            section("问题与整改（q 登记或修改，r 整改）", [case_org.problem_line(r) for r in self.probs]),
         ]
         self.query_one("#cd-parts", Static).update("\n\n".join(parts))
 

@@ -16,7 +16,9 @@ class CasesScreen(AppScreen):
     BINDINGS = [Binding("escape", "back", "返回", key_display="Esc"),
                 Binding("enter", "noop", "打开", key_display="Enter")]
     PALETTE = [("只看跟进逾期", "筛选下次跟进已过期的对象（o）", "browser_overdue"),
-               ("清除筛选", "显示全部对象（x）", "browser_clear")]
+               ("清除筛选", "显示全部对象（x）", "browser_clear"),
+               ("只看未分片的对象", "没有片区的对象（u，再按一次显示全部）", "browser_unzoned"),
+               ("分到片区", "把标记的对象（空格标记）或当前筛选的全部对象分到一个片区（a）", "browser_assign")]
 
     def compose_body(self) -> ComposeResult:
         yield CaseBrowser(id="cases-browser")
@@ -24,6 +26,7 @@ class CasesScreen(AppScreen):
     def reload(self) -> None:
         """After a write: recompute the list, staying on the same case."""
         self.query_one(CaseBrowser).reload()
+        self.query_one(CaseBrowser).load_choices()
 
     def action_back(self) -> None:
         """Esc: close the filter bar, else back to where you came from."""
@@ -38,6 +41,14 @@ class CasesScreen(AppScreen):
     def action_browser_overdue(self) -> None:
         """Palette: only overdue."""
         self.query_one(CaseBrowser).action_overdue()
+
+    def action_browser_unzoned(self) -> None:
+        """Palette: only the cases without a zone."""
+        self.query_one(CaseBrowser).action_unzoned()
+
+    def action_browser_assign(self) -> None:
+        """Palette: put the marked cases (or the filter) into a zone."""
+        self.query_one(CaseBrowser).action_assign()
 
     def action_browser_clear(self) -> None:
         """Palette: clear the filters."""

@@ -41,6 +41,7 @@ class DashboardScreen(AppScreen):
         yield Static("正在统计...", id="dash-title")
         yield DataTable(id="dash-villages", cursor_type="row", zebra_stripes=True)
         yield Static("", id="dash-note")
+        yield Static("", id="dash-suggest")
         yield Static("今日逾期事项", id="dash-overdue-title")
         yield DataTable(id="dash-overdue", cursor_type="row")
 
@@ -64,6 +65,7 @@ class DashboardScreen(AppScreen):
         """Count every village's progress and list what is overdue, off the UI thread."""
         from store import dashboard
         from store.overdue import overdue_items
+        from store.reviews import suggest_notices
         from store.schema import db
         from store.search import active_campaign_id
 
@@ -72,10 +74,12 @@ class DashboardScreen(AppScreen):
             cid = active_campaign_id()
             late = overdue_items(cid, today) if cid else []
             rows = dashboard.village_stats(cid, today, late) if cid else []
-        self.app.call_from_thread(self.show, rows, dashboard.town_total(rows), late)
+            hints = suggest_notices(cid, today) if cid else []
+        self.app.call_from_thread(self.show, rows, dashboard.town_total(rows), late, hints)
 
-    def show(self, rows, total, late) -> None:
+    def show(self, rows, total, late, hints=()) -> None:
         """Fill both tables, keeping the cursor where it was."""
+        self._suggest([h for h in hints if h.noticed_on is None])
         table = self.query_one("#dash-villages", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -85,7 +89,8 @@ class DashboardScreen(AppScreen):
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
         self.query_one("#dash-title", Static).update(
-            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）")
+            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）"
+            "    F6 人员  F7 抽查  F8 问题")
         self._show_late(late)
 
     def _cells(self, r) -> list:
@@ -96,6 +101,14 @@ class DashboardScreen(AppScreen):
         return [name, str(r.cases), pct(r.visited_pct), bar(r.visited_pct / 100, width), str(r.assessed),
                 included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
+
+    def _suggest(self, hints) -> None:
+        """The villages the office might 通报 (behind at the end of the last phase, not yet noticed)."""
+        box = self.query_one("#dash-suggest", Static)
+        box.display = bool(hints)
+        if hints:
+            names = "、".join(f"{h.village}（{h.share:.0%}）" for h in hints)
+            box.update(f"建议通报（{hints[0].phase}阶段结束时走访进度落后）：{names}  打开该村后按 r 记录通报")
 
     def _show_late(self, late) -> None:
         """The overdue panel; each line opens its case."""

@@ -112,3 +112,33 @@ class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
             self.dismiss(None)
             return
         self.app.push_screen(ConfirmScreen("放弃已输入的内容？"), lambda yes: yes and self.dismiss(None))
+
+
+def labelled(prefix: str, name: str, label: str, value: str = "", placeholder: str = "", area: bool = False):
+    """A label, a field (one line, or a note area) holding `value`, and the field's error line."""
+    from textual.widgets import Label
+
+    from ..widgets.fields import Field, NoteArea
+
+    yield Label(label)
+    if area:
+        box = NoteArea(value or "", id=f"{prefix}-{name}")
+    else:
+        box = Field(value or "", placeholder=placeholder, id=f"{prefix}-{name}")
+    box.prefilled = bool(value)
+    yield box
+    yield FieldError(id=f"{prefix}-{name}-error")
+
+
+def text_of(screen, prefix: str, name: str) -> str:
+    """The text typed in a form's field or note area."""
+    widget = screen.query_one(f"#{prefix}-{name}")
+    return widget.text if isinstance(widget, TextArea) else widget.value
+
+
+def chosen(screen, prefix: str, name: str):
+    """A Select's value, None when nothing is chosen."""
+    from textual.widgets import Select
+
+    value = screen.query_one(f"#{prefix}-{name}", Select).value
+    return None if value is Select.NULL else value

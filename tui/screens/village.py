@@ -18,7 +18,12 @@ class VillageScreen(AppScreen):
 
     CSS_PATH = "village.tcss"
     BINDINGS = [Binding("escape", "back", "返回", key_display="Esc"),
-                Binding("tab", "switch", "切换", key_display="Tab")]
+                Binding("tab", "switch", "切换", key_display="Tab"),
+                Binding("p", "zones", "包片", key_display="p"),
+                Binding("r", "reviews", "验收测评", key_display="r")]
+    PALETTE = [("本村包片", "片区、负责人、关键词，自动分片（p）", "zones"),
+               ("本村验收、满意度测评、通报约谈", "（r）", "reviews"),
+               ("只看本村未分片的对象", "（u）", "unzoned")]
 
     def __init__(self, village_id: int) -> None:
         super().__init__()
@@ -41,6 +46,7 @@ class VillageScreen(AppScreen):
         """After a write."""
         self.load()
         self.query_one(CaseBrowser).reload()
+        self.query_one(CaseBrowser).load_choices()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="village")
     def load(self) -> None:
@@ -74,6 +80,22 @@ class VillageScreen(AppScreen):
         """Esc: close the filter bar, else back."""
         if not self.query_one(CaseBrowser).close_text():
             self.app.pop_screen()
+
+    def action_zones(self) -> None:
+        """p: the village's zones."""
+        from .zones import ZonesScreen
+
+        self.app.push_screen(ZonesScreen(self.village_id, self.query_one(CaseBrowser).names.get("village", "")))
+
+    def action_reviews(self) -> None:
+        """r: the village's 验收, 测评, 通报."""
+        from .reviews import ReviewsScreen
+
+        self.app.push_screen(ReviewsScreen(self.village_id, self.query_one(CaseBrowser).names.get("village", "")))
+
+    def action_unzoned(self) -> None:
+        """Palette: only the cases without a zone."""
+        self.query_one(CaseBrowser).action_unzoned()
 
     def action_switch(self) -> None:
         """Tab: zones, members, cases."""

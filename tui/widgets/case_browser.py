@@ -20,6 +20,7 @@ from ..errors import ReportsWorkerErrors
 
 from ..messages import OpenCase
 from ..text import day
+from .case_marks import CaseMarks
 from .fields import Field
 from .paged_table import PagedTable
 
@@ -41,7 +42,7 @@ def fetch_rows(ids: list[int]) -> list[tuple]:
     return [cells(r) for r in rows_for(ids)]
 
 
-class CaseBrowser(ReportsWorkerErrors, Vertical):
+class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
     """Filter bar + paged case table."""
 
     DEFAULT_CSS = """
@@ -61,6 +62,7 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         Binding("f", "text_filter", "筛选栏", key_display="f"),
         Binding("x", "clear", "清除", key_display="x", show=False),
         *[Binding(str(i + 1), f"sort({i})", show=False) for i in range(len(SORT_KEYS))],
+        *CaseMarks.MARK_BINDINGS,
     ]
 
     def __init__(self, village_id: int | None = None, village_name: str = "", **kwargs) -> None:
@@ -71,11 +73,12 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         self.names: dict[str, str] = {"village": village_name} if village_name else {}
         self.loaded = False
         self.choices: dict = {}
+        self.marked: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Static("正在读取...", id="cb-bar")
         yield Field(placeholder="输入姓名或拼音首字母后按 Enter，Esc 收起", id="cb-text", classes="hidden")
-        table = PagedTable(fetch_rows, id="cb-table")
+        table = PagedTable(lambda ids: self.marked_cells(fetch_rows(ids)), id="cb-table")
         yield table
 
     def on_mount(self) -> None:
@@ -133,6 +136,8 @@ class CaseBrowser(ReportsWorkerErrors, Vertical):
         where = f"第 {t.at + 1} 条" if t.ids else "没有符合条件的对象"
         text = Text(f"筛选：{self.filter.describe(self.names)}  排序：{label}  ")
         text.append(f"共 {len(t.ids)} 个", style="bold")
+        if self.marked:
+            text.append(f"  已标记 {len(self.marked)} 个（a 分片）", style="bold yellow")
         self.query_one("#cb-bar", Static).update(text + Text(f"  {where}"))
 
     @on(PagedTable.Moved)

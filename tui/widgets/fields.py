@@ -3,7 +3,13 @@ with one error label under each."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static, TextArea
+from typing import Any
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets.option_list import OptionDoesNotExist
 
 
 class Field(Input):
@@ -59,3 +65,19 @@ class EnterMovesOn:
     def field_enter(self, field: Input) -> None:
         """Default: the next field."""
         self.focus_next()
+
+
+class CheckList(SelectionList[Any]):
+    """A SelectionList whose boxes read [X] when chosen and [ ] when not (not by colour alone)."""
+
+    def render_line(self, y: int) -> Strip:
+        """The line with a blank box for an unchosen option."""
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset[1] + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) > 2 and option.value not in self._selected:
+            segments[1] = Segment(" " * cell_len(segments[1].text), segments[1].style)
+        return Strip(segments, strip.cell_length)

@@ -1,0 +1,152 @@
+"""人员: every member with village, role, masked phone, whether active, and their workload."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from ..errors import retry_locked
+from ..messages import DataChanged
+from .base import AppScreen
+
+COLUMNS = ["村（居）", "姓名", "职务", "电话", "在岗", "对象", "已走访", "逾期", "30天未联系"]
+
+
+def masked(phone: str | None) -> str:
+    """Each phone of a member masked."""
+    from store.ids import mask_phone
+
+    return " / ".join(mask_phone(p) for p in (phone or "").split("/") if p)
+
+
+class MembersScreen(AppScreen):
+    """人员与工作量."""
+
+    CSS_PATH = "members.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "返回", key_display="Esc"),
+        Binding("a", "add", "新增", key_display="a"),
+        Binding("e", "edit", "修改", key_display="e"),
+        Binding("t", "toggle", "停用/启用", key_display="t"),
+        Binding("d", "delete", "删除", key_display="d", show=False),
+        Binding("c", "cadre", "设为驻村干部", key_display="c", show=False),
+    ]
+    PALETTE = [("新增人员", "（a）", "add"), ("修改人员", "（e）", "edit"), ("停用或启用人员", "（t）", "toggle"),
+               ("删除人员", "没有任何记录时才能删除（d）", "delete"), ("设置村（居）的驻村干部", "（c）", "cadre")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("正在读取...", id="mem-title")
+        yield DataTable(id="mem-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Columns, then the rows."""
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        table.focus()
+        self.rows: dict[str, object] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Read again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="members")
+    def load(self) -> None:
+        """Members and their workload."""
+        from store.members import member_rows, workload
+        from store.schema import db
+        from store.search import active_campaign_id
+
+        with db.connection_context():
+            rows = member_rows(include_inactive=True)
+            cid = active_campaign_id()
+            work_by = {w.member_id: w for w in workload(cid, self.app.today())} if cid else {}
+        self.app.call_from_thread(self.show, rows, work_by)
+
+    def show(self, rows, work_by) -> None:
+        """Fill the table, cursor kept."""
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.rows = {str(m.id): m for m in rows}
+        for m in rows:
+            w = work_by.get(m.id)
+            nums = [str(x) for x in (w.cases, w.visited, w.overdue, w.stale)] if w else ["0"] * 4
+            active = Text("在岗") if m.active else Text("停用", style="dim")
+            table.add_row(m.village, m.name, m.role, masked(m.phone), active, *nums, key=str(m.id))
+        table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
+        active = sum(1 for m in rows if m.active)
+        self.query_one("#mem-title", Static).update(f"人员 {len(rows)} 人（在岗 {active} 人）  工作量：负责的对象、已走访、逾期事项、30天未联系")
+
+    def current(self):
+        """The member under the cursor."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_back(self) -> None:
+        """Esc: back."""
+        self.app.pop_screen()
+
+    def action_add(self) -> None:
+        """a: a new member."""
+        from .member_form import MemberForm
+
+        self.app.push_screen(MemberForm(None))
+
+    def action_edit(self) -> None:
+        """e: edit the member under the cursor."""
+        from .member_form import MemberForm
+
+        if m := self.current():
+            self.app.push_screen(MemberForm(m))
+
+    def action_toggle(self) -> None:
+        """t: deactivate (or reactivate) after a question."""
+        from .confirm import ConfirmScreen
+
+        if m := self.current():
+            verb = "停用" if m.active else "重新启用"
+            self.app.push_screen(ConfirmScreen(f"{verb}{m.name}？（记录保留）"),
+                                 lambda yes: yes and self.write("set_active", m.id, not m.active))
+
+    def action_delete(self) -> None:
+        """d: delete, which the store refuses (with the reason) when the member has records."""
+        from .confirm import ConfirmScreen
+
+        if m := self.current():
+            self.app.push_screen(ConfirmScreen(f"删除{m.name}？（有记录的人员不能删除，只能停用）"),
+                                 lambda yes: yes and self.write("delete_member", m.id))
+
+    def action_cadre(self) -> None:
+        """c: make the 驻村干部 under the cursor a village's supervising cadre."""
+        from .pick import PickScreen
+
+        m = self.current()
+        if m is None:
+            return
+        if m.role != "驻村干部" or not m.active:
+            self.notify("请把光标移到一位在岗的驻村干部上", severity="warning")
+            return
+        self.app.push_screen(PickScreen(f"{m.name}联系哪个村（居）", self.app.villages, allow_all=False),
+                             lambda vid: vid and self.write("set_village_cadre", vid, m.id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="member-write")
+    def write(self, fn: str, *args) -> None:
+        """One store.members write; a refusal is shown in Chinese."""
+        from store import members
+        from store.errors import StoreError
+        from store.schema import db
+
+        try:
+            with db.connection_context():
+                retry_locked(lambda: getattr(members, fn)(*args))
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="未完成", severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, "已保存")
+        self.app.call_from_thread(self.app.post_message, DataChanged())

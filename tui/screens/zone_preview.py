@@ -1,0 +1,112 @@
+"""Auto-assignment preview: what would move to which zone (and whether the member in charge
+changes), what matched nothing, what matched several zones; y applies it after a question."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from ..errors import ReportsWorkerErrors, retry_locked
+from ..messages import DataChanged
+from ..text import cut
+
+
+class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
+    """按地址自动分片（预览）."""
+
+    CSS_PATH = "zone_preview.tcss"
+    BINDINGS = [Binding("y", "apply", "应用", key_display="y"),
+                Binding("escape", "close", "关闭", key_display="Esc"),
+                Binding("tab", "switch", "切换", key_display="Tab", show=False)]
+
+    def __init__(self, village_id: int, village_name: str = "") -> None:
+        super().__init__()
+        self.village_id, self.village_name = village_id, village_name
+        self.preview = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="zp-box"):
+            yield Static("正在计算...", id="zp-title")
+            yield DataTable(id="zp-changes", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="zp-left-title")
+            yield DataTable(id="zp-left", cursor_type="row")
+            yield Static("y 应用以上修改（先确认）  Tab 切换表格  Esc 关闭不修改", id="zp-keys")
+
+    def on_mount(self) -> None:
+        """Columns, then the preview."""
+        self.query_one("#zp-changes", DataTable).add_columns("姓名", "地址", "原片区", "新片区", "命中", "负责人")
+        self.query_one("#zp-left", DataTable).add_columns("情况", "姓名", "地址", "候选片区")
+        self.query_one("#zp-changes").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="zone-preview")
+    def load(self) -> None:
+        """store.zone_match.preview_auto_assign (reads only)."""
+        from store.schema import db
+        from store.zone_match import preview_auto_assign
+
+        with db.connection_context():
+            preview = preview_auto_assign(self.village_id)
+        self.app.call_from_thread(self.show, preview)
+
+    def show(self, p) -> None:
+        """Fill both tables."""
+        self.preview = p
+        members = sum(1 for c in p.changes if c.sets_member)
+        self.query_one("#zp-title", Static).update(
+            f"{self.village_name}按地址自动分片（预览，尚未修改）：将改 {len(p.changes)} 个（其中负责人随之更改 {members} 个），"
+            f"已在正确片区 {p.unchanged} 个，未匹配 {len(p.unmatched)} 个，匹配多个片区 {len(p.ambiguous)} 个")
+        changes = self.query_one("#zp-changes", DataTable)
+        changes.clear()
+        for c in p.changes:
+            changes.add_row(c.person, cut(c.address, 20), c.old_zone, c.new_zone, c.keyword,
+                            f"改为{c.new_member}" if c.sets_member else "不变")
+        left = self.query_one("#zp-left", DataTable)
+        left.clear()
+        for u in p.ambiguous:
+            left.add_row("多个片区", u.person, cut(u.address, 20), "、".join(u.candidates))
+        for u in p.unmatched:
+            left.add_row("未匹配", u.person, cut(u.address, 20), "")
+        self.query_one("#zp-left-title", Static).update(
+            f"不会修改：未匹配 {len(p.unmatched)} 个、匹配多个片区 {len(p.ambiguous)} 个（请修改关键词或在对象表中手工分片）")
+
+    def action_switch(self) -> None:
+        """Tab: between the tables."""
+        self.focus_next(DataTable)
+
+    def action_apply(self) -> None:
+        """y: apply the previewed changes after a question."""
+        from .confirm import ConfirmScreen
+
+        if self.preview is None:
+            return
+        if not self.preview.changes:
+            self.notify("没有需要修改的对象", severity="warning")
+            return
+        n = len(self.preview.changes)
+        self.app.push_screen(ConfirmScreen(f"按预览把 {n} 个对象分到新片区？"), lambda yes: yes and self.apply())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="zone-apply")
+    def apply(self) -> None:
+        """store.zone_match.apply: exactly the previewed rows, one transaction."""
+        from store.schema import db
+        from store.zone_match import apply
+
+        changes = self.preview.changes
+        with db.connection_context():
+            done = retry_locked(lambda: apply(changes))
+        self.app.call_from_thread(self._applied, done)
+
+    def _applied(self, done) -> None:
+        """Say what was written and close."""
+        self.notify(f"已分片 {done.persons} 人，负责人随片区更改 {done.members_set} 个")
+        self.app.post_message(DataChanged())
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        """Esc: nothing written."""
+        self.dismiss(False)

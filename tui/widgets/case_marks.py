@@ -1,0 +1,82 @@
+"""Marking rows of the case table and putting the marked cases (or the whole filter) into a zone."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+
+MARK = "* "
+
+
+class CaseMarks:
+    """CaseBrowser mixin: space marks a row, a assigns the marked cases (or the filter) to a zone,
+    u shows only the cases without a zone (未分片)."""
+
+    MARK_BINDINGS = [
+        Binding("space", "mark", "标记", key_display="空格", show=False),
+        Binding("a", "assign", "分片", key_display="a"),
+        Binding("u", "unzoned", "未分片", key_display="u", show=False),
+    ]
+
+    def marked_cells(self, rows: list[tuple]) -> list[tuple]:
+        """Rows with a star before the village of each marked case (runs in the page worker)."""
+        marked = set(self.marked)
+        return [(r[0], MARK + r[1], *r[2:]) if r[0] in marked else r for r in rows]
+
+    def action_mark(self) -> None:
+        """Space: mark or unmark the case under the cursor, then move down."""
+        t = self.table
+        cid = t.current_id
+        if cid is None:
+            return
+        self.marked.symmetric_difference_update({cid})
+        village = t.get_cell(str(cid), "village").removeprefix(MARK)
+        t.update_cell(str(cid), "village", MARK + village if cid in self.marked else village)
+        t.goto(t.at + 1)
+        self._bar()
+
+    def action_unzoned(self) -> None:
+        """u: only the cases without a zone (again: all)."""
+        self.apply(unzoned=not self.filter.unzoned)
+
+    def action_assign(self) -> None:
+        """a: choose a zone for the marked cases, or for every case of the current filter."""
+        from ..screens.confirm import ConfirmScreen
+        from ..screens.pick import PickScreen
+
+        ids = [i for i in self.table.ids if i in self.marked] or list(self.table.ids)
+        if not ids:
+            self.notify("没有可分片的对象", severity="warning")
+            return
+        what = f"已标记的 {len(ids)} 个对象" if self.marked else f"当前筛选的全部 {len(ids)} 个对象"
+        zones = [(c.id, c.label) for c in self.choices.get("zone", [])]
+        choices = [*zones, (0, "（移出片区，设为未分片）")]
+
+        def chosen(zone_id) -> None:
+            """Confirm, then write."""
+            if zone_id is None:
+                return
+            name = dict(choices)[zone_id]
+            self.app.push_screen(ConfirmScreen(f"把{what}分到「{name}」？"),
+                                 lambda yes: yes and self.assign(ids, zone_id or None))
+
+        self.app.push_screen(PickScreen("分到哪个片区", choices, allow_all=False), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-assign")
+    def assign(self, ids: list[int], zone_id: int | None) -> None:
+        """store.zones.assign_cases in one transaction."""
+        from store.schema import db
+        from store.zones import assign_cases
+
+        from ..errors import retry_locked
+        from ..messages import DataChanged
+
+        with db.connection_context():
+            done = retry_locked(lambda: assign_cases(ids, zone_id))
+        self.app.call_from_thread(self._assigned, done)
+        self.app.call_from_thread(self.app.post_message, DataChanged())
+
+    def _assigned(self, done) -> None:
+        """Say what changed; the marks are done with."""
+        self.marked.clear()
+        self.notify(f"已分片 {done.changed} 个对象（{done.unchanged} 个原已在该片区），负责人随片区更改 {done.members_set} 个")
