@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from store.fsio import fsync_dir, fsync_file
+
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _WINDOWS_DISK_FULL = {39, 112}  # ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
 _REPLACE_TRIES = 3 if os.name == "nt" else 1  # virus scanners and indexers lock new files briefly
@@ -36,7 +38,7 @@ def atomic_write(path: str | os.PathLike, write_fn: Callable[[str], object]) -> 
     except BaseException:
         _remove_quietly(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -66,7 +68,7 @@ def _fill_temp(tmp: str, target: Path, write_fn: Callable[[str], object]) -> Non
     """Run the writer on the temp file and force its bytes to disk."""
     try:
         write_fn(tmp)
-        _fsync_file(tmp)
+        fsync_file(tmp)
     except ExportError:
         raise
     except PermissionError as exc:
@@ -99,27 +101,6 @@ def _os_error(exc: OSError, target: Path) -> ExportError:
         return ExportError(f"磁盘为只读，文件未写入：{target}", target)
     reason = exc.strerror or type(exc).__name__
     return ExportError(f"写入文件失败（{reason}），文件未写入：{target}", target)
-
-
-def _fsync_file(tmp: str) -> None:
-    """Flush the written file to stable storage."""
-    fd = os.open(tmp, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable on POSIX; best effort, never fails the export."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove_quietly(tmp: str) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DatabaseDamaged, StoreError
+from .fsio import fsync_dir, fsync_file
 from .logfile import get_logger
 
 BACKUP_RE = re.compile(r"^yingbao-(\d{8}-\d{6})(?:-(\d+))?\.db$")
@@ -97,26 +98,6 @@ def create_private(path: Path) -> None:
     """Create an empty owner-only file (0600) for SQLite to fill: backup() alone writes 0644."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    """Force a file's bytes to the disk."""
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _deadline_check(deadline: float, timeout_s: float):
@@ -234,7 +215,7 @@ def _write_verified(db_path: Path, folder: Path, when: dt.datetime, timeout_s: f
         _verify(tmp, counts, version)
         final = _final_path(folder, when)
         os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except Exception as exc:
         discard(tmp)
         log.warning("backup of %s failed: %s", db_path.name, exc)

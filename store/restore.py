@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backup import copy_database, create_private, discard, fsync_file, readonly
+from .backup import copy_database, create_private, discard, readonly
+from .fsio import fsync_file
 from .backup_files import check_backup_file
 from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
 from .errors import NotADatabase, StoreError
