@@ -26,6 +26,8 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
 }
+# Read-only: only per-connection settings; query_only refuses writes even before the file does.
+READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "query_only": 1}
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,19 @@ def quick_check() -> None:
 
 
 def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = True,
-            verify: bool = False) -> Opened:
+            verify: bool = False, readonly: bool = False) -> Opened:
     """Open (or create) the campaign database at path, verified and migrated.
 
     verify=True runs quick_check first (the app and the CLI at start): a damaged file is
     refused with a Chinese message pointing to restore instead of failing later mid-work.
+    readonly=True opens an existing file read-only at the SQLite level (``mode=ro``): no
+    migration, no pragma that writes; every write fails with 「数据库文件只读」.
     """
     from .migrations import upgrade
 
     path = Path(path).expanduser()
+    if readonly:
+        return _open_readonly(path, verify)
     exists = path.exists() and (path.is_dir() or path.stat().st_size > 0)
     if exists:
         version = _check_existing(path)
@@ -141,6 +147,34 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
         raise translate(exc, path) from exc
     secure_path(path)
     return Opened(path, not exists, version if copy else None, copy)
+
+
+def _open_readonly(path: Path, verify: bool) -> Opened:
+    """open_db(readonly=True): an existing, current database through a ``mode=ro`` URI."""
+    from .migrations import schema_version
+
+    if not path.exists():
+        raise StoreError(f"数据库文件不存在：{path}")
+    version = _check_existing(path)
+    if version < schema_version():
+        raise StoreError(f"数据库需要先升级才能只读打开（结构版本 {version}），请先以正常方式打开一次：{path}")
+    if not db.is_closed():
+        db.close()
+    db.init(f"{path.resolve().as_uri()}?mode=ro", pragmas=READONLY_PRAGMAS, uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+        if verify:
+            quick_check()
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+        db.close()
+        raise translate(exc, path) from exc
+    return Opened(path, False, None, None)
+
+
+def is_readonly() -> bool:
+    """True when the open database was opened with readonly=True."""
+    return "mode=ro" in str(db.database or "")
 
 
 def close_db() -> None:
