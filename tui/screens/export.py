@@ -89,6 +89,10 @@ class ExportScreen(Screen):
 
     def on_mount(self) -> None:
         """Load the town and its villages in a worker."""
+        if getattr(self.app, "read_only", False):  # an unmasked export is audited: a write
+            mask = self.query_one("#export-mask", Checkbox)
+            mask.value, mask.disabled = True, True
+            mask.label = "身份证号、电话打码（只读方式打开时只能打码导出）"
         self.load()
 
     @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)

@@ -270,6 +270,9 @@ class ImportWizard(Screen):
             self.query_one("#iw-go", Button).disabled = True
             text = f"已导入（第{summary.batch_id}批）：" + text + (f"\n导入报告：{summary.report}" if summary.report else "")
             self.notify(f"导入完成：第{summary.batch_id}批", title="导入")
+            from ..messages import DataChanged
+
+            self.app.post_message(DataChanged())  # the dashboard and case table count again
         self.query_one("#iw-summary", Static).update(text)
 
     def show_error(self, exc: BaseException) -> None:
