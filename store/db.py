@@ -135,7 +135,7 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
         version = 0
     if not db.is_closed():
         db.close()
-    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, uri=False)
     try:
         db.connect(reuse_if_open=True)
         _verify_pragmas()
