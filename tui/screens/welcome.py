@@ -139,7 +139,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         """An import filled the database: on to the dashboard (now, or when the wizard closes)."""
         if info is None or info.empty or getattr(self, "building", False):
             return
-        if self.is_current:
+        if self.app.screen is self:  # (is_current is also true right under another screen)
             from .dashboard import DashboardScreen
 
             self.building = True  # once
