@@ -27,8 +27,8 @@ class HistoryScreen(HistoryFilters, AppScreen):
         Binding("t", "pick_table", "类别", key_display="t"),
         Binding("d", "pick_dates", "日期", key_display="d"),
         Binding("x", "clear", "清除筛选", key_display="x"),
-        Binding("pagedown", "page(1)", "下一页", key_display="PgDn", show=False),
-        Binding("pageup", "page(-1)", "上一页", key_display="PgUp", show=False),
+        Binding("pagedown", "page(1)", "下一页", key_display="PgDn", show=False, priority=True),
+        Binding("pageup", "page(-1)", "上一页", key_display="PgUp", show=False, priority=True),
     ]
     WRITE_ACTIONS = frozenset({"restore"})
     PALETTE = [("已删除的记录", "30天内删除的人员、排查对象和走访记录，可恢复（s）", "toggle_deleted")]
