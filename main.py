@@ -169,9 +169,18 @@ def run_tui(st: State) -> None:
     When another window holds the database's lock, it is opened read-only (no migration, no
     pragma write); the app then asks 「程序已在运行」: read-only or quit.
     """
+    from store.errors import DatabaseDamaged, StoreError
     from store.lock import is_locked
 
-    st.open(readonly=is_locked(st.db_path))
+    readonly = is_locked(st.db_path)
+    try:
+        st.open(readonly=readonly)
+    except DatabaseDamaged:
+        raise
+    except StoreError:
+        if not readonly or is_locked(st.db_path):
+            raise
+        st.open()  # the other window closed meanwhile: open normally
     from tui.app import make_app
 
     hint = terminal_hint()

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ PRAGMAS = {
 }
 # Read-only: only per-connection settings; query_only refuses writes even before the file does.
 READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "query_only": 1}
+READONLY_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -162,14 +164,19 @@ def _open_readonly(path: Path, verify: bool) -> Opened:
         db.close()
     db.init(f"{path.resolve().as_uri()}?mode=ro", pragmas=READONLY_PRAGMAS, uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    try:
-        db.connect(reuse_if_open=True)
-        if verify:
-            quick_check()
-    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
-        db.close()
-        raise translate(exc, path) from exc
-    return Opened(path, False, None, None)
+    for attempt in range(READONLY_TRIES):
+        try:
+            db.connect(reuse_if_open=True)
+            if verify:
+                quick_check()
+            return Opened(path, False, None, None)
+        except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+            db.close()
+            # the writer may be closing (checkpointing, removing its -wal/-shm): try again shortly
+            if attempt + 1 == READONLY_TRIES or not isinstance(exc, (sqlite3.OperationalError, PeeweeDatabaseError)):
+                raise translate(exc, path) from exc
+            time.sleep(0.3 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def is_readonly() -> bool:
@@ -195,6 +202,8 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
         return StoreError("数据库正被其他程序占用，等待后仍未释放，请稍后再试")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"数据库文件只读，无法写入{where}")
+    if "unable to open" in text:
+        return StoreError(f"无法打开数据库文件（文件夹是否可读写？另一个窗口是否正在关闭？请稍后再试）{where}")
     if "disk is full" in text or "disk i/o" in text:
         return StoreError(f"磁盘已满或读写出错，本次修改未保存{where}")
     return StoreError(f"数据库出错（{exc.__class__.__name__}）{where}")
