@@ -62,8 +62,9 @@ class ImportWizard(Screen):
     """导入名单向导."""
 
     CSS_PATH = "import_wizard.tcss"
-    BINDINGS = [Binding("escape", "cancel", "取消/返回"), Binding("f5", "dry_run", "试导入"),
-                Binding("ctrl+s", "confirm", "确认导入")]
+    BINDINGS = [Binding("escape", "cancel", "取消/返回", key_display="Esc"),
+                Binding("f5", "dry_run", "试导入", key_display="F5"),
+                Binding("ctrl+s", "confirm", "确认导入", key_display="Ctrl+S")]
 
     def __init__(self) -> None:
         super().__init__()
