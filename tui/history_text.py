@@ -16,6 +16,9 @@ FIELD_LABELS = {
     "case_id": "排查对象", "person": "人员", "person_id": "人员", "category": "类别", "type": "救助类型",
     "amount": "金额", "file": "文件", "size": "大小", "via": "途径", "town": "乡镇", "district": "区（县）",
     "operator": "操作员", "backup_dir": "备份文件夹", "last_backup": "上次备份", "rows": "行数",
+    "seed": "种子", "villages": "村（居）数", "persons": "人数", "cases": "排查对象数", "contacts": "联系记录数",
+    "members": "工作人员数", "zones": "片区数", "benefits": "救助数", "petitions": "信访数", "problems": "问题数",
+    "spot_checks": "抽查数", "roster_entries": "名单记录数", "batch": "批次", "reason": "原因",
 }
 SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
 

@@ -21,12 +21,12 @@ class HistoryScreen(HistoryFilters, AppScreen):
     CSS_PATH = "history.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),
-        Binding("s", "toggle_deleted", "已删除/修改记录", key_display="s"),
+        Binding("s", "toggle_deleted", "已删除", key_display="s"),
         Binding("r", "restore", "恢复", key_display="r"),
         Binding("o", "pick_operator", "操作员", key_display="o"),
         Binding("t", "pick_table", "类别", key_display="t"),
         Binding("d", "pick_dates", "日期", key_display="d"),
-        Binding("x", "clear", "清除筛选", key_display="x"),
+        Binding("x", "clear", "清除筛选", key_display="x", show=False),
         Binding("pagedown", "page(1)", "下一页", key_display="PgDn", show=False, priority=True),
         Binding("pageup", "page(-1)", "上一页", key_display="PgUp", show=False, priority=True),
     ]
