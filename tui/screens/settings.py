@@ -11,7 +11,7 @@ from textual.widgets import Label, Static
 from ..widgets.fields import Field, FieldError
 from .form import FormScreen
 
-DIR_HINT = "最好选第二块硬盘或U盘上的文件夹（须已存在）；留空则用默认"
+DIR_HINT = "最好是第二块硬盘或U盘上已建好的文件夹，留空则用默认"
 
 
 class SettingsScreen(FormScreen):
