@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .text import cut
 
 FIELD_LABELS = {
@@ -18,8 +20,9 @@ FIELD_LABELS = {
     "operator": "操作员", "backup_dir": "备份文件夹", "last_backup": "上次备份", "rows": "行数",
     "seed": "种子", "villages": "村（居）数", "persons": "人数", "cases": "排查对象数", "contacts": "联系记录数",
     "members": "工作人员数", "zones": "片区数", "benefits": "救助数", "petitions": "信访数", "problems": "问题数",
-    "spot_checks": "抽查数", "roster_entries": "名单记录数", "batch": "批次", "reason": "原因",
+    "spot_checks": "抽查数", "roster_entries": "名单记录数", "batch": "批次", "reason": "原因", "demo": "演示数据",
 }
+ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})")
 SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
 
 
@@ -30,7 +33,7 @@ def label(field: str) -> str:
 
 def shown(value) -> str:
     """A stored value as text; empty shown as （空）."""
-    return "（空）" if value in (None, "") else str(value)
+    return "（空）" if value in (None, "") else ISO_TIME.sub(r"\1 \2", str(value))
 
 
 def field_lines(change) -> list[str]:

@@ -28,7 +28,9 @@ class ExitBackupScreen(ModalScreen[None]):
         """Show why the backup failed."""
         self.failed_message = message
         self.query_one("#eb-text", Static).update(f"备份未完成：{message}")
-        self.query_one("#eb-keys", Static).update("Enter：仍然退出    Esc：返回程序（可在设置里按 F5 立即备份）")
+        keys = self.query_one("#eb-keys", Static)
+        keys.update("Enter：仍然退出    Esc：返回程序（可在设置里按 F5 立即备份）")
+        keys.display = True
 
     def action_leave(self) -> None:
         """Enter after a failure: quit anyway."""
