@@ -46,6 +46,8 @@ class SettingsScreen(FormScreen):
     def on_mount(self) -> None:
         """Load the current values."""
         self.load()
+        if getattr(self.app, "read_only", False):
+            self.query_one("#st-status", Static).update("只读方式打开：不能修改设置，可以按 F5 立即备份")
         if self.start_backup:
             self.action_backup_now()
 
