@@ -140,3 +140,18 @@ async def test_a_failed_exit_backup_is_said_and_enter_still_quits(demo_db, monke
         await pilot.press("enter")
         await settle(app, pilot)
         assert app._exit
+
+
+async def test_no_lock_file_possible_still_opens_with_a_warning(demo_db, monkeypatch):
+    import store.lock
+    from store.errors import StoreError
+
+    def refuse(_path):
+        raise StoreError("无法创建锁文件：只读文件夹")
+
+    monkeypatch.setattr(store.lock, "acquire", refuse)
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.instance_lock is None
+        assert any("无法创建锁文件" in n.message for n in app._notifications)

@@ -24,6 +24,7 @@ class SessionMixin:
 
     def take_lock(self) -> bool:
         """Take the database's lock; when another window has it, ask read-only or quit."""
+        from store.errors import StoreError
         from store.lock import AlreadyRunning, acquire
 
         from .screens.already_running import AlreadyRunningScreen
@@ -33,6 +34,8 @@ class SessionMixin:
         except AlreadyRunning as exc:
             self.push_screen(AlreadyRunningScreen(exc.message), self._lock_choice)
             return False
+        except StoreError as exc:  # e.g. a folder where no lock file can be made: work on, say so
+            self.notify(f"{exc.message}；请勿在其他窗口同时打开此数据库", title="提示", severity="warning", timeout=10)
         return True
 
     def _lock_choice(self, read_only: bool) -> None:
