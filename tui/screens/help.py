@@ -10,6 +10,8 @@ from textual.widgets import Static
 
 from store.dashboard import PACE_RULE_TEXT
 
+from ..text import pad
+
 KEYS = [
     ("全局（任何界面）", [
         ("F1", "帮助（本页）"), ("F2", "电话回访：快速记录一次回访或走访"), ("F3", "总览"), ("F4", "排查对象列表"),
@@ -55,7 +57,7 @@ def help_text() -> str:
     lines = []
     for title, keys in KEYS:
         lines.append(f"[b]{title}[/b]")
-        lines += [f"  {key:<18}{what}" for key, what in keys]
+        lines += [f"  {pad(key, 18)}{what}" for key, what in keys]  # cells, not characters (、 is wide)
         lines.append("")
     lines += ["[b]总览的「落后」标记[/b]", "  " + PACE_RULE_TEXT, "",
               "[b]新纳入的简称[/b]", "  低：低保  单：低保单人户  特：特困  孤：孤儿  事：事实无人抚养儿童  临：临时救助  边：低保边缘"]
