@@ -155,3 +155,16 @@ async def test_no_lock_file_possible_still_opens_with_a_warning(demo_db, monkeyp
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen) and app.instance_lock is None
         assert any("无法创建锁文件" in n.message for n in app._notifications)
+
+
+async def test_lock_freed_after_a_read_only_start_reopens_for_writing(demo_db):
+    from store.db import close_db, is_readonly, open_db
+
+    close_db()
+    open_db(demo_db, readonly=True)  # what the launcher does while another window holds the lock
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen) and not app.read_only and not is_readonly()
+        assert write_in_a_thread() == ""
+    assert settings.get(settings.TOWN) == "别的镇"

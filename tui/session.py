@@ -36,7 +36,20 @@ class SessionMixin:
             return False
         except StoreError as exc:  # e.g. a folder where no lock file can be made: work on, say so
             self.notify(f"{exc.message}；请勿在其他窗口同时打开此数据库", title="提示", severity="warning", timeout=10)
+        from store.db import is_readonly
+
+        if is_readonly():  # the launcher saw the other window, which has closed since: open for writing
+            self.open_writable()
+            return False
         return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def open_writable(self) -> None:
+        """Reopen the database normally (migrated, writable), then show the first screen."""
+        from store.db import open_db
+
+        open_db(self.db_path)
+        self.call_from_thread(self.load_shell, True)
 
     def _lock_choice(self, read_only: bool) -> None:
         """The answer of the 「程序已在运行」 screen."""
@@ -136,4 +149,4 @@ class SessionMixin:
             self.quitting = False
             self.exit(message="退出前的备份出错，程序已退出；请稍后运行 python main.py backup")
         elif worker.group == "session":
-            self.exit(message="无法以只读方式打开数据库，本窗口已退出")
+            self.exit(message="无法打开数据库，本窗口已退出；详情见 yingbao.log")
