@@ -149,4 +149,6 @@ class SessionMixin:
             self.quitting = False
             self.exit(message="退出前的备份出错，程序已退出；请稍后运行 python main.py backup")
         elif worker.group == "session":
-            self.exit(message="无法打开数据库，本窗口已退出；详情见 yingbao.log")
+            from .errors import message_for
+
+            self.exit(message=f"无法打开数据库，本窗口已退出：{message_for(worker.error)}")
