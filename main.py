@@ -114,13 +114,13 @@ class State:
         self.db_path = db_path
         self.opened = None
 
-    def open(self, *, create: bool = True):
-        """Open (and migrate) the database, set up the log file."""
+    def open(self, *, create: bool = True, readonly: bool = False):
+        """Open (and migrate) the database, set up the log file; readonly: no write at all."""
         from store.db import open_db
         from store.logfile import setup_logging
 
         if self.opened is None:
-            self.opened = open_db(self.db_path, create=create, verify=True)
+            self.opened = open_db(self.db_path, create=create, verify=True, readonly=readonly)
             setup_logging(self.db_path)
             if self.opened.upgrade_copy:
                 typer.echo(f"数据库已升级到新结构，升级前的副本保存在：{self.opened.upgrade_copy}", err=True)
@@ -164,8 +164,23 @@ def terminal_hint(env: dict | None = None, platform: str | None = None) -> str |
 
 
 def run_tui(st: State) -> None:
-    """Open the TUI on the database (exit status 1 when it had to close on an error)."""
-    st.open()
+    """Open the TUI on the database (exit status 1 when it had to close on an error).
+
+    When another window holds the database's lock, it is opened read-only (no migration, no
+    pragma write); the app then asks 「程序已在运行」: read-only or quit.
+    """
+    from store.errors import DatabaseDamaged, StoreError
+    from store.lock import is_locked
+
+    readonly = is_locked(st.db_path)
+    try:
+        st.open(readonly=readonly)
+    except DatabaseDamaged:
+        raise
+    except StoreError:
+        if not readonly or is_locked(st.db_path):
+            raise
+        st.open()  # the other window closed meanwhile: open normally
     from tui.app import make_app
 
     hint = terminal_hint()

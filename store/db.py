@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
 }
+# Read-only: only per-connection settings; query_only refuses writes even before the file does.
+READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "query_only": 1}
+READONLY_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -110,15 +114,19 @@ def quick_check() -> None:
 
 
 def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = True,
-            verify: bool = False) -> Opened:
+            verify: bool = False, readonly: bool = False) -> Opened:
     """Open (or create) the campaign database at path, verified and migrated.
 
     verify=True runs quick_check first (the app and the CLI at start): a damaged file is
     refused with a Chinese message pointing to restore instead of failing later mid-work.
+    readonly=True opens an existing file read-only at the SQLite level (``mode=ro``): no
+    migration, no pragma that writes; every write fails with 「数据库文件只读」.
     """
     from .migrations import upgrade
 
     path = Path(path).expanduser()
+    if readonly:
+        return _open_readonly(path, verify)
     exists = path.exists() and (path.is_dir() or path.stat().st_size > 0)
     if exists:
         version = _check_existing(path)
@@ -129,7 +137,7 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
         version = 0
     if not db.is_closed():
         db.close()
-    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, uri=False)
     try:
         db.connect(reuse_if_open=True)
         _verify_pragmas()
@@ -141,6 +149,39 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
         raise translate(exc, path) from exc
     secure_path(path)
     return Opened(path, not exists, version if copy else None, copy)
+
+
+def _open_readonly(path: Path, verify: bool) -> Opened:
+    """open_db(readonly=True): an existing, current database through a ``mode=ro`` URI."""
+    from .migrations import schema_version
+
+    if not path.exists():
+        raise StoreError(f"数据库文件不存在：{path}")
+    version = _check_existing(path)
+    if version < schema_version():
+        raise StoreError(f"数据库需要先升级才能只读打开（结构版本 {version}），请先以正常方式打开一次：{path}")
+    if not db.is_closed():
+        db.close()
+    db.init(f"{path.resolve().as_uri()}?mode=ro", pragmas=READONLY_PRAGMAS, uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    for attempt in range(READONLY_TRIES):
+        try:
+            db.connect(reuse_if_open=True)
+            if verify:
+                quick_check()
+            return Opened(path, False, None, None)
+        except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+            db.close()
+            # the writer may be closing (checkpointing, removing its -wal/-shm): try again shortly
+            if attempt + 1 == READONLY_TRIES or not isinstance(exc, (sqlite3.OperationalError, PeeweeDatabaseError)):
+                raise translate(exc, path) from exc
+            time.sleep(0.3 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def is_readonly() -> bool:
+    """True when the open database was opened with readonly=True."""
+    return "mode=ro" in str(db.database or "")
 
 
 def close_db() -> None:
@@ -161,6 +202,8 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
         return StoreError("数据库正被其他程序占用，等待后仍未释放，请稍后再试")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"数据库文件只读，无法写入{where}")
+    if "unable to open" in text:
+        return StoreError(f"无法打开数据库文件（文件夹是否可读写？另一个窗口是否正在关闭？请稍后再试）{where}")
     if "disk is full" in text or "disk i/o" in text:
         return StoreError(f"磁盘已满或读写出错，本次修改未保存{where}")
     return StoreError(f"数据库出错（{exc.__class__.__name__}）{where}")

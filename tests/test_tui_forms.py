@@ -166,9 +166,10 @@ async def test_welcome_on_an_empty_database_then_demo(db_path):
         await type_text(pilot, "泉港区")
         await pilot.press("enter")
         await type_text(pilot, "王五")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the backup folder is optional: Enter there saves
         await settle(app, pilot)
         assert settings.get(settings.TOWN) == "后龙镇" and settings.get(settings.OPERATOR) == "王五"
+        assert settings.get(settings.BACKUP_DIR) is None
         await pilot.press("ctrl+d")
         await settle(app, pilot, rounds=8)
         assert isinstance(app.screen, DashboardScreen)

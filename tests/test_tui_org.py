@@ -111,7 +111,7 @@ async def test_done_when_zones_spot_check_failure_becomes_a_problem(demo_db):
         await settle(app, pilot)
         await pilot.press("y", "y")
         await settle(app, pilot)
-        await pilot.press("f7", "n")  # spot checks, a new round
+        await pilot.press("f6", "n")  # spot checks, a new round
         await settle(app, pilot)
         await type_text(pilot, "王某")
         await pilot.press("tab", "space", "down", "space", "ctrl+s")  # the first two villages
@@ -136,7 +136,7 @@ async def test_done_when_zones_spot_check_failure_becomes_a_problem(demo_db):
         assert problem.description == "未入户走访台账缺照片"
         assert fix.deadline == DEMO_TODAY + dt.timedelta(days=15)
         assert "2026-12-14" in str(app.screen.query_one("#rc-checks").get_row_at(4))
-        await pilot.press("f8")  # 问题与整改
+        await pilot.press("f7")  # 问题与整改
         await settle(app, pilot)
         rows = [app.screen.query_one("#pr-table").get_row_at(i) for i in range(app.screen.query_one("#pr-table").row_count)]
         mine = [r for r in rows if r[7] == "未入户走访台账缺照片"]
@@ -185,8 +185,8 @@ async def test_every_new_screen_opens_at_80x24(demo_db):
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        for keys, screen in ((["f6"], MembersScreen), (["f7"], SpotCheckScreen), (["n"], DrawForm),
-                             (["escape", "enter"], RecordScreen), (["f8"], ProblemsScreen), (["r"], RectificationForm),
+        for keys, screen in ((["ctrl+n"], MembersScreen), (["f6"], SpotCheckScreen), (["n"], DrawForm),
+                             (["escape", "enter"], RecordScreen), (["f7"], ProblemsScreen), (["r"], RectificationForm),
                              (["escape", "f3", "enter", "p"], ZonesScreen), (["p"], ZonePreviewScreen),
                              (["escape", "escape", "r"], ReviewsScreen), (["a"], AcceptanceForm)):
             await pilot.press(*keys)
@@ -200,7 +200,7 @@ async def test_deleting_a_member_with_records_is_refused_in_chinese(demo_db):
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("f6")
+        await pilot.press("ctrl+n")
         await settle(app, pilot)
         screen = app.screen
         while screen.current().name not in {m.name for m in Member.select().join(Case, on=(Case.member == Member.id))}:
@@ -223,7 +223,7 @@ async def test_a_cadre_is_set_for_a_village_from_the_member_list(demo_db):
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("f6")
+        await pilot.press("ctrl+n")
         await settle(app, pilot)
         while app.screen.current().id != other.id:
             await pilot.press("down")

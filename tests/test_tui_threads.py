@@ -63,8 +63,8 @@ async def test_no_database_call_on_the_ui_thread_in_the_organisation_screens(dem
         await settle(app, pilot)
         await pilot.press("y", "y", "escape", "r", "s")
         await settle(app, pilot)
-        for keys in (["escape", "escape", "f6"], ["f7", "n"], ["tab", "space", "ctrl+s"], ["ctrl+s"], ["1", "2"],
-                     list("abc"), ["ctrl+s"], ["f8"], ["r"], ["escape", "f3", "enter", "p"], ["escape", "escape", "f3"]):
+        for keys in (["escape", "escape", "ctrl+n"], ["f6", "n"], ["tab", "space", "ctrl+s"], ["ctrl+s"], ["1", "2"],
+                     list("abc"), ["ctrl+s"], ["f7"], ["r"], ["escape", "f3", "enter", "p"], ["escape", "escape", "f3"]):
             await pilot.press(*keys)
             await settle(app, pilot)
     monkeypatch.undo()

@@ -14,6 +14,7 @@ from textual.widgets._toggle_button import ToggleButton
 from .errors import ReportsWorkerErrors, crash_text
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
+from .session import APP_WRITES, SessionMixin
 
 
 # The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
@@ -23,7 +24,7 @@ ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 
 
-class YingbaoApp(ReportsWorkerErrors, App):
+class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
     """应保尽保 workbench."""
 
     TITLE = "应保尽保"
@@ -34,9 +35,13 @@ class YingbaoApp(ReportsWorkerErrors, App):
         Binding("f3", "dashboard", "总览", key_display="F3"),
         Binding("f4", "cases", "对象", key_display="F4"),
         Binding("slash", "search", "搜索", key_display="/"),
-        Binding("f6", "members", "人员", key_display="F6", show=False),
-        Binding("f7", "spotchecks", "抽查", key_display="F7", show=False),
-        Binding("f8", "problems", "问题", key_display="F8", show=False),
+        Binding("f6", "spotchecks", "抽查", key_display="F6", show=False),
+        Binding("f7", "problems", "问题", key_display="F7", show=False),
+        Binding("f8", "import_list", "导入", key_display="F8", show=False),
+        Binding("f9", "export", "导出", key_display="F9", show=False),
+        Binding("f10", "settings", "设置", key_display="F10", show=False),
+        Binding("ctrl+n", "members", "人员", key_display="Ctrl+N", show=False),
+        Binding("ctrl+l", "history", "修改记录", key_display="Ctrl+L", show=False),
         Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
     ]
@@ -63,7 +68,8 @@ class YingbaoApp(ReportsWorkerErrors, App):
         from store.logfile import setup_logging
 
         setup_logging(self.db_path)
-        self.load_shell(first=True)
+        if self.take_lock():
+            self.load_shell(first=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shell")
     def load_shell(self, first: bool = False) -> None:
@@ -81,6 +87,8 @@ class YingbaoApp(ReportsWorkerErrors, App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Grey out the data keys while the database is still empty."""
+        if self.writes_blocked(action, APP_WRITES):
+            return False
         if action in NEEDS_DATA and (self.shell is None or self.shell.empty):
             return None
         return True
@@ -170,21 +178,21 @@ class YingbaoApp(ReportsWorkerErrors, App):
             self._go(CasesScreen)
 
     def action_members(self) -> None:
-        """F6: members and their workload."""
+        """Ctrl+N: members and their workload."""
         from .screens.members import MembersScreen
 
         if self.shell and not self.shell.empty:
             self._go(MembersScreen)
 
     def action_spotchecks(self) -> None:
-        """F7: spot-check rounds."""
+        """F6: spot-check rounds."""
         from .screens.spotcheck import SpotCheckScreen
 
         if self.shell and not self.shell.empty:
             self._go(SpotCheckScreen)
 
     def action_problems(self) -> None:
-        """F8: problems and their rectification."""
+        """F7: problems and their rectification."""
         from .screens.problems import ProblemsScreen
 
         if self.shell and not self.shell.empty:
@@ -205,6 +213,35 @@ class YingbaoApp(ReportsWorkerErrors, App):
             return binding.key_display
         mods, key = binding.parse_key()
         return "+".join([m.capitalize() for m in mods] + [key.upper() if len(key) == 1 else key.capitalize()])
+
+
+    def action_import_list(self) -> None:
+        """F8: the import wizard."""
+        from .screens.import_wizard import ImportWizard
+
+        if not isinstance(self.screen, ImportWizard) and self.shell is not None:
+            self.push_screen(ImportWizard())
+
+    def action_export(self) -> None:
+        """F9: export and print."""
+        from .screens.export import ExportScreen
+
+        if not isinstance(self.screen, ExportScreen) and self.shell and not self.shell.empty:
+            self.push_screen(ExportScreen(self.today()))
+
+    def action_history(self) -> None:
+        """Ctrl+L: the town-wide history and deleted items."""
+        from .screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen) and self.shell is not None:
+            self.push_screen(HistoryScreen())
+
+    def action_settings(self) -> None:
+        """F10: operator, backup folder, backup now."""
+        from .screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen) and self.shell is not None:
+            self.push_screen(SettingsScreen())
 
 
 def make_app(db_path: Path, today: dt.date | None = None) -> YingbaoApp:

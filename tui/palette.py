@@ -48,11 +48,16 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("排查对象", "对象列表，筛选与排序（F4）", lambda: run("cases")),
         SystemCommand("搜索", "按姓名、拼音首字母、身份证号后几位或电话查找（/）", lambda: run("search")),
         SystemCommand("电话回访", "快速记录一次回访或走访（F2）", lambda: run("followup")),
-        SystemCommand("人员与工作量", "两委成员、驻村干部等，新增、修改、停用（F6）", lambda: run("members")),
-        SystemCommand("抽查", "抽查轮次：抽取、记录结果、重新推算（F7）", lambda: run("spotchecks")),
-        SystemCommand("问题与整改", "问题清单和整改清单（F8）", lambda: run("problems")),
+        SystemCommand("人员与工作量", "两委成员、驻村干部等，新增、修改、停用（Ctrl+N）", lambda: run("members")),
+        SystemCommand("抽查", "抽查轮次：抽取、记录结果、重新推算（F6）", lambda: run("spotchecks")),
+        SystemCommand("问题与整改", "问题清单和整改清单（F7）", lambda: run("problems")),
+        SystemCommand("导入名单", "从Excel或CSV名单导入排查对象（F8）", lambda: run("import_list")),
+        SystemCommand("导出/打印", "进度表、名单、台账、报告等（F9）", lambda: run("export")),
+        SystemCommand("修改记录", "全镇修改记录，按操作员、类别、日期筛选；恢复已删除的记录（Ctrl+L）", lambda: run("history")),
+        SystemCommand("设置", "操作员、备份文件夹、立即备份、备份列表（F10）", lambda: run("settings")),
+        SystemCommand("立即备份", "备份并校验数据库（设置里 F5）", lambda: run("backup_now")),
         SystemCommand("帮助", "所有按键（F1）", lambda: run("help")),
-        SystemCommand("退出", "退出程序（Ctrl+Q）", app.exit),
+        SystemCommand("退出", "退出程序（Ctrl+Q），当天未备份时先备份", lambda: run("quit")),
     ]
     for title, help_text, action in getattr(screen, "PALETTE", []):
         cmds.append(SystemCommand(title, help_text, lambda a=action: screen.run_action(a)))

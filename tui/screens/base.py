@@ -14,6 +14,11 @@ class AppScreen(ReportsWorkerErrors, Screen):
     """A main screen; subclasses give `compose_body` and `reload`."""
 
     stale = False
+    WRITE_ACTIONS: frozenset[str] = frozenset()  # greyed out in read-only mode
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """In read-only mode the keys that write are disabled."""
+        return not (getattr(self.app, "read_only", False) and action in self.WRITE_ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()

@@ -37,10 +37,14 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         Binding("n", "advance", "推进救助", key_display="n", show=False),
         Binding("d", "delete_contact", "删联系记录", key_display="d", show=False),
         *case_org.BINDINGS,
+        Binding("h", "history", "修改记录", key_display="h", show=False),
     ]
+    WRITE_ACTIONS = frozenset({"reveal", "edit_person", "assess", "add_benefit", "advance", "delete_contact",
+                               *case_org.WRITE_ACTIONS})
     PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录（i）", "reveal"), ("研判", "符合或不符合（j）", "assess"),
                ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
                ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact"),
+               ("本人修改记录", "此人及其排查对象、联系记录的全部修改（h）", "history"),
                *case_org.PALETTE]
 
     def __init__(self, case_id: int) -> None:
@@ -213,3 +217,10 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
             retry_locked(lambda: delete_contact(contact_id))
         self.app.call_from_thread(self.app.post_message, DataChanged(self.case_id))
         self.app.call_from_thread(self.notify, "已删除联系记录")
+
+    def action_history(self) -> None:
+        """h: every change of this person, their cases and contacts."""
+        from .history import HistoryScreen
+
+        if self.detail:
+            self.app.push_screen(HistoryScreen(self.detail.person_id, self.detail.name))

@@ -9,6 +9,7 @@ from textual.binding import Binding
 
 from ..text import day
 
+WRITE_ACTIONS = {"petition", "extend", "close_petition", "problem", "rectify"}
 BINDINGS = [
     Binding("p", "petition", "信访", key_display="p"),
     Binding("y", "extend", "信访延期", key_display="y", show=False),

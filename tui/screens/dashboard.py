@@ -90,7 +90,7 @@ class DashboardScreen(AppScreen):
         behind = sum(1 for r in rows if r.behind)
         self.query_one("#dash-title", Static).update(
             f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）"
-            "    F6 人员  F7 抽查  F8 问题")
+            "    F6 抽查  F7 问题  F8 导入  F9 导出")
         self._show_late(late)
 
     def _cells(self, r) -> list:

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from exports.common import TITLES, default_file_name, parse_as_of
 
@@ -55,9 +55,9 @@ class ExportScreen(Screen):
 
     CSS_PATH = "export.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "export", "导出", id="export.run"),
-        Binding("ctrl+o", "open_file", "打开文件", id="export.open"),
-        Binding("escape", "back", "返回"),
+        Binding("ctrl+s", "export", "导出", id="export.run", key_display="Ctrl+S"),
+        Binding("ctrl+o", "open_file", "打开文件", id="export.open", key_display="Ctrl+O"),
+        Binding("escape", "back", "返回", key_display="Esc"),
     ]
 
     def __init__(self, today: dt.date | None = None) -> None:
@@ -70,7 +70,7 @@ class ExportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         """The form: kind, villages, options, file, status."""
-        yield Header()
+        yield Static("导出/打印（Ctrl+S 导出，Ctrl+O 打开导出的文件，Esc 返回）", id="export-title")
         with Vertical(id="export-form"):
             yield Label("导出种类")
             yield Select(KIND_OPTIONS, value="progress", allow_blank=False, id="export-kind")
@@ -89,6 +89,10 @@ class ExportScreen(Screen):
 
     def on_mount(self) -> None:
         """Load the town and its villages in a worker."""
+        if getattr(self.app, "read_only", False):  # an unmasked export is audited: a write
+            mask = self.query_one("#export-mask", Checkbox)
+            mask.value, mask.disabled = True, True
+            mask.label = "身份证号、电话打码（只读方式打开时只能打码导出）"
         self.load()
 
     @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)

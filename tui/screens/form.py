@@ -26,6 +26,10 @@ class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
     ]
     saving = False
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """In read-only mode a form cannot save."""
+        return not (action == "save" and getattr(self.app, "read_only", False))
+
     def values(self) -> dict:
         """The typed values."""
         return {}

@@ -62,8 +62,9 @@ class ImportWizard(Screen):
     """导入名单向导."""
 
     CSS_PATH = "import_wizard.tcss"
-    BINDINGS = [Binding("escape", "cancel", "取消/返回"), Binding("f5", "dry_run", "试导入"),
-                Binding("ctrl+s", "confirm", "确认导入")]
+    BINDINGS = [Binding("escape", "cancel", "取消/返回", key_display="Esc"),
+                Binding("f5", "dry_run", "试导入", key_display="F5"),
+                Binding("ctrl+s", "confirm", "确认导入", key_display="Ctrl+S")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -270,6 +271,9 @@ class ImportWizard(Screen):
             self.query_one("#iw-go", Button).disabled = True
             text = f"已导入（第{summary.batch_id}批）：" + text + (f"\n导入报告：{summary.report}" if summary.report else "")
             self.notify(f"导入完成：第{summary.batch_id}批", title="导入")
+            from ..messages import DataChanged
+
+            self.app.post_message(DataChanged())  # the dashboard and case table count again
         self.query_one("#iw-summary", Static).update(text)
 
     def show_error(self, exc: BaseException) -> None:

@@ -25,6 +25,8 @@ def masked(phone: str | None) -> str:
 class MembersScreen(AppScreen):
     """人员与工作量."""
 
+    WRITE_ACTIONS = frozenset({"add", "edit", "toggle", "delete", "cadre"})  # greyed out in read-only mode
+
     CSS_PATH = "members.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

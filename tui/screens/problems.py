@@ -27,6 +27,8 @@ def left_text(r) -> Text:
 class ProblemsScreen(AppScreen):
     """问题与整改."""
 
+    WRITE_ACTIONS = frozenset({"add", "edit", "rectify"})  # greyed out in read-only mode
+
     CSS_PATH = "problems.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

@@ -22,6 +22,8 @@ from .problem_forms import _select
 class ReviewsScreen(AppScreen):
     """验收测评."""
 
+    WRITE_ACTIONS = frozenset({"accept", "survey", "notice", "delete"})  # greyed out in read-only mode
+
     CSS_PATH = "reviews.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

@@ -16,6 +16,8 @@ from .base import AppScreen
 class SpotCheckScreen(AppScreen):
     """抽查轮次."""
 
+    WRITE_ACTIONS = frozenset({"draw", "delete"})  # greyed out in read-only mode
+
     CSS_PATH = "spotcheck.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

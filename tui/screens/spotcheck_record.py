@@ -39,6 +39,8 @@ def record(check_id: int, result: str | None, findings: str | None, on, kind: st
 class RecordScreen(AppScreen):
     """抽查结果记录."""
 
+    WRITE_ACTIONS = frozenset({"result", "findings", "clear"})  # greyed out in read-only mode
+
     CSS_PATH = "spotcheck.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

@@ -22,7 +22,9 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", key_display="Ctrl+S"),
         Binding("ctrl+d", "demo", "载入演示数据", key_display="Ctrl+D", priority=True),
+        Binding("f8", "import_list", "导入名单", key_display="F8"),
     ]
+    WRITE_ACTIONS = frozenset({"save", "demo", "import_list"})
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="welcome-box"):
@@ -32,16 +34,20 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
                 yield Label(label)
                 yield Field(placeholder=hint, id=f"welcome-{key}")
                 yield FieldError(id=f"welcome-{key}-error")
+            yield Label("备份文件夹（可不填；最好是第二块硬盘或U盘上已建好的文件夹）")
+            yield Field(id="welcome-backup_dir")
+            yield FieldError(id="welcome-backup_dir-error")
             with Vertical(id="welcome-next", classes="hidden"):
                 yield Static("下一步：", id="welcome-next-title")
                 yield Button("载入演示数据（Ctrl+D）", id="welcome-demo", variant="primary")
-                yield Button("导入名单（即将提供）", id="welcome-import", disabled=True)
+                yield Button("导入名单（F8）", id="welcome-import")
                 yield ProgressBar(total=1.0, show_eta=False, id="welcome-progress", classes="hidden")
                 yield Static("", id="welcome-step")
 
     def on_mount(self) -> None:
         """Start in the town field; fill what `yingbao init` may have set."""
         self.query_one("#welcome-town", Field).focus()
+        self.watch(self.app, "shell", self._shell_changed, init=False)
         self.load_settings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
@@ -50,8 +56,11 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         from store.queries import town_info
         from store.schema import db
 
+        from store.backup import default_backup_dir
+
         with db.connection_context():
             info = town_info()
+        info["default_backup_dir"] = str(default_backup_dir(self.app.db_path))
         self.app.call_from_thread(self._prefill, info)
 
     def _prefill(self, info: dict) -> None:
@@ -60,17 +69,18 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             field = self.query_one(f"#welcome-{key}", Field)
             if info.get(key) and not field.value:
                 field.value = info[key]
+        self.query_one("#welcome-backup_dir", Field).placeholder = f"默认：{info['default_backup_dir']}"
 
     def field_enter(self, field) -> None:
         """Enter in a field: next field, or save from the last one."""
-        if field.id == "welcome-operator":
+        if field.id == "welcome-backup_dir":
             self.action_save()
         else:
             self.focus_next()
 
     def action_save(self) -> None:
         """Ctrl+S: check the fields, then write the settings in a worker."""
-        values = {k: self.query_one(f"#welcome-{k}", Field).value for k in ("town", "district", "operator")}
+        values = {k: self.query_one(f"#welcome-{k}", Field).value for k in ("town", "district", "operator", "backup_dir")}
         for key in values:
             self.query_one(f"#welcome-{key}-error", FieldError).set(None)
         self.save(values)
@@ -78,15 +88,24 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome")
     def save(self, values: dict) -> None:
         """Write town, district and operator."""
+        from store.backup_dir import set_backup_dir
         from store.schema import db
         from store.villages import init_town
 
+        def write() -> list[str]:
+            """Town, district, operator and the backup folder in one transaction."""
+            with db.atomic():
+                init_town(values["town"], values["district"], values["operator"])
+                return set_backup_dir(values["backup_dir"], self.app.db_path)
+
         try:
             with db.connection_context():
-                retry_locked(lambda: init_town(values["town"], values["district"], values["operator"]))
+                warnings = retry_locked(write)
         except ValidationError as exc:
             self.app.call_from_thread(self._field_error, exc)
             return
+        for warning in warnings:
+            self.app.call_from_thread(self.notify, warning, title="提示", severity="warning", timeout=12)
         self.app.call_from_thread(self._saved)
 
     def _field_error(self, exc: ValidationError) -> None:
@@ -101,15 +120,48 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         self.query_one("#welcome-demo", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """The demo button."""
+        """The demo and import buttons."""
         if event.button.id == "welcome-demo":
             self.action_demo()
+        elif event.button.id == "welcome-import":
+            self.action_import_list()
+
+    def action_import_list(self) -> None:
+        """F8: the import wizard (after the town is saved)."""
+        from .import_wizard import ImportWizard
+
+        if self.query_one("#welcome-next").has_class("hidden"):
+            self.notify("请先填写本镇信息并按 Ctrl+S 保存", severity="warning")
+            return
+        self.app.push_screen(ImportWizard())
+
+    def _shell_changed(self, info) -> None:
+        """An import filled the database: on to the dashboard (now, or when the wizard closes)."""
+        if info is None or info.empty or getattr(self, "building", False):
+            return
+        if self.app.screen is self:  # (is_current is also true right under another screen)
+            from .dashboard import DashboardScreen
+
+            self.building = True  # once
+            self.app.switch_screen(DashboardScreen())
+        else:
+            self.pending_dashboard = True
+
+    def on_screen_resume(self) -> None:
+        """Back from the wizard after an import: on to the dashboard."""
+        super().on_screen_resume()
+        if getattr(self, "pending_dashboard", False) and not getattr(self, "building", False):
+            from .dashboard import DashboardScreen
+
+            self.pending_dashboard, self.building = False, True
+            self.app.switch_screen(DashboardScreen())
 
     def action_demo(self) -> None:
         """Ctrl+D: build the demo town, with progress."""
         if self.query_one("#welcome-next").has_class("hidden"):
             self.notify("请先填写本镇信息并按 Ctrl+S 保存", severity="warning")
             return
+        self.building = True
         self.query_one("#welcome-demo", Button).disabled = True
         self.set_focus(None)  # no field has focus while the progress bar moves (IME window)
         self.query_one("#welcome-progress").remove_class("hidden")

@@ -17,6 +17,8 @@ from .base import AppScreen
 class ZonesScreen(AppScreen):
     """包片."""
 
+    WRITE_ACTIONS = frozenset({"add", "edit", "delete", "preview"})  # greyed out in read-only mode
+
     CSS_PATH = "zones.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),

@@ -18,6 +18,10 @@ class CaseMarks:
         Binding("u", "unzoned", "未分片", key_display="u", show=False),
     ]
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """No zone assignment in read-only mode."""
+        return not (action == "assign" and getattr(self.app, "read_only", False))
+
     def marked_cells(self, rows: list[tuple]) -> list[tuple]:
         """Rows with a star before the village of each marked case (runs in the page worker)."""
         marked = set(self.marked)

@@ -71,6 +71,8 @@ class StatusLine(Static):
         backup = backup_text(info.last_backup if info else None, app.now())
         who = info.operator if info and info.operator else "（未设置）"
         head = Text(f"操作员：{who}  上次备份：") + backup
+        if getattr(app, "read_only", False):
+            head = Text("只读（不能修改）", style="bold reverse red") + Text("  ") + head
         room = max(10, self.size.width - 2 - head.cell_len - 6)
         self.update(Text(f"数据库：{cut(str(app.db_path), room)}  ") + head)
 

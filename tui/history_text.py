@@ -1,0 +1,56 @@
+"""How the history screen words a change: Chinese field names, before and after, cut to fit."""
+
+from __future__ import annotations
+
+import re
+
+from .text import cut
+
+FIELD_LABELS = {
+    "name": "姓名", "sex": "性别", "birth_date": "出生日期", "id_number": "身份证号", "id_original": "原证件号",
+    "phone": "电话", "village": "村（居）", "village_id": "村（居）", "zone": "片区", "zone_id": "片区",
+    "address": "住址", "household_code": "户号", "relation": "与户主关系", "disability_category": "残疾类别",
+    "disability_grade": "残疾等级", "disability_cert": "残疾证号", "household_note": "家庭情况",
+    "status": "状态", "member": "负责人", "member_id": "负责人", "conclusion": "研判结论",
+    "conclusion_reason": "研判理由", "assessed_on": "研判日期", "next_followup": "下次跟进", "note": "备注",
+    "kind": "方式", "date": "日期", "findings": "了解到的情况", "needs": "需求", "outcome": "结果",
+    "deleted_at": "删除时间", "created_at": "创建时间", "updated_at": "修改时间", "case": "排查对象",
+    "case_id": "排查对象", "person": "人员", "person_id": "人员", "category": "类别", "type": "救助类型",
+    "amount": "金额", "file": "文件", "size": "大小", "via": "途径", "town": "乡镇", "district": "区（县）",
+    "operator": "操作员", "backup_dir": "备份文件夹", "last_backup": "上次备份", "rows": "行数",
+    "seed": "种子", "villages": "村（居）数", "persons": "人数", "cases": "排查对象数", "contacts": "联系记录数",
+    "members": "工作人员数", "zones": "片区数", "benefits": "救助数", "petitions": "信访数", "problems": "问题数",
+    "spot_checks": "抽查数", "roster_entries": "名单记录数", "batch": "批次", "reason": "原因", "demo": "演示数据",
+}
+ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})")
+SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
+
+
+def label(field: str) -> str:
+    """A field's Chinese name (the code name when there is none)."""
+    return FIELD_LABELS.get(field, field)
+
+
+def shown(value) -> str:
+    """A stored value as text; empty shown as （空）."""
+    return "（空）" if value in (None, "") else ISO_TIME.sub(r"\1 \2", str(value))
+
+
+def field_lines(change) -> list[str]:
+    """Every field of a change: 「字段：原值 改为 新值」 (new or deleted rows: just the value)."""
+    lines = []
+    for field, before, after in change.fields():
+        if field in SKIP or before == after:
+            continue
+        if change.before is None:
+            lines.append(f"{label(field)}：{shown(after)}")
+        elif change.after is None:
+            lines.append(f"{label(field)}：{shown(before)}")
+        else:
+            lines.append(f"{label(field)}：{shown(before)} 改为 {shown(after)}")
+    return lines
+
+
+def summary(change, width: int = 60) -> str:
+    """The fields of a change on one line, cut to width."""
+    return cut("；".join(field_lines(change)), width)

@@ -1,0 +1,154 @@
+"""The app's session: the single-instance lock, read-only mode, and the backup made on exit.
+
+Mixed into the App before textual's App: it takes the lock at start (a second window gets the
+「程序已在运行」 choice: read-only or quit), releases it on exit, and on Ctrl+Q makes a verified
+backup when none was made today (time-limited; a failure is said in Chinese, never a hang).
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+# Actions of the app itself that write to the database (screens list theirs in WRITE_ACTIONS).
+APP_WRITES = {"followup", "import_list"}
+EXIT_BACKUP_TIMEOUT_S = 60.0
+EXIT_CAP_S = EXIT_BACKUP_TIMEOUT_S + 15
+
+
+class SessionMixin:
+    """Lock, read-only flag and exit backup of the running app."""
+
+    read_only = False
+    instance_lock = None
+    quitting = False
+
+    def take_lock(self) -> bool:
+        """Take the database's lock; when another window has it, ask read-only or quit."""
+        from store.errors import StoreError
+        from store.lock import AlreadyRunning, acquire
+
+        from .screens.already_running import AlreadyRunningScreen
+
+        try:
+            self.instance_lock = acquire(self.db_path)
+        except AlreadyRunning as exc:
+            self.push_screen(AlreadyRunningScreen(exc.message), self._lock_choice)
+            return False
+        except StoreError as exc:  # e.g. a folder where no lock file can be made: work on, say so
+            self.notify(f"{exc.message}；请勿在其他窗口同时打开此数据库", title="提示", severity="warning", timeout=10)
+        from store.db import is_readonly
+
+        if is_readonly():  # the launcher saw the other window, which has closed since: open for writing
+            self.open_writable()
+            return False
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def open_writable(self) -> None:
+        """Reopen the database normally (migrated, writable), then show the first screen."""
+        from store.db import open_db
+
+        open_db(self.db_path)
+        self.call_from_thread(self.load_shell, True)
+
+    def _lock_choice(self, read_only: bool) -> None:
+        """The answer of the 「程序已在运行」 screen."""
+        if read_only:
+            self.open_read_only()
+        else:
+            self.exit(message="程序已在运行（另一个窗口已打开此数据库），本窗口已退出")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def open_read_only(self) -> None:
+        """Reopen the database read-only at the SQLite level."""
+        from store.db import open_db
+
+        open_db(self.db_path, readonly=True)
+        self.call_from_thread(self._read_only_ready)
+
+    def _read_only_ready(self) -> None:
+        """Every write key greys out; the status line says 只读."""
+        self.read_only = True
+        self.refresh_bindings()
+        self.load_shell(first=True)
+        self.notify("已以只读方式打开：可以查看、搜索和导出，不能修改", title="只读", timeout=8)
+
+    def writes_blocked(self, action: str, writes: set) -> bool:
+        """True when in read-only mode and the action writes."""
+        return self.read_only and action in writes
+
+    def action_backup_now(self) -> None:
+        """Palette 立即备份: the settings screen, backing up at once."""
+        from .screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen) and self.shell is not None:
+            self.push_screen(SettingsScreen(start_backup=True))
+
+    def on_unmount(self) -> None:
+        """Give the lock back when the app closes."""
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+            self.instance_lock = None
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: back up first when none was made today, then quit."""
+        if self.quitting:
+            self.notify("正在备份，请稍候（最多约1分钟）...", timeout=3)
+            return
+        if self.read_only or self.shell is None or self.shell.empty:
+            self.exit()
+            return
+        self.quitting = True
+        self.exit_backup()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="exit-backup")
+    def exit_backup(self) -> None:
+        """Is a backup due? Then make one, time-limited."""
+        from store.backup import make_backup
+        from store.backup_files import backup_due_today
+        from store.errors import StoreError
+        from store.schema import db
+
+        with db.connection_context():
+            if not backup_due_today(self.now()):
+                self.call_from_thread(self.exit)
+                return
+            self.call_from_thread(self._backup_started)
+            try:
+                result = make_backup(self.db_path, timeout_s=EXIT_BACKUP_TIMEOUT_S, now=self.now())
+            except StoreError as exc:
+                self.call_from_thread(self._backup_failed, exc.message)
+                return
+        self.call_from_thread(self.exit, None, 0, f"退出前已备份并校验：{result.path}")
+
+    def _backup_started(self) -> None:
+        """The short progress notice, and a cap so quitting never waits forever."""
+        from .screens.exit_backup import ExitBackupScreen
+
+        self.push_screen(ExitBackupScreen())
+        self.set_timer(EXIT_CAP_S, self._backup_cap)
+
+    def _backup_failed(self, message: str) -> None:
+        """Say why; Enter quits, Esc goes back to work."""
+        from .screens.exit_backup import ExitBackupScreen
+
+        self.quitting = False
+        if isinstance(self.screen, ExitBackupScreen):
+            self.screen.failed(message)
+        else:
+            self.exit(message=message)
+
+    def _backup_cap(self) -> None:
+        """The backup took too long: quit anyway, saying so."""
+        if self.quitting:
+            self.exit(message="退出前的备份未能按时完成，程序已退出；请稍后运行 python main.py backup")
+
+    def worker_failed(self, worker) -> None:
+        """An unexpected error in the exit backup never keeps the app from quitting."""
+        if worker.group == "exit-backup":
+            self.quitting = False
+            self.exit(message="退出前的备份出错，程序已退出；请稍后运行 python main.py backup")
+        elif worker.group == "session":
+            from .errors import message_for
+
+            self.exit(message=f"无法打开数据库，本窗口已退出：{message_for(worker.error)}")
