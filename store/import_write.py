@@ -133,8 +133,9 @@ def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -
 
 def _entries(w: Writer, plan: Plan, rows: list[ImportRow], batch_id: int, stamp: str) -> int:
     """One roster entry per source row whose category data is new for the person."""
-    params = [(batch_id, plan.category_id, r.person_id, plan.cases[r.person_id], r.source_row, r.raw,
-               *(r.entry.get(k) for k in ENTRY_FIELDS), r.warning, stamp) for r in rows if r.add_entry]
+    cases, category = plan.cases, plan.category_id
+    params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, r.raw, *r.values, r.warning, stamp)
+              for r in rows if r.add_entry]
     w.many(insert_sql("roster_entry", ENTRY_COLS), params)
     return len(params)
 
