@@ -14,6 +14,7 @@ from importers.values import clean_name, clean_text, village_key
 
 TOWN_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡)$")
 AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
+FEN_PER_UNIT = {None: 100, "元": 100, "万元": 1_000_000}
 DATE_FIELDS = ("petition_date", "birth_date", "cert_date")
 DISABILITY_FIELDS = ("disability_category", "disability_grade", "disability_cert")
 TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
@@ -43,7 +44,7 @@ class Layout:
     names: tuple[str, ...]  # mapped fields in column order
     cells_of: Any  # cells -> tuple of the mapped columns' values
     width: int  # rows at least this wide take the fast path
-    amounts: tuple[str, ...]
+    amounts: tuple[tuple[str, str | None, int], ...]  # (field, column unit, fen per unit or 0)
     dates: tuple[str, ...]
     texts: tuple[tuple[str, str], ...]  # (field, "person" / "entry")
     disability: bool
@@ -56,8 +57,10 @@ class Layout:
         cols = [c for c, _n in pairs]
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda cells, c=cols[0]: (cells[c],))
         fields = {n for _c, n in pairs}
+        units = {n: match.units.get(c) for c, n in pairs}
+        amounts = tuple((f, units[f], FEN_PER_UNIT.get(units[f], 0)) for f in AMOUNT_FIELDS if f in fields)
         return cls(tuple(n for _c, n in pairs), getter, max(cols) + 1,
-                   tuple(f for f in AMOUNT_FIELDS if f in fields), tuple(f for f in DATE_FIELDS if f in fields),
+                   amounts, tuple(f for f in DATE_FIELDS if f in fields),
                    tuple((f, w) for f, w in TEXT_FIELDS.items() if f in fields),
                    any(f in fields for f in DISABILITY_FIELDS), raw_keys(match.headers, 16_384))
 

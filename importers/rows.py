@@ -59,7 +59,11 @@ class RowError(ValueError):
 def text_of(value: Any) -> str:
     """clean_text with a fast path for plain ASCII strings and blanks (the bulk of a list)."""
     if value.__class__ is str:
-        return value.strip() if value.isascii() else value.translate(FULLWIDTH).strip(STRIP_CHARS)
+        if value.isascii():
+            return value.strip()
+        if max(value) < "\uff01" and "\u3000" not in value:  # no full-width char to translate (CJK text)
+            return value.strip(STRIP_CHARS)
+        return value.translate(FULLWIDTH).strip(STRIP_CHARS)
     return "" if value is None else clean_text(value)
 
 
@@ -116,17 +120,17 @@ def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
         raise RowError(f"村（居）「{text}」不在本镇村（居）名单中（待确认）；确为新村（居）请加 --create-villages")
 
 
-def _amounts(mapped: dict[str, Any], ctx: RowContext, entry: dict[str, Any], names: tuple[str, ...]) -> None:
-    """Amount columns in fen, using the column unit (元 / 万元)."""
-    for name in names:
-        if name not in mapped:
+def _amounts(mapped: dict[str, Any], entry: dict[str, Any], amounts: tuple[tuple[str, str | None, int], ...]) -> None:
+    """Amount columns in fen, using the column unit (元 / 万元); factor 0 when the unit is not 元 / 万元."""
+    for name, unit, factor in amounts:
+        value = mapped.get(name)
+        if value is None:
             continue
-        value = mapped[name]
-        unit = ctx.units.get(name)
-        if value.__class__ is float and unit in (None, "元", "万元"):
-            fen = value * (1_000_000 if unit == "万元" else 100)
-            if abs(fen - round(fen)) < 1e-6:  # at most two decimals: exact in fen
-                entry[name] = int(round(fen))
+        if value.__class__ is float and factor:
+            fen = value * factor
+            whole = round(fen)
+            if abs(fen - whole) < 1e-6:  # at most two decimals: exact in fen
+                entry[name] = whole
                 continue
         if text_of(value) == "":
             continue
@@ -277,7 +281,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:
-        _amounts(mapped, ctx, row.entry, lay.amounts)
+        _amounts(mapped, row.entry, lay.amounts)
     if lay.dates:
         _dates(mapped, row, warnings, lay.dates)
     if lay.disability:
