@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,12 @@ from importers.headers import HeaderMatch
 from importers.values import clean_name, clean_text, village_key
 
 TOWN_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡)$")
+AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
+FEN_PER_UNIT = {None: 100, "元": 100, "万元": 1_000_000}
+DATE_FIELDS = ("petition_date", "birth_date", "cert_date")
+DISABILITY_FIELDS = ("disability_category", "disability_grade", "disability_cert")
+TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
+               "address": "person", "relation": "person"}
 
 
 def town_key(name: Any) -> str:
@@ -30,6 +37,34 @@ def raw_keys(headers: list[str], width: int) -> list[str]:
     return keys
 
 
+@dataclass(slots=True)
+class Layout:
+    """The mapped columns of one file, worked out once: which fields each row may carry."""
+
+    names: tuple[str, ...]  # mapped fields in column order
+    cells_of: Any  # cells -> tuple of the mapped columns' values
+    width: int  # rows at least this wide take the fast path
+    amounts: tuple[tuple[str, str | None, int], ...]  # (field, column unit, fen per unit or 0)
+    dates: tuple[str, ...]
+    texts: tuple[tuple[str, str], ...]  # (field, "person" / "entry")
+    disability: bool
+    raw_keys: list[str]
+
+    @classmethod
+    def of(cls, match: HeaderMatch) -> "Layout":
+        """The layout of a header match."""
+        pairs = sorted(match.columns.items())
+        cols = [c for c, _n in pairs]
+        getter = itemgetter(*cols) if len(cols) > 1 else (lambda cells, c=cols[0]: (cells[c],))
+        fields = {n for _c, n in pairs}
+        units = {n: match.units.get(c) for c, n in pairs}
+        amounts = tuple((f, units[f], FEN_PER_UNIT.get(units[f], 0)) for f in AMOUNT_FIELDS if f in fields)
+        return cls(tuple(n for _c, n in pairs), getter, max(cols) + 1,
+                   amounts, tuple(f for f in DATE_FIELDS if f in fields),
+                   tuple((f, w) for f, w in TEXT_FIELDS.items() if f in fields),
+                   any(f in fields for f in DISABILITY_FIELDS), raw_keys(match.headers, 16_384))
+
+
 @dataclass
 class RowContext:
     """What normalising a row needs to know about the database and the file."""
@@ -43,19 +78,31 @@ class RowContext:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     today: date = field(default_factory=date.today)
     cache: dict[str, Any] = field(default_factory=dict)
+    names: dict[Any, str] = field(default_factory=dict)
+    memo: dict[str, dict] = field(default_factory=lambda: {"village": {}, "town": {}})
+    threshold_fen: Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen
+
+    def __post_init__(self) -> None:
+        """Work out the threshold in fen once."""
+        if self.threshold is not None:
+            self.threshold_fen = Decimal(self.threshold) * 100
+
+    def layout(self, match: HeaderMatch) -> Layout:
+        """The layout of this file's columns, computed once."""
+        if "layout" not in self.cache:
+            self.cache["layout"] = Layout.of(match)
+        return self.cache["layout"]
 
     def raw_keys(self, match: HeaderMatch) -> list[str]:
         """The raw-value keys of this file's columns, computed once."""
-        if "raw_keys" not in self.cache:
-            self.cache["raw_keys"] = raw_keys(match.headers, 16_384)
-        return self.cache["raw_keys"]
+        return self.layout(match).raw_keys
 
     def name(self, value: Any) -> str:
         """clean_name, cached per spelling (names repeat)."""
-        key = ("n", value)
-        if key not in self.cache:
-            self.cache[key] = clean_name(value)
-        return self.cache[key]
+        got = self.names.get(value)
+        if got is None:
+            got = self.names[value] = clean_name(value)
+        return got
 
     def formula_rows(self) -> dict[int, list[int]]:
         """Row index -> columns of formula cells without a value, computed once."""

@@ -15,20 +15,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from importers.context import RowContext
+from importers.context import Layout, RowContext
 from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
 from importers.values import (
     FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
     parse_disability_grade, parse_sex,
 )
-from store.ids import IdError, normalize_phones, parse_id
+from store.ids import IdError, is_clean, normalize_phones, parse_id, verify_clean
 from store.imports import ImportRow
 
-SEX_CACHE: dict[str, str | None] = {}
-AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
-TEXT_FIELDS = {"petition_content": "entry", "petition_reply": "entry", "monitor_category": "entry",
-               "address": "person", "relation": "person"}
+SEX_CACHE: dict[str, tuple[str, str | None]] = {}
 THRESHOLD_CODES = (2, 3)
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
@@ -62,7 +59,11 @@ class RowError(ValueError):
 def text_of(value: Any) -> str:
     """clean_text with a fast path for plain ASCII strings and blanks (the bulk of a list)."""
     if value.__class__ is str:
-        return value.strip() if value.isascii() else value.translate(FULLWIDTH).strip(STRIP_CHARS)
+        if value.isascii():
+            return value.strip()
+        if max(value) < "\uff01" and "\u3000" not in value:  # no full-width char to translate (CJK text)
+            return value.strip(STRIP_CHARS)
+        return value.translate(FULLWIDTH).strip(STRIP_CHARS)
     return "" if value is None else clean_text(value)
 
 
@@ -79,6 +80,9 @@ def _raw_json(cells: list[Any], keys: list[str]) -> str:
 def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
     """(18-digit number, original if upgraded from 15 digits, warning)."""
     try:
+        if is_clean(value):  # already clean text: only the birth date and check char to verify
+            verify_clean(value, today)
+            return value, None, None
         parsed = parse_id(value, today=today)
     except IdError as exc:
         raise RowError(f"身份证号：{exc.message}") from None
@@ -87,12 +91,27 @@ def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
     return parsed.number, None, None
 
 
+def _memo(table: dict[Any, Any], value: Any, work, *args: Any) -> Any:
+    """work(value, *args), remembered per text value (a column's few spellings repeat down the list)."""
+    if value.__class__ is not str:
+        return work(value, *args)
+    got = table.get(value)
+    if got is None:
+        got = table[value] = work(value, *args)
+    return got
+
+
+def _village_of(value: Any, ctx: RowContext) -> tuple[str, tuple[int, str] | None]:
+    """(text, (village id, name) or None) of a village cell."""
+    text = text_of(value)
+    return text, ctx.find_village(text) if text else None
+
+
 def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
     """Match the village by its key; unknown ones reject the row unless they may be created."""
-    text = text_of(value)
+    text, found = _memo(ctx.memo["village"], value, _village_of, ctx)
     if not text:
         return
-    found = ctx.find_village(text)
     if found:
         row.person["village_id"] = found[0]
     elif ctx.create_villages:
@@ -101,17 +120,17 @@ def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
         raise RowError(f"村（居）「{text}」不在本镇村（居）名单中（待确认）；确为新村（居）请加 --create-villages")
 
 
-def _amounts(mapped: dict[str, Any], ctx: RowContext, entry: dict[str, Any]) -> None:
-    """Amount columns in fen, using the column unit (元 / 万元)."""
-    for name in AMOUNT_FIELDS:
-        if name not in mapped:
+def _amounts(mapped: dict[str, Any], entry: dict[str, Any], amounts: tuple[tuple[str, str | None, int], ...]) -> None:
+    """Amount columns in fen, using the column unit (元 / 万元); factor 0 when the unit is not 元 / 万元."""
+    for name, unit, factor in amounts:
+        value = mapped.get(name)
+        if value is None:
             continue
-        value = mapped[name]
-        unit = ctx.units.get(name)
-        if value.__class__ is float and unit in (None, "元", "万元"):
-            fen = value * (1_000_000 if unit == "万元" else 100)
-            if abs(fen - round(fen)) < 1e-6:  # at most two decimals: exact in fen
-                entry[name] = int(round(fen))
+        if value.__class__ is float and factor:
+            fen = value * factor
+            whole = round(fen)
+            if abs(fen - whole) < 1e-6:  # at most two decimals: exact in fen
+                entry[name] = whole
                 continue
         if text_of(value) == "":
             continue
@@ -121,12 +140,11 @@ def _amounts(mapped: dict[str, Any], ctx: RowContext, entry: dict[str, Any]) -> 
             raise RowError(f"{field_label(name)}：{exc}") from None
 
 
-def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
+def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str], names: tuple[str, ...]) -> None:
     """Petition date (rejects when impossible) and a birth date column cross-checked with the ID."""
-    for name in ("petition_date", "birth_date", "cert_date"):
-        if name not in mapped or text_of(value := mapped[name]) == "":
-            continue
-        if name == "birth_date" and value == out.person["birth_date"]:
+    for name in names:
+        value = mapped.get(name)
+        if value is None or (name == "birth_date" and value == out.person["birth_date"]) or text_of(value) == "":
             continue
         try:
             day = parse_date(value)
@@ -154,10 +172,17 @@ def _disability(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> 
         out.entry["disability_cert"] = out.person["disability_cert"] = cert
 
 
-def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str]) -> None:
+def _sex_of(value: Any) -> tuple[str, str | None]:
+    """(text, 男 / 女 / None) of a sex cell."""
+    text = text_of(value)
+    return text, parse_sex(text) if text else None
+
+
+def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str],
+                    texts: tuple[tuple[str, str], ...]) -> None:
     """Sex cross-check, phones, free text fields."""
-    given = text_of(mapped["sex"]) if "sex" in mapped else ""
-    if given and (SEX_CACHE.get(given) or SEX_CACHE.setdefault(given, parse_sex(given))) != out.person["sex"]:
+    given, parsed = _memo(SEX_CACHE, mapped["sex"], _sex_of) if "sex" in mapped else ("", None)
+    if given and parsed != out.person["sex"]:
         warnings.append(f"性别「{given}」与身份证号（{out.person['sex']}）不符，以身份证号为准")
     phone = mapped.get("phone", "")
     if phone.__class__ is str and MOBILE.fullmatch(phone):
@@ -167,10 +192,10 @@ def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str])
         warnings.extend(result.warnings)
         if result.phones:
             out.person["phone"] = "/".join(result.phones)
-    for name, where in TEXT_FIELDS.items():
+    for name, where in texts:
         text = text_of(mapped[name]) if name in mapped else ""
         if text:
-            getattr(out, where)[name] = text
+            (out.person if where == "person" else out.entry)[name] = text
 
 
 def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
@@ -180,7 +205,7 @@ def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
     paid = out.entry.get("self_paid")
     if paid is None:
         warnings.append("缺少自付金额，无法核对本类门槛")
-    elif Decimal(paid) / 100 < ctx.threshold:
+    elif paid < ctx.threshold_fen:  # int fen against the exact threshold in fen
         warnings.append(f"自付金额{Decimal(paid) / 100:.2f}元低于本类门槛{ctx.threshold:.0f}元")
 
 
@@ -202,8 +227,10 @@ def _check_skip(cells: list[Any], mapped: dict[str, Any], ctx: RowContext) -> st
     """The reason to skip a row (合计 row, another town's row), or None."""
     if _looks_total(cells):
         return "合计/小计行"
-    town = text_of(mapped["town"]) if "town" in mapped else ""
-    if town and ctx.town and ctx.other_town(town):
+    if "town" not in mapped or not ctx.town:
+        return None
+    town = _memo(ctx.memo["town"], mapped["town"], text_of)
+    if town and ctx.other_town(town):
         return f"属于其他乡镇（{town}）"
     return None
 
@@ -220,37 +247,45 @@ def _formulas(index: int, match: HeaderMatch, ctx: RowContext) -> None:
 def normalise(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext) -> Outcome:
     """Turn one non-blank source row into an Outcome (ok with data, rejected or skipped)."""
     out = Outcome(index + 1, cells)
-    mapped = {name: cells[col] for col, name in match.columns.items()
-              if col < len(cells) and cells[col] != "" and cells[col] is not None}
+    lay = ctx.layout(match)
+    if len(cells) >= lay.width:
+        mapped = {n: v for n, v in zip(lay.names, lay.cells_of(cells)) if v is not None and v != ""}
+    else:
+        mapped = {name: cells[col] for col, name in match.columns.items()
+                  if col < len(cells) and cells[col] != "" and cells[col] is not None}
     skip = _check_skip(cells, mapped, ctx)
     if skip:
         out.status, out.reasons = "skipped", [skip]
         return out
     try:
-        out.data = _build(cells, index, mapped, match, ctx, out.warnings)
+        out.data = _build(cells, index, mapped, match, ctx, out.warnings, lay)
     except RowError as exc:
         out.status, out.reasons = "rejected", [str(exc)]
     return out
 
 
 def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMatch, ctx: RowContext,
-           warnings: list[str]) -> ImportRow:
+           warnings: list[str], lay: Layout) -> ImportRow:
     """The ImportRow of a row that is not skipped; RowError rejects it."""
-    _formulas(index, match, ctx)
+    if ctx.formula_cells:
+        _formulas(index, match, ctx)
     name = ctx.name(mapped.get("name", ""))
     if not name:
         raise RowError("姓名为空")
     number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
     if note:
         warnings.append(note)
-    sex, born = ("男" if int(number[16]) % 2 else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {},
-                    _raw_json(cells, ctx.raw_keys(match)))
+                    _raw_json(cells, lay.raw_keys))
     _village(mapped.get("village"), ctx, row)
-    _person_details(mapped, row, warnings)
-    _amounts(mapped, ctx, row.entry)
-    _dates(mapped, row, warnings)
-    _disability(mapped, row, warnings)
+    _person_details(mapped, row, warnings, lay.texts)
+    if lay.amounts:
+        _amounts(mapped, row.entry, lay.amounts)
+    if lay.dates:
+        _dates(mapped, row, warnings, lay.dates)
+    if lay.disability:
+        _disability(mapped, row, warnings)
     _threshold(row, ctx, warnings)
     row.warning = "；".join(warnings) or None
     return row

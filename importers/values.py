@@ -152,6 +152,8 @@ def _float_text(value: float) -> str:
 
 def clean_name(value: Any) -> str:
     """A person's name: trimmed, alignment spaces between CJK removed, middle dots unified."""
+    if value.__class__ is str and value.isalpha() and max(value) < "\uff01":
+        return value  # letters only, none full-width: nothing to trim, join or unify (most names)
     text = str(value).strip(STRIP_CHARS) if isinstance(value, str) else clean_text(value)
     text = re.sub(r"(?<=[^\x00-\x7f])[\s\u3000]+(?=[^\x00-\x7f])", "", text)
     text = re.sub(f"\\s*[{DOTS}]\\s*", "\u00b7", text)

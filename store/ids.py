@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from functools import lru_cache
 from operator import mul
 import re
 import unicodedata
@@ -11,6 +12,7 @@ from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+DIGIT_BIAS = ord("0") * sum(WEIGHTS)  # weighted sum of the code points minus this = weighted sum of digits
 MIN_BIRTH_YEAR = 1900
 
 MSG_EMPTY = "身份证号为空"
@@ -50,8 +52,12 @@ def check_char(first17: str) -> str:
     """Return the GB 11643-1999 MOD 11-2 check char for the first 17 digits."""
     if len(first17) != 17 or not set(first17) <= _ID_CHARS - {"X"}:
         raise IdError("计算校验位需要17位数字", "chars")
-    total = sum(map(mul, map(int, first17), WEIGHTS))
-    return CHECK_CHARS[total % 11]
+    return _check_of(first17)
+
+
+def _check_of(digits17: str) -> str:
+    """The check char of 17 ASCII digits already verified (weights applied to the code points)."""
+    return CHECK_CHARS[(sum(map(mul, digits17.encode(), WEIGHTS)) - DIGIT_BIAS) % 11]
 
 
 def _clean(text: str) -> str:
@@ -94,9 +100,9 @@ def _check_shape(text: str) -> None:
         raise IdError(MSG_X_POSITION, "chars")
 
 
-def _birth(number: str) -> date:
-    """Return the birth date held at [6:14] of an 18-char number, or raise IdError."""
-    raw = number[6:14]
+@lru_cache(maxsize=65_536)
+def _birth_of(raw: str) -> date:
+    """The date of 8 digits yyyymmdd, cached (birth dates repeat across a list), or raise IdError."""
     try:
         born = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
     except ValueError:
@@ -106,9 +112,14 @@ def _birth(number: str) -> date:
     return born
 
 
+def is_clean(value: object) -> bool:
+    """True for text that is already 17 ASCII digits and a digit or X (the bulk of an import)."""
+    return value.__class__ is str and len(value) == 18 and _ID18.fullmatch(value) is not None
+
+
 def parse_id(value: object, *, today: date | None = None) -> ParsedId:
     """Normalise and verify an 18- or legacy 15-digit ID; raise IdError with a Chinese reason."""
-    if value.__class__ is str and len(value) == 18 and _ID18.fullmatch(value):
+    if is_clean(value):
         return _verified(value, value, False, today)  # already clean: the bulk of an import
     text = _clean(_as_text(value))
     if not text:
@@ -125,13 +136,18 @@ def parse_id(value: object, *, today: date | None = None) -> ParsedId:
 
 def _verified(number: str, original: str, converted: bool, today: date | None) -> ParsedId:
     """Check the birth date and the check char of a clean 18-char number."""
-    born = _birth(number)
+    verify_clean(number, today)
+    return ParsedId(number, original, converted)
+
+
+def verify_clean(number: str, today: date | None = None) -> None:
+    """Check the birth date and the check char of a clean 18-char number; raise IdError."""
+    born = _birth_of(number[6:14])
     if born > (today or date.today()):
         raise IdError(f"出生日期{born.isoformat()}晚于今天", "future")
-    expected = check_char(number[:17])
+    expected = _check_of(number[:17])
     if number[17] != expected:
         raise IdError(f"校验位错误，应为 {expected}，实际为 {number[17]}", "checksum")
-    return ParsedId(number, original, converted)
 
 
 def normalize_id(value: object, *, today: date | None = None) -> str:
@@ -156,7 +172,7 @@ def _id18(value: object) -> str:
 
 def birth_date(id18: str) -> date:
     """Return the birth date in an ID number."""
-    return _birth(_id18(id18))
+    return _birth_of(_id18(id18)[6:14])
 
 
 def sex_of(id18: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from operator import itemgetter
+from itertools import repeat
 from typing import Any, Iterable
 
 from . import audit
@@ -83,10 +83,10 @@ def _insert_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, 
                        p.get("village_id"), p.get("address"), p.get("relation"), p.get("disability_category"),
                        p.get("disability_grade"), p.get("disability_cert"),
                        initials, full, stamp, stamp))
-        keys.extend((pid, k) for k in keyset)
+        keys.extend(zip(repeat(pid), keyset))
         pid += 1
     w.many(insert_sql("person", PERSON_COLS), people)
-    keys.sort(key=itemgetter(1))  # index pages filled in key order, not at random
+    # person order, not key order: sorting 230,000 keys costs 0.14 s and saves the index only 0.06 s
     w.many('INSERT INTO "person_key" (person_id, key) VALUES (?,?)', keys, weight=False)
     return first, pid - 1
 
@@ -133,8 +133,9 @@ def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -
 
 def _entries(w: Writer, plan: Plan, rows: list[ImportRow], batch_id: int, stamp: str) -> int:
     """One roster entry per source row whose category data is new for the person."""
-    params = [(batch_id, plan.category_id, r.person_id, plan.cases[r.person_id], r.source_row, r.raw,
-               *(r.entry.get(k) for k in ENTRY_FIELDS), r.warning, stamp) for r in rows if r.add_entry]
+    cases, category = plan.cases, plan.category_id
+    params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, r.raw, *r.values, r.warning, stamp)
+              for r in rows if r.add_entry]
     w.many(insert_sql("roster_entry", ENTRY_COLS), params)
     return len(params)
 

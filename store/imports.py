@@ -30,6 +30,7 @@ IMPORT_CACHE_KIB = 128 * 1024
 IN_CHUNK = 500
 FULL_SCAN_FROM = 5000
 MSG_NAME_CONFLICT = "同一身份证号姓名不同"
+STORED_AT = {name: i for i, name in enumerate(PERSON_FIELDS + DERIVED_FIELDS, start=2)}  # index in a preloaded row
 
 
 class ImportCancelled(Exception):
@@ -54,6 +55,7 @@ class ImportRow:
     person_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     add_entry: bool = False
+    values: tuple = ()  # the entry's ENTRY_FIELDS values, as written to its roster entry
 
 
 @dataclass
@@ -147,23 +149,29 @@ def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set]:
 
 def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple]) -> None:
     """Set the row's outcome: inserted, conflict, updated (person or category data) or unchanged."""
-    row.add_entry = True
+    row.add_entry, row.values = True, tuple(map(row.entry.get, ENTRY_FIELDS))
     if known is None:
         row.outcome = "inserted"
         return
-    row.person_id, name, current = known[0], known[1], dict(zip(PERSON_FIELDS + DERIVED_FIELDS, known[2:]))
+    row.person_id, name = known[0], known[1]
     if name != row.name:
         row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{name}」"
         return
-    row.changes = {k: (current[k], v) for k, v in row.person.items()
-                   if v is not None and v != "" and current[k] != v}
-    if "village_id" in row.changes and current["zone_id"] is not None:
-        row.changes["zone_id"] = (current["zone_id"], None)  # a zone belongs to the old village
-    if "phone" in row.changes:
-        row.changes["phone_rev"] = (current["phone_rev"], reverse(row.changes["phone"][1].split("/")[0]))
-    entry = tuple(row.entry.get(k) for k in ENTRY_FIELDS)
-    row.add_entry = latest.get(row.person_id) != entry
+    at = STORED_AT
+    row.changes = changes = {k: (known[at[k]], v) for k, v in row.person.items()
+                             if known[at[k]] != v and v is not None and v != ""}
+    if changes:
+        _derived(changes, known)
+    row.add_entry = latest.get(row.person_id) != row.values
     row.outcome = "updated" if row.changes or row.add_entry else "unchanged"
+
+
+def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
+    """The zone (dropped with a new village) and reversed phone that follow a change."""
+    if "village_id" in changes and known[STORED_AT["zone_id"]] is not None:
+        changes["zone_id"] = (known[STORED_AT["zone_id"]], None)  # a zone belongs to the old village
+    if "phone" in changes:
+        changes["phone_rev"] = (known[STORED_AT["phone_rev"]], reverse(changes["phone"][1].split("/")[0]))
 
 
 def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
