@@ -243,3 +243,20 @@ async def test_a_save_that_meets_a_lock_says_so_and_keeps_the_form(demo_db, monk
         await settle(app, pilot)
         assert isinstance(app.screen, CaseDetailScreen)
     assert Contact.get(Contact.case == case.id).findings == "占用时"
+
+
+async def test_navigation_keys_never_leave_a_form_with_typed_text(demo_db):
+    case = Case.select().first()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CaseDetailScreen(case.id))
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await type_text(pilot, "电话里说到一半")
+        for key in ("f3", "f4", "f6", "f7", "f8", "f9", "f10", "ctrl+n", "ctrl+l", "ctrl+p"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, FollowupScreen), key
+        assert app.screen.query_one("#fu-findings").text == "电话里说到一半"

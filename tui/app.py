@@ -9,6 +9,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.widgets._toggle_button import ToggleButton
 
 from .errors import ReportsWorkerErrors, crash_text
@@ -22,6 +23,8 @@ from .session import APP_WRITES, SessionMixin
 ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
 
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
+# Keys that leave the current screen: off while a form or dialog is open, so typed text stays.
+NAVIGATION = NEEDS_DATA | {"import_list", "export", "history", "settings", "command_palette"}
 
 
 class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
@@ -86,8 +89,10 @@ class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
         self.call_from_thread(self._shell_loaded, info, villages, first)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Grey out the data keys while the database is still empty."""
+        """Grey out the data keys while the database is still empty, and navigation over a form."""
         if self.writes_blocked(action, APP_WRITES):
+            return False
+        if action in NAVIGATION and isinstance(self.screen, ModalScreen):
             return False
         if action in NEEDS_DATA and (self.shell is None or self.shell.empty):
             return None
