@@ -6,7 +6,7 @@ every person is new (45,000 more persons and about 200,000 search keys to index)
 
 Floor: python-calamine reading the same file plus a bare sqlite3 executemany of its rows into an
 empty table. Each run imports into a fresh copy of the demo town (later rows see it untouched).
-Peak memory is measured in a subprocess (resource.getrusage; tracemalloc where there is none).
+Peak memory is measured in a fresh subprocess (its own VmHWM; see bench.run.PEAK_BYTES_CODE).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.run import Context, Row
+from bench.run import PEAK_BYTES_CODE, Context, Row
 
 N_ROWS = 50_000
 HEADER = ["序号", "乡镇", "村(居)", "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", "与户主关系",
@@ -94,14 +94,11 @@ def import_once(path: Path, db_copy: Path) -> tuple[float, dict]:
 def peak_memory_mb(path: Path, db_copy: Path) -> float:
     """Peak resident memory of an import in a fresh subprocess, in MB."""
     root = Path(__file__).resolve().parent.parent
-    code = (
+    code = PEAK_BYTES_CODE + (
         "import sys; sys.path.insert(0, %r)\n"
         "from importers.load import prepare, run\nfrom store.db import open_db\n"
-        "try:\n    import resource\nexcept ImportError:\n    resource = None\n"
-        "if resource is None:\n    import tracemalloc; tracemalloc.start()\n"
         "open_db(%r); run(prepare(%r, category=3))\n"
-        "if resource is None:\n    print(tracemalloc.get_traced_memory()[1] / 2**20)\n"
-        "else:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "print(_peak_bytes() / 2**20)\n"
     ) % (str(root), str(db_copy), str(path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

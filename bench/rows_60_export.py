@@ -1,8 +1,7 @@
 """Export rows: each export kind at the bench size (queries + file), time and peak memory.
 
 Time: median of ctx.repeat runs in this process. Memory: peak RSS of a fresh subprocess that
-opens the database and writes the export once (resource.ru_maxrss; tracemalloc peak where the
-resource module is missing, i.e. Windows). Floor: the bare base layer writing the same number of
+opens the database and writes the export once (its own VmHWM: bench.run.PEAK_BYTES_CODE). Floor: the bare base layer writing the same number of
 rows and columns of synthetic values (no queries). Target from issue 6: the slowest export under
 5 s and under 500 MB at town size.
 """
@@ -14,7 +13,7 @@ import json
 import subprocess
 import sys
 
-from bench.run import ROOT, Context, Row, median_of
+from bench.run import PEAK_BYTES_CODE, ROOT, Context, Row, median_of
 
 KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report"]
 COLUMNS = {"progress": 28, "lists": 11, "ledger": 14, "spotcheck": 11, "petitions": 15, "report": 8}
@@ -23,31 +22,19 @@ AS_OF = dt.date.today()
 _PEAK = r"""
 import json, sys, time
 sys.path.insert(0, {root!r})
-try:
-    import resource
-except ImportError:
-    resource = None
-import tracemalloc
-if resource is None:
-    tracemalloc.start()
 from store.db import open_db
 from exports.common import write_export
 open_db({db!r})
 start = time.perf_counter()
 result = write_export({kind!r}, {out!r})
 took = time.perf_counter() - start
-if resource is not None:
-    scale = 1 if sys.platform == "darwin" else 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-else:
-    peak = tracemalloc.get_traced_memory()[1]
-print(json.dumps({{"rows": result.rows, "peak": peak, "took": took}}))
+print(json.dumps({{"rows": result.rows, "peak": _peak_bytes(), "took": took}}))
 """
 
 
 def _peak(ctx: Context, kind: str, out: str) -> dict:
     """Run one export in a fresh interpreter; return rows, peak bytes and its time."""
-    code = _PEAK.format(root=str(ROOT), db=str(ctx.db_path), kind=kind, out=out)
+    code = PEAK_BYTES_CODE + _PEAK.format(root=str(ROOT), db=str(ctx.db_path), kind=kind, out=out)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -73,6 +73,30 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
+# Code for a child interpreter: its own peak resident memory in bytes. On Linux ru_maxrss is kept
+# across fork+exec (the child would report the bench's own peak), so read VmHWM of the new process.
+PEAK_BYTES_CODE = """
+import sys as _sys
+try:
+    import resource as _resource
+except ImportError:  # Windows: count Python allocations instead
+    _resource = None
+    import tracemalloc as _tracemalloc
+    _tracemalloc.start()
+
+
+def _peak_bytes():
+    try:
+        with open('/proc/self/status') as fh:
+            return next(int(l.split()[1]) * 1024 for l in fh if l.startswith('VmHWM:'))
+    except (OSError, StopIteration):
+        pass
+    if _resource is not None:
+        return _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * (1 if _sys.platform == 'darwin' else 1024)
+    return _tracemalloc.get_traced_memory()[1]
+"""
+
+
 def load_rows() -> list[Callable[[Context], None]]:
     """The row functions of bench/rows_*.py, in file-name order."""
     funcs: list[Callable[[Context], None]] = []
