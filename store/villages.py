@@ -1,12 +1,13 @@
-"""Write functions for the town's organisation: the town itself, villages, members, zones."""
+"""Write functions for the town itself and its villages (members: members.py; zones: zones.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import audit, settings
+from .common import update_row
 from .errors import NotFound, ValidationError
-from .schema import Member, Village, Zone, db
+from .schema import Village, db
 
 ROLES = ["书记", "主任", "两委委员", "驻村干部", "镇干部", "社会救助协理员"]
 VILLAGE_KINDS = ["村", "社区"]
@@ -60,16 +61,6 @@ def get_village(village_id: int) -> Village:
     return village
 
 
-def _update(model_row, **changes: Any):
-    """Apply changes to a row and audit them."""
-    before = audit.snapshot(model_row)
-    for key, value in changes.items():
-        setattr(model_row, key, value)
-    model_row.save()
-    audit.log_row("update", model_row, before)
-    return model_row
-
-
 def update_village(village_id: int, **changes: Any) -> Village:
     """Rename or re-code a village, or set its supervising cadre."""
     with db.atomic():
@@ -79,33 +70,7 @@ def update_village(village_id: int, **changes: Any) -> Village:
             other = Village.get_or_none(Village.name == changes["name"])
             if other and other.id != village.id:
                 raise ValidationError(f"已有同名村（居）：{changes['name']}", field="name")
-        return _update(village, **changes)
-
-
-def create_member(name: str, role: str, *, village_id: int | None = None,
-                  phone: str | None = None, note: str | None = None) -> Member:
-    """Add a member (两委, 驻村干部, 镇干部, 协理员)."""
-    name = _text(name, "name", "姓名")
-    if role not in ROLES:
-        raise ValidationError(f"无效的职务：{role}", field="role")
-    with db.atomic():
-        member = Member.create(name=name, role=role, village=village_id, phone=phone, note=note)
-        audit.log_row("create", member)
-    return member
-
-
-def create_zone(village_id: int, name: str, *, member_id: int | None = None,
-                keywords: str | None = None) -> Zone:
-    """Add a zone (包片) to a village."""
-    name = _text(name, "name", "片区名称")
-    with db.atomic():
-        village = get_village(village_id)
-        if Zone.get_or_none((Zone.village == village.id) & (Zone.name == name)):
-            raise ValidationError(f"{village.name}已有片区：{name}", field="name")
-        seq = Zone.select().where(Zone.village == village.id).count() + 1
-        zone = Zone.create(village=village.id, name=name, member=member_id, keywords=keywords, seq=seq)
-        audit.log_row("create", zone)
-    return zone
+        return update_row(village, changes)
 
 
 def village_ids(names: list[str]) -> list[int]:

@@ -164,7 +164,7 @@ def test_cancel_leaves_database_unchanged(town, tmp_path, stop_at):
 
 def test_undo_restores_phone_search_key_and_zone(town, tmp_path):
     from store.search import find
-    from store.villages import create_zone
+    from store.zones import create_zone
 
     do_import(first_list(tmp_path))
     zone = create_zone(person(ident(1))["village_id"], "东片")
