@@ -95,7 +95,8 @@ _CHECKS = (
     'SELECT r.id, r.date, r.checker, v.id, v.name, p.name, p.id_number, c.id, s.result, s.findings, s.date '
     'FROM "spot_check" s JOIN "spot_check_round" r ON r.id = s.round_id JOIN "case" c ON c.id = s.case_id '
     'JOIN "person" p ON p.id = c.person_id LEFT JOIN "village" v ON v.id = p.village_id '
-    "WHERE r.campaign_id = :cid AND r.date <= :asof ORDER BY r.date, r.id, v.seq, v.id, p.py_full, s.id"
+    "WHERE r.campaign_id = :cid AND r.date <= :asof AND c.deleted_at IS NULL "
+    "ORDER BY r.date, r.id, v.seq, v.id, p.py_full, s.id"
 )
 
 
