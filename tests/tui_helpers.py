@@ -7,10 +7,21 @@ from store.search import find
 
 
 async def settle(app, pilot, rounds: int = 4) -> None:
-    """Let workers finish and their results reach the screen."""
+    """Let workers finish and their results reach the screen, tables measured."""
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+    for _ in range(50):  # a loaded machine may not have sent Idle yet
+        if not _tables_pending(app):
+            return
+        await pilot.pause(0.02)
+
+
+def _tables_pending(app) -> bool:
+    """True while a DataTable still owes its column widths (Textual measures them on Idle)."""
+    from textual.widgets import DataTable
+
+    return any(t._require_update_dimensions or t._updated_cells for t in app.screen.query(DataTable))
 
 
 def waiting_case_found_by_initials() -> tuple[Case, str]:
