@@ -27,7 +27,7 @@ def town_key(name: Any) -> str:
 
 
 def raw_keys(headers: list[str], width: int) -> list[str]:
-    """The JSON keys of the raw values: the header text, or 第N列 for a column without one."""
+    """The names of the raw values' columns: the header text, or 第N列 for a column without one."""
     keys = [h or f"第{c + 1}列" for c, h in enumerate(headers)]
     keys += [f"第{c + 1}列" for c in range(len(keys), width)]
     seen: dict[str, int] = {}
@@ -48,7 +48,6 @@ class Layout:
     dates: tuple[str, ...]
     texts: tuple[tuple[str, str], ...]  # (field, "person" / "entry")
     disability: bool
-    raw_keys: list[str]
 
     @classmethod
     def of(cls, match: HeaderMatch) -> "Layout":
@@ -62,7 +61,7 @@ class Layout:
         return cls(tuple(n for _c, n in pairs), getter, max(cols) + 1,
                    amounts, tuple(f for f in DATE_FIELDS if f in fields),
                    tuple((f, w) for f, w in TEXT_FIELDS.items() if f in fields),
-                   any(f in fields for f in DISABILITY_FIELDS), raw_keys(match.headers, 16_384))
+                   any(f in fields for f in DISABILITY_FIELDS))
 
 
 @dataclass
@@ -92,10 +91,6 @@ class RowContext:
         if "layout" not in self.cache:
             self.cache["layout"] = Layout.of(match)
         return self.cache["layout"]
-
-    def raw_keys(self, match: HeaderMatch) -> list[str]:
-        """The raw-value keys of this file's columns, computed once."""
-        return self.layout(match).raw_keys
 
     def name(self, value: Any) -> str:
         """clean_name, cached per spelling (names repeat)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from importers import report as report_mod
-from importers.context import RowContext
+from importers.context import RowContext, raw_keys
 from importers.dedupe import merge_duplicates
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
@@ -235,8 +235,10 @@ def _meta(prep: Prepared, outcomes: list[Outcome]) -> BatchMeta:
     """The batch row's data from the read outcomes."""
     count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
     warned = sum(1 for o in outcomes if o.warnings and o.status in ("ok", "merged"))
+    width = max(map(len, (o.cells for o in outcomes)), default=0)
     return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
-                     len(outcomes), count("rejected"), count("skipped"), warned)
+                     len(outcomes), count("rejected"), count("skipped"), warned,
+                     raw_keys=raw_keys(prep.match.headers, width))
 
 
 def _finish(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:

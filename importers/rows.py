@@ -72,9 +72,9 @@ def is_blank_row(cells: list[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
 
 
-def _raw_json(cells: list[Any], keys: list[str]) -> str:
-    """The original values under their original headers, as JSON text (dates as ISO text)."""
-    return RAW_ENCODER.encode(dict(zip(keys, cells)))
+def _raw_json(cells: list[Any]) -> str:
+    """The original values as a JSON array (dates as ISO text); the batch keeps the headers once."""
+    return RAW_ENCODER.encode(cells)
 
 
 def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
@@ -277,7 +277,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
         warnings.append(note)
     sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {},
-                    _raw_json(cells, lay.raw_keys))
+                    _raw_json(cells))
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from . import audit
 from .cases import get_case
 from .ids import mask_id, mask_phone
+from .imports import raw_pairs
 from .people import age_of
-from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, Member, Person, Petition, Problem,
-                     Rectification, RosterEntry, SpotCheck, Village, Zone, db)
+from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, ImportBatch, Member, Person, Petition,
+                     Problem, Rectification, RosterEntry, SpotCheck, Village, Zone, db)
 
 DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
@@ -74,6 +75,37 @@ def roster_line(e: RosterEntry, cat: Category) -> str:
     return "，".join(parts) + row
 
 
+def _masked_cell(value) -> str:
+    """A source cell for the screen: anything with 7 or more digits is an ID or phone, masked."""
+    text = value if isinstance(value, str) else (f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float)
+                                                else str(value))
+    digits = sum(ch.isdigit() for ch in text)
+    if digits < 7 or any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return mask_id(text) if digits >= 15 else mask_phone(text)
+
+
+def raw_line(e: RosterEntry, keys: str | None) -> str:
+    """The entry's original row as 「表头：值」 pairs, numbers masked; empty when none was kept."""
+    pairs = raw_pairs(e.raw, keys)
+    return "原表：" + "；".join(f"{k}：{_masked_cell(v)}" for k, v in pairs) if pairs else ""
+
+
+def _roster(case_id: int) -> list[str]:
+    """Each source-list entry of the case with the values it carried and its original row."""
+    entries = list(RosterEntry.select(RosterEntry, Category).join(Category)
+                   .where(RosterEntry.case == case_id).order_by(Category.code, RosterEntry.id))
+    batches = {e.batch_id for e in entries if e.batch_id}
+    keys = dict(ImportBatch.select(ImportBatch.id, ImportBatch.raw_keys).where(ImportBatch.id.in_(batches)).tuples())
+    lines = []
+    for e in entries:
+        lines.append(roster_line(e, e.category))
+        original = raw_line(e, keys.get(e.batch_id))
+        if original:
+            lines.append("    " + original)
+    return lines
+
+
 def _contacts(case_id: int) -> list[dict]:
     """Live contacts, newest first."""
     q = (Contact.select().where((Contact.case == case_id) & Contact.deleted_at.is_null())
@@ -121,8 +153,6 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
     case = get_case(case_id)
     p: Person = case.person
     cats = (Category.select().join(CaseCategory).where(CaseCategory.case == case.id).order_by(Category.code))
-    roster = (RosterEntry.select(RosterEntry, Category).join(Category)
-              .where(RosterEntry.case == case.id).order_by(Category.code))
     village = Village.get_or_none(Village.id == p.village_id)
     zone = Zone.get_or_none(Zone.id == p.zone_id)
     member = Member.get_or_none(Member.id == case.member_id)
@@ -134,7 +164,7 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
         zone.name if zone else "", p.address or "", p.household_note or "",
         disability_text(p.disability_category, p.disability_grade), case.status, member.name if member else "",
         case.conclusion or "", case.conclusion_reason or "", case.next_followup,
-        [f"{c.code} {c.name}" for c in cats], [roster_line(e, e.category) for e in roster],
+        [f"{c.code} {c.name}" for c in cats], _roster(case.id),
         _contacts(case.id), _benefits(case.id), _petitions(case.id), checks, problems,
     )
     d.hints = hints(case.id, today)

@@ -149,7 +149,8 @@ def write_plan(plan: Plan, meta: BatchMeta, progress, cancelled) -> int:
     w = Writer(len(inserted) + len(updated) + 3 * len(valid), progress, cancelled)
     batch = ImportBatch.create(
         file_name=meta.file_name, file_path=meta.file_path, sha256=meta.sha256, sheet=meta.sheet,
-        category=plan.category_id, report_path=meta.report_path, operator=audit.current_operator())
+        category=plan.category_id, report_path=meta.report_path, operator=audit.current_operator(),
+        raw_keys=JSON.encode(meta.raw_keys) if meta.raw_keys is not None else None)
     created: dict[str, Any] = {"person": list(_insert_persons(w, inserted, stamp)) if inserted else None}
     audits = _update_persons(w, updated, stamp)
     created.update(_cases_and_links(w, plan, valid, stamp))

@@ -72,6 +72,7 @@ class BatchMeta:
     skipped: int
     warnings: int
     report_path: str | None = None
+    raw_keys: list[str] | None = None  # the headers of the rows' raw values, kept once on the batch
 
 
 @dataclass
@@ -225,6 +226,23 @@ def list_batches() -> list[dict[str, Any]]:
     keys = ("id", "file_name", "sheet", "rows", "inserted", "updated", "unchanged", "rejected", "skipped",
             "warnings", "operator", "created_at", "undone_at", "sha256")
     return [{**{k: getattr(b, k) for k in keys}, "category": b.code, "report": b.report_path} for b in query]
+
+
+def raw_pairs(raw: str | None, keys: str | None) -> list[tuple[str, Any]]:
+    """(header, value) of a roster entry's original cells: a JSON array under its batch's headers,
+    or a JSON object (entries made before migration 2, or without a batch); blank cells left out."""
+    if not raw:
+        return []
+    try:
+        data = json.loads(raw)
+        names = json.loads(keys) if keys else []
+    except ValueError:
+        return []
+    if isinstance(data, dict):
+        pairs = list(data.items())
+    else:
+        pairs = [(names[i] if i < len(names) else f"第{i + 1}列", v) for i, v in enumerate(data)]
+    return [(k, v) for k, v in pairs if v is not None and str(v).strip() != ""]
 
 
 def person_keys(name: str, cache: dict[str, tuple]) -> tuple[str, str, list[str]]:

@@ -80,7 +80,12 @@ def _m0001() -> None:
     seed_source_campaign()
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001}
+def _m0002() -> None:
+    """Headers once per import batch (roster entries keep values only); two redundant indexes dropped."""
+    _run_sql_file("0002_compact_raw.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

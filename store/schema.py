@@ -185,12 +185,13 @@ class ImportBatch(BaseModel):
     operator = TextField(null=True)
     created_at = DateTimeField(default=now)
     undone_at = DateTimeField(null=True)
+    raw_keys = TextField(null=True)  # JSON array: the list's headers, once for all its roster entries
 
 
 class Case(BaseModel):
     """排查对象: one per person per campaign. Soft-deleted."""
 
-    campaign = ForeignKeyField(Campaign, backref="cases", on_delete="CASCADE")
+    campaign = ForeignKeyField(Campaign, backref="cases", on_delete="CASCADE", index=False)  # see Meta.indexes
     person = ForeignKeyField(Person, backref="cases", on_delete="CASCADE")
     status = TextField(default="待排查", index=True)
     member = ForeignKeyField(Member, null=True, backref="cases", on_delete="SET NULL")
@@ -234,7 +235,7 @@ class RosterEntry(BaseModel):
 class CaseCategory(BaseModel):
     """Which categories hit a case: from roster entries, or by hand (category 7)."""
 
-    case = ForeignKeyField(Case, backref="case_categories", on_delete="CASCADE")
+    case = ForeignKeyField(Case, backref="case_categories", on_delete="CASCADE", index=False)  # see Meta.indexes
     category = ForeignKeyField(Category, on_delete="CASCADE")
     source = TextField(default="名单")
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from main import app
 from store.check import check_database
 from store.db import close_db, open_db
+from store.migrations import schema_version
 from store.errors import DatabaseDamaged, NotADatabase
 
 runner = CliRunner()
@@ -50,7 +51,7 @@ def closed_demo(demo_db) -> Path:
 
 def test_demo_town_is_clean(closed_demo):
     report = check_database(closed_demo)
-    assert report.clean and report.schema_version == 1 and not report.problems
+    assert report.clean and report.schema_version == schema_version() and not report.problems
     result = cli("--db", str(closed_demo), "check")
     assert result.exit_code == 0 and "检查结果：正常" in result.output
     data = json.loads(cli("--db", str(closed_demo), "check", "--json").output)

@@ -185,3 +185,19 @@ def test_report_that_cannot_be_written_rolls_back(town, tmp_path):
     with pytest.raises(OSError, match="无法写入导入报告"):
         do_import(first_list(tmp_path), report_path=blocked)
     assert counts() == before
+
+
+def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
+    """The batch keeps the headers once, each entry its values; the case detail shows them masked."""
+    from store.case_detail import load as load_case
+
+    summary = do_import(first_list(tmp_path))
+    batch = ImportBatch.get_by_id(summary.batch_id)
+    assert json.loads(batch.raw_keys) == HEAD
+    entry = RosterEntry.get(RosterEntry.source_row == 3)
+    assert json.loads(entry.raw) == [1, "张三", ident(1), "后龙村委会", "13700003333", 20000]
+    roster = load_case(entry.case_id).roster
+    original = next(line for line in roster if "原表" in line)
+    assert "姓名：张三" in original and "村(居)：后龙村委会" in original and "自付金额(元)：20000" in original
+    assert ident(1) not in original and ident(1)[:6] + "********" + ident(1)[-4:] in original
+    assert "13700003333" not in original and "137****3333" in original

@@ -232,6 +232,6 @@ def test_raw_values_kept_per_source_row(town, tmp_path):
     rows = [["序号", "姓名", "身份证号", "备注"], [1, "张三", ident(1), "=HYPERLINK(\"x\")"]]
     do_import(fx.write_csv(tmp_path / "a.csv", rows, "utf-8"), category=5)
     entry = RosterEntry.get()
-    assert entry.source_row == 2 and json.loads(entry.raw) == {"序号": "1", "姓名": "张三", "身份证号": ident(1),
-                                                                "备注": "=HYPERLINK(\"x\")"}
+    assert entry.source_row == 2 and json.loads(entry.raw) == ["1", "张三", ident(1), "=HYPERLINK(\"x\")"]
+    assert json.loads(entry.batch.raw_keys) == ["序号", "姓名", "身份证号", "备注"]
     assert db.execute_sql('SELECT count(*) FROM "person_key"').fetchone()[0] >= 2

@@ -110,6 +110,11 @@ def test_fixture_made_by_first_schema_opens_with_current_code(tmp_path):
         from store.search import find
 
         assert [h.name for h in find("zs")] == ["张三"]
+        # migration 2: the batch keeps the headers; two indexes that prefix unique ones are gone
+        assert "raw_keys" in {r[1] for r in db.execute_sql('PRAGMA table_info("import_batch")').fetchall()}
+        indexes = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()}
+        assert {"case_campaign_id_person_id", "case_category_case_id_category_id"} <= indexes
+        assert not {"case_campaign_id", "case_category_case_id"} & indexes
     finally:
         close_db()
 
