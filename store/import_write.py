@@ -14,8 +14,10 @@ from .search import reverse
 PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth_date", "phone", "phone_rev",
                "village_id", "address", "relation", "disability_category", "disability_grade",
                "disability_cert", "py_initials", "py_full", "created_at", "updated_at")
-ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", "raw", *ENTRY_FIELDS,
-              "warning", "created_at")
+ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", *ENTRY_FIELDS, "warning",
+              "created_at", "raw")
+PLAIN = frozenset({str, int, float, bool, type(None)})  # cell types sqlite3 binds as they are
+MAX_SQL_ARGS = 100  # SQLite functions take at most 127 arguments (SQLITE_MAX_FUNCTION_ARG)
 JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, before, after) '
              "VALUES (?,?,?,?,?,?,?)")
@@ -131,12 +133,34 @@ def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -
             "case_category": [first_link, first_link + len(links) - 1] if links else None}
 
 
-def _entries(w: Writer, plan: Plan, rows: list[ImportRow], batch_id: int, stamp: str) -> int:
+def _cells(cells: list, pad: tuple) -> tuple:
+    """A row's cells padded to the batch's width; dates and other objects as text (str())."""
+    if not PLAIN.issuperset(map(type, cells)):
+        cells = [v if type(v) in PLAIN else str(v) for v in cells]
+    return (*cells, *pad[len(cells):])
+
+
+def entry_sql(width: int | None) -> str:
+    """The roster entry INSERT: SQLite builds the raw JSON array from the row's cells (C, not Python);
+    width None: the raw JSON comes ready made (lists wider than a SQL function takes arguments)."""
+    marks = ",".join("?" * (len(ENTRY_COLS) - 1))
+    raw = "?" if width is None else f"json_array({','.join('?' * width)})"
+    return f'INSERT INTO "roster_entry" ({", ".join(ENTRY_COLS)}) VALUES ({marks}, {raw})'
+
+
+def _entries(w: Writer, plan: Plan, rows: list[ImportRow], batch_id: int, stamp: str, width: int) -> int:
     """One roster entry per source row whose category data is new for the person."""
     cases, category = plan.cases, plan.category_id
-    params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, r.raw, *r.values, r.warning, stamp)
-              for r in rows if r.add_entry]
-    w.many(insert_sql("roster_entry", ENTRY_COLS), params)
+    width = max([width, *(len(r.raw) for r in rows if len(r.raw) > width)])
+    if width > MAX_SQL_ARGS:
+        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
+                   JSON.encode(list(_cells(r.raw, ())))) for r in rows if r.add_entry]
+        width = None
+    else:
+        pad = (None,) * width
+        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
+                   *_cells(r.raw, pad)) for r in rows if r.add_entry]
+    w.many(entry_sql(width), params)
     return len(params)
 
 
@@ -154,7 +178,7 @@ def write_plan(plan: Plan, meta: BatchMeta, progress, cancelled) -> int:
     created: dict[str, Any] = {"person": list(_insert_persons(w, inserted, stamp)) if inserted else None}
     audits = _update_persons(w, updated, stamp)
     created.update(_cases_and_links(w, plan, valid, stamp))
-    entries = _entries(w, plan, valid, batch.id, stamp)
+    entries = _entries(w, plan, valid, batch.id, stamp, len(meta.raw_keys or ()))
     counts = batch_counts(plan, meta)
     ImportBatch.update(**counts).where(ImportBatch.id == batch.id).execute()
     audit.log("import", "import_batch", batch.id, None, {

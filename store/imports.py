@@ -31,6 +31,7 @@ IN_CHUNK = 500
 FULL_SCAN_FROM = 5000
 MSG_NAME_CONFLICT = "同一身份证号姓名不同"
 STORED_AT = {name: i for i, name in enumerate(PERSON_FIELDS + DERIVED_FIELDS, start=2)}  # index in a preloaded row
+DELETED_AT = len(PERSON_FIELDS + DERIVED_FIELDS) + 2  # a soft-deleted person is not merged into silently
 
 
 class ImportCancelled(Exception):
@@ -47,7 +48,7 @@ class ImportRow:
     name: str
     person: dict[str, Any]
     entry: dict[str, Any]
-    raw: str
+    raw: list  # the source row's cells; the writer stores them as a JSON array (SQLite's json_array)
     warning: str | None = None
     new_village: str | None = None
     outcome: str = ""  # inserted / updated / unchanged / conflict, set by plan_import
@@ -119,7 +120,7 @@ def _chunks(items: list, size: int = IN_CHUNK):
 
 def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
     """id_number -> (id, name, *PERSON_FIELDS) for the persons the file names, in few queries."""
-    cols = ", ".join(PERSON_FIELDS + DERIVED_FIELDS)
+    cols = ", ".join(PERSON_FIELDS + DERIVED_FIELDS + ("deleted_at",))
     if len(numbers) > FULL_SCAN_FROM:  # one pass over the table beats many IN lists
         wanted = set(numbers)
         rows = db.execute_sql(f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IS NOT NULL')
@@ -140,15 +141,17 @@ def _preload_entries(category_id: int) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in db.execute_sql(sql, (category_id,)).fetchall()}
 
 
-def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set]:
-    """Every case of the campaign (person id -> case id), and the cases already in the category."""
-    cases = dict(db.execute_sql('SELECT person_id, id FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall())
+def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set, set]:
+    """Every case of the campaign (person id -> case id), the cases already in the category, and the
+    persons whose case was deleted (their rows are refused rather than added to an invisible case)."""
+    rows = db.execute_sql('SELECT person_id, id, deleted_at FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall()
+    cases = {r[0]: r[1] for r in rows}
     linked = {r[0] for r in db.execute_sql('SELECT case_id FROM "case_category" WHERE category_id = ?',
                                            (category_id,)).fetchall()}
-    return cases, linked
+    return cases, linked, {r[0] for r in rows if r[2] is not None}
 
 
-def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple]) -> None:
+def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple], removed: set[int] = frozenset()) -> None:
     """Set the row's outcome: inserted, conflict, updated (person or category data) or unchanged."""
     row.add_entry, row.values = True, tuple(map(row.entry.get, ENTRY_FIELDS))
     if known is None:
@@ -157,6 +160,10 @@ def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple]) -> No
     row.person_id, name = known[0], known[1]
     if name != row.name:
         row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{name}」"
+        return
+    if known[DELETED_AT] is not None or row.person_id in removed:
+        what = "该人员已删除" if known[DELETED_AT] is not None else "该对象已从本次排查中删除"
+        row.outcome, row.reason = "conflict", f"{what}：如需保留，请在「修改记录」（Ctrl+L）中恢复后再导入此行"
         return
     at = STORED_AT
     row.changes = changes = {k: (known[at[k]], v) for k, v in row.person.items()
@@ -181,9 +188,9 @@ def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
     cat = category_by_code(category_code, camp.id)
     known = _preload_persons(sorted({r.id_number for r in rows}))
     latest = _preload_entries(cat.id)
-    cases, linked = _preload_cases(camp.id, cat.id)
+    cases, linked, removed = _preload_cases(camp.id, cat.id)
     for row in rows:
-        _decide(row, known.get(row.id_number), latest)
+        _decide(row, known.get(row.id_number), latest, removed)
     return Plan(camp.id, cat.id, rows, cases, linked)
 
 

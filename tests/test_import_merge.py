@@ -201,3 +201,22 @@ def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
     assert "姓名：张三" in original and "村(居)：后龙村委会" in original and "自付金额(元)：20000" in original
     assert ident(1) not in original and ident(1)[:6] + "********" + ident(1)[-4:] in original
     assert "13700003333" not in original and "137****3333" in original
+
+
+def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
+    """A list naming a soft-deleted person (or a person whose case was deleted) rejects that row with
+    the way out, instead of adding to a record nobody can see."""
+    from store.cases import delete_case
+    from store.people import delete_person
+
+    do_import(first_list(tmp_path))
+    delete_person(person(ident(1))["id"])
+    delete_case(Case.get(Case.person == person(ident(3))["id"]).id)
+    before = counts()
+    again = do_import(first_list(tmp_path, name="低保自付（第二批）.xlsx"))
+    assert rows_of(again) == (6, 0, 0, 1, 4, 1, 1)
+    assert counts()["roster_entry"] == before["roster_entry"] and counts()["case_category"] == before["case_category"]
+    report = openpyxl.load_workbook(again.report)
+    reasons = {r[2]: r[-1] for r in report.active.iter_rows(min_row=2, values_only=True) if r[-1]}
+    assert "该人员已删除" in reasons[ident(1)] and "恢复后再导入" in reasons[ident(1)]
+    assert "该对象已从本次排查中删除" in reasons[ident(3)]

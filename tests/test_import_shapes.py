@@ -235,3 +235,18 @@ def test_raw_values_kept_per_source_row(town, tmp_path):
     assert entry.source_row == 2 and json.loads(entry.raw) == ["1", "张三", ident(1), "=HYPERLINK(\"x\")"]
     assert json.loads(entry.batch.raw_keys) == ["序号", "姓名", "身份证号", "备注"]
     assert db.execute_sql('SELECT count(*) FROM "person_key"').fetchone()[0] >= 2
+
+
+def test_raw_values_of_wide_lists_and_date_cells(town, tmp_path):
+    """A list wider than SQLite's function arguments keeps every cell too; date cells are kept as text."""
+    from datetime import datetime
+
+    head = ["姓名", "身份证号", "出生日期"] + [f"附加{i}" for i in range(140)]
+    row = ["张三", ident(1), datetime(1990, 1, 1)] + [f"v{i}" for i in range(140)]
+    do_import(fx.write_xlsx(tmp_path / "wide.xlsx", {"名单": [head, row]}), category=5)
+    entry = RosterEntry.get()
+    assert json.loads(entry.raw) == ["张三", ident(1), "1990-01-01"] + [f"v{i}" for i in range(140)]
+    assert json.loads(entry.batch.raw_keys) == head
+    do_import(fx.write_xlsx(tmp_path / "narrow.xlsx", {"名单": [head[:4], row[:3] + [None]]}), category=4)
+    narrow = RosterEntry.select().order_by(RosterEntry.id.desc()).get()
+    assert json.loads(narrow.raw)[:3] == ["张三", ident(1), "1990-01-01"]
