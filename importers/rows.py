@@ -18,6 +18,7 @@ from typing import Any
 from importers.context import Layout, RowContext
 from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
+from importers.id_override import overridden
 from importers.values import (
     FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
     parse_disability_grade, parse_sex,
@@ -272,12 +273,21 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     name = ctx.name(mapped.get("name", ""))
     if not name:
         raise RowError("姓名为空")
-    number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+    override = None
+    try:
+        number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+    except RowError:  # BAD_INPUTS row 6: a 核实说明 accepts a failed checksum or birth date
+        override = overridden(mapped.get("id_number"), mapped.get("id_override"), ctx.today)
+        if override is None:
+            raise
+        number, original, note = override.number, override.original, override.warning
     if note:
         warnings.append(note)
     sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {},
                     _raw_json(cells, lay.raw_keys))
+    if override:
+        row.id_override, row.person["birth_date"] = override.reason, override.birth_date
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:

@@ -106,7 +106,7 @@ def test_report_round_trip(town, tmp_path):
     wb = openpyxl.load_workbook(summary.report)
     ws = wb.active
     header = [c.value for c in ws[2]]
-    assert header == HEAD + ["原行号", "导入结果", "导入说明"]
+    assert header == HEAD + ["原行号", "导入结果", "导入说明", "核实说明"]  # 核实说明: row 6's bad checksum
     rows = {r[6]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert sorted(rows) == [5, 6, 7, 8] and rows[6][7] == "未导入" and "校验位错误" in rows[6][8]
     assert rows[8][7] == "已跳过" and "低于本类门槛" in rows[5][8]
