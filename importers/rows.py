@@ -153,6 +153,8 @@ def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str], names: t
             raise RowError(f"{field_label(name)}：{exc}") from None
         if name == "petition_date":
             out.entry[name] = day.isoformat()
+        elif name == "birth_date" and out.person["birth_date"] is None:  # accepted ID without a valid date
+            out.person["birth_date"] = day.isoformat()
         elif name == "birth_date" and day.isoformat() != out.person["birth_date"]:
             warnings.append(f"出生日期{day.isoformat()}与身份证号不符，以身份证号为准")
 

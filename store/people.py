@@ -120,11 +120,11 @@ def _validated(values: dict[str, Any], reason: str | None = None) -> tuple[dict[
     return out, problem
 
 
-def _log_override(person: Person, problem: str, reason: str | None, via: str = "界面") -> None:
+def _log_override(person: Person, problem: str, reason: str | None) -> None:
     """Audit an accepted ID number that fails its checksum or birth date, with the clerk's reason."""
     if problem:
         audit.log(ID_OVERRIDE, "person", person.id, None, {
-            "id_number": person.id_number, "problem": problem, "reason": check_reason(problem, reason), "via": via})
+            "id_number": person.id_number, "problem": problem, "reason": check_reason(problem, reason)})
 
 
 def create_person(*, id_override_reason: str | None = None, **values: Any) -> Person:

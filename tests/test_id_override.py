@@ -74,7 +74,7 @@ def test_checksum_override_stores_the_cleaned_number_and_audits_the_reason(db_pa
     assert stored.id_number == WRONG and stored.id_rev == WRONG[::-1] and stored.id_original is None
     assert stored.sex == "男" and stored.birth_date == dt.date(1990, 1, 1)
     assert overrides() == [{"id_number": WRONG, "problem": ids.parse_id(WRONG, override=True).problem,
-                            "reason": REASON, "via": "界面"}]
+                            "reason": REASON}]
     log = AuditLog.get(AuditLog.action == "id_override")
     assert log.table == "person" and log.row_id == p.id and log.operator == "测试员"
     assert ACTION_LABELS["id_override"] == "身份证号核实"

@@ -102,3 +102,13 @@ def test_dry_run_counts_the_accepted_rows(town, tmp_path):
     before = counts()
     dry = do_import(a_list(tmp_path, [None, None, REASON, None, None]), dry_run=True)
     assert rows_of(dry) == (5, 3, 0, 0, 2, 0, 1) and counts() == before
+
+
+def test_a_birth_date_column_fills_in_when_the_number_has_no_valid_date(town, tmp_path):
+    rows = [HEAD + ["出生日期", "核实说明"], [1, "孙八", BAD_DATE, "峰前村", 30000, "1990-03-01", REASON],
+            [2, "赵六", WRONG, "后龙村", 30000, "1991-01-01", REASON]]
+    summary = do_import(fx.write_xlsx(tmp_path / "低保自付.xlsx", {"名单": rows}), category=2)
+    assert rows_of(summary) == (2, 2, 0, 0, 0, 0, 2)
+    assert person(BAD_DATE)["birth_date"] == "1990-03-01" and person(WRONG)["birth_date"] == "1990-01-01"
+    warned = {o.source_row: o.warnings for o in summary.outcomes}
+    assert not any("不符" in w for w in warned[2]) and any("出生日期1991-01-01与身份证号不符" in w for w in warned[3])
