@@ -1,7 +1,8 @@
 """The import report: every rejected, skipped or warned row, in the source file's column layout.
 
 The original headers come first, in their order, with the original values; then 原行号, 导入结果
-and 导入说明. The clerk corrects the rows in this file and imports it again: the header finder
+and 导入说明, and 核实说明 when a row was rejected only for an ID checksum or birth date (the clerk
+fills in the reason there to accept the number on the next import, importers/id_override.py). The clerk corrects the rows in this file and imports it again: the header finder
 reads it like the source (the extra columns name no field), and the title keeps the source's
 title and file name so the category is inferred the same way.
 """
@@ -18,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from importers.headers import title_texts
+from importers.id_override import HEADER as REASON_HEADER, HINT as REASON_HINT, report_marks
 
 EXTRA_HEADERS = ["原行号", "导入结果", "导入说明"]
 RESULT_LABELS = {"rejected": "未导入", "skipped": "已跳过", "inserted": "已导入（有提示）",
@@ -25,6 +27,7 @@ RESULT_LABELS = {"rejected": "未导入", "skipped": "已跳过", "inserted": "�
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REJECT_FONT = Font(color="C00000")
+REASON_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
 def needs_report(outcome: Any) -> bool:
@@ -69,19 +72,30 @@ def _title(prep: Any) -> str:
     return f"{source} 导入报告（来源：{prep.path.name}，改正后可直接再次导入本文件）"
 
 
+def _reason_cell(ws: Any) -> WriteOnlyCell:
+    """An empty text-formatted 「核实说明」 cell for the clerk to fill."""
+    cell = WriteOnlyCell(ws, value=None)
+    cell.number_format = "@"
+    return cell
+
+
 def _rows(ws: Any, prep: Any, outcomes: list[Any], width: int) -> None:
-    """The header row and one row per reported outcome."""
+    """The header row and one row per reported outcome (plus 「核实说明」 when an ID could be accepted)."""
+    marks, add_reason = report_marks(prep.match, outcomes)
     headers = list(prep.match.headers) + [""] * (width - len(prep.match.headers))
     ws.append([text_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in headers]
-              + [text_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in EXTRA_HEADERS])
-    for out in outcomes:
+              + [text_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in EXTRA_HEADERS]
+              + ([text_cell(ws, REASON_HEADER, font=BOLD, fill=REASON_FILL)] if add_reason else []))
+    for out, mark in zip(outcomes, marks):
         if not needs_report(out):
             continue
         cells = list(out.cells) + [""] * (width - len(out.cells))
         result = text_cell(ws, RESULT_LABELS.get(out.final, out.final),
                            font=REJECT_FONT if out.final == "rejected" else Font())
+        reason = reason_of(out) + (f"；{REASON_HINT}" if mark else "")
         ws.append([value_cell(ws, v) for v in cells]
-                  + [WriteOnlyCell(ws, value=out.source_row), result, text_cell(ws, reason_of(out))])
+                  + [WriteOnlyCell(ws, value=out.source_row), result, text_cell(ws, reason)]
+                  + ([_reason_cell(ws)] if add_reason else []))
 
 
 def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> Path:
@@ -90,9 +104,9 @@ def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> P
     width = max([len(prep.match.headers)] + [len(o.cells) for o in outcomes])
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("导入报告")
-    for col in range(width + len(EXTRA_HEADERS)):
+    for col in range(width + len(EXTRA_HEADERS) + 1):
         letter = _letter(col)
-        ws.column_dimensions[letter].width = 60 if col == width + 2 else 20
+        ws.column_dimensions[letter].width = 60 if col == width + 2 else 30 if col > width + 2 else 20
     ws.freeze_panes = "A3"
     ws.append([text_cell(ws, _title(prep), font=Font(bold=True, size=14))])
     _rows(ws, prep, outcomes, width)

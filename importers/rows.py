@@ -8,7 +8,6 @@ the names differ). Sex is cross-checked with the ID, thresholds of categories 2 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 from importers.context import Layout, RowContext
 from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
+from importers.id_override import overridden
 from importers.values import (
     FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
     parse_disability_grade, parse_sex,
@@ -146,6 +146,8 @@ def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str], names: t
             raise RowError(f"{field_label(name)}：{exc}") from None
         if name == "petition_date":
             out.entry[name] = day.isoformat()
+        elif name == "birth_date" and out.person["birth_date"] is None:  # accepted ID without a valid date
+            out.person["birth_date"] = day.isoformat()
         elif name == "birth_date" and day.isoformat() != out.person["birth_date"]:
             warnings.append(f"出生日期{day.isoformat()}与身份证号不符，以身份证号为准")
 
@@ -266,11 +268,20 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     name = ctx.name(mapped.get("name", ""))
     if not name:
         raise RowError("姓名为空")
-    number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+    override = None
+    try:
+        number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+    except RowError:  # BAD_INPUTS row 6: a 核实说明 accepts a failed checksum or birth date
+        override = overridden(mapped.get("id_number"), mapped.get("id_override"), ctx.today)
+        if override is None:
+            raise
+        number, original, note = override.number, override.original, override.warning
     if note:
         warnings.append(note)
     sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {}, cells)
+    if override:
+        row.id_override, row.person["birth_date"] = override.reason, override.birth_date
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:

@@ -9,7 +9,7 @@ from . import audit
 from .cases import get_case
 from .ids import mask_id, mask_phone
 from .imports import raw_pairs
-from .people import age_of
+from .people import age_of, id_override_reason
 from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, ImportBatch, Member, Person, Petition,
                      Problem, Rectification, RosterEntry, SpotCheck, Village, Zone, db)
 
@@ -53,6 +53,7 @@ class CaseDetail:
     spot_checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    id_note: str = ""  # set when the ID number fails its check: 「身份证号未通过校验（已核实：...）」
 
 
 def _yuan(v) -> str:
@@ -168,7 +169,16 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
         _contacts(case.id), _benefits(case.id), _petitions(case.id), checks, problems,
     )
     d.hints = hints(case.id, today)
+    d.id_note = id_note(p.id, p.id_number)
     return d
+
+
+def id_note(person_id: int, number: str | None) -> str:
+    """「身份证号未通过校验（已核实：reason）」 for an accepted ID that fails its check, else ""."""
+    reason = id_override_reason(person_id, number)
+    if reason is None:
+        return ""
+    return f"身份证号未通过校验（已核实：{reason}）" if reason else "身份证号未通过校验（未记录核实说明）"
 
 
 def reveal_id(person_id: int) -> str:

@@ -132,6 +132,13 @@ def _id_numbers(con: sqlite3.Connection, report: CheckReport) -> None:
     bad = [(pid, number) for pid, number in con.execute(
         "SELECT id, id_number FROM person WHERE id_number IS NOT NULL AND deleted_at IS NULL")
         if not is_valid_id(number)]
+    accepted = set(con.execute(  # accepted with a reason (people.ID_OVERRIDE rows): a note, not a problem
+        "SELECT row_id, json_extract(after, '$.id_number') FROM audit_log "
+        "WHERE action = 'id_override' AND \"table\" = 'person'").fetchall())
+    n_accepted = sum(row in accepted for row in bad)
+    if n_accepted:
+        report.notes.append(f"身份证号未通过校验但已核实（有核实说明）：{n_accepted} 人")
+    bad = [row for row in bad if row not in accepted]
     if bad:
         sample = "、".join(f"{mask_id(n)}（编号{pid}）" for pid, n in bad[:5])
         more = " 等" if len(bad) > 5 else ""

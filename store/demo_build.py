@@ -160,7 +160,7 @@ def _roster(t: Town, cats: dict[int, int]) -> None:
             elif code == 6:
                 monitor = rng.choice(MONITOR_KINDS)
             fen = lambda v: None if v is None else int(round(v * 100))  # noqa: E731
-            rows.append((len(rows) + 2, cats[code], case["person"], case["id"], json.dumps({"来源": "演示"}, ensure_ascii=False),
+            rows.append((len(rows) + 2, cats[code], case["person"], case["id"], None,
                          fen(total), fen(reimb), fen(paid), dcat, dgrade, pdate, monitor, STAMP))
     _many('INSERT INTO "roster_entry" (source_row, category_id, person_id, case_id, raw, medical_total, reimbursed, '
           "self_paid, disability_category, disability_grade, petition_date, monitor_category, created_at) "

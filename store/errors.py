@@ -31,5 +31,13 @@ class ValidationError(StoreError):
         self.field = field
 
 
+class IdNeedsReason(ValidationError):
+    """An ID number of the right shape whose checksum or birth date fails: saving it needs a reason."""
+
+    def __init__(self, message: str, problem: str):
+        super().__init__(message, field="id_number")
+        self.problem = problem
+
+
 class NotFound(StoreError):
     """A row the caller asked for does not exist (or was deleted)."""

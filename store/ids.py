@@ -14,6 +14,7 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 DIGIT_BIAS = ord("0") * sum(WEIGHTS)  # weighted sum of the code points minus this = weighted sum of digits
 MIN_BIRTH_YEAR = 1900
+OVERRIDABLE = frozenset({"checksum", "date", "future"})  # IdError codes a clerk may accept with a reason
 
 MSG_EMPTY = "身份证号为空"
 MSG_NUMBER = (
@@ -41,11 +42,12 @@ class IdError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedId:
-    """A verified ID: the canonical 18-char number, the value as received, and whether it was upgraded."""
+    """A verified ID: 18-char number, value as received, upgraded or not, and (override) why it failed."""
 
     number: str
     original: str
     converted: bool = False
+    problem: str = ""
 
 
 def check_char(first17: str) -> str:
@@ -117,10 +119,11 @@ def is_clean(value: object) -> bool:
     return value.__class__ is str and len(value) == 18 and _ID18.fullmatch(value) is not None
 
 
-def parse_id(value: object, *, today: date | None = None) -> ParsedId:
-    """Normalise and verify an 18- or legacy 15-digit ID; raise IdError with a Chinese reason."""
+def parse_id(value: object, *, today: date | None = None, override: bool = False) -> ParsedId:
+    """Normalise and verify an 18- or legacy 15-digit ID; raise IdError with a Chinese reason.
+    override=True returns a failed checksum or birth date in .problem (shape errors still raise)."""
     if is_clean(value):
-        return _verified(value, value, False, today)  # already clean: the bulk of an import
+        return _verified(value, value, False, today, override)  # already clean: the bulk of an import
     text = _clean(_as_text(value))
     if not text:
         raise IdError(MSG_EMPTY, "empty")
@@ -131,12 +134,17 @@ def parse_id(value: object, *, today: date | None = None) -> ParsedId:
     number = text[:6] + "19" + text[6:] if converted else text
     if converted:
         number += check_char(number)
-    return _verified(number, "" if value is None else str(value), converted, today)
+    return _verified(number, "" if value is None else str(value), converted, today, override)
 
 
-def _verified(number: str, original: str, converted: bool, today: date | None) -> ParsedId:
-    """Check the birth date and the check char of a clean 18-char number."""
-    verify_clean(number, today)
+def _verified(number: str, original: str, converted: bool, today: date | None, override: bool) -> ParsedId:
+    """Check the birth date and the check char of a clean 18-char number (an override keeps the failure)."""
+    try:
+        verify_clean(number, today)
+    except IdError as exc:
+        if override and exc.code in OVERRIDABLE:
+            return ParsedId(number, original, converted, exc.message)
+        raise
     return ParsedId(number, original, converted)
 
 
@@ -165,14 +173,17 @@ def is_valid_id(value: object) -> bool:
 
 
 def _id18(value: object) -> str:
-    """Return an 18-char form; a clean 18-char string is taken as is (checksum overrides still work)."""
+    """Return an 18-char form; a clean 18-char string is taken as is (accepted overrides too)."""
     text = _clean(value) if isinstance(value, str) else ""
-    return text if _ID18.fullmatch(text) else normalize_id(value)
+    return text if _ID18.fullmatch(text) else parse_id(value, override=True).number
 
 
-def birth_date(id18: str) -> date:
-    """Return the birth date in an ID number."""
-    return _birth_of(_id18(id18)[6:14])
+def birth_date(id18: str) -> date | None:
+    """Return the birth date in an ID number; None when its digits are no valid date (an accepted override)."""
+    try:
+        return _birth_of(_id18(id18)[6:14])
+    except IdError:
+        return None
 
 
 def sex_of(id18: str) -> str:
@@ -183,6 +194,8 @@ def sex_of(id18: str) -> str:
 def age_on(id18: str, on: date) -> int:
     """Return full years on a date; a Feb-29 birthday is reached on Mar 1 in other years."""
     born = birth_date(id18)
+    if born is None:
+        raise ValueError("身份证号中的出生日期无效")
     if on < born:
         raise ValueError("计算年龄的日期早于出生日期")
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

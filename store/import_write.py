@@ -114,6 +114,22 @@ def _update_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, 
     return first, first + len(logs) - 1
 
 
+def _override_audits(w: Writer, rows: list[ImportRow], batch_id: int, stamp: str) -> list[int] | None:
+    """An 「id_override」 audit row for each new person whose ID was accepted by the list's 核实说明."""
+    from .ids import parse_id
+    from .people import ID_OVERRIDE
+
+    operator = audit.current_operator()
+    logs = [(stamp, operator, ID_OVERRIDE, "person", r.person_id, None, JSON.encode({
+        "id_number": r.id_number, "problem": parse_id(r.id_number, override=True).problem, "reason": r.id_override,
+        "via": "导入", "batch": batch_id})) for r in rows if r.id_override]
+    if not logs:
+        return None
+    first = next_id("audit_log")
+    w.many(AUDIT_SQL, logs, weight=False)
+    return [first, first + len(logs) - 1]
+
+
 def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -> dict[str, Any]:
     """A case per person (new ones with contiguous ids) and the category link; id ranges."""
     first_case = case_id = next_id("case")
@@ -176,6 +192,7 @@ def write_plan(plan: Plan, meta: BatchMeta, progress, cancelled) -> int:
         category=plan.category_id, report_path=meta.report_path, operator=audit.current_operator(),
         raw_keys=JSON.encode(meta.raw_keys) if meta.raw_keys is not None else None)
     created: dict[str, Any] = {"person": list(_insert_persons(w, inserted, stamp)) if inserted else None}
+    overrides = _override_audits(w, inserted, batch.id, stamp)
     audits = _update_persons(w, updated, stamp)
     created.update(_cases_and_links(w, plan, valid, stamp))
     entries = _entries(w, plan, valid, batch.id, stamp, len(meta.raw_keys or ()))
@@ -184,7 +201,7 @@ def write_plan(plan: Plan, meta: BatchMeta, progress, cancelled) -> int:
     audit.log("import", "import_batch", batch.id, None, {
         "file": meta.file_name, "sha256": meta.sha256, "category": meta.category_code, **counts,
         "entries": entries, "created": {**created, "village": plan.new_villages},
-        "audit": list(audits) if audits else None})
+        "audit": list(audits) if audits else None, **({"id_override": overrides} if overrides else {})})
     return batch.id
 
 

@@ -57,6 +57,7 @@ class ImportRow:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     add_entry: bool = False
     values: tuple = ()  # the entry's ENTRY_FIELDS values, as written to its roster entry
+    id_override: str | None = None  # the 核实说明 accepting an ID that fails its checksum or birth date
 
 
 @dataclass

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from . import audit, ids
-from .errors import NotFound, ValidationError
-from .schema import Person, PersonKey, db, now
+from .errors import IdNeedsReason, NotFound, ValidationError
+from .schema import AuditLog, Person, PersonKey, db, now
 from .search import name_keys, reverse
 
 EDITABLE = {
@@ -15,6 +16,7 @@ EDITABLE = {
     "household_code", "relation", "disability_category", "disability_grade", "disability_cert",
     "household_note",
 }
+ID_OVERRIDE = "id_override"  # audit action of an accepted ID number that fails its checksum or birth date
 
 
 def clean_name(name: Any) -> str:
@@ -25,20 +27,38 @@ def clean_name(name: Any) -> str:
     return text
 
 
-def _apply_id(values: dict[str, Any]) -> None:
-    """Normalise the ID number and derive sex and birth date from it."""
+def _apply_id(values: dict[str, Any], reason: str | None) -> str:
+    """Normalise the ID number and derive sex and birth date from it; returns why it fails its check
+    when that is accepted with a reason (else ""). A number of the wrong shape is always refused."""
     raw = values.get("id_number")
     if raw in (None, ""):
         values["id_number"] = None
-        return
+        return ""
     try:
-        parsed = ids.parse_id(raw)
+        parsed = ids.parse_id(raw, override=True)
     except ids.IdError as exc:
         raise ValidationError(exc.message, field="id_number") from exc
+    if parsed.problem:
+        check_reason(parsed.problem, reason)
+    born = ids.birth_date(parsed.number)
     values["id_number"] = parsed.number
     values["id_original"] = parsed.original if parsed.converted else None
-    values["birth_date"] = ids.birth_date(parsed.number)
+    if born is not None and born <= dt.date.today():
+        values["birth_date"] = born
+    elif "birth_date" not in values:
+        values["birth_date"] = None  # the number's date is no birth date: unknown
     values["sex"] = ids.sex_of(parsed.number)
+    return parsed.problem
+
+
+def check_reason(problem: str, reason: str | None) -> str:
+    """The stripped reason for accepting an ID that fails its check; IdNeedsReason when there is none."""
+    text = (reason or "").replace("\u3000", " ").strip()
+    if text:
+        return text
+    if reason is None:
+        raise IdNeedsReason(f"{problem}；如已核实号码无误，请填写核实说明后再保存", problem)
+    raise IdNeedsReason(f"{problem}；身份证号未通过校验，必须填写核实说明才能保存", problem)
 
 
 def _apply_phone(values: dict[str, Any]) -> None:
@@ -84,31 +104,42 @@ def _write_keys(person_id: int, name: str) -> None:
         PersonKey.insert_many([(person_id, k) for k in keys], [PersonKey.person, PersonKey.key]).execute()
 
 
-def _validated(values: dict[str, Any]) -> dict[str, Any]:
-    """Normalise entered values and add the derived columns."""
+def _validated(values: dict[str, Any], reason: str | None = None) -> tuple[dict[str, Any], str]:
+    """Normalise entered values and add the derived columns; also why an accepted ID fails its check."""
     unknown = set(values) - EDITABLE
     if unknown:
         raise ValidationError(f"未知字段：{', '.join(sorted(unknown))}")
-    out = dict(values)
+    out, problem = dict(values), ""
     if "name" in out:
         out["name"] = clean_name(out["name"])
     if "id_number" in out:
-        _apply_id(out)
+        problem = _apply_id(out, reason)
     if "phone" in out:
         _apply_phone(out)
     out.update(_derived(out))
-    return out
+    return out, problem
 
 
-def create_person(**values: Any) -> Person:
-    """Add a person (name required; ID number validated and unique when given)."""
+def _log_override(person: Person, problem: str, reason: str | None) -> None:
+    """Audit an accepted ID number that fails its checksum or birth date, with the clerk's reason."""
+    if problem:
+        audit.log(ID_OVERRIDE, "person", person.id, None, {
+            "id_number": person.id_number, "problem": problem, "reason": check_reason(problem, reason)})
+
+
+def create_person(*, id_override_reason: str | None = None, **values: Any) -> Person:
+    """Add a person (name required; ID number validated and unique when given).
+
+    An ID number that fails only its checksum or birth date is accepted when id_override_reason
+    gives the clerk's reason; the acceptance is audited as 「id_override」 in the same transaction."""
     values.setdefault("name", "")
-    data = _validated(values)
+    data, problem = _validated(values, id_override_reason)
     with db.atomic():
         _check_unique_id(data.get("id_number"), None)
         person = Person.create(**data)
         _write_keys(person.id, person.name)
         audit.log_row("create", person)
+        _log_override(person, problem, id_override_reason)
     return person
 
 
@@ -120,9 +151,9 @@ def get_person(person_id: int, *, deleted: bool = False) -> Person:
     return person
 
 
-def update_person(person_id: int, **changes: Any) -> Person:
-    """Change a person's fields, keeping search keys and the audit log current."""
-    data = _validated(changes)
+def update_person(person_id: int, *, id_override_reason: str | None = None, **changes: Any) -> Person:
+    """Change a person's fields, keeping search keys and the audit log current (an ID override as in create_person)."""
+    data, problem = _validated(changes, id_override_reason)
     with db.atomic():
         person = get_person(person_id)
         before = audit.snapshot(person)
@@ -134,6 +165,7 @@ def update_person(person_id: int, **changes: Any) -> Person:
         if "name" in data:
             _write_keys(person.id, person.name)
         audit.log_row("update", person, before)
+        _log_override(person, problem, id_override_reason)
     return person
 
 
@@ -162,11 +194,30 @@ def restore_person(person_id: int) -> Person:
 
 
 def age_of(person: Person, on: dt.date | None = None) -> int | None:
-    """Age in full years on a date, from the ID number or the birth date."""
+    """Age in full years on a date, from the ID number or the birth date; None when unknown."""
     on = on or dt.date.today()
     if person.id_number:
-        return ids.age_on(person.id_number, on)
-    if person.birth_date:
-        b = person.birth_date
+        try:
+            return ids.age_on(person.id_number, on)
+        except ValueError:  # an accepted ID whose date is invalid, or a birth after `on`
+            pass
+    b = person.birth_date
+    if isinstance(b, str):
+        b = dt.date.fromisoformat(b) if b else None
+    if b and b <= on:
         return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
     return None
+
+
+def id_override_reason(person_id: int, number: str | None) -> str | None:
+    """The clerk's reason for accepting this ID number although it fails its check (latest audit row);
+    None when the number passes the check; "" when it fails and no reason was recorded."""
+    if not number or ids.is_valid_id(number):
+        return None
+    rows = (AuditLog.select(AuditLog.after).where((AuditLog.action == ID_OVERRIDE) & (AuditLog.table == "person")
+                                                   & (AuditLog.row_id == person_id)).order_by(AuditLog.id.desc()))
+    for row in rows:
+        after = json.loads(row.after or "{}")
+        if after.get("id_number") in (None, number):
+            return after.get("reason") or ""
+    return ""

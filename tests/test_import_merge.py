@@ -106,7 +106,7 @@ def test_report_round_trip(town, tmp_path):
     wb = openpyxl.load_workbook(summary.report)
     ws = wb.active
     header = [c.value for c in ws[2]]
-    assert header == HEAD + ["原行号", "导入结果", "导入说明"]
+    assert header == HEAD + ["原行号", "导入结果", "导入说明", "核实说明"]  # 核实说明: row 6's bad checksum
     rows = {r[6]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert sorted(rows) == [5, 6, 7, 8] and rows[6][7] == "未导入" and "校验位错误" in rows[6][8]
     assert rows[8][7] == "已跳过" and "低于本类门槛" in rows[5][8]
@@ -216,7 +216,8 @@ def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
     again = do_import(first_list(tmp_path, name="低保自付（第二批）.xlsx"))
     assert rows_of(again) == (6, 0, 0, 1, 4, 1, 1)
     assert counts()["roster_entry"] == before["roster_entry"] and counts()["case_category"] == before["case_category"]
-    report = openpyxl.load_workbook(again.report)
-    reasons = {r[2]: r[-1] for r in report.active.iter_rows(min_row=2, values_only=True) if r[-1]}
+    rows = list(openpyxl.load_workbook(again.report).active.iter_rows(min_row=2, values_only=True))
+    say = rows[0].index("导入说明")
+    reasons = {r[2]: r[say] for r in rows[1:]}
     assert "该人员已删除" in reasons[ident(1)] and "恢复后再导入" in reasons[ident(1)]
     assert "该对象已从本次排查中删除" in reasons[ident(3)]

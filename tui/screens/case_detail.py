@@ -109,6 +109,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         lines = [
             f"[b]{escape(d.name)}[/b]  {d.sex}  {d.age if d.age is not None else ''}岁  身份证号：{number}"
             + ("  [red]（已显示，30秒后隐藏）[/red]" if self.revealed else "  （按 i 显示）"),
+            *([f"[yellow]{escape(d.id_note)}[/yellow]"] if d.id_note else []),
             f"村（居）：{escape(d.village)}  片区：{escape(d.zone)}  负责人：{escape(d.member)}  电话：{d.phone_masked}",
             f"住址：{escape(d.address)}  残疾：{d.disability or '无'}",
             f"状态：[b]{d.status}[/b]  研判：{escape(conclusion)}  下次跟进：{day(d.next_followup) or '未定'}",

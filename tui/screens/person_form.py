@@ -1,4 +1,7 @@
-"""修改人员信息: name, phone (blank keeps it), address, household notes, disability."""
+"""修改人员信息: name, ID number and phone (blank keeps them), address, household notes, disability.
+
+An ID number that fails only its checksum or birth date is refused with the reason and a
+「核实说明」 field appears under it: saving again with a reason accepts the number (audited)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,10 @@ from store.case_detail import DISABILITY, GRADES
 
 from ..widgets.fields import Field, FieldError, NoteArea
 from .form import FormScreen
+
+
+FIELDS = (("name", "姓名", ""), ("id_number", "身份证号（留空不修改）", "18位，如 350505199001011234"),
+          ("phone", "电话（留空不修改）", "如 13800001234"), ("address", "住址", ""))
 
 
 class PersonForm(FormScreen):
@@ -27,11 +34,14 @@ class PersonForm(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="pf-box"):
             yield Static("修改人员信息（Ctrl+S 保存，Esc 取消）", id="pf-title")
-            for key, label, hint in (("name", "姓名", ""), ("phone", "电话（留空不修改）", "如 13800001234"),
-                                     ("address", "住址", "")):
-                yield Label(label)
+            for key, label, hint in FIELDS:
+                yield Label(label, id=f"pf-{key}-label")
                 yield Field(placeholder=hint, id=f"pf-{key}")
                 yield FieldError(id=f"pf-{key}-error")
+                if key == "id_number":
+                    with Vertical(id="pf-override"):
+                        yield Label("核实说明（已核实号码无误时填写，如「与户口簿核对一致」，记入修改记录）")
+                        yield Field(id="pf-id_override_reason")
             yield Select([(f"{k} {v}", k) for k, v in DISABILITY.items()], prompt="残疾类别", id="pf-disability_category")
             yield Select([(v, k) for k, v in GRADES.items()], prompt="残疾等级", id="pf-disability_grade")
             yield FieldError(id="pf-disability_grade-error")
@@ -47,13 +57,15 @@ class PersonForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pf-load")
     def load(self) -> None:
         """The person's editable values (phone not shown: it stays masked)."""
+        from store.ids import mask_id
         from store.people import get_person
         from store.schema import db
 
         with db.connection_context():
             p = get_person(self.person_id)
             values = {"name": p.name, "address": p.address or "", "household_note": p.household_note or "",
-                      "disability_category": p.disability_category, "disability_grade": p.disability_grade}
+                      "disability_category": p.disability_category, "disability_grade": p.disability_grade,
+                      "id_masked": mask_id(p.id_number)}
         self.app.call_from_thread(self._fill, values)
 
     def _fill(self, values: dict) -> None:
@@ -62,6 +74,8 @@ class PersonForm(FormScreen):
         self.query_one("#pf-name", Field).value = values["name"]
         self.query_one("#pf-address", Field).value = values["address"]
         self.query_one("#pf-household_note", NoteArea).text = values["household_note"]
+        if values["id_masked"]:
+            self.query_one("#pf-id_number-label", Label).update(f"身份证号（现为 {values['id_masked']}，留空不修改）")
         for key in ("disability_category", "disability_grade"):
             if values[key]:
                 self.query_one(f"#pf-{key}", Select).value = values[key]
@@ -78,13 +92,27 @@ class PersonForm(FormScreen):
                "household_note": self.query_one("#pf-household_note", NoteArea).text,
                "disability_category": sel("disability_category"), "disability_grade": sel("disability_grade")}
         out = {k: v for k, v in now.items() if v != self.original.get(k)}
-        phone = self.query_one("#pf-phone", Field).value.strip()
-        if phone:
-            out["phone"] = phone
+        for key in ("id_number", "phone"):
+            typed = self.query_one(f"#pf-{key}", Field).value.strip()
+            if typed:
+                out[key] = typed
+        if "id_number" in out and self.query_one("#pf-override").display:
+            out["id_override_reason"] = self.query_one("#pf-id_override_reason", Field).value
         return out
 
     def write(self, values: dict):
-        """store.people.update_person."""
+        """store.people.update_person (with the 核实说明 when the ID needs one)."""
         from store.people import update_person
 
-        return update_person(self.person_id, **values) if values else None
+        values = dict(values)
+        reason = values.pop("id_override_reason", None)
+        return update_person(self.person_id, id_override_reason=reason, **values) if values else None
+
+    def show_error(self, exc) -> None:
+        """An ID that fails only its check: the error under it, then the 核实说明 field to fill."""
+        from store.errors import IdNeedsReason
+
+        super().show_error(exc)
+        if isinstance(exc, IdNeedsReason):
+            self.query_one("#pf-override").display = True
+            self.query_one("#pf-id_override_reason", Field).focus()
