@@ -55,6 +55,9 @@ async def test_read_preview_dry_run_then_import(town, tmp_path):
         assert screen.query_one("#iw-category", Select).value == 2
         assert screen.query_one("#iw-go", Button).disabled
         before = counts()
+        await pilot.press("ctrl+s")  # before a dry run: a hint, nothing written
+        await pilot.pause()
+        assert any("请先按 F5 试导入" in n.message for n in pilot.app._notifications) and counts() == before
         await pilot.click("#iw-dry")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

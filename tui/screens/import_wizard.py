@@ -218,6 +218,8 @@ class ImportWizard(Screen):
         """确认导入 (only after a dry run of the same choices)."""
         if self.checked:
             self.start_run(dry_run=False)
+        else:
+            self.notify("请先按 F5 试导入，核对统计后再确认导入", severity="warning")
 
     def start_run(self, dry_run: bool) -> None:
         """Check the choices and start the worker."""
