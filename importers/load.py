@@ -227,7 +227,7 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     target = Path(report_path) if report_path else default_report_path(prep.path)
     half = len(prep.data_rows)
     batch_id, plan = load(valid, meta, progress=lambda d, t: progress(half + d * half // t, 2 * half),
-                          cancelled=cancelled, before_commit=lambda _plan: _finish(prep, outcomes, target))
+                          cancelled=cancelled, before_commit=lambda _plan: _finish(prep, outcomes, target, not report_path))
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
 
 
@@ -241,18 +241,32 @@ def _meta(prep: Prepared, outcomes: list[Outcome]) -> BatchMeta:
                      raw_keys=raw_keys(prep.match.headers, width))
 
 
-def _finish(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:
+def _finish(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
     """Inside the import's transaction: remember the clerk's choices, write the report."""
     if not prep.recalled:
         remember(prep.template, prep.choices)
-    return _report(prep, outcomes, target)
+    return _report(prep, outcomes, target, default)
 
 
-def _report(prep: Prepared, outcomes: list[Outcome], target: Path) -> str | None:
+def fallback_report_path(target: Path) -> Path:
+    """<database folder>/导入报告/<report name>: a folder the office's own program can write."""
+    return Path(db.database).resolve().parent / "导入报告" / target.name
+
+
+def _report(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
     """Write the report when any row was rejected, skipped or warned; its path, else None."""
     if not any(report_mod.needs_report(o) for o in outcomes):
         return None
-    report_mod.write_report(target, prep, outcomes)
+    try:
+        report_mod.write_report(target, prep, outcomes)
+    except OSError:
+        if not default:
+            raise  # the clerk chose this path (--report): say so rather than write elsewhere
+        # beside the list failed (a read-only share, a write-protected USB stick, the old report open
+        # in Excel): the database's own folder
+        target = fallback_report_path(target)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # it holds ID numbers
+        report_mod.write_report(target, prep, outcomes)
     return str(target)
 
 

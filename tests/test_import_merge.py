@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -185,6 +186,28 @@ def test_report_that_cannot_be_written_rolls_back(town, tmp_path):
     with pytest.raises(OSError, match="无法写入导入报告"):
         do_import(first_list(tmp_path), report_path=blocked)
     assert counts() == before
+
+
+def test_report_goes_to_the_database_folder_when_the_list_folder_is_read_only(town, tmp_path, monkeypatch):
+    """A list on a read-only share or write-protected stick still imports; its report lands in
+    <database folder>/导入报告 and the summary says where."""
+    from importers import report as report_mod
+
+    source = tmp_path / "U盘"
+    source.mkdir()
+    path = first_list(source)
+    write = report_mod.write_report
+
+    def read_only_beside_list(target, *args):
+        if Path(target).parent == source:
+            raise OSError(f"无法写入导入报告：{target}（Read-only file system）")
+        return write(target, *args)
+
+    monkeypatch.setattr(report_mod, "write_report", read_only_beside_list)
+    summary = do_import(path)
+    expected = Path(db.database).resolve().parent / "导入报告" / default_report_path(path).name
+    assert summary.batch_id and summary.report == str(expected) and expected.exists()
+    assert not default_report_path(path).exists() and rows_of(summary)[1] == 3
 
 
 def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
