@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import audit
@@ -15,6 +16,10 @@ from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, Impo
 
 DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+ID_SHAPE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
+PHONE_SHAPE = re.compile(r"[0-9][0-9 ()+/、,;-]*")  # digits and the separators phones come with
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")  # a date cell as text is no phone
+PHONE_PART = re.compile(r"[0-9][0-9 ()+-]{5,}[0-9]")
 
 
 def disability_text(category: int | None, grade: int | None) -> str:
@@ -64,8 +69,10 @@ def _yuan(v) -> str:
 def roster_line(e: RosterEntry, cat: Category) -> str:
     """One source-list entry with the values it carried."""
     parts = [f"{cat.code} {cat.short_name}"]
-    if e.self_paid is not None:
-        parts.append(f"医疗总费用{_yuan(e.medical_total)}，已报销{_yuan(e.reimbursed)}，自付{_yuan(e.self_paid)}")
+    money = [f"{label}{_yuan(v)}" for label, v in (("医疗总费用", e.medical_total), ("已报销", e.reimbursed),
+                                                   ("自付", e.self_paid)) if v is not None]
+    if money:
+        parts.append("，".join(money))
     if e.disability_category or e.disability_grade:
         parts.append(disability_text(e.disability_category, e.disability_grade))
     if e.petition_date:
@@ -77,13 +84,17 @@ def roster_line(e: RosterEntry, cat: Category) -> str:
 
 
 def _masked_cell(value) -> str:
-    """A source cell for the screen: anything with 7 or more digits is an ID or phone, masked."""
-    text = value if isinstance(value, str) else (f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float)
-                                                else str(value))
-    digits = sum(ch.isdigit() for ch in text)
-    if digits < 7 or any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        return text
-    return mask_id(text) if digits >= 15 else mask_phone(text)
+    """A source cell for the screen, with ID numbers and phone numbers masked (amounts stay)."""
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    bare = text.strip().upper()
+    if ID_SHAPE.fullmatch(bare):
+        return mask_id(bare)
+    if PHONE_SHAPE.fullmatch(bare) and sum(ch.isdigit() for ch in bare) >= 7 and not DATE_SHAPE.fullmatch(bare):
+        return PHONE_PART.sub(lambda m: mask_phone(m.group()), text)
+    return text
 
 
 def raw_line(e: RosterEntry, keys: str | None) -> str:

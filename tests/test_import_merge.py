@@ -244,3 +244,12 @@ def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
     reasons = {r[2]: r[say] for r in rows[1:]}
     assert "该人员已删除" in reasons[ident(1)] and "恢复后再导入" in reasons[ident(1)]
     assert "该对象已从本次排查中删除" in reasons[ident(3)]
+
+
+def test_original_row_masks_numbers_but_not_amounts_or_dates():
+    from store.case_detail import _masked_cell
+
+    assert [_masked_cell(v) for v in (48354.03, 20000.0, "2021-03-05", "后龙村12号")] == \
+        ["48354.03", "20000", "2021-03-05", "后龙村12号"]
+    assert [_masked_cell(v) for v in (13700003333.0, "137-0000-3333", "13700003333/13900001111", ident(1))] == \
+        ["137****3333", "137******3333", "137****3333/139****1111", ident(1)[:6] + "********" + ident(1)[-4:]]
