@@ -9,7 +9,8 @@ empty table. Each run imports into a fresh copy of the demo town (later rows see
 Peak memory is measured in a fresh subprocess (its own VmHWM; see bench.run.PEAK_BYTES_CODE).
 Two more figures explain the ratio: the read alone (read_s) and the import's own bulk writes replayed
 with bare executemany on a fresh copy (sql_replay_s); read_plus_sql_x_floor is their sum over the
-floor, the least any import writing the same rows could reach before checking a single one.
+floor: the least this write plan (these tables, indexes and statements) can cost before a single row
+is checked.
 """
 
 from __future__ import annotations

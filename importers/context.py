@@ -80,6 +80,7 @@ class RowContext:
     names: dict[Any, str] = field(default_factory=dict)
     memo: dict[str, dict] = field(default_factory=lambda: {"village": {}, "town": {}})
     threshold_fen: int | Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen
+    accepted_ids: set[str] = field(default_factory=set)  # numbers failing their check, accepted before
 
     def __post_init__(self) -> None:
         """Work out the threshold in fen once."""
@@ -128,4 +129,5 @@ class RowContext:
         """From store.imports.context_data() and the header match."""
         villages = {village_key(name): (vid, name) for vid, name in data["villages"]}
         units = {f: match.units[c] for c, f in match.columns.items() if c in match.units}
-        return cls(category, data["town"], villages, data["threshold"], units=units, **extra)
+        return cls(category, data["town"], villages, data["threshold"], units=units,
+                   accepted_ids=set(data.get("accepted_ids", ())), **extra)

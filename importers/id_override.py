@@ -17,6 +17,7 @@ from store.ids import IdError, birth_date, parse_id
 FIELD = "id_override"
 HEADER = "核实说明"
 WARNING = "身份证号未通过校验，已按核实说明导入："
+ACCEPTED_BEFORE = "身份证号未通过校验，此前已核实（见修改记录）"
 HINT = "如已核实号码无误，请在「核实说明」列填写说明后重新导入"
 
 
@@ -32,20 +33,20 @@ class Override:
     @property
     def warning(self) -> str:
         """The row's warning in the report."""
-        return WARNING + self.reason
+        return WARNING + self.reason if self.reason else ACCEPTED_BEFORE
 
 
-def overridden(value: Any, reason: Any, today: date) -> Override | None:
+def overridden(value: Any, reason: Any, today: date, accepted: frozenset[str] | set[str] = frozenset()) -> Override | None:
     """The accepted number when the row gives a reason for a number that fails only its checksum or
-    birth date; None when there is no reason or the number has the wrong shape (never overridable)."""
+    birth date, or when that very number was accepted before (a person in ``accepted``: the reason
+    is on record, later lists need not repeat it); None otherwise, and always for a number of the
+    wrong shape (never overridable)."""
     text = clean_text(reason) if reason is not None else ""
-    if not text:
-        return None
     try:
         parsed = parse_id(value, today=today, override=True)
     except IdError:
         return None
-    if not parsed.problem:
+    if not parsed.problem or not (text or parsed.number in accepted):
         return None
     born = birth_date(parsed.number)
     day = born.isoformat() if born is not None and born <= today else None

@@ -26,6 +26,7 @@ from importers.sniff import Sniffed, sniff
 from importers.templates import recall, remember, template_key
 from store.imports import BatchMeta, ImportCancelled, batches_with_sha, context_data, load, plan_import
 from store.import_write import batch_counts
+from store.db import timestamp
 from store.schema import db
 
 CHUNK = 2000
@@ -248,9 +249,11 @@ def _finish(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool
     return _report(prep, outcomes, target, default)
 
 
-def fallback_report_path(target: Path) -> Path:
-    """<database folder>/导入报告/<report name>: a folder the office's own program can write."""
-    return Path(db.database).resolve().parent / "导入报告" / target.name
+def fallback_report_path(target: Path, sha256: str) -> Path:
+    """<database folder>/导入报告/<report name>_<file hash>_<time>.xlsx: a folder the office's own
+    program can write; the hash and time keep two lists of the same name from sharing a report."""
+    name = f"{target.stem}_{sha256[:8]}_{timestamp()}{target.suffix}"
+    return Path(db.database).resolve().parent / "导入报告" / name
 
 
 def _report(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
@@ -264,7 +267,7 @@ def _report(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool
             raise  # the clerk chose this path (--report): say so rather than write elsewhere
         # beside the list failed (a read-only share, a write-protected USB stick, the old report open
         # in Excel): the database's own folder
-        target = fallback_report_path(target)
+        target = fallback_report_path(target, prep.sha256)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # it holds ID numbers
         report_mod.write_report(target, prep, outcomes)
     return str(target)

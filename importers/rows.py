@@ -272,7 +272,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     try:
         number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
     except RowError:  # BAD_INPUTS row 6: a 核实说明 accepts a failed checksum or birth date
-        override = overridden(mapped.get("id_number"), mapped.get("id_override"), ctx.today)
+        override = overridden(mapped.get("id_number"), mapped.get("id_override"), ctx.today, ctx.accepted_ids)
         if override is None:
             raise
         number, original, note = override.number, override.original, override.warning
@@ -281,7 +281,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     row = ImportRow(index + 1, number, original, name, {"sex": sex, "birth_date": born}, {}, cells)
     if override:
-        row.id_override, row.person["birth_date"] = override.reason, override.birth_date
+        row.id_override, row.person["birth_date"] = override.reason or None, override.birth_date
     _village(mapped.get("village"), ctx, row)
     _person_details(mapped, row, warnings, lay.texts)
     if lay.amounts:

@@ -16,10 +16,10 @@ from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, Impo
 
 DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+NUMBER_RUN = re.compile(r"[0-9](?:[0-9 ()-]*[0-9Xx])?")  # digits, maybe spaced or dashed, maybe ending in X
+DATE_RUN = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")  # 2021-03-05 is a date, not a phone
 ID_SHAPE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
-PHONE_SHAPE = re.compile(r"[0-9][0-9 ()+/、,;-]*")  # digits and the separators phones come with
-DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")  # a date cell as text is no phone
-PHONE_PART = re.compile(r"[0-9][0-9 ()+-]{5,}[0-9]")
+WIDE_DIGITS = str.maketrans("０１２３４５６７８９ｘＸ\u3000", "0123456789xX ")  # only these: 「（本人）」 keeps its form
 
 
 def disability_text(category: int | None, grade: int | None) -> str:
@@ -84,17 +84,25 @@ def roster_line(e: RosterEntry, cat: Category) -> str:
 
 
 def _masked_cell(value) -> str:
-    """A source cell for the screen, with ID numbers and phone numbers masked (amounts stay)."""
+    """A source cell for the screen: every ID- or phone-like run of digits inside it masked, in any
+    spelling a list may use (full-width digits, spaces, dashes, a leading ', words around it)."""
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
     else:
-        text = str(value)
-    bare = text.strip().upper()
-    if ID_SHAPE.fullmatch(bare):
-        return mask_id(bare)
-    if PHONE_SHAPE.fullmatch(bare) and sum(ch.isdigit() for ch in bare) >= 7 and not DATE_SHAPE.fullmatch(bare):
-        return PHONE_PART.sub(lambda m: mask_phone(m.group()), text)
-    return text
+        text = str(value).translate(WIDE_DIGITS)
+    return NUMBER_RUN.sub(_masked_run, text)
+
+
+def _masked_run(match: re.Match) -> str:
+    """One run of digits: an ID number keeps 6+4, anything else of 7 or more digits is masked as a
+    phone (3+4); dates and shorter numbers (amounts, house numbers) stay."""
+    run = match.group()
+    digits = re.sub(r"[ ()-]", "", run).upper()
+    if ID_SHAPE.fullmatch(digits):
+        return mask_id(digits)
+    if sum(ch.isdigit() for ch in digits) < 7 or DATE_RUN.fullmatch(run.strip()):
+        return run
+    return mask_phone(digits)
 
 
 def raw_line(e: RosterEntry, keys: str | None) -> str:

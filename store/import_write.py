@@ -16,7 +16,7 @@ PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth
                "disability_cert", "py_initials", "py_full", "created_at", "updated_at")
 ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", *ENTRY_FIELDS, "warning",
               "created_at", "raw")
-PLAIN = frozenset({str, int, float, bool, type(None)})  # cell types sqlite3 binds as they are
+PLAIN = frozenset({str, int, float, type(None)})  # cell types sqlite3 binds as they are (not bool: 1 or true?)
 MAX_SQL_ARGS = 100  # SQLite functions take at most 127 arguments (SQLITE_MAX_FUNCTION_ARG)
 JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, before, after) '
@@ -150,9 +150,10 @@ def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -
 
 
 def _cells(cells: list, pad: tuple) -> tuple:
-    """A row's cells padded to the batch's width; dates and other objects as text (str())."""
+    """A row's cells padded to the batch's width; dates and other objects as text (str()), a boolean
+    as Excel shows it (TRUE / FALSE), the same whether SQLite or Python builds the JSON."""
     if not PLAIN.issuperset(map(type, cells)):
-        cells = [v if type(v) in PLAIN else str(v) for v in cells]
+        cells = [v if type(v) in PLAIN else ("TRUE" if v else "FALSE") if type(v) is bool else str(v) for v in cells]
     return (*cells, *pad[len(cells):])
 
 

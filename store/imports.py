@@ -103,7 +103,17 @@ def context_data(category_code: int) -> dict[str, Any]:
     cat = category_by_code(category_code, camp.id)
     villages = db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id').fetchall()
     return {"town": settings.get(settings.TOWN), "villages": villages, "category_name": cat.name,
-            "threshold": cat.threshold, "campaign_id": camp.id}
+            "threshold": cat.threshold, "campaign_id": camp.id, "accepted_ids": accepted_ids()}
+
+
+def accepted_ids() -> set[str]:
+    """ID numbers of persons that fail their check but were accepted with a reason (audited): later
+    lists naming the same number import without repeating the reason."""
+    rows = db.execute_sql(
+        'SELECT p.id_number FROM "audit_log" a JOIN "person" p ON p.id = a.row_id '
+        "WHERE a.action = 'id_override' AND a.\"table\" = 'person' "
+        "AND p.id_number = json_extract(a.after, '$.id_number')").fetchall()
+    return {r[0] for r in rows}
 
 
 def batches_with_sha(sha256: str) -> list[int]:

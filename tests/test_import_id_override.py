@@ -112,3 +112,19 @@ def test_a_birth_date_column_fills_in_when_the_number_has_no_valid_date(town, tm
     assert person(BAD_DATE)["birth_date"] == "1990-03-01" and person(WRONG)["birth_date"] == "1990-01-01"
     warned = {o.source_row: o.warnings for o in summary.outcomes}
     assert not any("不符" in w for w in warned[2]) and any("出生日期1991-01-01与身份证号不符" in w for w in warned[3])
+
+
+def test_a_number_accepted_before_needs_no_reason_in_later_lists(town, tmp_path):
+    """Once 赵六's number is accepted with a reason, the next list naming him (without a 核实说明
+    column, like most district lists) imports his row with a note instead of rejecting it."""
+    do_import(a_list(tmp_path, reasons=["", "", REASON, "", ""]))
+    assert person(WRONG)["name"] == "赵六" and len(overrides()) == 1
+    rows = [["2021年以来社会救助类信访对象名单"], ["序号", "姓名", "身份证号", "村(居)"], [1, "赵六", WRONG, "后龙村"],
+            [2, "孙八", BAD_DATE, "峰前村"]]
+    later = do_import(fx.write_xlsx(tmp_path / "信访.xlsx", {"名单": rows}), category=5)
+    assert rows_of(later) == (2, 0, 1, 0, 1, 0, 1)  # 赵六 gets the new category; 孙八 was never accepted
+    sheet = list(openpyxl.load_workbook(later.report).active.iter_rows(min_row=2, values_only=True))
+    say = sheet[0].index("导入说明")
+    report = {r[1]: r[say] for r in sheet[1:]}
+    assert "此前已核实" in report["赵六"] and "出生日期无效" in report["孙八"]
+    assert len(overrides()) == 1  # nothing new to audit: the reason is on record

@@ -205,9 +205,15 @@ def test_report_goes_to_the_database_folder_when_the_list_folder_is_read_only(to
 
     monkeypatch.setattr(report_mod, "write_report", read_only_beside_list)
     summary = do_import(path)
-    expected = Path(db.database).resolve().parent / "导入报告" / default_report_path(path).name
-    assert summary.batch_id and summary.report == str(expected) and expected.exists()
+    report = Path(summary.report)
+    assert summary.batch_id and report.parent == Path(db.database).resolve().parent / "导入报告"
+    assert report.name.startswith("低保自付_导入报告_") and report.exists()
     assert not default_report_path(path).exists() and rows_of(summary)[1] == 3
+    other = tmp_path / "另一个U盘"  # a second list of the same name keeps its own report
+    other.mkdir()
+    source = other
+    second = do_import(first_list(other, phone="13900001111"))
+    assert second.report != summary.report and Path(second.report).exists() and report.exists()
 
 
 def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
@@ -247,9 +253,20 @@ def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
 
 
 def test_original_row_masks_numbers_but_not_amounts_or_dates():
+    """Every spelling a list may use for an ID or a phone (BAD_INPUTS rows 5 and 7) is masked, also
+    inside text; amounts, ISO dates and house numbers stay."""
     from store.case_detail import _masked_cell
 
+    number = ident(1)
+    masked = number[:6] + "********" + number[-4:]
     assert [_masked_cell(v) for v in (48354.03, 20000.0, "2021-03-05", "后龙村12号")] == \
         ["48354.03", "20000", "2021-03-05", "后龙村12号"]
-    assert [_masked_cell(v) for v in (13700003333.0, "137-0000-3333", "13700003333/13900001111", ident(1))] == \
-        ["137****3333", "137******3333", "137****3333/139****1111", ident(1)[:6] + "********" + ident(1)[-4:]]
+    assert [_masked_cell(v) for v in (13700003333.0, "137-0000-3333", "13700003333/13900001111", number)] == \
+        ["137****3333", "137****3333", "137****3333/139****1111", masked]
+    wide = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    spelled = ["'" + number, wide, f"{number[:6]} {number[6:14]} {number[14:]}", f"户主身份证{number}，另有",
+               "13700003333（本人）", "１３９００００１１１１", "+86 137 0000 5555", "电话：13700003333"]
+    shown = [_masked_cell(v) for v in spelled]
+    assert shown[:4] == ["'" + masked, masked, masked, f"户主身份证{masked}，另有"]
+    assert shown[4:] == ["137****3333（本人）", "139****1111", "+861******5555", "电话：137****3333"]
+    assert not any(number in s or "0000" in s for s in shown)
