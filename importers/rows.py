@@ -292,4 +292,6 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
         _disability(mapped, row, warnings)
     _threshold(row, ctx, warnings)
     row.warning = "；".join(warnings) or None
+    if row.id_override:  # a later row of this file repeating the number is merged into this one
+        ctx.accepted_ids.add(number)
     return row

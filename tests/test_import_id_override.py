@@ -128,3 +128,11 @@ def test_a_number_accepted_before_needs_no_reason_in_later_lists(town, tmp_path)
     report = {r[1]: r[say] for r in sheet[1:]}
     assert "此前已核实" in report["赵六"] and "出生日期无效" in report["孙八"]
     assert len(overrides()) == 1  # nothing new to audit: the reason is on record
+
+
+def test_a_repeat_of_an_accepted_number_in_the_same_file_is_merged(town, tmp_path):
+    rows = [["序号", "姓名", "身份证号", "村(居)", "核实说明"], [1, "赵六", WRONG, "后龙村", REASON],
+            [2, "赵六", WRONG, "后龙村", ""]]
+    summary = do_import(fx.write_xlsx(tmp_path / "名单.xlsx", {"名单": rows}), category=5)
+    assert rows_of(summary)[:5] == (2, 1, 0, 1, 0)  # one person; the repeat merged, not rejected
+    assert id_override_reason(person(WRONG)["id"], WRONG) == REASON and len(overrides()) == 1
