@@ -118,21 +118,30 @@ def read_once(path: Path) -> float:
 
 
 def capture_writes(path: Path, db_copy: Path) -> tuple[list[tuple[str, list]], int]:
-    """Import once, keeping every bulk write (statement, rows) the import made, and the batch id."""
+    """Import once, keeping every bulk write (single-row statement, rows) the import made, and the batch id."""
+    import store.bulk as bulk
     import store.import_write as writes
 
     captured: list[tuple[str, list]] = []
-    original = writes.Writer.many
+    originals = bulk.BulkWriter.insert, bulk.BulkWriter.update, writes.audit_rows
 
-    def many(self, sql, rows, weight=True):
+    def insert(self, sql, rows):
         captured.append((sql, list(rows)))
-        original(self, sql, rows, weight)
+        originals[0](self, sql, rows)
 
-    writes.Writer.many = many
+    def update(self, table, cols, rows):
+        captured.append((f'UPDATE "{table}" SET {", ".join(f"{c} = ?" for c in cols)} WHERE id = ?', list(rows)))
+        originals[1](self, table, cols, rows)
+
+    def audit_rows(rows):  # the audit rows of changed persons and accepted ID numbers
+        captured.append((writes.AUDIT_SQL, list(rows)))
+        return originals[2](rows)
+
+    bulk.BulkWriter.insert, bulk.BulkWriter.update, writes.audit_rows = insert, update, audit_rows
     try:
         _took, counts = import_once(path, db_copy)
     finally:
-        writes.Writer.many = original
+        bulk.BulkWriter.insert, bulk.BulkWriter.update, writes.audit_rows = originals
     return captured, counts["batch_id"]
 
 

@@ -225,12 +225,28 @@ FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def formula_cells_without_value(path: str | os.PathLike, sheet_name: str) -> set[tuple[int, int]]:
-    """(row, col) of xlsx formula cells that carry no cached value; empty for other formats."""
+def parts_with_formulas(path: str | os.PathLike) -> dict[str, bool] | None:
+    """Whether each worksheet part of an xlsx holds any formula (None when the file is no zip): a
+    cheap pass run while python-calamine reads the file, which leaves Python's lock free meanwhile."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return {n: _has_formula(zf, n) for n in zf.namelist()
+                    if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")}
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def formula_cells_without_value(path: str | os.PathLike, sheet_name: str,
+                                with_formulas: dict[str, bool] | None = None) -> set[tuple[int, int]]:
+    """(row, col) of xlsx formula cells that carry no cached value; empty for other formats.
+    with_formulas: parts_with_formulas(path), when already known."""
     try:
         with zipfile.ZipFile(path) as zf:
             part = _sheet_part(zf, sheet_name)
-            if part is None or not _has_formula(zf, part):
+            if part is None:
+                return set()
+            known = (with_formulas or {}).get(part)
+            if not (_has_formula(zf, part) if known is None else known):
                 return set()
             with zf.open(part) as fh, _reader_errors():
                 return _scan_formulas(fh)

@@ -1,19 +1,22 @@
-"""The write half of an import: executemany in chunks inside the caller's transaction."""
+"""The write half of an import: each chunk's rows as bulk statements, queued to the writer thread
+(store/bulk.py) inside the caller's transaction; audit rows and counts once every chunk is in."""
 
 from __future__ import annotations
 
 import json
 from itertools import repeat
-from typing import Any, Iterable
+from typing import Any
 
 from . import audit
-from .imports import CHUNK, ENTRY_FIELDS, BatchMeta, ImportCancelled, ImportRow, Plan, person_keys
+from .imports import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys
+from .people import ID_OVERRIDE
 from .schema import ImportBatch, Village, db, now
 from .search import reverse
 
 PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth_date", "phone", "phone_rev",
                "village_id", "address", "relation", "disability_category", "disability_grade",
                "disability_cert", "py_initials", "py_full", "created_at", "updated_at")
+CASE_COLS = ("id", "campaign_id", "person_id", "status", "source", "created_at", "updated_at")
 ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", *ENTRY_FIELDS, "warning",
               "created_at", "raw")
 PLAIN = frozenset({str, int, float, type(None)})  # cell types sqlite3 binds as they are (not bool: 1 or true?)
@@ -23,27 +26,7 @@ AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, 
              "VALUES (?,?,?,?,?,?,?)")
 
 
-class Writer:
-    """Runs executemany in chunks, reporting progress and checking for a cancel between chunks."""
-
-    def __init__(self, total: int, progress, cancelled) -> None:
-        self.total, self.done = max(total, 1), 0
-        self.progress, self.cancelled = progress, cancelled
-        self.con = db.connection()
-
-    def many(self, sql: str, rows: list[tuple], weight: bool = True) -> None:
-        """executemany of rows in CHUNK slices."""
-        for start in range(0, len(rows), CHUNK):
-            if self.cancelled():
-                raise ImportCancelled()
-            part = rows[start:start + CHUNK]
-            self.con.executemany(sql, part)
-            if weight:
-                self.done += len(part)
-                self.progress(min(self.done, self.total), self.total)
-
-
-def insert_sql(table: str, cols: Iterable[str]) -> str:
+def insert_sql(table: str, cols) -> str:
     """An INSERT statement with one placeholder per column."""
     cols = list(cols)
     return f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({",".join("?" * len(cols))})'
@@ -55,9 +38,11 @@ def next_id(table: str) -> int:
 
 
 def create_villages(rows: list[ImportRow]) -> list[int]:
-    """Create the villages the rows name that do not exist yet (--create-villages); audited."""
+    """Create the villages the rows name that do not exist yet (--create-villages), audited; the ids
+    of the villages created."""
     names = sorted({r.new_village for r in rows if r.new_village})
     ids: dict[str, int] = {}
+    created = []
     for name in names:
         village = Village.get_or_none(Village.name == name)
         if village is None:
@@ -65,88 +50,12 @@ def create_villages(rows: list[ImportRow]) -> list[int]:
             seq = (Village.select().count() or 0) + 1
             village = Village.create(name=name, kind=kind, seq=seq)
             audit.log_row("create", village)
+            created.append(village.id)
         ids[name] = village.id
     for row in rows:
         if row.new_village:
             row.person["village_id"] = ids[row.new_village]
-    return [ids[n] for n in names]
-
-
-def _insert_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, int]:
-    """New persons with their search keys; returns the id range."""
-    first = pid = next_id("person")
-    people, keys, cache = [], [], {}
-    for row in rows:
-        row.person_id, p = pid, row.person
-        phone = p.get("phone")
-        initials, full, keyset = person_keys(row.name, cache)
-        people.append((pid, row.id_number, row.id_original, reverse(row.id_number), row.name, p.get("sex"),
-                       p.get("birth_date"), phone, reverse((phone or "").split("/")[0] or None),
-                       p.get("village_id"), p.get("address"), p.get("relation"), p.get("disability_category"),
-                       p.get("disability_grade"), p.get("disability_cert"),
-                       initials, full, stamp, stamp))
-        keys.extend(zip(repeat(pid), keyset))
-        pid += 1
-    w.many(insert_sql("person", PERSON_COLS), people)
-    # person order, not key order: sorting 230,000 keys costs 0.14 s and saves the index only 0.06 s
-    w.many('INSERT INTO "person_key" (person_id, key) VALUES (?,?)', keys, weight=False)
-    return first, pid - 1
-
-
-def _update_persons(w: Writer, rows: list[ImportRow], stamp: str) -> tuple[int, int] | None:
-    """Changed persons: one UPDATE per set of changed columns, and an audit row each."""
-    groups: dict[tuple, list[tuple]] = {}
-    logs, operator = [], audit.current_operator()
-    for row in rows:
-        changes = row.changes
-        cols = tuple(sorted(changes))
-        groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), stamp, row.person_id))
-        before = {k: v[0] for k, v in row.changes.items()}  # stored values: text, numbers, None
-        after = {k: v[1] for k, v in row.changes.items()}
-        logs.append((stamp, operator, "update", "person", row.person_id, JSON.encode(before), JSON.encode(after)))
-    for cols, params in groups.items():
-        sets = ", ".join(f"{c} = ?" for c in (*cols, "updated_at"))
-        w.many(f'UPDATE "person" SET {sets} WHERE id = ?', params)
-    if not logs:
-        return None
-    first = next_id("audit_log")
-    w.many(AUDIT_SQL, logs, weight=False)
-    return first, first + len(logs) - 1
-
-
-def _override_audits(w: Writer, rows: list[ImportRow], batch_id: int, stamp: str) -> list[int] | None:
-    """An 「id_override」 audit row for each new person whose ID was accepted by the list's 核实说明."""
-    from .ids import parse_id
-    from .people import ID_OVERRIDE
-
-    operator = audit.current_operator()
-    logs = [(stamp, operator, ID_OVERRIDE, "person", r.person_id, None, JSON.encode({
-        "id_number": r.id_number, "problem": parse_id(r.id_number, override=True).problem, "reason": r.id_override,
-        "via": "导入", "batch": batch_id})) for r in rows if r.id_override]
-    if not logs:
-        return None
-    first = next_id("audit_log")
-    w.many(AUDIT_SQL, logs, weight=False)
-    return [first, first + len(logs) - 1]
-
-
-def _cases_and_links(w: Writer, plan: Plan, rows: list[ImportRow], stamp: str) -> dict[str, Any]:
-    """A case per person (new ones with contiguous ids) and the category link; id ranges."""
-    first_case = case_id = next_id("case")
-    new_cases = []
-    for row in rows:
-        if row.person_id not in plan.cases:
-            plan.cases[row.person_id] = case_id
-            new_cases.append((case_id, plan.campaign_id, row.person_id, "待排查", "名单", stamp, stamp))
-            case_id += 1
-    w.many(insert_sql("case", ("id", "campaign_id", "person_id", "status", "source", "created_at", "updated_at")),
-           new_cases)
-    links = sorted({plan.cases[r.person_id] for r in rows} - plan.linked)
-    first_link = next_id("case_category")
-    w.many('INSERT INTO "case_category" (case_id, category_id, source) VALUES (?,?,?)',
-           [(c, plan.category_id, "名单") for c in links])
-    return {"case": [first_case, case_id - 1] if new_cases else None,
-            "case_category": [first_link, first_link + len(links) - 1] if links else None}
+    return created
 
 
 def _cells(cells: list, pad: tuple) -> tuple:
@@ -165,45 +74,139 @@ def entry_sql(width: int | None) -> str:
     return f'INSERT INTO "roster_entry" ({", ".join(ENTRY_COLS)}) VALUES ({marks}, {raw})'
 
 
-def _entries(w: Writer, plan: Plan, rows: list[ImportRow], batch_id: int, stamp: str, width: int) -> int:
-    """One roster entry per source row whose category data is new for the person."""
-    cases, category = plan.cases, plan.category_id
-    width = max([width, *(len(r.raw) for r in rows if len(r.raw) > width)])
-    if width > MAX_SQL_ARGS:
-        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
-                   JSON.encode(list(_cells(r.raw, ())))) for r in rows if r.add_entry]
-        width = None
-    else:
-        pad = (None,) * width
-        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
-                   *_cells(r.raw, pad)) for r in rows if r.add_entry]
-    w.many(entry_sql(width), params)
-    return len(params)
+class ImportWriter:
+    """Writes one import chunk by chunk: new persons (contiguous ids, with search keys), changed
+    persons, cases, category links and roster entries go to the writer thread as each chunk is
+    decided; the audit rows and the batch's counts are written by finish()."""
+
+    def __init__(self, plan: Plan, meta: BatchMeta) -> None:
+        """The batch row and the first free ids (call before the writer thread starts)."""
+        self.plan, self.meta, self.bulk = plan, meta, None
+        self.stamp, self.operator = str(now()), audit.current_operator()
+        self.batch_id = ImportBatch.create(
+            file_name=meta.file_name, file_path=meta.file_path, sha256=meta.sha256, sheet=meta.sheet,
+            category=plan.category_id, report_path=meta.report_path, operator=self.operator,
+            raw_keys=JSON.encode(meta.raw_keys) if meta.raw_keys is not None else None).id
+        self.first_person = self.next_person = next_id("person")
+        self.first_case = self.next_case = next_id("case")
+        self.first_link, self.links, self.entries = next_id("case_category"), 0, 0
+        self.updates: list[tuple] = []  # audit rows of changed persons, written by finish()
+        self.overrides: list[ImportRow] = []
+        self.width, self.names = len(meta.raw_keys or ()), {}
+
+    def write(self, rows: list[ImportRow]) -> None:
+        """Queue the writes of a decided chunk."""
+        valid = [r for r in rows if r.outcome != "conflict"]
+        if any(r.new_village for r in valid):  # rare (--create-villages): the ORM needs the connection
+            self.bulk.wait_idle()
+            self.plan.new_villages += create_villages(valid)
+        inserted = [r for r in valid if r.outcome == "inserted"]
+        if inserted:
+            self._insert_persons(inserted)
+            self.overrides += [r for r in inserted if r.id_override]
+        self._update_persons([r for r in valid if r.changes])
+        self._cases_and_links(valid)
+        self._entries(valid)
+
+    def _insert_persons(self, rows: list[ImportRow]) -> None:
+        """New persons with their search keys."""
+        people, keys, pid, stamp = [], [], self.next_person, self.stamp
+        for row in rows:
+            row.person_id, p = pid, row.person
+            phone = p.get("phone")
+            initials, full, keyset = person_keys(row.name, self.names)
+            people.append((pid, row.id_number, row.id_original, reverse(row.id_number), row.name, p.get("sex"),
+                           p.get("birth_date"), phone, reverse((phone or "").split("/")[0] or None),
+                           p.get("village_id"), p.get("address"), p.get("relation"), p.get("disability_category"),
+                           p.get("disability_grade"), p.get("disability_cert"), initials, full, stamp, stamp))
+            keys.extend(zip(repeat(pid), keyset))
+            pid += 1
+        self.next_person = pid
+        self.bulk.insert(insert_sql("person", PERSON_COLS), people)
+        self.bulk.insert('INSERT INTO "person_key" (person_id, key) VALUES (?,?)', keys)
+
+    def _update_persons(self, rows: list[ImportRow]) -> None:
+        """Changed persons: one UPDATE per set of changed columns; their audit rows wait for finish()."""
+        groups: dict[tuple, list[tuple]] = {}
+        for row in rows:
+            changes = row.changes
+            cols = tuple(sorted(changes))
+            groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), self.stamp, row.person_id))
+            before = {k: v[0] for k, v in changes.items()}  # stored values: text, numbers, None
+            after = {k: v[1] for k, v in changes.items()}
+            self.updates.append((self.stamp, self.operator, "update", "person", row.person_id,
+                                 JSON.encode(before), JSON.encode(after)))
+        for cols, params in groups.items():
+            self.bulk.update("person", (*cols, "updated_at"), params)
+
+    def _cases_and_links(self, rows: list[ImportRow]) -> None:
+        """A case per person (new ones with contiguous ids) and the category link."""
+        cases, new_cases, case_id = self.plan.cases, [], self.next_case
+        for row in rows:
+            if row.person_id not in cases:
+                cases[row.person_id] = case_id
+                new_cases.append((case_id, self.plan.campaign_id, row.person_id, "待排查", "名单", self.stamp, self.stamp))
+                case_id += 1
+        self.next_case = case_id
+        self.bulk.insert(insert_sql("case", CASE_COLS), new_cases)
+        links = sorted({cases[r.person_id] for r in rows} - self.plan.linked)
+        self.plan.linked.update(links)
+        self.links += len(links)
+        category = self.plan.category_id
+        self.bulk.insert('INSERT INTO "case_category" (case_id, category_id, source) VALUES (?,?,?)',
+                         [(c, category, "名单") for c in links])
+
+    def _entries(self, rows: list[ImportRow]) -> None:
+        """One roster entry per source row whose category data is new for the person."""
+        cases, category, batch_id, stamp = self.plan.cases, self.plan.category_id, self.batch_id, self.stamp
+        width = max([self.width, *(len(r.raw) for r in rows if len(r.raw) > self.width)])
+        if width > MAX_SQL_ARGS:
+            params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning,
+                       stamp, JSON.encode(list(_cells(r.raw, ())))) for r in rows if r.add_entry]
+            width = None
+        else:
+            pad = (None,) * width
+            params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning,
+                       stamp, *_cells(r.raw, pad)) for r in rows if r.add_entry]
+        self.entries += len(params)
+        self.bulk.insert(entry_sql(width), params)
+
+    def finish(self) -> int:
+        """After the last chunk is written: audit rows, the batch's counts and its import audit row
+        (with the id ranges undo deletes by); returns the batch id."""
+        overrides = audit_rows([(self.stamp, self.operator, ID_OVERRIDE, "person", r.person_id, None,
+                                       JSON.encode({"id_number": r.id_number, "problem": _id_problem(r.id_number),
+                                                    "reason": r.id_override, "via": "导入", "batch": self.batch_id}))
+                                      for r in self.overrides])
+        audits = audit_rows(self.updates)
+        counts = batch_counts(self.plan, self.meta)
+        ImportBatch.update(**counts).where(ImportBatch.id == self.batch_id).execute()
+        created = {"person": [self.first_person, self.next_person - 1] if self.next_person > self.first_person else None,
+                   "case": [self.first_case, self.next_case - 1] if self.next_case > self.first_case else None,
+                   "case_category": [self.first_link, self.first_link + self.links - 1] if self.links else None,
+                   "village": self.plan.new_villages}
+        audit.log("import", "import_batch", self.batch_id, None, {
+            "file": self.meta.file_name, "sha256": self.meta.sha256, "category": self.meta.category_code, **counts,
+            "entries": self.entries, "created": created, "audit": audits,
+            **({"id_override": overrides} if overrides else {})})
+        return self.batch_id
 
 
-def write_plan(plan: Plan, meta: BatchMeta, progress, cancelled) -> int:
-    """Write the batch and everything it decided; returns the batch id."""
-    stamp = str(now())
-    valid = [r for r in plan.rows if r.outcome != "conflict"]
-    inserted = [r for r in valid if r.outcome == "inserted"]
-    updated = [r for r in valid if r.changes]
-    w = Writer(len(inserted) + len(updated) + 3 * len(valid), progress, cancelled)
-    batch = ImportBatch.create(
-        file_name=meta.file_name, file_path=meta.file_path, sha256=meta.sha256, sheet=meta.sheet,
-        category=plan.category_id, report_path=meta.report_path, operator=audit.current_operator(),
-        raw_keys=JSON.encode(meta.raw_keys) if meta.raw_keys is not None else None)
-    created: dict[str, Any] = {"person": list(_insert_persons(w, inserted, stamp)) if inserted else None}
-    overrides = _override_audits(w, inserted, batch.id, stamp)
-    audits = _update_persons(w, updated, stamp)
-    created.update(_cases_and_links(w, plan, valid, stamp))
-    entries = _entries(w, plan, valid, batch.id, stamp, len(meta.raw_keys or ()))
-    counts = batch_counts(plan, meta)
-    ImportBatch.update(**counts).where(ImportBatch.id == batch.id).execute()
-    audit.log("import", "import_batch", batch.id, None, {
-        "file": meta.file_name, "sha256": meta.sha256, "category": meta.category_code, **counts,
-        "entries": entries, "created": {**created, "village": plan.new_villages},
-        "audit": list(audits) if audits else None, **({"id_override": overrides} if overrides else {})})
-    return batch.id
+
+def audit_rows(rows: list[tuple]) -> list[int] | None:
+    """Insert audit rows in one go; their id range, or None."""
+    if not rows:
+        return None
+    first = next_id("audit_log")
+    db.connection().executemany(AUDIT_SQL, rows)
+    return [first, first + len(rows) - 1]
+
+
+def _id_problem(number: str) -> str:
+    """Why an accepted ID number fails its check (for its id_override audit row)."""
+    from .ids import parse_id
+
+    return parse_id(number, override=True).problem
 
 
 def batch_counts(plan: Plan, meta: BatchMeta) -> dict[str, int]:

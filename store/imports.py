@@ -1,4 +1,4 @@
-"""Bulk merge of an imported list: plan in Python from preloaded rows, write with executemany.
+"""Bulk merge of an imported list: decide in Python against preloaded rows, write in a second thread.
 
 One import is one ``IMMEDIATE`` transaction: the batch row, new persons (with search keys), changed
 persons (audited before/after), cases, case categories and one roster entry per source row. New
@@ -9,9 +9,10 @@ finds them (store/import_undo.py) without a "create" audit row per inserted pers
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Iterable
 
 from peewee import JOIN
 
@@ -25,10 +26,8 @@ PERSON_FIELDS = ("sex", "birth_date", "phone", "village_id", "address", "relatio
 DERIVED_FIELDS = ("zone_id", "phone_rev")  # follow village and phone; kept for undo
 ENTRY_FIELDS = ("medical_total", "reimbursed", "self_paid", "disability_category", "disability_grade",
                 "disability_cert", "petition_date", "petition_content", "petition_reply", "monitor_category")
-CHUNK = 5000
 IMPORT_CACHE_KIB = 128 * 1024
 IN_CHUNK = 500
-FULL_SCAN_FROM = 5000
 MSG_NAME_CONFLICT = "同一身份证号姓名不同"
 STORED_AT = {name: i for i, name in enumerate(PERSON_FIELDS + DERIVED_FIELDS, start=2)}  # index in a preloaded row
 DELETED_AT = len(PERSON_FIELDS + DERIVED_FIELDS) + 2  # a soft-deleted person is not merged into silently
@@ -93,7 +92,6 @@ class Plan:
         return sum(1 for r in self.rows if r.outcome == outcome)
 
 
-Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
@@ -123,42 +121,29 @@ def batches_with_sha(sha256: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def _chunks(items: list, size: int = IN_CHUNK):
-    """Consecutive slices of a list."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _preload_persons(con: sqlite3.Connection, numbers: Collection[str]) -> dict[str, tuple]:
+    """id_number -> (id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at) of the persons the file
+    names, in one query (the numbers go in as one JSON array)."""
+    cols = ", ".join(f"p.{c}" for c in PERSON_FIELDS + DERIVED_FIELDS + ("deleted_at",))
+    sql = (f'SELECT p.id_number, p.id, p.name, {cols} FROM json_each(?) j '
+           'JOIN "person" p ON p.id_number = j.value')
+    return {row[0]: row[1:] for row in con.execute(sql, (json.dumps(sorted(numbers)),)).fetchall()}
 
 
-def _preload_persons(numbers: list[str]) -> dict[str, tuple]:
-    """id_number -> (id, name, *PERSON_FIELDS) for the persons the file names, in few queries."""
-    cols = ", ".join(PERSON_FIELDS + DERIVED_FIELDS + ("deleted_at",))
-    if len(numbers) > FULL_SCAN_FROM:  # one pass over the table beats many IN lists
-        wanted = set(numbers)
-        rows = db.execute_sql(f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IS NOT NULL')
-        return {r[0]: r[1:] for r in rows.fetchall() if r[0] in wanted}
-    found: dict[str, tuple] = {}
-    for part in _chunks(numbers):
-        marks = ",".join("?" * len(part))
-        sql = f'SELECT id_number, id, name, {cols} FROM "person" WHERE id_number IN ({marks})'
-        for row in db.execute_sql(sql, part).fetchall():
-            found[row[0]] = row[1:]
-    return found
-
-
-def _preload_entries(category_id: int) -> dict[int, tuple]:
+def _preload_entries(con: sqlite3.Connection, category_id: int) -> dict[int, tuple]:
     """person id -> the data of its latest roster entry in this category."""
     cols = ", ".join(ENTRY_FIELDS)
     sql = f'SELECT person_id, {cols} FROM "roster_entry" WHERE category_id = ? ORDER BY id'
-    return {row[0]: row[1:] for row in db.execute_sql(sql, (category_id,)).fetchall()}
+    return {row[0]: row[1:] for row in con.execute(sql, (category_id,)).fetchall()}
 
 
-def _preload_cases(campaign_id: int, category_id: int) -> tuple[dict, set, set]:
+def _preload_cases(con: sqlite3.Connection, campaign_id: int, category_id: int) -> tuple[dict, set, set]:
     """Every case of the campaign (person id -> case id), the cases already in the category, and the
     persons whose case was deleted (their rows are refused rather than added to an invisible case)."""
-    rows = db.execute_sql('SELECT person_id, id, deleted_at FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall()
+    rows = con.execute('SELECT person_id, id, deleted_at FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall()
     cases = {r[0]: r[1] for r in rows}
-    linked = {r[0] for r in db.execute_sql('SELECT case_id FROM "case_category" WHERE category_id = ?',
-                                           (category_id,)).fetchall()}
+    linked = {r[0] for r in con.execute('SELECT case_id FROM "case_category" WHERE category_id = ?',
+                                        (category_id,)).fetchall()}
     return cases, linked, {r[0] for r in rows if r[2] is not None}
 
 
@@ -193,16 +178,36 @@ def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
         changes["phone_rev"] = (known[STORED_AT["phone_rev"]], reverse(changes["phone"][1].split("/")[0]))
 
 
+@dataclass
+class Planner:
+    """What deciding a row needs from the database, read once before the first row is decided."""
+
+    known: dict[str, tuple]  # id_number -> the stored person (see _preload_persons)
+    latest: dict[int, tuple]  # person id -> its latest roster entry's data in the category
+    cases: dict[int, int]
+    linked: set[int]
+    removed: set[int]
+
+    @classmethod
+    def read(cls, con: sqlite3.Connection, numbers: Collection[str], campaign_id: int, category_id: int) -> "Planner":
+        """Preload for the ID numbers a file names (runs on any thread given the connection)."""
+        cases, linked, removed = _preload_cases(con, campaign_id, category_id)
+        return cls(_preload_persons(con, numbers), _preload_entries(con, category_id), cases, linked, removed)
+
+    def decide(self, rows: list[ImportRow]) -> None:
+        """Set each row's outcome."""
+        known, latest, removed = self.known, self.latest, self.removed
+        for row in rows:
+            _decide(row, known.get(row.id_number), latest, removed)
+
+
 def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
-    """Decide insert / update / unchanged / conflict for every row (reads only)."""
+    """Decide insert / update / unchanged / conflict for every row (reads only: the dry run)."""
     camp = require_campaign()
     cat = category_by_code(category_code, camp.id)
-    known = _preload_persons(sorted({r.id_number for r in rows}))
-    latest = _preload_entries(cat.id)
-    cases, linked, removed = _preload_cases(camp.id, cat.id)
-    for row in rows:
-        _decide(row, known.get(row.id_number), latest, removed)
-    return Plan(camp.id, cat.id, rows, cases, linked)
+    planner = Planner.read(db.connection(), {r.id_number for r in rows}, camp.id, cat.id)
+    planner.decide(rows)
+    return Plan(camp.id, cat.id, rows, planner.cases, planner.linked)
 
 
 @contextmanager
@@ -216,18 +221,40 @@ def big_cache(kib: int = IMPORT_CACHE_KIB):
         db.execute_sql(f"PRAGMA cache_size = {int(old)}")
 
 
-def load(rows: list[ImportRow], meta: BatchMeta, *, progress: Progress | None = None,
-         cancelled: Cancelled | None = None, before_commit: Callable[[Plan], str | None] | None = None) -> tuple[int, Plan]:
-    """Plan and write one import in one transaction; returns (batch id, plan)."""
-    from .import_write import create_villages, write_plan
+def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: BatchMeta, *,
+         cancelled: Cancelled | None = None, written: Callable[[], None] | None = None,
+         before_commit: Callable[[Plan], str | None] | None = None) -> tuple[int, Plan]:
+    """Plan and write one import in one transaction, chunk by chunk as the caller reads them;
+    `numbers`: every ID number the chunks may hold; `written()` once every row is written, before the
+    audit rows, the report and the commit. Returns (batch id, plan).
 
-    progress = progress or (lambda _d, _t: None)
+    A second thread writes chunk k while the caller reads chunk k+1 (store/bulk.py)."""
+    from .bulk import bulk_writer
+    from .import_write import ImportWriter
+
     cancelled = cancelled or (lambda: False)
+    camp = require_campaign()
+    cat = category_by_code(meta.category_code, camp.id)
+    plan = Plan(camp.id, cat.id, [], {}, set())
     with big_cache(), db.atomic("IMMEDIATE"):
-        villages = create_villages(rows)
-        plan = plan_import(rows, meta.category_code)
-        plan.new_villages = villages
-        batch_id = write_plan(plan, meta, progress, cancelled)
+        writer = ImportWriter(plan, meta)  # the batch row and first free ids, before the thread starts
+        with bulk_writer(db.connection()) as bulk:
+            preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id))
+            writer.bulk, planner = bulk, None
+            for chunk in chunks:  # the caller normalises the next chunk while this one is written
+                if cancelled():
+                    raise ImportCancelled()
+                if planner is None:  # waiting here beats reading on: the preload needs Python's lock too
+                    planner = preloaded.result()
+                    plan.cases, plan.linked = planner.cases, planner.linked
+                planner.decide(chunk)
+                plan.rows.extend(chunk)
+                writer.write(chunk)
+        if written:
+            written()
+        if cancelled():
+            raise ImportCancelled()
+        batch_id = writer.finish()
         if before_commit:
             meta.report_path = before_commit(plan)
             ImportBatch.update(report_path=meta.report_path).where(ImportBatch.id == batch_id).execute()

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importers.load import default_report_path
+from importers.load import CHUNK, default_report_path
 from store.cases import record_contact
 from store.errors import StoreError
 from store.import_undo import undo_import
@@ -150,10 +150,11 @@ def test_dry_run_writes_nothing_but_counts_the_same(town, tmp_path):
     assert rows_of(dry) == rows_of(real)
 
 
-@pytest.mark.parametrize("stop_at", [1, 3])
+@pytest.mark.parametrize("stop_at", [1, 2, 3])  # before any write, chunk 1 being written, every row written
 def test_cancel_leaves_database_unchanged(town, tmp_path, stop_at):
     do_import(first_list(tmp_path))
-    rows = [["姓名", "身份证号", "自付金额"]] + [[f"人{i}", ident(i, "19800101"), 20000] for i in range(1, 999)]
+    rows = [["姓名", "身份证号", "自付金额"]] + [[f"人{i}", ident(i % 900 + 1, f"198001{i // 900 + 1:02d}"), 20000]
+                                            for i in range(CHUNK + 500)]
     path = fx.write_csv(tmp_path / "低保.csv", rows, "utf-8")
     before = counts()
     calls = []

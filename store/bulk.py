@@ -1,0 +1,141 @@
+"""A second thread that runs an import's bulk statements while the first one reads the next rows.
+
+SQLite does its work without Python's lock (the GIL), so on two cores the rows of chunk k are
+written while the rows of chunk k+1 are normalised. Each statement carries many rows
+(``INSERT ... VALUES (...), (...)``): executemany would hand the lock back and forth once a row,
+and a busy reader would starve it. The thread uses the caller's connection inside the caller's
+transaction; the caller touches that connection only while the thread is idle (`wait_idle`) or
+stopped, so nothing ever runs on it twice at once.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import sys
+import threading
+from concurrent.futures import Future
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
+
+ROWS_PER_STATEMENT = 1000
+SWITCH_INTERVAL = 0.001  # seconds; Python's 5 ms default keeps the writer waiting after each statement
+UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM arrived in SQLite 3.33
+_STOP = object()
+
+
+class BulkWriter:
+    """A queue of statements run in order on one connection by one worker thread."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.error: BaseException | None = None
+        self.max_vars = con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self.jobs: queue.Queue = queue.Queue(maxsize=64)  # the reader waits when far ahead
+        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        """Run jobs until the stop mark; after an error only drain the queue."""
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is _STOP:
+                    return
+                if self.error is None:
+                    job()
+            except BaseException as exc:  # handed to the caller's thread by check()
+                self.error = exc
+            finally:
+                self.jobs.task_done()
+
+    def check(self) -> None:
+        """Raise, in the caller's thread, the error a statement met (the caller then rolls back)."""
+        if self.error is not None:
+            raise self.error
+
+    def run(self, job: Callable[[], Any]) -> None:
+        """Queue a job; it runs after every job queued before it."""
+        self.check()
+        self.jobs.put(job)
+
+    def call(self, fn: Callable[[sqlite3.Connection], Any]) -> Future:
+        """Queue fn(connection); its result (or error) arrives in the Future returned."""
+        future: Future = Future()
+
+        def job() -> None:
+            try:
+                future.set_result(fn(self.con))
+            except BaseException as exc:
+                future.set_exception(exc)
+                raise
+
+        self.run(job)
+        return future
+
+    def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Queue a single-row ``INSERT ... VALUES (?, ...)`` for every row, many rows a statement."""
+        if rows:
+            self.run(lambda: self._insert(sql, rows))
+
+    def update(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Queue ``UPDATE table SET cols... WHERE id = ?`` for rows of (*values, id)."""
+        if rows:
+            self.run(lambda: self._update(table, cols, rows))
+
+    def wait_idle(self) -> None:
+        """Wait until every queued job has run; the connection is then the caller's again."""
+        self.jobs.join()
+        self.check()
+
+    def stop(self) -> None:
+        """Let the queued jobs finish (or drain after an error) and end the thread."""
+        self.jobs.put(_STOP)
+        self.thread.join()
+
+    def _per_statement(self, width: int) -> int:
+        """Rows one statement may carry within SQLite's limit on ? marks."""
+        return max(1, min(ROWS_PER_STATEMENT, self.max_vars // max(width, 1)))
+
+    def _insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run an INSERT for rows, as multi-row statements."""
+        head, marks = sql.split(" VALUES ", 1)
+        size = self._per_statement(marks.count("?"))
+        full = f"{head} VALUES {','.join([marks] * size)}"
+        for start in range(0, len(rows), size):
+            part = rows[start:start + size]
+            text = full if len(part) == size else f"{head} VALUES {','.join([marks] * len(part))}"
+            self.con.execute(text, [v for row in part for v in row])
+
+    def _update(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Run an UPDATE by id for rows, as UPDATE ... FROM (VALUES ...) where SQLite has it."""
+        if not UPDATE_FROM:
+            sets = ", ".join(f"{c} = ?" for c in cols)
+            self.con.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', rows)
+            return
+        width = len(cols) + 1
+        marks = f"({','.join('?' * width)})"
+        sets = ", ".join(f"{c} = v.column{i}" for i, c in enumerate(cols, start=1))
+        size = self._per_statement(width)
+        for start in range(0, len(rows), size):
+            part = rows[start:start + size]
+            self.con.execute(f'UPDATE "{table}" SET {sets} FROM (VALUES {",".join([marks] * len(part))}) AS v '
+                             f'WHERE "{table}".id = v.column{width}', [v for row in part for v in row])
+
+
+@contextmanager
+def bulk_writer(con: sqlite3.Connection) -> Iterator[BulkWriter]:
+    """A BulkWriter for the block: on leaving it every queued statement has run (or, after an
+    error anywhere, the thread has stopped) before the caller commits or rolls back."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    writer = BulkWriter(con)
+    try:
+        yield writer
+    except BaseException:
+        writer.error = writer.error or RuntimeError("stopped")  # queued jobs are skipped, not run
+        raise
+    finally:
+        writer.stop()
+        sys.setswitchinterval(old)
+    writer.check()
