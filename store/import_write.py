@@ -20,8 +20,8 @@ CASE_COLS = ("id", "campaign_id", "person_id", "status", "source", "created_at",
 ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", *ENTRY_FIELDS, "warning",
               "created_at", "raw")
 PLAIN = frozenset({str, int, float, type(None)})  # cell types sqlite3 binds as they are (not bool: 1 or true?)
-MAX_SQL_ARGS = 100  # SQLite functions take at most 127 arguments (SQLITE_MAX_FUNCTION_ARG)
 JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))  # 50,000 rows: compact
 AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, before, after) '
              "VALUES (?,?,?,?,?,?,?)")
 
@@ -58,20 +58,12 @@ def create_villages(rows: list[ImportRow]) -> list[int]:
     return created
 
 
-def _cells(cells: list, pad: tuple) -> tuple:
-    """A row's cells padded to the batch's width; dates and other objects as text (str()), a boolean
-    as Excel shows it (TRUE / FALSE), the same whether SQLite or Python builds the JSON."""
+def raw_json(cells: list) -> str:
+    """A row's cells as a JSON array: dates and other objects as text (str()), a boolean as Excel
+    shows it (TRUE / FALSE). Built in Python: the writer thread is the busier one."""
     if not PLAIN.issuperset(map(type, cells)):
         cells = [v if type(v) in PLAIN else ("TRUE" if v else "FALSE") if type(v) is bool else str(v) for v in cells]
-    return (*cells, *pad[len(cells):])
-
-
-def entry_sql(width: int | None) -> str:
-    """The roster entry INSERT: SQLite builds the raw JSON array from the row's cells (C, not Python);
-    width None: the raw JSON comes ready made (lists wider than a SQL function takes arguments)."""
-    marks = ",".join("?" * (len(ENTRY_COLS) - 1))
-    raw = "?" if width is None else f"json_array({','.join('?' * width)})"
-    return f'INSERT INTO "roster_entry" ({", ".join(ENTRY_COLS)}) VALUES ({marks}, {raw})'
+    return RAW_JSON.encode(cells)
 
 
 class ImportWriter:
@@ -92,7 +84,7 @@ class ImportWriter:
         self.first_link, self.links, self.entries = next_id("case_category"), 0, 0
         self.updates: list[tuple] = []  # audit rows of changed persons, written by finish()
         self.overrides: list[ImportRow] = []
-        self.width, self.names = len(meta.raw_keys or ()), {}
+        self.names: dict[str, tuple] = {}  # name -> its search keys
 
     def write(self, rows: list[ImportRow]) -> None:
         """Queue the writes of a decided chunk."""
@@ -159,17 +151,10 @@ class ImportWriter:
     def _entries(self, rows: list[ImportRow]) -> None:
         """One roster entry per source row whose category data is new for the person."""
         cases, category, batch_id, stamp = self.plan.cases, self.plan.category_id, self.batch_id, self.stamp
-        width = max([self.width, *(len(r.raw) for r in rows if len(r.raw) > self.width)])
-        if width > MAX_SQL_ARGS:
-            params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning,
-                       stamp, JSON.encode(list(_cells(r.raw, ())))) for r in rows if r.add_entry]
-            width = None
-        else:
-            pad = (None,) * width
-            params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning,
-                       stamp, *_cells(r.raw, pad)) for r in rows if r.add_entry]
+        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
+                   raw_json(r.raw)) for r in rows if r.add_entry]
         self.entries += len(params)
-        self.bulk.insert(entry_sql(width), params)
+        self.bulk.insert(insert_sql("roster_entry", ENTRY_COLS), params)
 
     def finish(self) -> int:
         """After the last chunk is written: audit rows, the batch's counts and its import audit row

@@ -47,7 +47,7 @@ class ImportRow:
     name: str
     person: dict[str, Any]
     entry: dict[str, Any]
-    raw: list  # the source row's cells; the writer stores them as a JSON array (SQLite's json_array)
+    raw: list  # the source row's cells; the writer stores them as a JSON array
     warning: str | None = None
     new_village: str | None = None
     outcome: str = ""  # inserted / updated / unchanged / conflict, set by plan_import
