@@ -16,6 +16,7 @@ import sys
 import threading
 from concurrent.futures import Future
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Callable, Iterator, Sequence
 
 ROWS_PER_STATEMENT = 1000
@@ -31,7 +32,7 @@ class BulkWriter:
         self.con = con
         self.error: BaseException | None = None
         self.max_vars = con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self.jobs: queue.Queue = queue.Queue(maxsize=64)  # the reader waits when far ahead
+        self.jobs: queue.Queue = queue.Queue(maxsize=256)  # the reader waits when far ahead
         self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
         self.thread.start()
 
@@ -75,13 +76,31 @@ class BulkWriter:
 
     def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Queue a single-row ``INSERT ... VALUES (?, ...)`` for every row, many rows a statement."""
-        if rows:
-            self.run(lambda: self._insert(sql, rows))
+        head, marks = sql.split(" VALUES ", 1)
+        self._queue(rows, marks.count("?"), lambda n: f"{head} VALUES {','.join([marks] * n)}")
 
     def update(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Queue ``UPDATE table SET cols... WHERE id = ?`` for rows of (*values, id)."""
-        if rows:
-            self.run(lambda: self._update(table, cols, rows))
+        if not UPDATE_FROM:
+            sets = ", ".join(f"{c} = ?" for c in cols)
+            if rows:
+                self.run(lambda: self.con.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', rows))
+            return
+        width = len(cols) + 1
+        marks = f"({','.join('?' * width)})"
+        sets = ", ".join(f"{c} = v.column{i}" for i, c in enumerate(cols, start=1))
+        self._queue(rows, width, lambda n: f'UPDATE "{table}" SET {sets} FROM (VALUES {",".join([marks] * n)}) AS v '
+                                           f'WHERE "{table}".id = v.column{width}')
+
+    def _queue(self, rows: Sequence[Sequence[Any]], width: int, text: Callable[[int], str]) -> None:
+        """Queue rows as statements of as many rows as SQLite's limit on ? marks allows; the values
+        are flattened here, in the caller's thread, so the writer thread only binds and steps."""
+        size = max(1, min(ROWS_PER_STATEMENT, self.max_vars // max(width, 1)))
+        full = text(size) if len(rows) >= size else ""
+        for start in range(0, len(rows), size):
+            part = rows[start:start + size]
+            sql = full if len(part) == size else text(len(part))
+            self.run(partial(self.con.execute, sql, [v for row in part for v in row]))
 
     def wait_idle(self) -> None:
         """Wait until every queued job has run; the connection is then the caller's again."""
@@ -92,35 +111,6 @@ class BulkWriter:
         """Let the queued jobs finish (or drain after an error) and end the thread."""
         self.jobs.put(_STOP)
         self.thread.join()
-
-    def _per_statement(self, width: int) -> int:
-        """Rows one statement may carry within SQLite's limit on ? marks."""
-        return max(1, min(ROWS_PER_STATEMENT, self.max_vars // max(width, 1)))
-
-    def _insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run an INSERT for rows, as multi-row statements."""
-        head, marks = sql.split(" VALUES ", 1)
-        size = self._per_statement(marks.count("?"))
-        full = f"{head} VALUES {','.join([marks] * size)}"
-        for start in range(0, len(rows), size):
-            part = rows[start:start + size]
-            text = full if len(part) == size else f"{head} VALUES {','.join([marks] * len(part))}"
-            self.con.execute(text, [v for row in part for v in row])
-
-    def _update(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Run an UPDATE by id for rows, as UPDATE ... FROM (VALUES ...) where SQLite has it."""
-        if not UPDATE_FROM:
-            sets = ", ".join(f"{c} = ?" for c in cols)
-            self.con.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', rows)
-            return
-        width = len(cols) + 1
-        marks = f"({','.join('?' * width)})"
-        sets = ", ".join(f"{c} = v.column{i}" for i, c in enumerate(cols, start=1))
-        size = self._per_statement(width)
-        for start in range(0, len(rows), size):
-            part = rows[start:start + size]
-            self.con.execute(f'UPDATE "{table}" SET {sets} FROM (VALUES {",".join([marks] * len(part))}) AS v '
-                             f'WHERE "{table}".id = v.column{width}', [v for row in part for v in row])
 
 
 @contextmanager

@@ -121,29 +121,36 @@ def batches_with_sha(sha256: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def _preload_persons(con: sqlite3.Connection, numbers: Collection[str]) -> dict[str, tuple]:
-    """id_number -> (id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at) of the persons the file
+def _json_rows(con: sqlite3.Connection, cols: str, sql: str, params: tuple = ()) -> list[list]:
+    """The rows of `SELECT cols sql` as lists, which SQLite hands over as one JSON array: one step
+    without Python's lock (GIL), instead of taking it back once a row from the busy reading thread."""
+    (text,) = con.execute(f"SELECT json_group_array(json_array({cols})) {sql}", params).fetchone()
+    return json.loads(text)
+
+
+def _preload_persons(con: sqlite3.Connection, numbers: Collection[str]) -> dict[str, list]:
+    """id_number -> [id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at] of the persons the file
     names, in one query (the numbers go in as one JSON array)."""
-    cols = ", ".join(f"p.{c}" for c in PERSON_FIELDS + DERIVED_FIELDS + ("deleted_at",))
-    sql = (f'SELECT p.id_number, p.id, p.name, {cols} FROM json_each(?) j '
-           'JOIN "person" p ON p.id_number = j.value')
-    return {row[0]: row[1:] for row in con.execute(sql, (json.dumps(sorted(numbers)),)).fetchall()}
+    cols = ", ".join(f"p.{c}" for c in ("id_number", "id", "name", *PERSON_FIELDS, *DERIVED_FIELDS, "deleted_at"))
+    rows = _json_rows(con, cols, 'FROM json_each(?) j JOIN "person" p ON p.id_number = j.value',
+                      (json.dumps(sorted(numbers)),))
+    return {row[0]: row[1:] for row in rows}
 
 
 def _preload_entries(con: sqlite3.Connection, category_id: int) -> dict[int, tuple]:
     """person id -> the data of its latest roster entry in this category."""
-    cols = ", ".join(ENTRY_FIELDS)
-    sql = f'SELECT person_id, {cols} FROM "roster_entry" WHERE category_id = ? ORDER BY id'
-    return {row[0]: row[1:] for row in con.execute(sql, (category_id,)).fetchall()}
+    rows = _json_rows(con, ", ".join(("person_id", *ENTRY_FIELDS)),
+                      'FROM "roster_entry" WHERE id IN (SELECT max(id) FROM "roster_entry" WHERE category_id = ? '
+                      "GROUP BY person_id)", (category_id,))
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def _preload_cases(con: sqlite3.Connection, campaign_id: int, category_id: int) -> tuple[dict, set, set]:
     """Every case of the campaign (person id -> case id), the cases already in the category, and the
     persons whose case was deleted (their rows are refused rather than added to an invisible case)."""
-    rows = con.execute('SELECT person_id, id, deleted_at FROM "case" WHERE campaign_id = ?', (campaign_id,)).fetchall()
+    rows = _json_rows(con, "person_id, id, deleted_at", 'FROM "case" WHERE campaign_id = ?', (campaign_id,))
     cases = {r[0]: r[1] for r in rows}
-    linked = {r[0] for r in con.execute('SELECT case_id FROM "case_category" WHERE category_id = ?',
-                                        (category_id,)).fetchall()}
+    linked = {r[0] for r in _json_rows(con, "case_id", 'FROM "case_category" WHERE category_id = ?', (category_id,))}
     return cases, linked, {r[0] for r in rows if r[2] is not None}
 
 
@@ -240,16 +247,14 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         writer = ImportWriter(plan, meta)  # the batch row and first free ids, before the thread starts
         with bulk_writer(db.connection()) as bulk:
             preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id))
-            writer.bulk, planner = bulk, None
+            writer.bulk, pending = bulk, []
             for chunk in chunks:  # the caller normalises the next chunk while this one is written
                 if cancelled():
                     raise ImportCancelled()
-                if planner is None:  # waiting here beats reading on: the preload needs Python's lock too
-                    planner = preloaded.result()
-                    plan.cases, plan.linked = planner.cases, planner.linked
-                planner.decide(chunk)
-                plan.rows.extend(chunk)
-                writer.write(chunk)
+                pending.append(chunk)
+                if preloaded.done():  # until then the caller reads on
+                    _write(pending, preloaded.result(), plan, writer)
+            _write(pending, preloaded.result(), plan, writer)
         if written:
             written()
         if cancelled():
@@ -261,6 +266,16 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         if cancelled():
             raise ImportCancelled()
     return batch_id, plan
+
+
+def _write(chunks: list[list[ImportRow]], planner: Planner, plan: Plan, writer: Any) -> None:
+    """Decide and queue the chunks read so far (emptying the list)."""
+    plan.cases, plan.linked = planner.cases, planner.linked
+    for chunk in chunks:
+        planner.decide(chunk)
+        plan.rows.extend(chunk)
+        writer.write(chunk)
+    chunks.clear()
 
 
 def list_batches() -> list[dict[str, Any]]:

@@ -47,18 +47,14 @@ def test_repeat_with_another_name_in_a_later_chunk_is_rejected(town, tmp_path):
     assert Person.get(Person.id_number == ident(1, "19800101")).name == "人0"
 
 
-def test_a_failed_write_rolls_back_every_chunk(town, tmp_path, monkeypatch):
+def test_a_failed_write_rolls_back_every_chunk(town, tmp_path):
     do_import(big_list(tmp_path, 5, name="先.csv"), category=2)
     before = counts()
-    real = bulk.BulkWriter._insert
-
-    def fail_on_entries(self, sql, rows):
-        if "roster_entry" in sql and self.con.execute('SELECT count(*) FROM "person"').fetchone()[0] > CHUNK + 5:
-            raise sqlite3.IntegrityError("disk trouble")  # the second chunk's entries
-        real(self, sql, rows)
-
-    monkeypatch.setattr(bulk.BulkWriter, "_insert", fail_on_entries)
-    with pytest.raises(sqlite3.IntegrityError):
+    # the second chunk's roster entries fail, once the first chunk is written
+    db.execute_sql(f"""CREATE TEMP TRIGGER fail BEFORE INSERT ON "roster_entry"
+                       WHEN (SELECT count(*) FROM "person") > {CHUNK + 5}
+                       BEGIN SELECT RAISE(ABORT, 'disk trouble'); END""")
+    with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
         do_import(big_list(tmp_path, CHUNK + 500), category=2)
     assert counts() == before
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
