@@ -132,6 +132,19 @@ def test_report_keeps_formula_like_text_as_text(town, tmp_path):
     assert [c.value for c in cells] == values and all(c.data_type != "f" for c in cells)
 
 
+def test_report_keeps_numbers_as_text_where_excel_would_not(town, tmp_path):
+    rows = [["姓名", "身份证号", "联系电话", "序号", "自付金额", "备注"],
+            ["人甲", "3505051990010100", "13700003333", "007", 12.5, "#N/A"]]
+    summary = do_import(fx.write_csv(tmp_path / "信访.csv", rows, "utf-8"))
+    ws = openpyxl.load_workbook(summary.report).active
+    ident_, phone, seq, paid, note = [c for c in next(ws.iter_rows(min_row=3))][1:6]
+    assert (ident_.value, ident_.number_format, phone.value, phone.number_format) == (
+        "3505051990010100", "@", "13700003333", "@")
+    assert (seq.value, seq.number_format, note.value, note.data_type) == ("007", "@", "#N/A", "s")
+    assert paid.value in ("12.5", 12.5)  # a CSV cell is text; the report keeps what the list held
+    assert ws.cell(3, 1).value == "人甲" and ws.cell(3, 1).data_type == "s"
+
+
 def test_report_path_can_be_chosen_and_no_report_when_clean(town, tmp_path):
     target = tmp_path / "报告" / "r.xlsx"
     target.parent.mkdir()
