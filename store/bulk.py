@@ -43,6 +43,8 @@ class BulkWriter:
             try:
                 if job is _STOP:
                     return
+                if self.error is None and not self.con.in_transaction:  # never write outside the caller's
+                    self.error = RuntimeError("the import's transaction is no longer open")
                 if self.error is None:
                     job()
             except BaseException as exc:  # handed to the caller's thread by check()
@@ -108,9 +110,21 @@ class BulkWriter:
         self.check()
 
     def stop(self) -> None:
-        """Let the queued jobs finish (or drain after an error) and end the thread."""
-        self.jobs.put(_STOP)
-        self.thread.join()
+        """Let the queued jobs finish (or drain after an error) and end the thread. Ctrl+C while
+        waiting skips the jobs left and still waits: the caller rolls back only once it has ended."""
+        interrupted: BaseException | None = None
+        stop_queued = False
+        while self.thread.is_alive():
+            try:
+                if not stop_queued:
+                    self.jobs.put(_STOP)
+                    stop_queued = True
+                self.thread.join()
+            except BaseException as exc:
+                self.error = self.error or exc
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
 
 
 @contextmanager
@@ -119,13 +133,18 @@ def bulk_writer(con: sqlite3.Connection) -> Iterator[BulkWriter]:
     error anywhere, the thread has stopped) before the caller commits or rolls back."""
     old = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
-    writer = BulkWriter(con)
+    writer = None
     try:
+        writer = BulkWriter(con)
         yield writer
     except BaseException:
-        writer.error = writer.error or RuntimeError("stopped")  # queued jobs are skipped, not run
+        if writer is not None:
+            writer.error = writer.error or RuntimeError("stopped")  # queued jobs are skipped, not run
         raise
     finally:
-        writer.stop()
-        sys.setswitchinterval(old)
+        try:
+            if writer is not None:
+                writer.stop()
+        finally:
+            sys.setswitchinterval(old)
     writer.check()

@@ -86,12 +86,16 @@ class ImportWriter:
         self.overrides: list[ImportRow] = []
         self.names: dict[str, tuple] = {}  # name -> its search keys
 
+    def villages(self, rows: list[ImportRow]) -> None:
+        """Create the new villages a chunk names (--create-villages) before it is decided, so a known
+        person's move to one is seen. Rare; the ORM needs the connection, so the writer waits."""
+        if any(r.new_village for r in rows):
+            self.bulk.wait_idle()
+            self.plan.new_villages += create_villages(rows)
+
     def write(self, rows: list[ImportRow]) -> None:
         """Queue the writes of a decided chunk."""
         valid = [r for r in rows if r.outcome != "conflict"]
-        if any(r.new_village for r in valid):  # rare (--create-villages): the ORM needs the connection
-            self.bulk.wait_idle()
-            self.plan.new_villages += create_villages(valid)
         inserted = [r for r in valid if r.outcome == "inserted"]
         if inserted:
             self._insert_persons(inserted)

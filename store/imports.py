@@ -272,6 +272,7 @@ def _write(chunks: list[list[ImportRow]], planner: Planner, plan: Plan, writer: 
     """Decide and queue the chunks read so far (emptying the list)."""
     plan.cases, plan.linked = planner.cases, planner.linked
     for chunk in chunks:
+        writer.villages(chunk)
         planner.decide(chunk)
         plan.rows.extend(chunk)
         writer.write(chunk)

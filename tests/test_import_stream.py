@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -15,6 +16,7 @@ import store.bulk as bulk
 from importers.load import CHUNK
 from importers.rows import id_key
 from store.bulk import bulk_writer
+from store.import_write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
 from tests import import_fixtures as fx
 from tests.import_helpers import counts, do_import, ident, person, rows_of, town  # noqa: F401
@@ -58,6 +60,40 @@ def test_a_failed_write_rolls_back_every_chunk(town, tmp_path):
         do_import(big_list(tmp_path, CHUNK + 500), category=2)
     assert counts() == before
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_ctrl_c_while_waiting_for_the_writer_rolls_back_everything(town, tmp_path, monkeypatch):
+    before = counts()
+    write, join = ImportWriter.write, threading.Thread.join
+    pressed = []
+
+    def slow_write(self, chunk):  # the writer stays behind the reader
+        self.bulk.run(lambda: time.sleep(0.2))
+        write(self, chunk)
+
+    def ctrl_c_in_join(self, timeout=None):  # Ctrl+C once, while stop() waits for the writer
+        if self.name == "import-writer" and not pressed:
+            pressed.append(True)
+            join(self, 0.05)
+            raise KeyboardInterrupt
+        return join(self, timeout)
+
+    monkeypatch.setattr(ImportWriter, "write", slow_write)
+    monkeypatch.setattr(threading.Thread, "join", ctrl_c_in_join)
+    with pytest.raises(KeyboardInterrupt):
+        do_import(big_list(tmp_path, CHUNK + 100), category=2)
+    assert pressed and not any(t.name == "import-writer" for t in threading.enumerate())
+    assert counts() == before
+
+
+def test_known_person_moves_to_a_village_the_list_creates(town, tmp_path):
+    first = ident(1, "19800101")
+    do_import(big_list(tmp_path, 1, name="先.csv"), category=2)
+    rows = [HEAD, ["人0", first, "新建村", "", 20000], ["人乙", ident(2, "19800102"), "新建村", "", 20000]]
+    summary = do_import(fx.write_csv(tmp_path / "后.csv", rows, "utf-8"), category=2, create_villages=True)
+    new = db.execute_sql('SELECT id FROM "village" WHERE name = ?', ("新建村",)).fetchone()[0]
+    assert rows_of(summary)[1:4] == (1, 1, 0)
+    assert person(first)["village_id"] == new and person(ident(2, "19800102"))["village_id"] == new
 
 
 def test_same_result_without_update_from_and_with_few_sql_variables(town, tmp_path, monkeypatch):
