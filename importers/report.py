@@ -30,7 +30,7 @@ BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REJECT_FONT = Font(color="C00000")
 REASON_FILL = PatternFill("solid", fgColor="FFF2CC")
-NUMERIC_TEXT = re.compile(r"[\s'+\-.0-9０-９Xx]+")  # digits Excel would turn into a number on editing
+NUMERIC_TEXT = re.compile(r"[\s'+\-.,/:%0-9０-９Xx]+")  # text Excel would turn into a number or date on editing
 
 
 def needs_report(outcome: Any) -> bool:

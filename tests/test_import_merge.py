@@ -133,8 +133,8 @@ def test_report_keeps_formula_like_text_as_text(town, tmp_path):
 
 
 def test_report_keeps_numbers_as_text_where_excel_would_not(town, tmp_path):
-    rows = [["姓名", "身份证号", "联系电话", "序号", "自付金额", "备注"],
-            ["人甲", "3505051990010100", "13700003333", "007", 12.5, "#N/A"]]
+    rows = [["姓名", "身份证号", "联系电话", "序号", "自付金额", "备注", "日期"],
+            ["人甲", "3505051990010100", "13700003333", "007", 12.5, "#N/A", "2024/1/5"]]
     summary = do_import(fx.write_csv(tmp_path / "信访.csv", rows, "utf-8"))
     ws = openpyxl.load_workbook(summary.report).active
     ident_, phone, seq, paid, note = [c for c in next(ws.iter_rows(min_row=3))][1:6]
@@ -143,6 +143,7 @@ def test_report_keeps_numbers_as_text_where_excel_would_not(town, tmp_path):
     assert (seq.value, seq.number_format, note.value, note.data_type) == ("007", "@", "#N/A", "s")
     assert paid.value in ("12.5", 12.5)  # a CSV cell is text; the report keeps what the list held
     assert ws.cell(3, 1).value == "人甲" and ws.cell(3, 1).data_type == "s"
+    assert (ws.cell(3, 7).value, ws.cell(3, 7).number_format) == ("2024/1/5", "@")
 
 
 def test_report_path_can_be_chosen_and_no_report_when_clean(town, tmp_path):
