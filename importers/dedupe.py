@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from importers.headers import field_label
+from store.ids import IdError, is_clean, parse_id
 from store.imports import MSG_NAME_CONFLICT
+
+
+def id_key(value: Any) -> str | None:
+    """The ID number a row's ID cell normalises to, whether it passes its check or not (None when
+    it has not the shape of one): rows sharing it are the repeats merge_duplicates merges."""
+    if is_clean(value):
+        return value
+    try:
+        return parse_id(value, override=True).number
+    except IdError:
+        return None
 
 
 def merge_duplicates(outcomes: list) -> None:

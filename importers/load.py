@@ -10,31 +10,28 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from importers import report as report_mod
-from importers.context import RowContext, raw_keys
-from importers.dedupe import merge_duplicates
+from importers.context import RowContext
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
-from importers.read import (
-    SheetData, SheetInfo, fill_merged, formula_cells_without_value, parts_with_formulas, read_sheets,
-)
-from importers.id_override import id_column
-from importers.rows import Outcome, id_key, is_blank_row, normalise
+from importers.formulas import formula_cells_without_value, parts_with_formulas
+from importers.read import SheetData, SheetInfo, fill_merged, read_sheets
+from importers.rows import Outcome, is_blank_row
 from importers.sniff import Sniffed, sniff
+from importers.stream import batch_meta, count_outcomes, id_keys, normalise_all, read_chunks
 from importers.templates import recall, remember, template_key
-from store.imports import BatchMeta, ImportCancelled, ImportRow, batches_with_sha, context_data, load, plan_import
+from store.import_plan import plan_import
+from store.imports import batches_with_sha, context_data, load
 from store.import_write import batch_counts
 from store.db import timestamp
 from store.schema import db
 
-CHUNK = 5000
 MSG_NO_ROWS = "未发现数据行"
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
 
@@ -201,19 +198,6 @@ def default_report_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}_导入报告.xlsx")
 
 
-def normalise_all(prep: Prepared, ctx: RowContext, progress, cancelled) -> list[Outcome]:
-    """Normalise every data row in chunks (progress and cancel between chunks), then merge repeats."""
-    outcomes, total = [], len(prep.data_rows)
-    for start in range(0, total, CHUNK):
-        if cancelled():
-            raise ImportCancelled()
-        for index in prep.data_rows[start:start + CHUNK]:
-            outcomes.append(normalise(prep.sheet.rows[index], index, prep.match, ctx))
-        progress(min(start + CHUNK, total), total)
-    merge_duplicates(outcomes)
-    return outcomes
-
-
 def run(prep: Prepared, *, dry_run: bool = False, create_villages: bool = False,
         report_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None) -> Summary:
@@ -230,66 +214,22 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     """run() with the defaults filled in."""
     ctx = RowContext.build(prep.category, context_data(prep.category), prep.match,
                            create_villages=create_villages, formula_cells=prep.formula_cells)
-    meta = _meta(prep)
+    meta = batch_meta(prep)
     if dry_run:
         outcomes = normalise_all(prep, ctx, progress, cancelled)
-        _count(meta, outcomes)
+        count_outcomes(meta, outcomes)
         with db.atomic():
             plan = plan_import([o.data for o in outcomes if o.status == "ok"], prep.category)
         return _summary(outcomes, batch_counts(plan, meta), None, None, prep)
     target = Path(report_path) if report_path else default_report_path(prep.path)
-    keys = _id_keys(prep)
+    keys = id_keys(prep)
     outcomes: list[Outcome] = []
-    chunks = _chunks(prep, ctx, keys, outcomes, meta, progress, cancelled)
+    chunks = read_chunks(prep, ctx, keys, outcomes, meta, progress, cancelled)
     total = len(prep.data_rows)
     batch_id, plan = load(chunks, {k for k in keys if k}, meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
                           before_commit=lambda _plan: _finish(prep, outcomes, target, not report_path))
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
-
-
-def _id_keys(prep: Prepared) -> list[str | None]:
-    """The ID number each data row names (see rows.id_key), read before any row is normalised."""
-    col = id_column(prep.match)
-    rows = prep.sheet.rows
-    return [id_key(rows[i][col] if col is not None and col < len(rows[i]) else None) for i in prep.data_rows]
-
-
-def _chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], outcomes: list[Outcome], meta: BatchMeta,
-            progress, cancelled) -> Iterator[list[ImportRow]]:
-    """The valid rows, normalised CHUNK at a time while the previous chunk is written (every outcome
-    lands in `outcomes`). Rows whose ID number the file names more than once wait for the last chunk:
-    merging them may fill an earlier row from a later one."""
-    counts = Counter(k for k in keys if k)
-    held, total = [], len(prep.data_rows)
-    for start in range(0, total, CHUNK):
-        if cancelled():
-            raise ImportCancelled()
-        ready = []
-        for index, key in zip(prep.data_rows[start:start + CHUNK], keys[start:start + CHUNK]):
-            out = normalise(prep.sheet.rows[index], index, prep.match, ctx)
-            outcomes.append(out)
-            if out.status == "ok":
-                (held if counts[key] > 1 else ready).append(out)
-        progress(min(start + CHUNK, total), total + 1)  # the last step: the writes' end, the report
-        yield [o.data for o in ready]
-    merge_duplicates(held)
-    _count(meta, outcomes)
-    yield [o.data for o in held if o.status == "ok"]
-
-
-def _meta(prep: Prepared) -> BatchMeta:
-    """The batch row's data (the counts come with _count once every row is read)."""
-    width = max((len(prep.sheet.rows[i]) for i in prep.data_rows), default=0)
-    return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
-                     0, 0, 0, 0, raw_keys=raw_keys(prep.match.headers, width))
-
-
-def _count(meta: BatchMeta, outcomes: list[Outcome]) -> None:
-    """The read counts of the batch."""
-    count = lambda s: sum(1 for o in outcomes if o.status == s)  # noqa: E731
-    meta.rows, meta.rejected, meta.skipped = len(outcomes), count("rejected"), count("skipped")
-    meta.warnings = sum(1 for o in outcomes if o.warnings and o.status in ("ok", "merged"))
 
 
 def _finish(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:

@@ -85,17 +85,6 @@ def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
     return parsed.number, None, None
 
 
-def id_key(value: Any) -> str | None:
-    """The ID number a row's ID cell normalises to, whether it passes its check or not (None when
-    it has not the shape of one): rows sharing it are the repeats merge_duplicates merges."""
-    if is_clean(value):
-        return value
-    try:
-        return parse_id(value, override=True).number
-    except IdError:
-        return None
-
-
 def _memo(table: dict[Any, Any], value: Any, work, *args: Any) -> Any:
     """work(value, *args), remembered per text value (a column's few spellings repeat down the list)."""
     if value.__class__ is not str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from itertools import repeat
-from typing import Any
 
 from . import audit
 from .imports import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys

@@ -9,7 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importers.load import CHUNK, default_report_path
+from importers.load import default_report_path
+from importers.stream import CHUNK
 from store.cases import record_contact
 from store.errors import StoreError
 from store.import_undo import undo_import

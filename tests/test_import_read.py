@@ -13,7 +13,8 @@ from hypothesis import given, strategies as st
 from importers import headers, sniff as sniff_mod, values
 from importers.errors import MSG_FORMULA, MSG_INVALID, MSG_PASSWORD, ImportFileError
 from importers.headers import apply_overrides, detect_header, find_report_date, infer_category, pick_sheet
-from importers.read import fill_merged, formula_cells_without_value, list_sheets, read_sheets
+from importers.formulas import formula_cells_without_value
+from importers.read import fill_merged, list_sheets, read_sheets
 from importers.sniff import sniff
 from tests import import_fixtures as fx
 

@@ -13,8 +13,8 @@ import time
 import pytest
 
 import store.bulk as bulk
-from importers.load import CHUNK
-from importers.rows import id_key
+from importers.stream import CHUNK
+from importers.dedupe import id_key
 from store.bulk import bulk_writer
 from store.import_write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
