@@ -8,7 +8,8 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from store.schema import ImportBatch, Person
 from tests import import_fixtures as fx
 from tests.import_helpers import counts, ident, town  # noqa: F401
-from tui.screens.import_wizard import ImportWizard, PathSuggester
+from tui.screens.import_wizard import SAVING, ImportWizard
+from tui.widgets.path_suggester import PathSuggester
 
 HEAD = ["序号", "姓名", "身份证号", "村(居)", "联系电话", "自付金额(元)"]
 
@@ -111,6 +112,19 @@ async def test_cancelled_import_leaves_database_unchanged(town, tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, ImportWizard)
+
+
+async def test_progress_says_when_every_row_is_written(town, tmp_path):
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, a_list(tmp_path, n=5))
+        before = text(screen, "#iw-summary")
+        screen.show_progress(6, 6, dry_run=True)  # a dry run writes nothing: no saving step
+        screen.show_progress(5, 6)
+        await pilot.pause()
+        assert text(screen, "#iw-summary") == before != SAVING
+        screen.show_progress(6, 6)
+        await pilot.pause()
+        assert text(screen, "#iw-summary") == SAVING
 
 
 async def test_path_suggester_completes_folders_and_lists(tmp_path):

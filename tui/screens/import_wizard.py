@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -19,36 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, ProgressBar, Select, Static
 
-LIST_SUFFIXES = {".xlsx", ".xls", ".ods", ".csv", ".txt", ".et"}
+from ..widgets.path_suggester import PathSuggester
+
 PREVIEW_ROWS = 20
 CATEGORY_NAMES = {1: "特困人员医疗费用", 2: "低保对象自付医疗费用", 3: "普通居民自付医疗费用", 4: "新增残疾人",
                   5: "社会救助信访对象", 6: "防返贫监测对象", 7: "其他困难群众"}
+SAVING = "各行已写入，正在写导入报告并保存（行多时需稍候），按 Esc 可取消..."
 log = logging.getLogger("yingbao.tui")
-
-
-class PathSuggester(Suggester):
-    """Completes a path with the first matching folder or list file."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        """The first entry of the typed folder that starts with the typed name."""
-        if not value:
-            return None
-        typed = Path(value).expanduser()
-        folder, stem = (typed, "") if value.endswith(("/", "\\")) else (typed.parent, typed.name)
-        try:
-            names = sorted(p for p in folder.iterdir() if p.name.startswith(stem) and not p.name.startswith(".")
-                           and (p.is_dir() or p.suffix.lower() in LIST_SUFFIXES))
-        except OSError:
-            return None
-        if not names:
-            return None
-        return value[: len(value) - len(stem)] + names[0].name + ("/" if names[0].is_dir() else "")
 
 
 def field_options() -> list[tuple[str, str]]:
@@ -242,7 +220,7 @@ class ImportWizard(Screen):
         from importers.load import run
         from store.schema import db
 
-        progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total)  # noqa: E731
+        progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total, dry_run)  # noqa: E731
         try:
             with db.connection_context():
                 summary = run(prep, dry_run=dry_run, create_villages=create_villages, progress=progress,
@@ -252,9 +230,11 @@ class ImportWizard(Screen):
             return
         self.app.call_from_thread(self.show_summary, summary, dry_run)
 
-    def show_progress(self, done: int, total: int) -> None:
-        """Move the progress bar."""
+    def show_progress(self, done: int, total: int, dry_run: bool = False) -> None:
+        """Move the progress bar; once every row is written, say what the last step is doing."""
         self.query_one("#iw-progress", ProgressBar).update(total=total, progress=done)
+        if done >= total and not dry_run:
+            self.query_one("#iw-summary", Static).update(SAVING)
 
     def show_summary(self, summary: Any, dry_run: bool) -> None:
         """The counts of a dry run or an import."""
