@@ -14,7 +14,7 @@ import queue
 import sqlite3
 import sys
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, Callable, Iterator, Sequence
@@ -75,6 +75,14 @@ class BulkWriter:
 
         self.run(job)
         return future
+
+    def result(self, future: Future) -> Any:
+        """A call()'s result; the writer's error instead, should the call have been skipped for it."""
+        while True:
+            try:
+                return future.result(timeout=0.05)
+            except FutureTimeout:
+                self.check()
 
     def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Queue a single-row ``INSERT ... VALUES (?, ...)`` for every row, many rows a statement."""

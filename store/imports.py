@@ -155,8 +155,8 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
                     raise ImportCancelled()
                 pending.append(chunk)
                 if preloaded.done():  # until then the caller reads on
-                    _write(pending, preloaded.result(), plan, writer)
-            _write(pending, preloaded.result(), plan, writer)
+                    _write(pending, bulk.result(preloaded), plan, writer)
+            _write(pending, bulk.result(preloaded), plan, writer)
         if written:
             written()
         if cancelled():

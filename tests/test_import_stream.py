@@ -115,6 +115,13 @@ def test_writer_error_reaches_the_caller_and_stops_the_thread(town):
     assert not any(t.name == "import-writer" for t in threading.enumerate())
 
 
+def test_a_call_skipped_after_an_error_raises_instead_of_waiting(town):
+    with pytest.raises(sqlite3.OperationalError):
+        with db.atomic(), bulk_writer(db.connection()) as writer:
+            writer.insert('INSERT INTO "no_such_table" (a) VALUES (?)', [(1,)])
+            writer.result(writer.call(lambda con: con.execute("SELECT 1").fetchone()))
+
+
 @pytest.mark.parametrize("cell, number", [
     ("35050519800101001X", "35050519800101001X"),
     (" 350505 19800101 001x ", "35050519800101001X"),
