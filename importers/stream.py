@@ -32,7 +32,7 @@ def normalise_all(prep: Prepared, ctx: RowContext, progress, cancelled) -> list[
 
 
 def id_keys(prep: Prepared) -> list[str | None]:
-    """The ID number each data row names (see rows.id_key), read before any row is normalised."""
+    """The ID number each data row names (dedupe.id_key), read before any row is normalised."""
     col = id_column(prep.match)
     rows = prep.sheet.rows
     return [id_key(rows[i][col] if col is not None and col < len(rows[i]) else None) for i in prep.data_rows]
@@ -62,7 +62,7 @@ def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], outcome
 
 
 def batch_meta(prep: Prepared) -> BatchMeta:
-    """The batch row's data (the counts come with _count once every row is read)."""
+    """The batch row's data (count_outcomes fills in the counts once every row is read)."""
     width = max((len(prep.sheet.rows[i]) for i in prep.data_rows), default=0)
     return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
                      0, 0, 0, 0, raw_keys=raw_keys(prep.match.headers, width))
