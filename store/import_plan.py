@@ -111,4 +111,7 @@ def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
     cat = category_by_code(category_code, camp.id)
     planner = Planner.read(db.connection(), {r.id_number for r in rows}, camp.id, cat.id)
     planner.decide(rows)
+    for row in rows:  # a known person's move to a village the import would create is an update too
+        if row.new_village and row.outcome == "unchanged":
+            row.outcome = "updated"
     return Plan(camp.id, cat.id, rows, planner.cases, planner.linked)

@@ -90,9 +90,11 @@ def test_known_person_moves_to_a_village_the_list_creates(town, tmp_path):
     first = ident(1, "19800101")
     do_import(big_list(tmp_path, 1, name="先.csv"), category=2)
     rows = [HEAD, ["人0", first, "新建村", "", 20000], ["人乙", ident(2, "19800102"), "新建村", "", 20000]]
-    summary = do_import(fx.write_csv(tmp_path / "后.csv", rows, "utf-8"), category=2, create_villages=True)
+    later = fx.write_csv(tmp_path / "后.csv", rows, "utf-8")
+    dry = do_import(later, category=2, create_villages=True, dry_run=True)
+    summary = do_import(later, category=2, create_villages=True)
     new = db.execute_sql('SELECT id FROM "village" WHERE name = ?', ("新建村",)).fetchone()[0]
-    assert rows_of(summary)[1:4] == (1, 1, 0)
+    assert rows_of(summary)[1:4] == rows_of(dry)[1:4] == (1, 1, 0)
     assert person(first)["village_id"] == new and person(ident(2, "19800102"))["village_id"] == new
 
 
