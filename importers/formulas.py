@@ -11,7 +11,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
-from importers.read import _attr, _local, _reader_errors
+from importers.read import reader_errors, xml_attr, xml_local_name
 
 
 FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
@@ -41,7 +41,7 @@ def formula_cells_without_value(path: str | os.PathLike, sheet_name: str,
             known = (with_formulas or {}).get(part)
             if not (_has_formula(zf, part) if known is None else known):
                 return set()
-            with zf.open(part) as fh, _reader_errors():
+            with zf.open(part) as fh, reader_errors():
                 return _scan_formulas(fh)
     except zipfile.BadZipFile:
         return set()
@@ -52,10 +52,10 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     names = {n.lower(): n for n in zf.namelist()}
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return None
-    with _reader_errors():
+    with reader_errors():
         workbook = SafeET.fromstring(zf.read(names["xl/workbook.xml"]))
         rels = SafeET.fromstring(zf.read(names["xl/_rels/workbook.xml.rels"]))
-    rel_id = next((_attr(e, "id") for e in workbook.iter() if _local(e.tag) == "sheet"
+    rel_id = next((xml_attr(e, "id") for e in workbook.iter() if xml_local_name(e.tag) == "sheet"
                    and e.get("name") == sheet_name), None)
     target = next((e.get("Target") for e in rels.iter() if e.get("Id") == rel_id), None)
     if not target:
@@ -81,7 +81,7 @@ def _scan_formulas(fh: Any) -> set[tuple[int, int]]:
     found, row, col = set(), -1, -1
     has_f = value = None
     for event, elem in SafeET.iterparse(fh, events=("start", "end")):
-        tag = _local(elem.tag)
+        tag = xml_local_name(elem.tag)
         if event == "start" and tag == "row":
             row, col = (int(elem.get("r")) - 1 if elem.get("r") else row + 1), -1
         elif event == "start" and tag == "c":

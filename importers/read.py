@@ -92,7 +92,7 @@ def fill_merged(sheet: SheetData, first_row: int) -> set[tuple[int, int]]:
 @contextmanager
 def _workbook(path: str | os.PathLike, kind: str) -> Iterator[pc.CalamineWorkbook]:
     """Open a workbook by its real format (so a renamed .xls works); translate reader errors."""
-    with _reader_errors():
+    with reader_errors():
         wb = _open_workbook(Path(path), kind)
         try:
             yield wb
@@ -118,7 +118,7 @@ def _open_workbook(path: Path, kind: str) -> pc.CalamineWorkbook:
 
 
 @contextmanager
-def _reader_errors() -> Iterator[None]:
+def reader_errors() -> Iterator[None]:
     """Turn any calamine failure (including a Rust panic) into ImportFileError."""
     try:
         yield
@@ -186,15 +186,15 @@ def _read_csv(path: Path, max_rows: int) -> SheetData:
     return SheetData(path.stem, False, [r + [""] * (width - len(r)) for r in rows], [])
 
 
-def _local(tag: str) -> str:
+def xml_local_name(tag: str) -> str:
     """An XML tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
 
 
-def _attr(elem: Any, name: str) -> str | None:
+def xml_attr(elem: Any, name: str) -> str | None:
     """An attribute by local name, whatever its namespace."""
     for key, value in elem.attrib.items():
-        if _local(key) == name:
+        if xml_local_name(key) == name:
             return value
     return None
 
@@ -202,19 +202,19 @@ def _attr(elem: Any, name: str) -> str | None:
 def _add_ods_merges(path: Path, sheets: list[SheetData]) -> None:
     """calamine gives no merges for ods: read the spans from content.xml."""
     by_name = {s.name: s for s in sheets}
-    with _reader_errors(), zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+    with reader_errors(), zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
         table, row, col, rrep = None, 0, 0, 1
         for event, elem in SafeET.iterparse(fh, events=("start", "end")):
-            tag = _local(elem.tag)
+            tag = xml_local_name(elem.tag)
             if event == "start" and tag == "table":
-                table, row = by_name.get(_attr(elem, "name") or ""), 0
+                table, row = by_name.get(xml_attr(elem, "name") or ""), 0
             elif event == "start" and tag == "table-row":
-                col, rrep = 0, int(_attr(elem, "number-rows-repeated") or 1)
+                col, rrep = 0, int(xml_attr(elem, "number-rows-repeated") or 1)
             elif event == "start" and tag in ("table-cell", "covered-table-cell"):
-                spans = int(_attr(elem, "number-rows-spanned") or 1), int(_attr(elem, "number-columns-spanned") or 1)
+                spans = int(xml_attr(elem, "number-rows-spanned") or 1), int(xml_attr(elem, "number-columns-spanned") or 1)
                 if table is not None and tag == "table-cell" and max(spans) > 1:
                     table.merged.append((row, col, row + spans[0] - 1, col + spans[1] - 1))
-                col += int(_attr(elem, "number-columns-repeated") or 1)
+                col += int(xml_attr(elem, "number-columns-repeated") or 1)
             elif event == "end" and tag == "table-row":
                 row += rrep
                 elem.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from itertools import repeat
+from typing import Iterable
 
 from . import audit
 from .imports import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys
@@ -25,7 +26,7 @@ AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, 
              "VALUES (?,?,?,?,?,?,?)")
 
 
-def insert_sql(table: str, cols) -> str:
+def insert_sql(table: str, cols: Iterable[str]) -> str:
     """An INSERT statement with one placeholder per column."""
     cols = list(cols)
     return f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({",".join("?" * len(cols))})'

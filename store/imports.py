@@ -149,14 +149,16 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         writer = ImportWriter(plan, meta)  # the batch row and first free ids, before the thread starts
         with bulk_writer(db.connection()) as bulk:
             preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id))
-            writer.bulk, pending = bulk, []
+            writer.bulk, pending, planner = bulk, [], None
             for chunk in chunks:  # the caller normalises the next chunk while this one is written
                 if cancelled():
                     raise ImportCancelled()
                 pending.append(chunk)
-                if preloaded.done():  # until then the caller reads on
-                    _write(pending, bulk.result(preloaded), plan, writer)
-            _write(pending, bulk.result(preloaded), plan, writer)
+                if planner is None and preloaded.done():  # until then the caller reads on
+                    planner = _shared(bulk.result(preloaded), plan)
+                if planner is not None:
+                    _write(pending, planner, plan, writer)
+            _write(pending, planner or _shared(bulk.result(preloaded), plan), plan, writer)
         if written:
             written()
         if cancelled():
@@ -170,9 +172,14 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
     return batch_id, plan
 
 
+def _shared(planner: Any, plan: Plan) -> Any:
+    """The planner, its cases and category links shared with the plan (the writer adds to them)."""
+    plan.cases, plan.linked = planner.cases, planner.linked
+    return planner
+
+
 def _write(chunks: list[list[ImportRow]], planner: Any, plan: Plan, writer: Any) -> None:
     """Decide and queue the chunks read so far (emptying the list)."""
-    plan.cases, plan.linked = planner.cases, planner.linked
     for chunk in chunks:
         writer.villages(chunk)
         planner.decide(chunk)
