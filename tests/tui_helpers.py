@@ -11,8 +11,11 @@ async def settle(app, pilot, rounds: int = 4) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
-    for _ in range(50):  # a loaded machine may not have sent Idle yet
-        if not _tables_pending(app):
+    quiet = 0
+    for _ in range(150):  # a loaded machine may not have sent Idle yet, or a result may still be queued
+        busy = _tables_pending(app) or any(w.is_running for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:  # still settled after two more turns of the event loop
             return
         await pilot.pause(0.02)
 
