@@ -6,6 +6,11 @@ written while the rows of chunk k+1 are normalised. Each statement carries many 
 and a busy reader would starve it. The thread uses the caller's connection inside the caller's
 transaction; the caller touches that connection only while the thread is idle (`wait_idle`) or
 stopped, so nothing ever runs on it twice at once.
+
+Rows short of a full statement wait for more rows of the same statement, so statements of different
+tables may run in another order than they were queued: the caller defers its foreign-key checks to
+the commit (``PRAGMA defer_foreign_keys``), which still refuses the whole transaction should a
+reference be missing then.
 """
 
 from __future__ import annotations
@@ -16,13 +21,25 @@ import sys
 import threading
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any, Callable, Iterator, Sequence
 
 ROWS_PER_STATEMENT = 1000
 SWITCH_INTERVAL = 0.001  # seconds; Python's 5 ms default keeps the writer waiting after each statement
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM arrived in SQLite 3.33
 _STOP = object()
+
+
+@dataclass(slots=True)
+class _Held:
+    """The rows of one statement shape waiting for a full statement's worth."""
+
+    size: int  # rows in a full statement
+    text: Callable[[int], str]  # the statement for n rows
+    full: str  # text(size), built once
+    rows: list = field(default_factory=list)
 
 
 class BulkWriter:
@@ -33,6 +50,7 @@ class BulkWriter:
         self.error: BaseException | None = None
         self.max_vars = con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         self.jobs: queue.Queue = queue.Queue(maxsize=256)  # the reader waits when far ahead
+        self.held: dict[Any, _Held] = {}  # statement shape -> rows waiting for a full statement
         self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
         self.thread.start()
 
@@ -85,12 +103,17 @@ class BulkWriter:
                 self.check()
 
     def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Queue a single-row ``INSERT ... VALUES (?, ...)`` for every row, many rows a statement."""
+        """Queue a single-row ``INSERT ... VALUES (?, ..., constant, ...)`` for every row, many rows
+        a statement (each row binds as many values as it holds)."""
+        if not rows:
+            return
         head, marks = sql.split(" VALUES ", 1)
-        self._queue(rows, marks.count("?"), lambda n: f"{head} VALUES {','.join([marks] * n)}")
+        self._queue(sql, rows, len(rows[0]), lambda n: f"{head} VALUES {','.join([marks] * n)}")
 
     def update(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Queue ``UPDATE table SET cols... WHERE id = ?`` for rows of (*values, id)."""
+        """Queue ``UPDATE table SET cols... WHERE id = ?`` for rows of (*values, id). OR ROLLBACK: a
+        failed row ends the transaction at once, so SQLite need not keep each statement's changes
+        apart to undo it alone (a third of an UPDATE's time)."""
         if not UPDATE_FROM:
             sets = ", ".join(f"{c} = ?" for c in cols)
             if rows:
@@ -99,21 +122,40 @@ class BulkWriter:
         width = len(cols) + 1
         marks = f"({','.join('?' * width)})"
         sets = ", ".join(f"{c} = v.column{i}" for i, c in enumerate(cols, start=1))
-        self._queue(rows, width, lambda n: f'UPDATE "{table}" SET {sets} FROM (VALUES {",".join([marks] * n)}) AS v '
-                                           f'WHERE "{table}".id = v.column{width}')
+        self._queue((table, *cols), rows, width,
+                    lambda n: f'UPDATE OR ROLLBACK "{table}" SET {sets} FROM (VALUES {",".join([marks] * n)}) AS v '
+                              f'WHERE "{table}".id = v.column{width}')
 
-    def _queue(self, rows: Sequence[Sequence[Any]], width: int, text: Callable[[int], str]) -> None:
-        """Queue rows as statements of as many rows as SQLite's limit on ? marks allows; the values
-        are flattened here, in the caller's thread, so the writer thread only binds and steps."""
-        size = max(1, min(ROWS_PER_STATEMENT, self.max_vars // max(width, 1)))
-        full = text(size) if len(rows) >= size else ""
-        for start in range(0, len(rows), size):
-            part = rows[start:start + size]
-            sql = full if len(part) == size else text(len(part))
-            self.run(partial(self.con.execute, sql, [v for row in part for v in row]))
+    def _queue(self, shape: Any, rows: Sequence[Sequence[Any]], width: int, text: Callable[[int], str]) -> None:
+        """Queue rows as statements of as many rows as SQLite's limit on ? marks allows. Rows short
+        of a full statement wait for the next rows of the same shape (or flush()): SQLite compiles
+        a statement of each new length afresh, 13 us a row, as long as writing the rows."""
+        held = self.held.get(shape)
+        if held is None:
+            size = max(1, min(ROWS_PER_STATEMENT, self.max_vars // max(width, 1)))
+            held = self.held[shape] = _Held(size, text, text(size))
+        held.rows.extend(rows)
+        whole = len(held.rows) - len(held.rows) % held.size
+        for start in range(0, whole, held.size):
+            self._send(held.full, held.rows[start:start + held.size])
+        del held.rows[:whole]
+
+    def _send(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Queue one statement; the values are flattened here, in the caller's thread, so the writer
+        thread only binds and steps."""
+        self.run(partial(self.con.execute, sql, list(chain.from_iterable(rows))))
+
+    def flush(self) -> None:
+        """Queue the rows held back, one statement for each shape."""
+        for held in self.held.values():
+            if held.rows:
+                self._send(held.text(len(held.rows)), held.rows)
+                held.rows = []
 
     def wait_idle(self) -> None:
-        """Wait until every queued job has run; the connection is then the caller's again."""
+        """Write the rows held back and wait until every queued job has run; the connection is then
+        the caller's again."""
+        self.flush()
         self.jobs.join()
         self.check()
 
@@ -122,6 +164,12 @@ class BulkWriter:
         waiting skips the jobs left and still waits: the caller rolls back only once it has ended."""
         interrupted: BaseException | None = None
         stop_queued = False
+        try:
+            if self.error is None:
+                self.flush()
+        except BaseException as exc:  # Ctrl+C while the queue was full
+            self.error = self.error or exc
+            interrupted = exc
         while self.thread.is_alive():
             try:
                 if not stop_queued:
