@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from itertools import repeat
-from typing import Iterable
+from operator import itemgetter
+from typing import Any, Callable, Iterable
 
 from . import audit
 from .imports import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys
@@ -15,21 +16,47 @@ from .search import reverse
 
 PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth_date", "phone", "phone_rev",
                "village_id", "address", "relation", "disability_category", "disability_grade",
-               "disability_cert", "py_initials", "py_full", "created_at", "updated_at")
-CASE_COLS = ("id", "campaign_id", "person_id", "status", "source", "created_at", "updated_at")
-ENTRY_COLS = ("batch_id", "category_id", "person_id", "case_id", "source_row", *ENTRY_FIELDS, "warning",
-              "created_at", "raw")
+               "disability_cert", "py_initials", "py_full")
+CASE_COLS = ("id", "person_id")  # with the campaign, status, source and time stamps as constants
 PLAIN = frozenset({str, int, float, type(None)})  # cell types sqlite3 binds as they are (not bool: 1 or true?)
-JSON = json.JSONEncoder(ensure_ascii=False, default=str)
-RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))  # 50,000 rows: compact
+
+
+def json_encoder(item_sep: str, key_sep: str) -> Callable[[Any], str]:
+    """json.dumps(value, ensure_ascii=False, default=str) with these separators, for flat lists and
+    dicts. JSONEncoder.encode builds its C encoder anew on every call, a third of the time of a
+    short row; this one is built once (the plain encoder where the C one is missing or differs)."""
+    slow = json.JSONEncoder(ensure_ascii=False, default=str, separators=(item_sep, key_sep)).encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    try:
+        fast = make(None, str, json.encoder.encode_basestring, None, key_sep, item_sep, False, False, True)
+        if "".join(fast([1.5, "后", None, {"a": True}], 0)) != slow([1.5, "后", None, {"a": True}]):
+            return slow
+    except TypeError:  # no C encoder (None is not callable), or another signature
+        return slow
+    return lambda value: "".join(fast(value, 0))
+
+
+JSON = json_encoder(", ", ": ")
+RAW_JSON = json_encoder(",", ":")  # 50,000 rows: compact
 AUDIT_SQL = ('INSERT INTO "audit_log" (time, operator, action, "table", row_id, before, after) '
              "VALUES (?,?,?,?,?,?,?)")
 
 
-def insert_sql(table: str, cols: Iterable[str]) -> str:
-    """An INSERT statement with one placeholder per column."""
-    cols = list(cols)
-    return f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({",".join("?" * len(cols))})'
+def insert_sql(table: str, cols: Iterable[str], constants: dict[str, int | str] | None = None) -> str:
+    """An INSERT statement with one placeholder per column, and the constants (the same for every
+    row: the batch, the time stamp) written into its text, so no row binds them again."""
+    cols, constants = list(cols), constants or {}
+    marks = ["?"] * len(cols) + [_literal(v) for v in constants.values()]
+    return f'INSERT INTO "{table}" ({", ".join([*cols, *constants])}) VALUES ({",".join(marks)})'
+
+
+def _literal(value: int | str) -> str:
+    """An integer, or one of the import's own texts (a time stamp, 待排查), as SQL."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is not str or "\0" in value:
+        raise TypeError(f"not a constant for a statement: {value!r}")
+    return "'" + value.replace("'", "''") + "'"
 
 
 def next_id(table: str) -> int:
@@ -63,13 +90,13 @@ def raw_json(cells: list) -> str:
     shows it (TRUE / FALSE). Built in Python: the writer thread is the busier one."""
     if not PLAIN.issuperset(map(type, cells)):
         cells = [v if type(v) in PLAIN else ("TRUE" if v else "FALSE") if type(v) is bool else str(v) for v in cells]
-    return RAW_JSON.encode(cells)
+    return RAW_JSON(cells)
 
 
 class ImportWriter:
     """Writes one import chunk by chunk: new persons (contiguous ids, with search keys), changed
-    persons, cases, category links and roster entries go to the writer thread as each chunk is
-    decided; the audit rows and the batch's counts are written by finish()."""
+    persons (with their audit rows), cases, category links and roster entries go to the writer
+    thread as each chunk is decided; finish() writes the batch's counts and its own audit row."""
 
     def __init__(self, plan: Plan, meta: BatchMeta) -> None:
         """The batch row and the first free ids (call before the writer thread starts)."""
@@ -78,11 +105,11 @@ class ImportWriter:
         self.batch_id = ImportBatch.create(
             file_name=meta.file_name, file_path=meta.file_path, sha256=meta.sha256, sheet=meta.sheet,
             category=plan.category_id, report_path=meta.report_path, operator=self.operator,
-            raw_keys=JSON.encode(meta.raw_keys) if meta.raw_keys is not None else None).id
+            raw_keys=JSON(meta.raw_keys) if meta.raw_keys is not None else None).id
         self.first_person = self.next_person = next_id("person")
         self.first_case = self.next_case = next_id("case")
         self.first_link, self.links, self.entries = next_id("case_category"), 0, 0
-        self.updates: list[tuple] = []  # audit rows of changed persons, written by finish()
+        self.first_audit, self.updates = next_id("audit_log"), 0  # audit rows of changed persons
         self.overrides: list[ImportRow] = []
         self.names: dict[str, tuple] = {}  # name -> its search keys
 
@@ -106,7 +133,7 @@ class ImportWriter:
 
     def _insert_persons(self, rows: list[ImportRow]) -> None:
         """New persons with their search keys."""
-        people, keys, pid, stamp = [], [], self.next_person, self.stamp
+        people, keys, pid = [], [], self.next_person
         for row in rows:
             row.person_id, p = pid, row.person
             phone = p.get("phone")
@@ -114,26 +141,30 @@ class ImportWriter:
             people.append((pid, row.id_number, row.id_original, reverse(row.id_number), row.name, p.get("sex"),
                            p.get("birth_date"), phone, reverse((phone or "").split("/")[0] or None),
                            p.get("village_id"), p.get("address"), p.get("relation"), p.get("disability_category"),
-                           p.get("disability_grade"), p.get("disability_cert"), initials, full, stamp, stamp))
+                           p.get("disability_grade"), p.get("disability_cert"), initials, full))
             keys.extend(zip(repeat(pid), keyset))
             pid += 1
         self.next_person = pid
-        self.bulk.insert(insert_sql("person", PERSON_COLS), people)
+        self.bulk.insert(insert_sql("person", PERSON_COLS, {"created_at": self.stamp, "updated_at": self.stamp}), people)
         self.bulk.insert('INSERT INTO "person_key" (person_id, key) VALUES (?,?)', keys)
 
     def _update_persons(self, rows: list[ImportRow]) -> None:
-        """Changed persons: one UPDATE per set of changed columns; their audit rows wait for finish()."""
+        """Changed persons: one UPDATE per set of changed columns, and an audit row each (before and
+        after). The audit rows of one import are contiguous but for those of villages it creates."""
         groups: dict[tuple, list[tuple]] = {}
+        audits, operator, stamp = [], self.operator, self.stamp
         for row in rows:
             changes = row.changes
             cols = tuple(sorted(changes))
-            groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), self.stamp, row.person_id))
+            groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), stamp, row.person_id))
             before = {k: v[0] for k, v in changes.items()}  # stored values: text, numbers, None
             after = {k: v[1] for k, v in changes.items()}
-            self.updates.append((self.stamp, self.operator, "update", "person", row.person_id,
-                                 JSON.encode(before), JSON.encode(after)))
+            audits.append((operator, row.person_id, JSON(before), JSON(after)))
         for cols, params in groups.items():
             self.bulk.update("person", (*cols, "updated_at"), params)
+        self.updates += len(audits)
+        self.bulk.insert(insert_sql("audit_log", ("operator", "row_id", "before", "after"),
+                                    {"time": stamp, "action": "update", '"table"': "person"}), audits)
 
     def _cases_and_links(self, rows: list[ImportRow]) -> None:
         """A case per person (new ones with contiguous ids) and the category link."""
@@ -141,33 +172,41 @@ class ImportWriter:
         for row in rows:
             if row.person_id not in cases:
                 cases[row.person_id] = case_id
-                new_cases.append((case_id, self.plan.campaign_id, row.person_id, "待排查", "名单", self.stamp, self.stamp))
+                new_cases.append((case_id, row.person_id))
                 case_id += 1
         self.next_case = case_id
-        self.bulk.insert(insert_sql("case", CASE_COLS), new_cases)
+        self.bulk.insert(insert_sql("case", CASE_COLS, {"campaign_id": self.plan.campaign_id, "status": "待排查",
+                                                        "source": "名单", "created_at": self.stamp,
+                                                        "updated_at": self.stamp}), new_cases)
         links = sorted({cases[r.person_id] for r in rows} - self.plan.linked)
         self.plan.linked.update(links)
         self.links += len(links)
-        category = self.plan.category_id
-        self.bulk.insert('INSERT INTO "case_category" (case_id, category_id, source) VALUES (?,?,?)',
-                         [(c, category, "名单") for c in links])
+        self.bulk.insert(insert_sql("case_category", ("case_id",), {"category_id": self.plan.category_id,
+                                                                   "source": "名单"}), [(c,) for c in links])
 
     def _entries(self, rows: list[ImportRow]) -> None:
-        """One roster entry per source row whose category data is new for the person."""
-        cases, category, batch_id, stamp = self.plan.cases, self.plan.category_id, self.batch_id, self.stamp
-        params = [(batch_id, category, r.person_id, cases[r.person_id], r.source_row, *r.values, r.warning, stamp,
-                   raw_json(r.raw)) for r in rows if r.add_entry]
+        """One roster entry per source row whose category data is new for the person; only the
+        category fields some row of the chunk holds are bound (the file's columns), the rest stay NULL."""
+        rows = [r for r in rows if r.add_entry]
+        held = set().union(*(r.entry for r in rows))
+        picked = [i for i, name in enumerate(ENTRY_FIELDS) if name in held]
+        values = itemgetter(*picked) if len(picked) > 1 else (lambda v, i=picked[0]: (v[i],)) if picked else (lambda v: ())
+        cases = self.plan.cases
+        params = [(r.person_id, cases[r.person_id], r.source_row, *values(r.values), r.warning, raw_json(r.raw))
+                  for r in rows]
         self.entries += len(params)
-        self.bulk.insert(insert_sql("roster_entry", ENTRY_COLS), params)
+        cols = ("person_id", "case_id", "source_row", *(ENTRY_FIELDS[i] for i in picked), "warning", "raw")
+        self.bulk.insert(insert_sql("roster_entry", cols, {"batch_id": self.batch_id, "category_id": self.plan.category_id,
+                                                           "created_at": self.stamp}), params)
 
     def finish(self) -> int:
-        """After the last chunk is written: audit rows, the batch's counts and its import audit row
-        (with the id ranges undo deletes by); returns the batch id."""
+        """After the last chunk is written: the audit rows of accepted ID numbers, the batch's counts
+        and its import audit row (with the id ranges undo works by); returns the batch id."""
+        audits = [self.first_audit, next_id("audit_log") - 1] if self.updates else None
         overrides = audit_rows([(self.stamp, self.operator, ID_OVERRIDE, "person", r.person_id, None,
-                                       JSON.encode({"id_number": r.id_number, "problem": _id_problem(r.id_number),
-                                                    "reason": r.id_override, "via": "导入", "batch": self.batch_id}))
-                                      for r in self.overrides])
-        audits = audit_rows(self.updates)
+                                 JSON({"id_number": r.id_number, "problem": _id_problem(r.id_number),
+                                       "reason": r.id_override, "via": "导入", "batch": self.batch_id}))
+                                for r in self.overrides])
         counts = batch_counts(self.plan, self.meta)
         ImportBatch.update(**counts).where(ImportBatch.id == self.batch_id).execute()
         created = {"person": [self.first_person, self.next_person - 1] if self.next_person > self.first_person else None,

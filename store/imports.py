@@ -146,6 +146,9 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
     cat = category_by_code(meta.category_code, camp.id)
     plan = Plan(camp.id, cat.id, [], {}, set())
     with big_cache(), db.atomic("IMMEDIATE"):
+        # the writer may run a table's statements before those of the rows they refer to (bulk.py);
+        # every reference is still checked, at the commit (SQLite turns this off again there)
+        db.execute_sql("PRAGMA defer_foreign_keys = ON")
         writer = ImportWriter(plan, meta)  # the batch row and first free ids, before the thread starts
         with bulk_writer(db.connection()) as bulk:
             preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id))

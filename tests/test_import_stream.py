@@ -6,16 +6,21 @@ a failed write leaving half an import behind, a different result on an older SQL
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 import threading
 import time
 
+import peewee
 import pytest
 
 import store.bulk as bulk
+import store.import_write as writes
 from importers.stream import CHUNK
 from importers.dedupe import id_key
 from store.bulk import bulk_writer
+from store.import_undo import undo_import
 from store.import_write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
 from tests import import_fixtures as fx
@@ -120,8 +125,54 @@ def test_writer_error_reaches_the_caller_and_stops_the_thread(town):
 def test_a_call_skipped_after_an_error_raises_instead_of_waiting(town):
     with pytest.raises(sqlite3.OperationalError):
         with db.atomic(), bulk_writer(db.connection()) as writer:
-            writer.insert('INSERT INTO "no_such_table" (a) VALUES (?)', [(1,)])
+            writer.run(lambda: writer.con.execute('INSERT INTO "no_such_table" (a) VALUES (1)'))
             writer.result(writer.call(lambda con: con.execute("SELECT 1").fetchone()))
+
+
+def test_rows_short_of_a_statement_wait_and_are_all_written_in_order(town):
+    db.execute_sql("CREATE TEMP TABLE t (n INTEGER, label TEXT)")
+    con = db.connection()
+    con.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 6)  # three rows of two values a statement
+    sent = []
+    with db.atomic(), bulk_writer(con) as writer:
+        send = writer._send
+        writer._send = lambda sql, rows: (sent.append(len(rows)), send(sql, rows))
+        for start in (0, 2, 7):  # 2 rows (held), 5 more (two full statements, one row held), 1 more
+            writer.insert("INSERT INTO t (n, label) VALUES (?, ?)", [(n, f"第{n}行") for n in range(start, start + {0: 2, 2: 5, 7: 1}[start])])
+        assert sent == [3, 3]
+        writer.wait_idle()
+        assert sent == [3, 3, 2]
+        assert [r[0] for r in db.execute_sql("SELECT n FROM t ORDER BY rowid")] == list(range(8))
+
+
+def test_a_missing_reference_refuses_the_whole_import_at_the_commit(town, tmp_path, monkeypatch):
+    before = counts()
+    links = ImportWriter._cases_and_links
+
+    def broken(self, rows):  # one category link to a case that does not exist
+        links(self, rows)
+        if self.links == CHUNK:
+            self.bulk.insert('INSERT INTO "case_category" (case_id, category_id, source) VALUES (?,?,?)',
+                             [(999_999, self.plan.category_id, "名单")])
+
+    monkeypatch.setattr(ImportWriter, "_cases_and_links", broken)
+    with pytest.raises((sqlite3.IntegrityError, peewee.IntegrityError), match="FOREIGN KEY"):
+        do_import(big_list(tmp_path, CHUNK + 10), category=2)
+    assert counts() == before
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA defer_foreign_keys").fetchone()[0] == 0
+
+
+def test_undo_restores_persons_when_the_import_also_created_a_village(town, tmp_path):
+    do_import(big_list(tmp_path, 30, name="先.csv"), category=2)
+    rows = [HEAD, ["人乙", ident(901, "19800102"), "新建村", "", 20000]]
+    rows += [[f"人{i}", ident(i % 900 + 1, "19800101"), "后龙村", f"1390000{i:04d}", 20000] for i in range(30)]
+    summary = do_import(fx.write_csv(tmp_path / "后.csv", rows, "utf-8"), category=2, create_villages=True)
+    assert rows_of(summary)[1:3] == (1, 30)
+    undo_import(summary.batch_id)
+    assert person(ident(5, "19800101"))["phone"] is None
+    assert person(ident(901, "19800102")) is None
+    assert db.execute_sql('SELECT count(*) FROM "village" WHERE name = ?', ("新建村",)).fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("cell, number", [
@@ -135,3 +186,23 @@ def test_a_call_skipped_after_an_error_raises_instead_of_waiting(town):
 ])
 def test_id_key_is_the_number_the_row_normalises_to(cell, number):
     assert id_key(cell) == number
+
+
+@pytest.mark.parametrize("value", [
+    [1.0, 218121.88, 0.1 + 0.2, float("nan"), -0.0, 10**20, "后龙村\"委\"会\n", None, True, ""],
+    {"phone": "13800000000", "village_id": 3, "zone_id": None},
+    [dt.date(2021, 3, 5), dt.datetime(2021, 3, 5, 8, 30)],
+])
+def test_the_import_json_is_what_json_dumps_writes(value):
+    assert writes.JSON(value) == json.dumps(value, ensure_ascii=False, default=str)
+    assert writes.RAW_JSON(value) == json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def test_constants_written_into_a_statement_read_back_as_they_were(town):
+    sql = writes.insert_sql("audit_log", ("row_id",), {"time": "2026-01-01 08:00:00", "action": "it's ?",
+                                                        '"table"': "person", "operator": 7})
+    db.execute_sql(sql, (42,))
+    row = db.execute_sql('SELECT time, action, "table", operator, row_id FROM "audit_log" ORDER BY id DESC LIMIT 1').fetchone()
+    assert row == ("2026-01-01 08:00:00", "it's ?", "person", "7", 42)
+    with pytest.raises(TypeError):
+        writes.insert_sql("audit_log", ("row_id",), {"time": b"bytes"})
