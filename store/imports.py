@@ -18,6 +18,7 @@ from peewee import JOIN
 from . import settings
 from .cases import category_by_code, require_campaign
 from .schema import Category, ImportBatch, db
+from .db import checkpoint_soon
 from .search import name_keys
 
 PERSON_FIELDS = ("sex", "birth_date", "phone", "village_id", "address", "relation",
@@ -129,6 +130,19 @@ def big_cache(kib: int = IMPORT_CACHE_KIB):
         db.execute_sql(f"PRAGMA cache_size = {int(old)}")
 
 
+@contextmanager
+def checkpoint_after():
+    """Automatic checkpoints as they were once the transaction has ended (load() turns them off for
+    its commit); after a commit, the log is copied into the database file in the background."""
+    old = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(old)}")
+    if old > 0:
+        checkpoint_soon()
+
+
 def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: BatchMeta, *,
          cancelled: Cancelled | None = None, written: Callable[[], None] | None = None,
          before_commit: Callable[[Plan], str | None] | None = None) -> tuple[int, Plan]:
@@ -145,7 +159,7 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
     camp = require_campaign()
     cat = category_by_code(meta.category_code, camp.id)
     plan = Plan(camp.id, cat.id, [], {}, set())
-    with big_cache(), db.atomic("IMMEDIATE"):
+    with big_cache(), checkpoint_after(), db.atomic("IMMEDIATE"):
         # the writer may run a table's statements before those of the rows they refer to (bulk.py);
         # every reference is still checked, at the commit (SQLite turns this off again there)
         db.execute_sql("PRAGMA defer_foreign_keys = ON")
@@ -172,6 +186,7 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
             ImportBatch.update(report_path=meta.report_path).where(ImportBatch.id == batch_id).execute()
         if cancelled():
             raise ImportCancelled()
+        db.execute_sql("PRAGMA wal_autocheckpoint = 0")  # this commit only: the copy runs after it
     return batch_id, plan
 
 

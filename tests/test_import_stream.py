@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sqlite3
 import threading
 import time
@@ -20,6 +21,7 @@ import store.import_write as writes
 from importers.stream import CHUNK
 from importers.dedupe import id_key
 from store.bulk import bulk_writer
+from store.db import wait_checkpoints
 from store.import_undo import undo_import
 from store.import_write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
@@ -206,3 +208,23 @@ def test_constants_written_into_a_statement_read_back_as_they_were(town):
     assert row == ("2026-01-01 08:00:00", "it's ?", "person", "7", 42)
     with pytest.raises(TypeError):
         writes.insert_sql("audit_log", ("row_id",), {"time": b"bytes"})
+
+
+def test_the_log_is_copied_into_the_database_file_after_the_import(town, tmp_path):
+    do_import(big_list(tmp_path, 300), category=2)
+    assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # on again for later commits
+    wait_checkpoints()
+    copy = tmp_path / "仅数据库文件.db"  # the file alone, without its -wal
+    shutil.copyfile(town, copy)
+    con = sqlite3.connect(copy)
+    try:
+        assert con.execute('SELECT count(*) FROM "roster_entry"').fetchone()[0] == 300
+    finally:
+        con.close()
+
+
+def test_a_failed_import_turns_automatic_checkpoints_back_on(town, tmp_path, monkeypatch):
+    monkeypatch.setattr(ImportWriter, "finish", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        do_import(big_list(tmp_path, 3), category=2)
+    assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
