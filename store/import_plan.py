@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Collection
+from operator import itemgetter
+from typing import Any, Callable, Collection
 
 from .cases import category_by_code, require_campaign
 from .imports import DERIVED_FIELDS, ENTRY_FIELDS, MSG_NAME_CONFLICT, PERSON_FIELDS, ImportRow, Plan
@@ -51,27 +52,24 @@ def _preload_cases(con: sqlite3.Connection, campaign_id: int, category_id: int) 
     return cases, linked, {r[0] for r in rows if r[2] is not None}
 
 
-def _decide(row: ImportRow, known: tuple | None, latest: dict[int, tuple], removed: set[int] = frozenset()) -> None:
-    """Set the row's outcome: inserted, conflict, updated (person or category data) or unchanged."""
-    row.add_entry, row.values = True, tuple(map(row.entry.get, ENTRY_FIELDS))
-    if known is None:
-        row.outcome = "inserted"
-        return
-    row.person_id, name = known[0], known[1]
-    if name != row.name:
-        row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{name}」"
-        return
+def _refused(row: ImportRow, known: tuple, removed: set[int]) -> bool:
+    """True (the row set to conflict, with the reason) when the number belongs to someone else, a
+    deleted person or a case deleted from the campaign."""
+    if known[1] != row.name:
+        row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{known[1]}」"
+        return True
     if known[DELETED_AT] is not None or row.person_id in removed:
         what = "该人员已删除" if known[DELETED_AT] is not None else "该对象已从本次排查中删除"
         row.outcome, row.reason = "conflict", f"{what}：如需保留，请在「修改记录」（Ctrl+L）中恢复后再导入此行"
-        return
-    at = STORED_AT
-    row.changes = changes = {k: (known[at[k]], v) for k, v in row.person.items()
-                             if known[at[k]] != v and v is not None and v != ""}
-    if changes:
-        _derived(changes, known)
-    row.add_entry = latest.get(row.person_id) != row.values
-    row.outcome = "updated" if row.changes or row.add_entry else "unchanged"
+        return True
+    return False
+
+
+def _getter(indexes: list[int]) -> Callable[[Any], tuple]:
+    """A tuple of the items at these indexes (itemgetter, a tuple even for one index)."""
+    if len(indexes) == 1:
+        return lambda values, i=indexes[0]: (values[i],)
+    return itemgetter(*indexes)
 
 
 def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
@@ -99,10 +97,32 @@ class Planner:
         return cls(_preload_persons(con, numbers), _preload_entries(con, category_id), cases, linked, removed)
 
     def decide(self, rows: list[ImportRow]) -> None:
-        """Set each row's outcome."""
-        known, latest, removed = self.known, self.latest, self.removed
+        """Set each row's outcome: inserted, conflict, updated (person or category data) or
+        unchanged. One loop, no call a row: 50,000 rows run it on the import's busiest thread."""
+        known_of, latest, removed, at, fields = self.known, self.latest, self.removed, STORED_AT, ENTRY_FIELDS
+        getters: dict[tuple, Any] = {}  # the person's fields -> their stored values, for a row's shape
         for row in rows:
-            _decide(row, known.get(row.id_number), latest, removed)
+            row.add_entry, row.values = True, tuple(map(row.entry.get, fields))
+            known = known_of.get(row.id_number)
+            if known is None:
+                row.outcome = "inserted"
+                continue
+            row.person_id = known[0]
+            if (known[1] != row.name or known[DELETED_AT] is not None or row.person_id in removed) \
+                    and _refused(row, known, removed):
+                continue
+            person = row.person
+            keys = tuple(person)
+            stored = getters.get(keys) or getters.setdefault(keys, _getter([at[k] for k in keys]))
+            if stored(known) == tuple(person.values()):  # the usual case: nothing new
+                changes = {}
+            else:
+                row.changes = changes = {k: (known[at[k]], v) for k, v in person.items()
+                                         if known[at[k]] != v and v is not None and v != ""}
+                if changes:
+                    _derived(changes, known)
+            row.add_entry = latest.get(row.person_id) != row.values
+            row.outcome = "updated" if changes or row.add_entry else "unchanged"
 
 
 def plan_import(rows: list[ImportRow], category_code: int) -> Plan:
