@@ -129,10 +129,12 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
     """
     path = Path(path)
     found = sniff(path)
-    with no_gc(), ThreadPoolExecutor(1) as pool:  # the formula pass runs while calamine parses
+    with no_gc(), ThreadPoolExecutor(1) as pool:  # the hash and formula pass run while calamine parses
+        digest = pool.submit(_sha256, path)
         with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
         sheets = read_sheets(path, found)
         with_formulas = with_formulas.result() if with_formulas else None
+        sha256 = digest.result()
     key = template_key([s.name for s in sheets], pick_sheet(sheets))
     choices = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
     recalled = None if any(choices.values()) else recall(key)
@@ -148,7 +150,7 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
         raise ImportFileError(MSG_NO_ROWS)
     infos = [SheetInfo(s.name, s.hidden, len(s.rows)) for s in sheets]
     return Prepared(path, found, infos, data, match, rows, _category(choices["category"], data, match, path),
-                    _sha256(path), formulas, key, choices, bool(recalled))
+                    sha256, formulas, key, choices, bool(recalled))
 
 
 def _match(sheets: list[SheetData], choices: dict[str, Any]) -> tuple[SheetData, HeaderMatch]:

@@ -67,8 +67,13 @@ def text_of(value: Any) -> str:
 
 
 def is_blank_row(cells: list[Any]) -> bool:
-    """True when every cell is empty or whitespace."""
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
+    """True when every cell is empty or whitespace (a plain loop: most rows stop at their first cell)."""
+    for v in cells:
+        if v is None:
+            continue
+        if not isinstance(v, str) or v.strip():
+            return False
+    return True
 
 
 def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
