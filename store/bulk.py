@@ -43,7 +43,8 @@ class _Held:
 
 
 class BulkWriter:
-    """A queue of statements run in order on one connection by one worker thread."""
+    """A queue of statements run in order on one connection by one worker thread (rows held back
+    for a full statement run later than statements queued after them)."""
 
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
