@@ -135,3 +135,16 @@ async def test_path_suggester_completes_folders_and_lists(tmp_path):
     assert await suggester.get_suggestion(str(tmp_path / "名单.")) == str(tmp_path / "名单.xlsx")
     assert await suggester.get_suggestion(str(tmp_path / "名单文")) == str(tmp_path / "名单文件夹") + "/"
     assert await suggester.get_suggestion(str(tmp_path / "no")) is None
+
+
+async def test_dry_run_without_a_category_asks_for_one(town, tmp_path):
+    rows = [["姓名", "身份证号", "村(居)"], ["人甲", ident(1), "后龙村"]]  # no title, no amounts: no category
+    path = fx.write_xlsx(tmp_path / "名单.xlsx", {"Sheet": rows})
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        assert screen.query_one("#iw-category", Select).value is Select.NULL
+        before = counts()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert any("请选择排查类别" in n.message for n in pilot.app._notifications)
+        assert pilot.app.screen is screen and counts() == before

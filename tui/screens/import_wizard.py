@@ -160,7 +160,7 @@ class ImportWizard(Screen):
     @on(Select.Changed, "#iw-field")
     def field_changed(self, event: Select.Changed) -> None:
         """Map the highlighted column to the chosen field and read again."""
-        if self.prep is None or event.value is Select.BLANK:
+        if self.prep is None or event.value is Select.NULL:
             return
         col = self.query_one("#iw-preview", DataTable).cursor_column
         head = self.prep.match.headers[col] if col < len(self.prep.match.headers) else ""
@@ -170,7 +170,7 @@ class ImportWizard(Screen):
     @on(Select.Changed, "#iw-sheet")
     def sheet_changed(self, event: Select.Changed) -> None:
         """Read the chosen sheet."""
-        if self.prep is not None and event.value is not Select.BLANK and event.value != self.prep.sheet.name:
+        if self.prep is not None and event.value is not Select.NULL and event.value != self.prep.sheet.name:
             self.overrides = {}
             self.read_file(str(self.prep.path), str(event.value))
 
@@ -205,7 +205,7 @@ class ImportWizard(Screen):
             self.notify("请先读取名单文件", severity="warning")
             return
         category = self.query_one("#iw-category", Select).value
-        if category is Select.BLANK:
+        if category is Select.NULL:
             self.notify("请选择排查类别", severity="warning")
             return
         prep = dataclasses.replace(self.prep, category=int(category))
