@@ -190,6 +190,7 @@ def is_readonly() -> bool:
 
 
 _checkpoints: list[threading.Thread] = []
+_checkpoints_lock = threading.Lock()  # imports may finish on several worker threads
 
 
 def checkpoint_soon() -> None:
@@ -210,17 +211,19 @@ def checkpoint_soon() -> None:
         except sqlite3.Error:
             pass  # the next commit's automatic checkpoint copies it instead
 
-    _checkpoints[:] = [t for t in _checkpoints if t.is_alive()]
     thread = threading.Thread(target=copy, name="wal-checkpoint", daemon=True)
-    _checkpoints.append(thread)
-    thread.start()
+    with _checkpoints_lock:
+        _checkpoints[:] = [t for t in _checkpoints if t.is_alive()]
+        _checkpoints.append(thread)
+        thread.start()
 
 
 def wait_checkpoints() -> None:
     """Wait for the background checkpoints still running."""
-    for thread in list(_checkpoints):
+    with _checkpoints_lock:
+        running, _checkpoints[:] = list(_checkpoints), []
+    for thread in running:
         thread.join()
-    _checkpoints.clear()
 
 
 def close_db() -> None:
