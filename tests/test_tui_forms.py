@@ -7,7 +7,7 @@ import datetime as dt
 from store import settings
 from store.schema import Benefit, BenefitStep, Case, Contact, Village
 from tests.conftest import DEMO_TODAY
-from tests.tui_helpers import settle, type_text, waiting_case_found_by_initials
+from tests.tui_helpers import open_case, settle, type_text, waiting_case_found_by_initials
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.dashboard import DashboardScreen
@@ -44,11 +44,7 @@ async def test_f2_from_an_open_case_starts_in_the_note(demo_db):
     case = Case.select().where(Case.status == "待排查").order_by(Case.id.desc()).first()
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "f2")
         assert isinstance(app.screen, FollowupScreen) and app.screen.focused.id == "fu-findings"
         await type_text(pilot, "入户看过")
         await pilot.press("f6", "ctrl+r", "ctrl+s")
@@ -65,11 +61,7 @@ async def test_f2_bad_date_keeps_the_text_and_points_at_the_field(demo_db):
     case = Case.select().where(Case.status == "待排查").first()
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "f2")
         await type_text(pilot, "说明情况")
         form = app.screen
         form.query_one("#fu-next_followup").value = "2026/13/01"
@@ -88,11 +80,7 @@ async def test_esc_with_typed_text_asks_first(demo_db):
     case = Case.select().first()
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "f2")
         await type_text(pilot, "半句话")
         await pilot.press("escape")
         await pilot.pause()
@@ -197,11 +185,7 @@ async def test_edit_the_person_keeps_search_keys(demo_db):
     case = Case.select().first()
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("e")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "e")
         form = app.screen
         form.query_one("#pf-name").value = "欧阳修"
         form.query_one("#pf-household_note").text = "独居，子女在外"
@@ -224,11 +208,7 @@ async def test_a_save_that_meets_a_lock_says_so_and_keeps_the_form(demo_db, monk
     monkeypatch.setattr("tui.errors.time.sleep", lambda _s: None)
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "f2")
         await type_text(pilot, "占用时")
         other = sqlite3.connect(demo_db, timeout=0.05)
         other.execute("BEGIN IMMEDIATE")
@@ -249,11 +229,7 @@ async def test_navigation_keys_never_leave_a_form_with_typed_text(demo_db):
     case = Case.select().first()
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "f2")
         await type_text(pilot, "电话里说到一半")
         for key in ("f3", "f4", "f6", "f7", "f8", "f9", "f10", "ctrl+n", "ctrl+l", "ctrl+p"):
             await pilot.press(key)

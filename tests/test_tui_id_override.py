@@ -9,7 +9,7 @@ from store.ids import mask_id
 from store.schema import AuditLog, Case
 from tests.conftest import DEMO_TODAY
 from tests.import_helpers import bad_checksum, ident
-from tests.tui_helpers import settle, type_text
+from tests.tui_helpers import open_case, settle, type_text
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.person_form import PersonForm
@@ -24,11 +24,7 @@ async def test_a_failed_checksum_needs_a_reason_then_saves_and_shows_the_marker(
     old = case.person.id_number
     app = make_app(demo_db, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CaseDetailScreen(case.id))
-        await settle(app, pilot)
-        await pilot.press("e")
-        await settle(app, pilot)
+        await open_case(app, pilot, case.id, "e")
         form = app.screen
         assert isinstance(form, PersonForm) and not form.query_one("#pf-override").display
         assert mask_id(old) in str(form.query_one("#pf-id_number-label").render())

@@ -20,6 +20,18 @@ async def settle(app, pilot, rounds: int = 4) -> None:
         await pilot.pause(0.02)
 
 
+async def open_case(app, pilot, case_id: int, *keys: str) -> None:
+    """Open a case's detail screen once the first screen has settled, then press the keys (settled)."""
+    from tui.screens.case_detail import CaseDetailScreen
+
+    await settle(app, pilot)
+    app.push_screen(CaseDetailScreen(case_id))
+    await settle(app, pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(app, pilot)
+
+
 def _tables_pending(app) -> bool:
     """True while a DataTable still owes its column widths (Textual measures them on Idle)."""
     from textual.widgets import DataTable
