@@ -665,7 +665,8 @@ def import_file(
 
     state(ctx).open()
     try:
-        prep = prepare(path, sheet=sheet, overrides=_parse_maps(maps), category=category)
+        prep = prepare(path, sheet=sheet, overrides=_parse_maps(maps), category=category,
+                       read_ahead=not dry_run)  # the import follows at once
         for note in (prep.found.note, "已套用上次导入同样格式名单时的选择（工作表、表头、列对应）" if prep.recalled else None):
             if note:  # stderr: with --json, stdout holds the one JSON object
                 typer.echo(note, err=True)

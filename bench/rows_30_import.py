@@ -92,7 +92,7 @@ def import_once(path: Path, db_copy: Path) -> tuple[float, dict, float]:
 
     open_db(db_copy)
     start = time.perf_counter()
-    summary = run(prepare(path, category=3))
+    summary = run(prepare(path, category=3, read_ahead=True))  # as `main.py import` does
     took = time.perf_counter() - start
     close_db()
     return took, summary.as_json(), time.perf_counter() - start - took
@@ -104,7 +104,7 @@ def peak_memory_mb(path: Path, db_copy: Path) -> float:
     code = PEAK_BYTES_CODE + (
         "import sys; sys.path.insert(0, %r)\n"
         "from importers.load import prepare, run\nfrom store.db import open_db\n"
-        "open_db(%r); run(prepare(%r, category=3))\n"
+        "open_db(%r); run(prepare(%r, category=3, read_ahead=True))\n"
         "print(_peak_bytes() / 2**20)\n"
     ) % (str(root), str(db_copy), str(path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

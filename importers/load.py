@@ -26,6 +26,7 @@ from importers.rows import Outcome, is_blank_row
 from importers.sniff import Sniffed, sniff
 from importers.stream import batch_meta, count_outcomes, id_keys, normalise_all, read_chunks
 from importers.templates import recall, remember, template_key
+from store.import_ahead import PersonsAhead
 from store.import_plan import plan_import
 from store.imports import batches_with_sha, context_data, load
 from store.import_write import batch_counts
@@ -56,6 +57,7 @@ class Prepared:
     template: str = ""  # fingerprint of the list's layout (importers/templates.py)
     choices: dict[str, Any] = field(default_factory=dict)  # sheet, overrides, category, header_row used
     recalled: bool = False  # True when the choices came from an earlier import of this template
+    ahead: PersonsAhead | None = field(default=None, repr=False)  # every person, read during the parse
 
     @property
     def header_label(self) -> str:
@@ -122,13 +124,29 @@ def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderM
 
 
 def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, str] | None = None,
-            category: int | None = None, header_row: int | None = None) -> Prepared:
+            category: int | None = None, header_row: int | None = None, read_ahead: bool = False) -> Prepared:
     """Read a list file and find everything needed to import it; ImportFileError when unreadable.
 
     Without options, the choices remembered for the file's template (if any) are applied.
+    read_ahead: run() follows at once (the CLI): a large list's parse also reads every stored person
+    (store/import_ahead.py); run() takes them or closes the read.
     """
     path = Path(path)
     found = sniff(path)
+    ahead = PersonsAhead.start(db.database, path.stat().st_size) if read_ahead else None
+    try:
+        prep = _prepare(path, found, sheet, overrides, category, header_row)
+    except BaseException:
+        if ahead is not None:
+            ahead.close()
+        raise
+    prep.ahead = ahead
+    return prep
+
+
+def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str, str] | None,
+             category: int | None, header_row: int | None) -> Prepared:
+    """prepare() once the file is sniffed."""
     with no_gc(), ThreadPoolExecutor(1) as pool:  # the hash and formula pass run while calamine parses
         digest = pool.submit(_sha256, path)
         with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
@@ -204,11 +222,15 @@ def run(prep: Prepared, *, dry_run: bool = False, create_villages: bool = False,
         report_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None) -> Summary:
     """Import a prepared file (or plan it, for a dry run); the database is untouched on any error."""
-    if prep.category is None:
-        raise CategoryNeeded("无法从文件标题或表头判断排查类别，请用 --category 1-7 指定")
-    with no_gc():
-        return _run(prep, dry_run, create_villages, report_path, progress or (lambda _d, _t: None),
-                    cancelled or (lambda: False))
+    try:
+        if prep.category is None:
+            raise CategoryNeeded("无法从文件标题或表头判断排查类别，请用 --category 1-7 指定")
+        with no_gc():
+            return _run(prep, dry_run, create_villages, report_path, progress or (lambda _d, _t: None),
+                        cancelled or (lambda: False))
+    finally:
+        if prep.ahead is not None:  # taken by the import, or of no more use
+            prep.ahead.close()
 
 
 def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str | Path | None,
@@ -230,7 +252,8 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     total = len(prep.data_rows)
     batch_id, plan = load(chunks, {k for k in keys if k}, meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
-                          before_commit=lambda _plan: _finish(prep, outcomes, target, not report_path))
+                          before_commit=lambda _plan: _finish(prep, outcomes, target, not report_path),
+                          ahead=prep.ahead)
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
 
 

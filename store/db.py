@@ -227,8 +227,12 @@ def wait_checkpoints() -> None:
 
 
 def close_db() -> None:
-    """Close this thread's connection if open (after the background checkpoints)."""
+    """Close this thread's connection if open (after the background checkpoints and the reads ahead
+    of an import still open: store/import_ahead.py)."""
+    from .import_ahead import close_all
+
     wait_checkpoints()
+    close_all()
     if not db.is_closed():
         db.close()
 

@@ -26,12 +26,16 @@ def _json_rows(con: sqlite3.Connection, cols: str, sql: str, params: tuple = ())
     return json.loads(text)
 
 
-def _preload_persons(con: sqlite3.Connection, numbers: Collection[str]) -> dict[str, list]:
+def preload_persons(con: sqlite3.Connection, numbers: Collection[str] | None) -> dict[str, list]:
     """id_number -> [id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at] of the persons the file
-    names, in one query (the numbers go in as one JSON array)."""
+    names, in one query (the numbers go in as one JSON array); of every person when numbers is None
+    (store/import_ahead.py)."""
     cols = ", ".join(f"p.{c}" for c in ("id_number", "id", "name", *PERSON_FIELDS, *DERIVED_FIELDS, "deleted_at"))
-    rows = _json_rows(con, cols, 'FROM json_each(?) j JOIN "person" p ON p.id_number = j.value',
-                      (json.dumps(sorted(numbers)),))
+    if numbers is None:
+        rows = _json_rows(con, cols, 'FROM "person" p')
+    else:
+        rows = _json_rows(con, cols, 'FROM json_each(?) j JOIN "person" p ON p.id_number = j.value',
+                          (json.dumps(sorted(numbers)),))
     return {row[0]: row[1:] for row in rows}
 
 
@@ -84,17 +88,23 @@ def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
 class Planner:
     """What deciding a row needs from the database, read once before the first row is decided."""
 
-    known: dict[str, tuple]  # id_number -> the stored person (see _preload_persons)
+    known: dict[str, tuple]  # id_number -> the stored person (see preload_persons)
     latest: dict[int, tuple]  # person id -> its latest roster entry's data in the category
     cases: dict[int, int]
     linked: set[int]
     removed: set[int]
 
     @classmethod
-    def read(cls, con: sqlite3.Connection, numbers: Collection[str], campaign_id: int, category_id: int) -> "Planner":
-        """Preload for the ID numbers a file names (runs on any thread given the connection)."""
+    def read(cls, con: sqlite3.Connection, numbers: Collection[str], campaign_id: int, category_id: int,
+             known: dict[str, list] | None = None) -> "Planner":
+        """Preload for the ID numbers a file names (runs on any thread given the connection); `known`:
+        the persons already read (store/import_ahead.py), when they are still current."""
         cases, linked, removed = _preload_cases(con, campaign_id, category_id)
-        return cls(_preload_persons(con, numbers), _preload_entries(con, category_id), cases, linked, removed)
+        if known is None:
+            known = preload_persons(con, numbers)
+        else:  # only the persons the file names: the others' memory goes to the rows read next
+            known = {n: person for n in numbers if (person := known.get(n)) is not None}
+        return cls(known, _preload_entries(con, category_id), cases, linked, removed)
 
     def decide(self, rows: list[ImportRow]) -> None:
         """Set each row's outcome: inserted, conflict, updated (person or category data) or

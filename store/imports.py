@@ -145,10 +145,11 @@ def checkpoint_after():
 
 def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: BatchMeta, *,
          cancelled: Cancelled | None = None, written: Callable[[], None] | None = None,
-         before_commit: Callable[[Plan], str | None] | None = None) -> tuple[int, Plan]:
+         before_commit: Callable[[Plan], str | None] | None = None, ahead: Any = None) -> tuple[int, Plan]:
     """Plan and write one import in one transaction, chunk by chunk as the caller reads them;
     `numbers`: every ID number the chunks may hold; `written()` once every row is written, before the
-    audit rows, the report and the commit. Returns (batch id, plan).
+    audit rows, the report and the commit; `ahead`: a store.import_ahead.PersonsAhead started while
+    the file was parsed (taken if still current, closed in any case). Returns (batch id, plan).
 
     A second thread writes chunk k while the caller reads chunk k+1 (store/bulk.py)."""
     from .bulk import bulk_writer
@@ -159,13 +160,17 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
     camp = require_campaign()
     cat = category_by_code(meta.category_code, camp.id)
     plan = Plan(camp.id, cat.id, [], {}, set())
+    if ahead is not None and db.in_transaction():  # it cannot see the caller's uncommitted writes
+        ahead.close()
+        ahead = None
     with big_cache(), checkpoint_after(), db.atomic("IMMEDIATE"):
         # the writer may run a table's statements before those of the rows they refer to (bulk.py);
         # every reference is still checked, at the commit (SQLite turns this off again there)
         db.execute_sql("PRAGMA defer_foreign_keys = ON")
         writer = ImportWriter(plan, meta)  # the batch row and first free ids, before the thread starts
         with bulk_writer(db.connection()) as bulk:
-            preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id))
+            preloaded = bulk.call(lambda con: Planner.read(con, numbers, camp.id, cat.id,
+                                                           ahead.take(db.database) if ahead else None))
             writer.bulk, pending, planner = bulk, [], None
             for chunk in chunks:  # the caller normalises the next chunk while this one is written
                 if cancelled():
