@@ -252,16 +252,10 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     total = len(prep.data_rows)
     batch_id, plan = load(chunks, {k for k in keys if k}, meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
-                          before_commit=lambda _plan: _finish(prep, outcomes, target, not report_path),
+                          report=lambda _plan: _report(prep, outcomes, target, not report_path),
+                          before_commit=lambda _plan: None if prep.recalled else remember(prep.template, prep.choices),
                           ahead=prep.ahead)
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
-
-
-def _finish(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
-    """Inside the import's transaction: remember the clerk's choices, write the report."""
-    if not prep.recalled:
-        remember(prep.template, prep.choices)
-    return _report(prep, outcomes, target, default)
 
 
 def fallback_report_path(target: Path, sha256: str) -> Path:

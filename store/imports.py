@@ -145,11 +145,14 @@ def checkpoint_after():
 
 def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: BatchMeta, *,
          cancelled: Cancelled | None = None, written: Callable[[], None] | None = None,
-         before_commit: Callable[[Plan], str | None] | None = None, ahead: Any = None) -> tuple[int, Plan]:
+         report: Callable[[Plan], str | None] | None = None, before_commit: Callable[[Plan], None] | None = None,
+         ahead: Any = None) -> tuple[int, Plan]:
     """Plan and write one import in one transaction, chunk by chunk as the caller reads them;
-    `numbers`: every ID number the chunks may hold; `written()` once every row is written, before the
-    audit rows, the report and the commit; `ahead`: a store.import_ahead.PersonsAhead started while
-    the file was parsed (taken if still current, closed in any case). Returns (batch id, plan).
+    `numbers`: every ID number the chunks may hold; `report(plan)` once every row is decided, while
+    the last rows are written (the report's path, kept on the batch); `written()` once every row is
+    written, before the audit rows, `before_commit(plan)` and the commit; `ahead`: a
+    store.import_ahead.PersonsAhead started while the file was parsed (taken if still current, closed
+    in any case). Returns (batch id, plan).
 
     A second thread writes chunk k while the caller reads chunk k+1 (store/bulk.py)."""
     from .bulk import bulk_writer
@@ -181,14 +184,15 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
                 if planner is not None:
                     _write(pending, planner, plan, writer)
             _write(pending, planner or _shared(bulk.result(preloaded), plan), plan, writer)
+            if report:  # the writer thread meanwhile runs the statements still queued
+                meta.report_path = report(plan)
         if written:
             written()
         if cancelled():
             raise ImportCancelled()
         batch_id = writer.finish()
         if before_commit:
-            meta.report_path = before_commit(plan)
-            ImportBatch.update(report_path=meta.report_path).where(ImportBatch.id == batch_id).execute()
+            before_commit(plan)
         if cancelled():
             raise ImportCancelled()
         db.execute_sql("PRAGMA wal_autocheckpoint = 0")  # this commit only: the copy runs after it

@@ -200,6 +200,18 @@ def test_the_import_json_is_what_json_dumps_writes(value):
     assert writes.RAW_JSON(value) == json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
+@pytest.mark.parametrize("cells", [
+    [1.0, "后龙村", True, False, None, ""],
+    ["true", "false", "TRUE", 3],  # texts that look like booleans stay texts
+    [dt.date(2021, 3, 5), dt.time(8, 30), dt.timedelta(hours=2), False],
+    [0, 1, 2.5, "是"],  # 0 and 1 are numbers, not booleans
+])
+def test_raw_cells_keep_booleans_as_excel_shows_them(cells):
+    expected = [("TRUE" if v else "FALSE") if type(v) is bool else v if type(v) in (str, int, float, type(None))
+                else str(v) for v in cells]
+    assert json.loads(writes.raw_json(cells)) == expected
+
+
 def test_constants_written_into_a_statement_read_back_as_they_were(town):
     sql = writes.insert_sql("audit_log", ("row_id",), {"time": "2026-01-01 08:00:00", "action": "it's ?",
                                                         '"table"': "person", "operator": 7})

@@ -25,7 +25,7 @@ from ..widgets.path_suggester import PathSuggester
 PREVIEW_ROWS = 20
 CATEGORY_NAMES = {1: "特困人员医疗费用", 2: "低保对象自付医疗费用", 3: "普通居民自付医疗费用", 4: "新增残疾人",
                   5: "社会救助信访对象", 6: "防返贫监测对象", 7: "其他困难群众"}
-SAVING = "各行已写入，正在写导入报告并保存（行多时需稍候），按 Esc 可取消..."
+SAVING = "各行已写入，正在保存（行多时需稍候），按 Esc 可取消..."
 log = logging.getLogger("yingbao.tui")
 
 
