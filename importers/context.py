@@ -90,9 +90,10 @@ class RowContext:
 
     def layout(self, match: HeaderMatch) -> Layout:
         """The layout of this file's columns, computed once."""
-        if "layout" not in self.cache:
-            self.cache["layout"] = Layout.of(match)
-        return self.cache["layout"]
+        lay = self.cache.get("layout")
+        if lay is None:
+            lay = self.cache["layout"] = Layout.of(match)
+        return lay
 
     def name(self, value: Any) -> str:
         """clean_name, cached per spelling (names repeat)."""

@@ -37,7 +37,7 @@ class Outcome:
     source_row: int  # 1-based, as Excel numbers rows
     cells: list[Any]
     status: str = "ok"  # ok / rejected / skipped / merged; ok rows get the store's outcome later
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] | tuple[()] = ()  # replaced, never appended to: no list a row
     warnings: list[str] = field(default_factory=list)
     data: ImportRow | None = None
 
@@ -108,7 +108,9 @@ def _village_of(value: Any, ctx: RowContext) -> tuple[str, tuple[int, str] | Non
 
 def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
     """Match the village by its key; unknown ones reject the row unless they may be created."""
-    text, found = _memo(ctx.memo["village"], value, _village_of, ctx)
+    memo = ctx.memo["village"]
+    got = memo.get(value) if value.__class__ is str else None  # _memo inlined: every row has a village
+    text, found = got or _memo(memo, value, _village_of, ctx)
     if not text:
         return
     if found:
@@ -128,7 +130,7 @@ def _amounts(mapped: dict[str, Any], entry: dict[str, Any], amounts: tuple[tuple
         if value.__class__ is float and factor:
             fen = value * factor
             whole = round(fen)
-            if abs(fen - whole) < 1e-6:  # at most two decimals: exact in fen
+            if -1e-6 < fen - whole < 1e-6:  # at most two decimals: exact in fen
                 entry[name] = whole
                 continue
         if text_of(value) == "":
@@ -182,7 +184,8 @@ def _sex_of(value: Any) -> tuple[str, str | None]:
 def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str],
                     texts: tuple[tuple[str, str], ...]) -> None:
     """Sex cross-check, phones, free text fields."""
-    given, parsed = _memo(SEX_CACHE, mapped["sex"], _sex_of) if "sex" in mapped else ("", None)
+    sex = mapped.get("sex")
+    given, parsed = ("", None) if sex is None else SEX_CACHE.get(sex) or _memo(SEX_CACHE, sex, _sex_of)
     if given and parsed != out.person["sex"]:
         warnings.append(f"性别「{given}」与身份证号（{out.person['sex']}）不符，以身份证号为准")
     phone = mapped.get("phone", "")
@@ -194,9 +197,11 @@ def _person_details(mapped: dict[str, Any], out: ImportRow, warnings: list[str],
         if result.phones:
             out.person["phone"] = "/".join(result.phones)
     for name, where in texts:
-        text = text_of(mapped[name]) if name in mapped else ""
-        if text:
-            (out.person if where == "person" else out.entry)[name] = text
+        value = mapped.get(name)
+        if value is not None:
+            text = text_of(value)
+            if text:
+                (out.person if where == "person" else out.entry)[name] = text
 
 
 def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
@@ -214,10 +219,15 @@ def _looks_total(cells: list[Any]) -> bool:
     """is_total_row, checked only when one of the first two non-empty cells mentions 计."""
     seen = 0
     for value in cells:
-        if value == "" or value is None:
+        if value is None:
             continue
-        if value.__class__ is str and "计" in value:
-            return is_total_row(cells)
+        if value.__class__ is str:
+            if not value:
+                continue
+            if "计" in value:
+                return is_total_row(cells)
+        elif value == "":  # a str subclass
+            continue
         seen += 1
         if seen == 2:
             return False
@@ -228,12 +238,17 @@ def _check_skip(cells: list[Any], mapped: dict[str, Any], ctx: RowContext) -> st
     """The reason to skip a row (合计 row, another town's row), or None."""
     if _looks_total(cells):
         return "合计/小计行"
-    if "town" not in mapped or not ctx.town:
+    value = mapped.get("town")
+    if value is None or not ctx.town:
         return None
-    town = _memo(ctx.memo["town"], mapped["town"], text_of)
-    if town and ctx.other_town(town):
-        return f"属于其他乡镇（{town}）"
-    return None
+    memo = ctx.memo["town"]  # a 乡镇 cell's spelling -> the reason to skip its rows, or None
+    if value.__class__ is str and value in memo:
+        return memo[value]
+    town = text_of(value)
+    reason = f"属于其他乡镇（{town}）" if town and ctx.other_town(town) else None
+    if value.__class__ is str:
+        memo[value] = reason
+    return reason
 
 
 def _formulas(index: int, match: HeaderMatch, ctx: RowContext) -> None:
@@ -250,7 +265,8 @@ def normalise(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext)
     out = Outcome(index + 1, cells)
     lay = ctx.layout(match)
     if len(cells) >= lay.width:
-        mapped = {n: v for n, v in zip(lay.names, lay.cells_of(cells)) if v is not None and v != ""}
+        # every value but None and "" (a falsy value that is no text: 0, 0.0, False)
+        mapped = {n: v for n, v in zip(lay.names, lay.cells_of(cells)) if v or (v is not None and v.__class__ is not str)}
     else:
         mapped = {name: cells[col] for col, name in match.columns.items()
                   if col < len(cells) and cells[col] != "" and cells[col] is not None}
@@ -296,7 +312,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     if lay.disability:
         _disability(mapped, row, warnings)
     _threshold(row, ctx, warnings)
-    row.warning = "；".join(warnings) or None
+    row.warning = "；".join(warnings) if warnings else None
     if row.id_override:  # a later row of this file repeating the number is merged into this one
         ctx.accepted_ids.add(number)
     return row

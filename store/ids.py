@@ -153,7 +153,8 @@ def verify_clean(number: str, today: date | None = None) -> None:
     born = _birth_of(number[6:14])
     if born > (today or date.today()):
         raise IdError(f"出生日期{born.isoformat()}晚于今天", "future")
-    expected = _check_of(number[:17])
+    # _check_of inlined (50,000 rows an import): map() stops after WEIGHTS' 17 digits
+    expected = CHECK_CHARS[(sum(map(mul, number.encode(), WEIGHTS)) - DIGIT_BIAS) % 11]
     if number[17] != expected:
         raise IdError(f"校验位错误，应为 {expected}，实际为 {number[17]}", "checksum")
 

@@ -51,7 +51,7 @@ class ImportRow:
     outcome: str = ""  # inserted / updated / unchanged / conflict, set by plan_import
     reason: str = ""
     person_id: int | None = None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] | None = None  # set by plan_import when the person's data changes
     add_entry: bool = False
     values: tuple = ()  # the entry's ENTRY_FIELDS values, as written to its roster entry
     id_override: str | None = None  # the 核实说明 accepting an ID that fails its checksum or birth date
