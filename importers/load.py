@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -247,10 +248,11 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
         return _summary(outcomes, batch_counts(plan, meta), None, None, prep)
     target = Path(report_path) if report_path else default_report_path(prep.path)
     keys = id_keys(prep)
+    counts = Counter(filter(None, keys))  # rows naming each ID number
     outcomes: list[Outcome] = []
-    chunks = read_chunks(prep, ctx, keys, outcomes, meta, progress, cancelled)
+    chunks = read_chunks(prep, ctx, keys, counts, outcomes, meta, progress, cancelled)
     total = len(prep.data_rows)
-    batch_id, plan = load(chunks, {k for k in keys if k}, meta, cancelled=cancelled,
+    batch_id, plan = load(chunks, counts.keys(), meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
                           report=lambda _plan: _report(prep, outcomes, target, not report_path),
                           before_commit=lambda _plan: None if prep.recalled else remember(prep.template, prep.choices),

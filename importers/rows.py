@@ -286,7 +286,8 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     """The ImportRow of a row that is not skipped; RowError rejects it."""
     if ctx.formula_cells:
         _formulas(index, match, ctx)
-    name = ctx.name(mapped.get("name", ""))
+    value = mapped.get("name", "")
+    name = ctx.names.get(value) or ctx.name(value)  # cached per spelling
     if not name:
         raise RowError("姓名为空")
     override = None

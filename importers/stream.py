@@ -10,6 +10,7 @@ from importers.dedupe import id_key, merge_duplicates
 from importers.id_override import id_column
 from importers.context import RowContext, raw_keys
 from importers.rows import Outcome, normalise
+from store.ids import is_clean
 from store.imports import BatchMeta, ImportCancelled, ImportRow
 
 if TYPE_CHECKING:
@@ -35,22 +36,26 @@ def id_keys(prep: Prepared) -> list[str | None]:
     """The ID number each data row names (dedupe.id_key), read before any row is normalised."""
     col = id_column(prep.match)
     rows = prep.sheet.rows
-    return [id_key(rows[i][col] if col is not None and col < len(rows[i]) else None) for i in prep.data_rows]
+    if col is None:
+        return [None] * len(prep.data_rows)
+    cells = [rows[i][col] if col < len(rows[i]) else None for i in prep.data_rows]
+    return [v if is_clean(v) else id_key(v) for v in cells]  # is_clean: id_key's own first test, without a call
 
 
-def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], outcomes: list[Outcome],
+def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], counts: Counter, outcomes: list[Outcome],
                 meta: BatchMeta, progress, cancelled) -> Iterator[list[ImportRow]]:
     """The valid rows, normalised CHUNK at a time while the previous chunk is written (every outcome
-    lands in `outcomes`). Rows whose ID number the file names more than once wait for the last chunk:
-    merging them may fill an earlier row from a later one."""
-    counts = Counter(k for k in keys if k)
+    lands in `outcomes`); counts: how many rows name each ID number (keys). Rows whose number the
+    file names more than once wait for the last chunk: merging them may fill an earlier row from a
+    later one."""
     held, total = [], len(prep.data_rows)
+    rows, match = prep.sheet.rows, prep.match
     for start in range(0, total, CHUNK):
         if cancelled():
             raise ImportCancelled()
         ready = []
         for index, key in zip(prep.data_rows[start:start + CHUNK], keys[start:start + CHUNK]):
-            out = normalise(prep.sheet.rows[index], index, prep.match, ctx)
+            out = normalise(rows[index], index, match, ctx)
             outcomes.append(out)
             if out.status == "ok":
                 (held if counts[key] > 1 else ready).append(out)

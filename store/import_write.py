@@ -157,10 +157,10 @@ class ImportWriter:
         audits, operator, stamp = [], self.operator, self.stamp
         for row in rows:
             changes = row.changes
-            cols = tuple(sorted(changes))
-            groups.setdefault(cols, []).append((*(changes[c][1] for c in cols), stamp, row.person_id))
             before = {k: v[0] for k, v in changes.items()}  # stored values: text, numbers, None
             after = {k: v[1] for k, v in changes.items()}
+            cols = tuple(sorted(after))
+            groups.setdefault(cols, []).append((*map(after.__getitem__, cols), stamp, row.person_id))
             audits.append((operator, row.person_id, JSON(before), JSON(after)))
         for cols, params in groups.items():
             self.bulk.update("person", (*cols, "updated_at"), params)
