@@ -33,6 +33,7 @@ from store.imports import batches_with_sha, context_data, load
 from store.import_write import batch_counts
 from store.db import timestamp
 from store.schema import db
+from store.search import warm_up
 
 MSG_NO_ROWS = "未发现数据行"
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
@@ -136,7 +137,7 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
     found = sniff(path)
     ahead = PersonsAhead.start(db.database, path.stat().st_size) if read_ahead else None
     try:
-        prep = _prepare(path, found, sheet, overrides, category, header_row)
+        prep = _prepare(path, found, sheet, overrides, category, header_row, warm=ahead is not None)
     except BaseException:
         if ahead is not None:
             ahead.close()
@@ -146,11 +147,14 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
 
 
 def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str, str] | None,
-             category: int | None, header_row: int | None) -> Prepared:
-    """prepare() once the file is sniffed."""
+             category: int | None, header_row: int | None, warm: bool = False) -> Prepared:
+    """prepare() once the file is sniffed; warm: also load the pinyin tables the import's new persons
+    need (a large list: its parse takes longer)."""
     with no_gc(), ThreadPoolExecutor(1) as pool:  # the hash and formula pass run while calamine parses
         digest = pool.submit(_sha256, path)
         with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
+        if warm:
+            pool.submit(warm_up)
         sheets = read_sheets(path, found)
         with_formulas = with_formulas.result() if with_formulas else None
         sha256 = digest.result()
