@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -260,8 +260,130 @@ def _formulas(index: int, match: HeaderMatch, ctx: RowContext) -> None:
         raise RowError(f"{names}：{MSG_FORMULA}")
 
 
+# Fields that only normalise's full path reads (_build): a list mapping any of them takes it for
+# every row. A field _build starts to read must be added here unless _plain handles it too.
+FULL_PATH_FIELDS = frozenset({"id_override", "petition_date", "cert_date", "petition_content", "petition_reply",
+                              "monitor_category", "disability_category", "disability_grade", "disability_cert"})
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class PlainAt:
+    """Where each field _plain reads sits in Layout.names (None: the list has no such column)."""
+
+    name: int
+    id_number: int
+    town: int | None
+    village: int | None
+    sex: int | None
+    birth_date: int | None
+    phone: int | None
+    texts: tuple[tuple[str, int], ...]  # person text fields (address, relation)
+    amounts: tuple[tuple[str, int, int], ...]  # (field, position, fen per unit)
+
+    @classmethod
+    def of(cls, lay: Layout, ctx: RowContext) -> "PlainAt | None":
+        """The positions for a file's layout, or None when its rows must all take the full path."""
+        at = {name: i for i, name in enumerate(lay.names)}
+        if FULL_PATH_FIELDS & at.keys() or "name" not in at or "id_number" not in at or ctx.formula_cells \
+                or any(where != "person" for _n, where in lay.texts) or any(not f for _n, _u, f in lay.amounts):
+            return None
+        return cls(at["name"], at["id_number"], at.get("town"), at.get("village"), at.get("sex"),
+                   at.get("birth_date"), at.get("phone"), tuple((n, at[n]) for n, _w in lay.texts),
+                   tuple((n, at[n], f) for n, _u, f in lay.amounts))
+
+
+def _plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: PlainAt) -> Outcome | None:
+    """The Outcome of a row with nothing unusual, the bulk of a list, read by position (no dict of its
+    cells, no helper calls); None for any other row, which then takes the full path. What this
+    accepts, the full path accepts the same way (tests/test_import_plain.py compares the two)."""
+    values = lay.cells_of(cells)
+    number = values[at.id_number]
+    if not is_clean(number) or _looks_total(cells):
+        return None
+    try:
+        verify_clean(number, ctx.today)
+    except IdError:
+        return None
+    raw = values[at.name]
+    name = ctx.names.get(raw) or ctx.name(raw)
+    if not name:
+        return None
+    if at.town is not None and ctx.town:
+        value = values[at.town]
+        if value is not None and (value.__class__ is not str or value) \
+                and (value.__class__ is not str or ctx.memo["town"].get(value, _MISSING) is not None):
+            return None  # another town, or a spelling not seen yet
+    sex, born = ("男" if number[16] in "13579" else "女"), f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    person: dict[str, Any] = {"sex": sex, "birth_date": born}
+    if at.village is not None:
+        value = values[at.village]
+        if value is not None and (value.__class__ is not str or value):
+            got = ctx.memo["village"].get(value) if value.__class__ is str else None
+            if got is None or not got[0] or got[1] is None:
+                return None  # a spelling not seen yet, or no known village
+            person["village_id"] = got[1][0]
+    if at.sex is not None:
+        value = values[at.sex]
+        if value is not None and (value.__class__ is not str or value):
+            got = SEX_CACHE.get(value) if value.__class__ is str else None
+            if got is None or (got[0] and got[1] != sex):
+                return None  # not seen yet, or a warning to give
+    if at.birth_date is not None:
+        value = values[at.birth_date]
+        if value.__class__ is datetime:  # an Excel date: its day, as the full path reads it
+            value = value.date()
+        if value.__class__ is date:
+            value = value.isoformat()
+        if value is not None and value != born and (value.__class__ is not str or value):
+            return None  # another date: a warning to give, or no date at all
+    if at.phone is not None:
+        value = values[at.phone]
+        if value.__class__ is str and MOBILE.fullmatch(value):
+            person["phone"] = value
+        elif value is not None and (value.__class__ is not str or value):
+            return None
+    for field_name, i in at.texts:
+        value = values[i]
+        if value is not None:
+            text = text_of(value)
+            if text:
+                person[field_name] = text
+    entry: dict[str, Any] = {}
+    for field_name, i, factor in at.amounts:
+        value = values[i]
+        if value.__class__ is float:
+            fen = value * factor
+            whole = round(fen)
+            if not -1e-6 < fen - whole < 1e-6:
+                return None
+            entry[field_name] = whole
+        elif value is not None and (value.__class__ is not str or value):
+            return None
+    if ctx.category in THRESHOLD_CODES and ctx.threshold is not None:
+        paid = entry.get("self_paid")
+        if paid is None or paid < ctx.threshold_fen:
+            return None  # a warning to give
+    out = Outcome(index + 1, cells)
+    out.data = ImportRow(index + 1, number, None, name, person, entry, cells)
+    return out
+
+
 def normalise(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext) -> Outcome:
     """Turn one non-blank source row into an Outcome (ok with data, rejected or skipped)."""
+    lay = ctx.layout(match)
+    at = ctx.cache.get("plain", _MISSING)
+    if at is _MISSING:
+        at = ctx.cache["plain"] = PlainAt.of(lay, ctx)
+    if at is not None and len(cells) >= lay.width:
+        out = _plain(cells, index, ctx, lay, at)
+        if out is not None:
+            return out
+    return normalise_fully(cells, index, match, ctx)
+
+
+def normalise_fully(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext) -> Outcome:
+    """normalise() for any row: every rule, every message."""
     out = Outcome(index + 1, cells)
     lay = ctx.layout(match)
     if len(cells) >= lay.width:
