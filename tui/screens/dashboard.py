@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +16,22 @@ from .base import AppScreen
 SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特困分散": "特", "孤儿": "孤",
          "事实无人抚养儿童": "事", "临时救助急难型": "临", "临时救助支出型": "临", "低保边缘": "边"}
 COLUMNS = ["村（居）", "对象", "已走访", "进度", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
+LATE_COLUMNS = ["事项", "村（居）", "姓名", "到期日", "逾期天数"]
+
+
+def fill(table: DataTable, labels: list[str], rows: list[tuple[str, list]]) -> None:
+    """Replace a table's columns and rows, each column as wide as its widest cell. A DataTable measures
+    new rows only once it is next idle; on a busy machine the dashboard was sometimes drawn before,
+    with every column cut to its header's width."""
+    widths = [cell_len(label) for label in labels]
+    for _key, cells in rows:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths[i], cell_len(cell.plain if isinstance(cell, Text) else str(cell)))
+    table.clear(columns=True)
+    for label, width in zip(labels, widths):
+        table.add_column(label, width=width)
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
 
 
 def included_text(included: dict) -> str:
@@ -48,7 +65,7 @@ class DashboardScreen(AppScreen):
     def on_mount(self) -> None:
         """Columns, then the numbers from a worker."""
         self.query_one("#dash-villages", DataTable).add_columns(*COLUMNS)
-        self.query_one("#dash-overdue", DataTable).add_columns("事项", "村（居）", "姓名", "到期日", "逾期天数")
+        self.query_one("#dash-overdue", DataTable).add_columns(*LATE_COLUMNS)
         self.query_one("#dash-villages", DataTable).focus()
         self.reload()
 
@@ -82,10 +99,8 @@ class DashboardScreen(AppScreen):
         self._suggest([h for h in hints if h.noticed_on is None])
         table = self.query_one("#dash-villages", DataTable)
         keep = table.cursor_row
-        table.clear()
         self.rows = {str(r.id): r for r in rows}
-        for r in [*rows, total]:
-            table.add_row(*self._cells(r), key=str(r.id))
+        fill(table, COLUMNS, [(str(r.id), self._cells(r)) for r in [*rows, total]])
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
         self.query_one("#dash-title", Static).update(
@@ -113,12 +128,9 @@ class DashboardScreen(AppScreen):
     def _show_late(self, late) -> None:
         """The overdue panel; each line opens its case."""
         table = self.query_one("#dash-overdue", DataTable)
-        table.clear()
-        self.late = {}
-        for i, item in enumerate(late):
-            self.late[str(i)] = item
-            table.add_row(item.label, item.village, item.person or "（无对应对象）", day(item.due),
-                          Text(f"{item.days_over}天", style="red"), key=str(i))
+        self.late = {str(i): item for i, item in enumerate(late)}
+        fill(table, LATE_COLUMNS, [(str(i), [item.label, item.village, item.person or "（无对应对象）", day(item.due),
+                                             Text(f"{item.days_over}天", style="red")]) for i, item in enumerate(late)])
         self.query_one("#dash-overdue-title", Static).update(f"今日逾期事项（{len(late)}）  Enter 打开对象")
 
     @on(DataTable.RowHighlighted, "#dash-villages")
