@@ -19,8 +19,8 @@ from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
 from importers.id_override import overridden
 from importers.values import (
-    FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date, parse_disability_category,
-    parse_disability_grade, parse_sex,
+    FULLWIDTH, HAS_FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date,
+    parse_disability_category, parse_disability_grade, parse_sex,
 )
 from store.ids import IdError, is_clean, normalize_phones, parse_id, verify_clean
 from store.imports import ImportRow
@@ -60,7 +60,7 @@ def text_of(value: Any) -> str:
     if value.__class__ is str:
         if value.isascii():
             return value.strip()
-        if max(value) < "\uff01" and "\u3000" not in value:  # no full-width char to translate (CJK text)
+        if HAS_FULLWIDTH(value) is None:  # no full-width char to translate (CJK text)
             return value.strip(STRIP_CHARS)
         return value.translate(FULLWIDTH).strip(STRIP_CHARS)
     return "" if value is None else clean_text(value)

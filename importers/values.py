@@ -23,6 +23,7 @@ UNIT_FACTORS = {"元": 1, "万元": 10_000, "万": 10_000, "千元": 1_000}
 AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)(元|万元|万|千元)?$")
 CENT = Decimal("0.01")
 FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]").search  # a char FULLWIDTH translates
 STRIP_CHARS = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 DOTS = "\u2022\u30fb\u2027\uff65\u2219\u22c5\u0387\u2e31\u00b7"
 VILLAGE_SUFFIX = re.compile(r"(社区居民委员会|社区居委会|社区委会|社区|村民委员会|村委会|村委|居民委员会|居委会|村)$")
@@ -152,7 +153,7 @@ def _float_text(value: float) -> str:
 
 def clean_name(value: Any) -> str:
     """A person's name: trimmed, alignment spaces between CJK removed, middle dots unified."""
-    if value.__class__ is str and value.isalpha() and max(value) < "\uff01":
+    if value.__class__ is str and value.isalpha() and HAS_FULLWIDTH(value) is None:
         return value  # letters only, none full-width: nothing to trim, join or unify (most names)
     text = str(value).strip(STRIP_CHARS) if isinstance(value, str) else clean_text(value)
     text = re.sub(r"(?<=[^\x00-\x7f])[\s\u3000]+(?=[^\x00-\x7f])", "", text)
