@@ -72,7 +72,7 @@ class PersonsAhead:
                 (version,) = con.execute("PRAGMA data_version").fetchone()
                 self._known, self._version = known, version
             con.execute("COMMIT")
-        except sqlite3.Error:
+        except Exception:  # noqa: BLE001 - a read ahead that fails is not used; the import reads itself
             self._known = None
 
     def take(self, database: str) -> dict[str, list] | None:
@@ -113,4 +113,3 @@ def close_all() -> None:
         live = list(_open)
     for ahead in live:
         ahead.close()
-
