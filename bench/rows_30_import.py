@@ -12,7 +12,10 @@ with bare executemany on a fresh copy (sql_replay_s); read_plus_sql_x_floor is t
 floor: the least this write plan (these tables, indexes and statements) can cost before a single row
 is checked. The import commits without the automatic checkpoint and copies the log into the database
 file in the background (store/db.py checkpoint_soon); background_checkpoint_s is that copy's time,
-which close_db waits for, outside the import's time.
+which close_db waits for, outside the import's time. Each import runs as `main.py import` does
+(prepare with read_ahead: the stored persons are read while the file is parsed). two_cores_x, taken
+before and after the runs, says whether the host gave the machine its two cores meanwhile (1.0) or
+about one (2.0): the import's two threads need both, the floor one.
 """
 
 from __future__ import annotations
@@ -188,19 +191,37 @@ def _fresh_copy(ctx: Context, name: str) -> Path:
     return target
 
 
+def two_cores_x() -> float:
+    """Wall time of two CPU-bound processes run at once over one run alone: 1.0 when the host gives
+    this machine two free cores, 2.0 when they share one. The import's two threads overlap only as
+    far as the host lets them; the floor is one thread. Read the ratio with this figure beside it."""
+    code = "s = 0\nfor i in range(10_000_000): s += i"
+
+    def wall(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    return round(statistics.median(wall(2) / wall(1) for _ in range(3)), 2)
+
+
 def _measure(ctx: Context, label: str, known_share: float, target: str) -> None:
     """One list, several runs against the floor, and the peak memory of one more run."""
     path = make_list(ctx.workdir / f"名单{int(known_share * 100)}.xlsx", ctx.db_path, known_share)
     runs, floors, counts, closes = [], [], {}, []
+    cores = [two_cores_x()]
     for i in range(max(3, ctx.repeat)):
         floors.append(floor_once(path, ctx.workdir))
         took, counts, closed = import_once(path, _fresh_copy(ctx, f"import-{i % 2}.db"))
         runs.append(took)
         closes.append(closed)
     peak = peak_memory_mb(path, _fresh_copy(ctx, "import-mem.db"))
+    cores.append(two_cores_x())
     bound = _lower_bound(ctx, path, statistics.median(floors))
     ctx.rows.append(Row(label, statistics.median(runs), "s", statistics.median(floors), target,
-                        {"peak_mb": round(peak, 1), "runs": [round(r, 3) for r in runs],
+                        {"peak_mb": round(peak, 1), "runs": [round(r, 3) for r in runs], "two_cores_x": cores,
                          "background_checkpoint_s": round(statistics.median(closes), 3),
                          "floors": [round(f, 3) for f in floors], "counts": counts, **bound}))
 
