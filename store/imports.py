@@ -85,10 +85,6 @@ class Plan:
     linked: set[int]  # case ids that already carry the category
     new_villages: list[int] = field(default_factory=list)  # ids of villages this import created
 
-    def count(self, outcome: str) -> int:
-        """Rows with this outcome."""
-        return sum(1 for r in self.rows if r.outcome == outcome)
-
 
 Cancelled = Callable[[], bool]
 
