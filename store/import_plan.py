@@ -15,8 +15,9 @@ from .imports import DERIVED_FIELDS, ENTRY_FIELDS, MSG_NAME_CONFLICT, PERSON_FIE
 from .schema import db
 from .search import reverse
 
-STORED_AT = {name: i for i, name in enumerate(PERSON_FIELDS + DERIVED_FIELDS, start=2)}  # index in a preloaded row
-DELETED_AT = len(PERSON_FIELDS + DERIVED_FIELDS) + 2  # a soft-deleted person is not merged into silently
+ID_AT, NAME_AT = 1, 2  # indexes in a preloaded row (see preload_persons)
+STORED_AT = {name: i for i, name in enumerate(PERSON_FIELDS + DERIVED_FIELDS, start=3)}
+DELETED_AT = len(PERSON_FIELDS + DERIVED_FIELDS) + 3  # a soft-deleted person is not merged into silently
 
 
 def _json_rows(con: sqlite3.Connection, cols: str, sql: str, params: tuple = ()) -> list[list]:
@@ -27,16 +28,16 @@ def _json_rows(con: sqlite3.Connection, cols: str, sql: str, params: tuple = ())
 
 
 def preload_persons(con: sqlite3.Connection, numbers: Collection[str] | None) -> dict[str, list]:
-    """id_number -> [id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at] of the persons the file
-    names, in one query (the numbers go in as one JSON array); of every person when numbers is None
-    (store/import_ahead.py)."""
+    """id_number -> [id_number, id, name, *PERSON_FIELDS, *DERIVED_FIELDS, deleted_at] of the persons
+    the file names, in one query (the numbers go in as one JSON array); of every person when numbers
+    is None (store/import_ahead.py). Each row keeps its number: dropping it would copy every row."""
     cols = ", ".join(f"p.{c}" for c in ("id_number", "id", "name", *PERSON_FIELDS, *DERIVED_FIELDS, "deleted_at"))
     if numbers is None:
         rows = _json_rows(con, cols, 'FROM "person" p')
     else:
         rows = _json_rows(con, cols, 'FROM json_each(?) j JOIN "person" p ON p.id_number = j.value',
                           (json.dumps(sorted(numbers)),))
-    return {row[0]: row[1:] for row in rows}
+    return {row[0]: row for row in rows}
 
 
 def _preload_entries(con: sqlite3.Connection, category_id: int) -> dict[int, tuple]:
@@ -59,8 +60,8 @@ def _preload_cases(con: sqlite3.Connection, campaign_id: int, category_id: int) 
 def _refused(row: ImportRow, known: tuple, removed: set[int]) -> bool:
     """True (the row set to conflict, with the reason) when the number belongs to someone else, a
     deleted person or a case deleted from the campaign."""
-    if known[1] != row.name:
-        row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{known[1]}」"
+    if known[NAME_AT] != row.name:
+        row.outcome, row.reason = "conflict", f"{MSG_NAME_CONFLICT}：名单为「{row.name}」，系统中为「{known[NAME_AT]}」"
         return True
     if known[DELETED_AT] is not None or row.person_id in removed:
         what = "该人员已删除" if known[DELETED_AT] is not None else "该对象已从本次排查中删除"
@@ -117,8 +118,8 @@ class Planner:
             if known is None:
                 row.outcome = "inserted"
                 continue
-            row.person_id = known[0]
-            if (known[1] != row.name or known[DELETED_AT] is not None or row.person_id in removed) \
+            row.person_id = known[ID_AT]
+            if (known[NAME_AT] != row.name or known[DELETED_AT] is not None or row.person_id in removed) \
                     and _refused(row, known, removed):
                 continue
             person = row.person
