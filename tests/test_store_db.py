@@ -37,6 +37,22 @@ def test_new_database_has_pragmas_and_source_campaign(db_path):
     assert [p.name for p in Phase.select().order_by(Phase.seq)] == ["谋划部署", "推动落实", "总结评价"]
 
 
+def test_new_database_has_8k_pages_and_an_older_one_keeps_its_own(db_path, tmp_path):
+    assert db.execute_sql("PRAGMA page_size").fetchone()[0] == 8192
+    close_db()
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE_V1, path)  # made with SQLite's default 4 KiB pages
+    open_db(path)
+    try:
+        assert db.execute_sql("PRAGMA page_size").fetchone()[0] == 4096
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        Setting.replace(key="town", value="前龙镇").execute()
+        assert Setting.get_by_id("town").value == "前龙镇"
+        assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        close_db()
+
+
 def test_campaign_is_editable_data(db_path):
     cat = Category.get(Category.code == 3)
     cat.threshold = 50_000
