@@ -85,7 +85,12 @@ def _m0002() -> None:
     _run_sql_file("0002_compact_raw.sql")
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002}
+def _m0003() -> None:
+    """The member and follow-up indexes of cases leave out cases without them."""
+    _run_sql_file("0003_partial_case_indexes.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
