@@ -137,7 +137,7 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
     found = sniff(path)
     ahead = PersonsAhead.start(db.database, path.stat().st_size) if read_ahead else None
     try:
-        prep = _prepare(path, found, sheet, overrides, category, header_row, warm=ahead is not None)
+        prep = _prepare(path, found, sheet, overrides, category, header_row, ahead)
     except BaseException:
         if ahead is not None:
             ahead.close()
@@ -147,17 +147,27 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
 
 
 def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str, str] | None,
-             category: int | None, header_row: int | None, warm: bool = False) -> Prepared:
-    """prepare() once the file is sniffed; warm: also load the pinyin tables the import's new persons
-    need (a large list: its parse takes longer)."""
-    with no_gc(), ThreadPoolExecutor(1) as pool:  # the hash and formula pass run while calamine parses
-        digest = pool.submit(_sha256, path)
-        with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
-        if warm:
-            pool.submit(warm_up)
-        sheets = read_sheets(path, found)
-        with_formulas = with_formulas.result() if with_formulas else None
-        sha256 = digest.result()
+             category: int | None, header_row: int | None, ahead: PersonsAhead | None = None) -> Prepared:
+    """prepare() once the file is sniffed; ahead: also read the stored persons and load the pinyin
+    tables the import's new persons need (a large list: its parse takes longer).
+
+    That work runs on one thread beside calamine's parse, one job after another: a third busy thread
+    on two cores would take the parse's core part of the time. The hash and the formula pass come
+    first, since the parse's end waits for them; the read ahead and the warm-up may run on into run(),
+    which waits for the read where it needs it."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="prepare")
+    try:
+        with no_gc():
+            digest = pool.submit(_sha256, path)
+            with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
+            if ahead is not None:
+                ahead.begin(pool)
+                pool.submit(warm_up)
+            sheets = read_sheets(path, found)
+            with_formulas = with_formulas.result() if with_formulas else None
+            sha256 = digest.result()
+    finally:
+        pool.shutdown(wait=False)
     key = template_key([s.name for s in sheets], pick_sheet(sheets))
     choices = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
     recalled = None if any(choices.values()) else recall(key)

@@ -7,9 +7,13 @@ database file left open so that a restore cannot replace it.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 import store.import_ahead as ahead_mod
+from importers.errors import ImportFileError
 from importers.load import prepare, run
 from store.db import close_db
 from store.schema import AuditLog, db
@@ -46,7 +50,7 @@ def test_a_change_saved_after_the_read_is_seen(town, tmp_path, any_size):
     do_import(write_list(tmp_path, "一.csv", {}), category=2)
     audits = AuditLog.select().count()
     prep = prepare(write_list(tmp_path, "二.csv", {0: "13700001111"}), category=2, read_ahead=True)
-    prep.ahead._thread.join()  # read with the phone still empty
+    prep.ahead.wait()  # read with the phone still empty
     db.execute_sql('UPDATE "person" SET phone = ? WHERE id_number = ?', ("13700001111", ident(1, "19800101")))
     ahead = prep.ahead
     summary = run(prep)
@@ -85,8 +89,30 @@ def test_small_lists_and_dry_runs_do_not_read_ahead(town, tmp_path):
 def test_close_db_closes_a_read_never_taken(town, tmp_path, any_size):
     prep = prepare(write_list(tmp_path, "一.csv", {}), category=2, read_ahead=True)
     ahead = prep.ahead
-    ahead._thread.join()
+    ahead.wait()
     assert ahead._con is not None
     close_db()  # a restore closes the database before it replaces the file
     assert ahead._con is None
     assert ahead.take(db.database) is None
+
+
+def test_a_read_not_started_yet_is_dropped_not_waited_for(town):
+    busy = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(busy.wait)  # the thread beside the parse, still on an earlier job
+        ahead = ahead_mod.PersonsAhead(db.database)
+        ahead.begin(pool)
+        closing = threading.Thread(target=ahead.close)
+        closing.start()
+        closing.join(timeout=10)
+        busy.set()  # (lets a close that waited end, should the assertion below fail)
+        assert not closing.is_alive()  # it returned without waiting for the busy thread
+        assert ahead._future.cancelled() and ahead._con is None
+    assert ahead.take(db.database) is None
+
+
+def test_a_list_that_cannot_be_read_leaves_no_read_open(town, tmp_path, any_size):
+    bad = fx.write_csv(tmp_path / "无表头.csv", [["甲", "乙"]] + [["1", "2"]] * 5, "utf-8")
+    with pytest.raises(ImportFileError):
+        prepare(bad, category=2, read_ahead=True)
+    assert not list(ahead_mod._open)  # closed, not left for close_db
