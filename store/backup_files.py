@@ -51,7 +51,7 @@ def check_backup_file(path: Path, *, full: bool = True) -> int:
     except sqlite3.DatabaseError as exc:
         raise DatabaseDamaged(f"备份文件已损坏（{exc}）：{path}") from exc
     if result != ["ok"]:
-        raise DatabaseDamaged(f"备份文件未通过完整性检查（{'；'.join(result)[:160]}）：{path}")
+        raise DatabaseDamaged(f"备份文件已损坏，未通过完整性检查（{'；'.join(result)[:160]}）：{path}")
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise DatabaseDamaged(f"备份文件缺少数据表 {', '.join(missing)}（不完整的副本）：{path}")

@@ -17,6 +17,7 @@ from store.backup import BackupInfo, BackupTimeout, make_backup
 from store.db import close_db
 from store.backup_files import list_backups, plan_prune
 from store.errors import StoreError
+from store.restore import page_size
 from store.schema import AuditLog, Person
 
 DAY1 = dt.datetime(2026, 11, 27, 21, 0, 0)
@@ -183,9 +184,10 @@ def test_same_second_gets_a_second_name_and_list_checks(demo_db, tmp_path):
     b = make_backup(demo_db, folder, now=DAY2).path
     assert b.name == "yingbao-20261128-210000-2.db"
     assert not first.exists() and a.exists()  # one copy a day: the newest of the day is kept
-    with a.open("r+b") as fh:
-        fh.seek(4096 * 3)
-        fh.write(b"\xff" * 4096)
+    size = page_size(a)
+    with a.open("r+b") as fh:  # one whole page: the message depends on what the damage hits
+        fh.seek(size * 3)
+        fh.write(b"\xff" * size)
     found = {i.path.name: i for i in list_backups(folder, check=True)}
     assert found[b.name].verified is True
     assert found[a.name].verified is False and "损坏" in found[a.name].problem
