@@ -35,7 +35,7 @@ class PersonsAhead:
     """Every stored person (store/import_plan.py preload_persons), read as a job of another thread."""
 
     def __init__(self, path: str) -> None:
-        """Start reading the database at `path`."""
+        """A read of the database at `path`, not started yet (begin() queues it)."""
         self.path = path
         self.used = False  # True once an import took the persons (tests and the bench look)
         self._known: dict[str, list] | None = None
