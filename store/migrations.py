@@ -90,7 +90,12 @@ def _m0003() -> None:
     _run_sql_file("0003_partial_case_indexes.sql")
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003}
+def _m0004() -> None:
+    """Village aliases: other spellings of a village the clerk confirmed, and merged villages' names."""
+    _run_sql_file("0004_village_alias.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

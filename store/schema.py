@@ -111,6 +111,14 @@ class Village(BaseModel):
     created_at = DateTimeField(default=now)
 
 
+class VillageAlias(BaseModel):
+    """Another spelling of a village (stored as compared: NFKC, no spaces), e.g. a merged village's name."""
+
+    village = ForeignKeyField(Village, backref="aliases", on_delete="CASCADE")
+    alias = TextField(unique=True)
+    created_at = DateTimeField(default=now)
+
+
 class Member(BaseModel):
     """A person who does the work: 两委 member, 驻村干部, town staff, 协理员."""
 
@@ -404,5 +412,5 @@ class AuditLog(BaseModel):
 MODELS = [
     Setting, Campaign, Phase, Category, Village, Member, Zone, Person, PersonKey, ImportBatch,
     Case, RosterEntry, CaseCategory, Contact, Benefit, BenefitStep, Petition, SpotCheckRound,
-    SpotCheck, Problem, Rectification, Acceptance, SatisfactionSurvey, Notice, AuditLog,
+    SpotCheck, Problem, Rectification, Acceptance, SatisfactionSurvey, Notice, AuditLog, VillageAlias,
 ]
