@@ -132,7 +132,7 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
     readonly=True opens an existing file read-only at the SQLite level (``mode=ro``): no
     migration, no pragma that writes; every write fails with 「数据库文件只读」.
     """
-    from .migrations import upgrade
+    from .migrations import schema_version as newest_version, upgrade
 
     path = Path(path).expanduser()
     if readonly:
@@ -154,6 +154,11 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
         if verify and exists:
             quick_check()
         copy = upgrade(path, version) if migrate else None
+        if migrate and version < newest_version():
+            # The new schema and its user_version sit in the log until a checkpoint; copy them into
+            # the file now, so another process that reads the header (the CLI while the TUI that
+            # created the database runs, a second window) sees a current database, not version 0.
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
         db.close()
         raise translate(exc, path) from exc
