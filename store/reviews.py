@@ -198,6 +198,8 @@ def suggest_notices(campaign_id: int, today: dt.date | None = None) -> list[Noti
         return []
     median = statistics.median(r.visited / r.cases for r in rows)
     expected = expected_shares().get(phase.name, 0.0)
+    if expected <= 0:
+        return []  # the phase expected no visits (谋划部署): nobody to 通报 for it
     out = []
     for r in rows:
         share, reasons = r.visited / r.cases, []

@@ -15,9 +15,11 @@ Counting rules (as of day D, campaign window W = first day of the campaign's fir
 - 问题数: live problems found on or before D; 已整改: their rectification done on or before D.
 - 满意度: the village's latest survey inside W: (满意 + 基本满意) / 测评人数.
 
-Pace rule (`behind_pace`): a village with cases is behind when its visited share is more than 15
-points below the median share of the town's villages, or below the share the calendar expects by D
-(visits spread evenly from the campaign's first day to the end of its 推动落实 phase).
+Pace rule (`behind_pace`): visits are due from the first day of the 推动落实 phase (the plan's
+谋划部署 is for planning and training, not visits), spread evenly to the end of that phase. Before
+visits are due nothing is expected and no village is behind. From then on a village with cases is
+behind when its visited share is more than 15 points below the median share of the town's villages,
+or below the share the calendar expects by D.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ RULE_MEDIAN = "低于全镇中位数15个百分点以上"
 RULE_PHASE = "低于阶段应完成进度"
 PACE_RULE_TEXT = (
     "进度落后：已走访比例比全镇中位数低15个百分点以上（" + RULE_MEDIAN + "），"
-    "或低于按日历应完成的比例（从整治开始到「推动落实」阶段结束平均推进，" + RULE_PHASE + "）。"
+    "或低于按日历应完成的比例（从「推动落实」阶段开始到结束平均推进，" + RULE_PHASE + "）。"
+    "「推动落实」阶段开始前不要求走访，不判定落后。"
 )
 INCLUDED = ("纳入", "审核确认")
 BENEFIT_COLUMN = {
@@ -107,8 +110,9 @@ _LIVE = ("c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
 _CASES = ('FROM "case" c JOIN "person" p ON p.id = c.person_id WHERE ' + _LIVE)
 _SQL = {
     "villages": 'SELECT id, name FROM "village" ORDER BY seq, id',
-    "base": ('SELECT p.village_id, count(*), sum(c.status != \'待排查\'), sum(c.conclusion IS NOT NULL), '
-             "sum(c.conclusion = '符合'), sum(c.conclusion = '不符合'), sum(c.status = '动态监测') "
+    # total(): 0 where every row compares NULL (no conclusion yet: every case on the first day)
+    "base": ('SELECT p.village_id, count(*), total(c.status != \'待排查\'), total(c.conclusion IS NOT NULL), '
+             "total(c.conclusion = '符合'), total(c.conclusion = '不符合'), total(c.status = '动态监测') "
              + _CASES + " GROUP BY p.village_id"),
     "categories": ('SELECT p.village_id, k.code, count(*) FROM "case_category" cc '
                    'JOIN "category" k ON k.id = cc.category_id JOIN "case" c ON c.id = cc.case_id '
@@ -145,7 +149,7 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None) -> list[Vil
         if vid in rows:
             r = rows[vid]
             r.listed, r.visited, r.assessed, r.eligible, r.ineligible, r.monitoring = (
-                listed, visited, assessed, eligible, ineligible, monitoring)
+                listed, int(visited), int(assessed), int(eligible), int(ineligible), int(monitoring))
     for vid, code, n in _fetch("categories", (campaign_id, day)):
         if vid in rows and code in rows[vid].by_category:
             rows[vid].by_category[code] = n
@@ -189,11 +193,13 @@ def town_totals(rows: list[VillageProgress]) -> VillageProgress:
 
 
 def expected_from_phases(phases: list[tuple[str, dt.date, dt.date]], as_of: dt.date) -> float | None:
-    """Fraction of visits the calendar expects by `as_of`, from (name, start, end) phases."""
+    """Fraction of visits the calendar expects by `as_of`, from (name, start, end) phases: 0 until the
+    推动落实 phase starts (the first phase when there is none of that name), 1 from its end."""
     if not phases:
         return None
-    start = min(p[1] for p in phases)
-    end = next((p[2] for p in phases if p[0] == WORK_PHASE), phases[-1][2])
+    work = next((p for p in phases if p[0] == WORK_PHASE), None)
+    start = work[1] if work else min(p[1] for p in phases)
+    end = work[2] if work else phases[-1][2]
     if end <= start:
         return None
     return min(1.0, max(0.0, (as_of - start).days / (end - start).days))
@@ -215,8 +221,8 @@ def pace_reference(rows: list[VillageProgress], campaign, as_of: dt.date | None 
 def pace_marks(shares: dict, expected: float | None) -> dict:
     """{key: reason} for the shares (fractions; None = no cases) behind the pace (module docstring)."""
     known = [v for v in shares.values() if v is not None]
-    if not known:
-        return {}
+    if not known or (expected is not None and expected <= 0):
+        return {}  # nothing visited anywhere, or visits not due yet
     median, out = statistics.median(known), {}
     for key, share in shares.items():
         if share is None:

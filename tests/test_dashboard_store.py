@@ -35,8 +35,10 @@ def test_expected_share_runs_from_start_to_end_of_推动落实():
               ("推动落实", dt.date(2022, 8, 11), dt.date(2022, 9, 20)),
               ("总结评价", dt.date(2022, 9, 21), dt.date(2022, 9, 30))]
     assert expected_share(phases, dt.date(2022, 7, 1)) == 0
+    assert expected_share(phases, dt.date(2022, 8, 5)) == 0  # 谋划部署: no visits due yet
+    assert expected_share(phases, dt.date(2022, 8, 11)) == 0
     assert expected_share(phases, dt.date(2022, 9, 25)) == 100
-    assert 40 < expected_share(phases, dt.date(2022, 8, 15)) < 60
+    assert 45 < expected_share(phases, dt.date(2022, 8, 31)) < 55
 
 
 def test_shell_info_gives_phase_and_days_to_next_deadline(demo_db):

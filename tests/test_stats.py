@@ -87,12 +87,16 @@ def test_pace_rule_median_and_phase(demo_db):
     start = stats.campaign_start(camp.id)
     rows = [_progress(1, 100, 90), _progress(2, 100, 80), _progress(3, 100, 70), _progress(4, 100, 60),
             _progress(5, 0, 0)]
-    # Before the campaign the calendar expects nothing: only the median rule (75% - 15 = 60%) applies.
-    assert stats.behind_pace(rows, camp, start - dt.timedelta(days=1)) == set()
     rows.append(_progress(6, 100, 50))
-    assert stats.behind_pace(rows, camp.id, start) == {6}
+    # Before visits are due (the campaign, then 谋划部署, until 推动落实 starts) nobody is behind.
+    work = Phase.get(Phase.campaign == camp.id, Phase.name == "推动落实")
+    assert stats.behind_pace(rows, camp, start - dt.timedelta(days=1)) == set()
+    assert stats.behind_pace(rows, camp.id, start) == set()
+    assert stats.behind_pace(rows, camp.id, work.start) == set()
+    # Then the median rule (70% - 15 = 55%) marks village 6 before the calendar asks much.
+    assert stats.behind_pace(rows, camp.id, work.start + dt.timedelta(days=1)) == {6}
     # After the end of 推动落实 everything should be visited: every village below 100% is behind.
-    work_end = Phase.get(Phase.campaign == camp.id, Phase.name == "推动落实").end
+    work_end = work.end
     reasons = stats.pace_reasons(rows, camp, work_end + dt.timedelta(days=1))
     assert set(reasons) == {1, 2, 3, 4, 6}
     assert reasons[6] == stats.RULE_MEDIAN and reasons[1] == stats.RULE_PHASE
