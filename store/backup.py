@@ -243,4 +243,5 @@ def make_backup(db_path: str | os.PathLike, target_dir: str | os.PathLike | None
     size = final.stat().st_size
     pruned = prune(folder, final, keep_daily, keep_weekly, keep_monthly)
     recorded = record(db_path, final, size, when)
+    log.info("backup made: %s (%d bytes)", final, size)  # the nightly job's trace in yingbao.log
     return BackupResult(final, size, counts, True, pruned, recorded)
