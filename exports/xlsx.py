@@ -31,6 +31,7 @@ from .atomic import atomic_write
 from .xlsx_stream import _BODIES, FORMULA_START, Body, row_height, save_with_bodies, wrapped_lines
 
 KINDS = ("text", "int", "money", "percent", "date")
+NO_RATE = "—"  # printed for a rate with nothing to divide; paper has no ambiguous-width problem
 NUMBER_FORMATS = {"text": "@", "int": "0", "money": "#,##0.00", "percent": "0.0%", "date": "yyyy-mm-dd"}
 MAX_WIDTH = 40  # widest data column, in character cells (a CJK character counts 2)
 LANDSCAPE_OVER = 100  # summed column width (Excel units) above which a table prints landscape
@@ -211,10 +212,14 @@ def _prepare(columns: list[Column], rows: Iterable[Sequence], totals: Sequence |
     n, kinds = len(columns), [col.kind for col in columns]
     widths = [0] * n
     measured = [i for i, col in enumerate(columns) if col.width is None]  # fixed widths need no measuring
+    rates = [i for i, kind in enumerate(kinds) if kind == "percent"]
     data = []
     for row in rows:
         values = [normalise(v) for v in row[:n]]
         values += [None] * (n - len(values))
+        for i in rates:  # a rate with nothing to divide (no cases, no check, no survey yet)
+            if values[i] is None:
+                values[i] = NO_RATE
         data.append(values)
         for i in measured:
             w = value_width(values[i], kinds[i])
@@ -224,6 +229,9 @@ def _prepare(columns: list[Column], rows: Iterable[Sequence], totals: Sequence |
     if totals is not None:
         total = ([normalise(v) for v in totals[:n]] + [None] * n)[:n]
         total[0] = "合计" if total[0] is None else total[0]
+        for i in rates:
+            if total[i] is None:
+                total[i] = NO_RATE
         widths = [max(w, value_width(v, k) + 1) for w, v, k in zip(widths, total, kinds)]  # bold sums are wider
     widths = [max(text_width(c.header), min(w, MAX_WIDTH)) for c, w in zip(columns, widths)]
     return data, total, widths

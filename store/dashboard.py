@@ -35,9 +35,9 @@ class VillageStat:
     behind: str | None = None
 
     @property
-    def visited_pct(self) -> float:
-        """Share of cases past 待排查, in percent."""
-        return 100.0 * self.visited / self.cases if self.cases else 0.0
+    def visited_pct(self) -> float | None:
+        """Share of cases past 待排查, in percent; None without cases (nothing to divide)."""
+        return 100.0 * self.visited / self.cases if self.cases else None
 
     @property
     def included_total(self) -> int:

@@ -62,7 +62,7 @@ def test_progress_table(tmp_path, demo_db):
     for col in range(1, len(header) - 1):
         values = [r[col] for r in rows]
         if header[col] in ("走访率", "抽查\n合格率", "满意度"):
-            assert all(v is None or 0 <= v <= 1 for v in values)
+            assert all(v == "—" or 0 <= v <= 1 for v in values)  # 「—」: nothing to divide
             continue
         assert total[col] == pytest.approx(sum(v or 0 for v in values)), header[col]
     assert total[1] == town.listed and total[header.index("已走访")] == town.visited
@@ -262,7 +262,7 @@ def test_empty_village_gets_an_empty_ledger_and_zero_row(tmp_path, demo_db):
     _, wb = export(tmp_path, "progress")
     rows, _ = data_rows(wb.active)
     new = [r for r in rows if r[0] == "新建村"]
-    assert new and new[0][1] == 0 and new[0][header_index(wb.active, "走访率")] is None and new[0][-1] is None
+    assert new and new[0][1] == 0 and new[0][header_index(wb.active, "走访率")] == "—" and new[0][-1] is None
 
 
 def header_index(ws, text):

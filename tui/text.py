@@ -39,6 +39,9 @@ def bar(share: float, width: int = 10, style: str = "on green", rest: str = "on 
     return Text(" " * filled, style=style) + Text(" " * (width - filled), style=rest)
 
 
-def pct(value: float) -> str:
-    """A percentage with no decimals."""
-    return f"{value:.0f}%"
+NO_RATE = "-"  # a rate with nothing to divide; the printed 「—」 is ambiguous-width on a console
+
+
+def pct(value: float | None) -> str:
+    """A percentage with no decimals; NO_RATE for None."""
+    return NO_RATE if value is None else f"{value:.0f}%"

@@ -113,7 +113,7 @@ class DashboardScreen(AppScreen):
         flag = Text("落后", style="bold red") if r.behind else Text("")
         name = Text(cut(r.name, 10), style="bold" if r.id is None else "")
         width = 10 if self.size.width < 140 else 20  # use the room of a large terminal
-        return [name, str(r.cases), pct(r.visited_pct), bar(r.visited_pct / 100, width), str(r.assessed),
+        return [name, str(r.cases), pct(r.visited_pct), bar((r.visited_pct or 0) / 100, width), str(r.assessed),
                 included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
 

@@ -69,8 +69,8 @@ class VillageScreen(AppScreen):
         zones = self.query_one("#vil-zones", DataTable)
         zones.clear()
         for name, member, cases, visited in view.zones:
-            share = visited / cases if cases else 0.0
-            zones.add_row(name, member, str(cases), pct(100 * share), bar(share, 8))
+            share = visited / cases if cases else None
+            zones.add_row(name, member, str(cases), pct(None if share is None else 100 * share), bar(share or 0, 8))
         members = self.query_one("#vil-members", DataTable)
         members.clear()
         for row in view.members:
