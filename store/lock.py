@@ -4,29 +4,61 @@ The TUI takes it at start and keeps it until exit; ``restore`` takes it for its 
 refuses when someone else holds it. The CLI's read-only and append-only commands (backup,
 export, check, import) never need it. The OS drops the lock when the process dies, so a crash
 or SIGKILL never leaves a stale lock behind.
+
+A second lock, the restore gate (``<db>.gate``), keeps a restore apart from every writer: each
+read-write open_db holds it shared until close_db (or exit), a restore holds it exclusive from
+before its before-restore copy until the restored file is in place. A writer started during a
+restore waits (bounded) and then writes to the restored database; a restore waits (bounded) for
+running commands to finish. Both lock files are opened without following symlinks, and every
+path is resolved once (a symlinked path locks the same file as the real one).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from .errors import StoreError
 
 if os.name == "nt":  # pragma: no cover - exercised on the office's Windows PC
+    import ctypes
     import msvcrt
+    from ctypes import wintypes
+
+    class _Overlapped(ctypes.Structure):
+        """OVERLAPPED for LockFileEx: offset 0 of the gate file."""
+
+        _fields_ = [("Internal", ctypes.c_void_p), ("InternalHigh", ctypes.c_void_p),
+                    ("Offset", wintypes.DWORD), ("OffsetHigh", wintypes.DWORD), ("hEvent", wintypes.HANDLE)]
 else:
     import fcntl
+
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX: a planted symlink is refused, its target never touched
+GATE_WRITER_WAIT_S = 120.0  # a writer waits this long for a restore to finish
+GATE_RESTORE_WAIT_S = 30.0  # a restore waits this long for running commands to finish
+GATE_POLL_S = 0.05
 
 
 class AlreadyRunning(StoreError):
     """Another instance of the app has this database open."""
 
 
+def real_path(db_path: str | os.PathLike) -> Path:
+    """The database path resolved once (symlinks, ``..``): every lock is taken on this."""
+    return Path(db_path).expanduser().resolve()
+
+
 def lock_path(db_path: str | os.PathLike) -> Path:
-    """The lock file of a database: the database path plus ``.lock``."""
-    path = Path(db_path).expanduser()
+    """The lock file of a database: the resolved database path plus ``.lock``."""
+    path = real_path(db_path)
     return path.with_name(path.name + ".lock")
+
+
+def gate_path(db_path: str | os.PathLike) -> Path:
+    """The restore gate of a database: the resolved database path plus ``.gate``."""
+    path = real_path(db_path)
+    return path.with_name(path.name + ".gate")
 
 
 def _try_lock(fd: int) -> bool:
@@ -82,9 +114,11 @@ class InstanceLock:
 
 
 def _open(path: Path) -> int:
-    """Open (or create owner-only) the lock file."""
+    """Open (or create owner-only) a lock file, never through a symlink."""
+    if path.is_symlink():
+        raise StoreError(f"锁文件是一个链接（可能被人放置），为安全起见未使用：{path}。请删除它后再试")
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        return os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o600)
     except OSError as exc:
         raise StoreError(f"无法创建锁文件：{path}（{exc.strerror}）") from exc
 
@@ -110,10 +144,10 @@ def acquire(db_path: str | os.PathLike) -> InstanceLock:
 def is_locked(db_path: str | os.PathLike) -> bool:
     """True when another instance (or another handle in this process) holds the lock."""
     path = lock_path(db_path)
-    if not path.exists():
+    if not path.exists() or path.is_symlink():
         return False
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | NOFOLLOW)
     except OSError:
         return False
     try:
@@ -123,3 +157,100 @@ def is_locked(db_path: str | os.PathLike) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def _try_gate(fd: int, exclusive: bool) -> bool:
+    """Take the gate shared or exclusive without waiting; False when the other kind is held."""
+    try:
+        if os.name == "nt":  # pragma: no cover
+            flags = 0x1 | (0x2 if exclusive else 0)  # LOCKFILE_FAIL_IMMEDIATELY | LOCKFILE_EXCLUSIVE_LOCK
+            ok = ctypes.windll.kernel32.LockFileEx(wintypes.HANDLE(msvcrt.get_osfhandle(fd)), flags, 0, 1, 0,
+                                                   ctypes.byref(_Overlapped()))
+            return bool(ok)
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class Gate:
+    """A held restore gate (shared for a writer, exclusive for a restore)."""
+
+    def __init__(self, path: Path, fd: int, exclusive: bool):
+        self.path, self.exclusive = path, exclusive
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        """Give the gate back (closing the file drops the lock on every system)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "Gate":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def take_gate(db_path: str | os.PathLike, *, exclusive: bool, wait_s: float) -> Gate:
+    """Take the database's restore gate, waiting at most wait_s; a Chinese StoreError after that."""
+    path = gate_path(db_path)
+    return _wait_gate(path, _open(path), exclusive, wait_s)
+
+
+def _wait_gate(path: Path, fd: int, exclusive: bool, wait_s: float) -> Gate:
+    """Poll for the gate until wait_s has passed (closing fd on failure)."""
+    deadline = time.monotonic() + wait_s
+    while not _try_gate(fd, exclusive):
+        if time.monotonic() >= deadline:
+            os.close(fd)
+            if exclusive:
+                raise AlreadyRunning("有其他命令（导入、导出、备份等）正在使用此数据库，"
+                                     f"等待 {wait_s:g} 秒后仍未结束，未做恢复。请等它完成后再运行恢复")
+            raise StoreError(f"正在从备份恢复此数据库，等待 {wait_s:g} 秒后仍未完成，本次未做任何修改。"
+                             "请等恢复完成后再试")
+        time.sleep(GATE_POLL_S)
+    return Gate(path, fd, exclusive)
+
+
+_writer_gate: Gate | None = None  # the shared gate of the database open_db opened in this process
+_restoring: set[Path] = set()  # gate files this process holds exclusive (a restore in progress)
+
+
+def hold_for_writes(db_path: str | os.PathLike, wait_s: float = GATE_WRITER_WAIT_S) -> None:
+    """open_db: hold the database's gate shared until release_writes (waits out a restore)."""
+    global _writer_gate
+    path = gate_path(db_path)
+    if path in _restoring or (_writer_gate is not None and _writer_gate.path == path):
+        return
+    release_writes()
+    try:
+        fd = _open(path)
+    except StoreError:
+        return  # no gate file can be made (a read-only folder, a planted link): nothing can restore here either
+    _writer_gate = _wait_gate(path, fd, False, wait_s)
+
+
+def release_writes() -> None:
+    """close_db: give back the shared gate open_db took."""
+    global _writer_gate
+    if _writer_gate is not None:
+        _writer_gate.release()
+        _writer_gate = None
+
+
+class Restoring:
+    """The gate held exclusive for a restore (open_db in the same process then takes none)."""
+
+    def __init__(self, db_path: str | os.PathLike, wait_s: float = GATE_RESTORE_WAIT_S):
+        release_writes()
+        self.gate = take_gate(db_path, exclusive=True, wait_s=wait_s)
+        _restoring.add(self.gate.path)
+
+    def __enter__(self) -> "Restoring":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _restoring.discard(self.gate.path)
+        self.gate.release()

@@ -20,7 +20,7 @@ from .fsio import fsync_file
 from .backup_files import check_backup_file
 from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
 from .errors import NotADatabase, StoreError
-from .lock import AlreadyRunning, acquire
+from .lock import AlreadyRunning, Restoring, acquire
 
 ASIDE_TIMEOUT_S = 600.0
 
@@ -50,8 +50,13 @@ def _is_healthy(db_path: Path) -> bool:
 
 
 def aside_path(db_path: Path, stamp: str) -> Path:
-    """<name>-before-restore-<time>.db beside the database."""
-    return db_path.with_name(f"{db_path.stem}-before-restore-{stamp}{db_path.suffix or '.db'}")
+    """<name>-before-restore-<time>.db beside the database (-2, -3 ... when that second is taken)."""
+    stem, suffix = f"{db_path.stem}-before-restore-{stamp}", db_path.suffix or ".db"
+    path, n = db_path.with_name(stem + suffix), 1
+    while any(Path(str(path) + end).exists() for end in ("", "-wal", "-shm")):
+        n += 1
+        path = db_path.with_name(f"{stem}-{n}{suffix}")
+    return path
 
 
 def _copy_aside(db_path: Path, aside: Path) -> list[Path]:
@@ -162,7 +167,6 @@ def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
     db_path = Path(db_path).expanduser().resolve()
     if backup_file == db_path:
         raise StoreError("所选备份文件就是当前数据库本身，无需恢复")
-    version = check_backup_file(backup_file, full=True)
     close_db()
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
@@ -170,7 +174,10 @@ def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
     except AlreadyRunning as exc:
         raise AlreadyRunning("程序已在运行：此数据库正在另一个窗口中打开，不能恢复。"
                              "请先退出程序界面，再运行恢复") from exc
-    with held:
+    # Every writer (the CLI, open_db) holds the gate shared: from here until the restored file is in
+    # place none writes, so no write can land between the before-restore copy and the restore.
+    with held, Restoring(db_path):
+        version = check_backup_file(backup_file, full=True)
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
         kept = _swap(backup_file, db_path, stamp)
         secure_path(db_path)

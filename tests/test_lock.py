@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from store.lock import AlreadyRunning, acquire, is_locked, lock_path
+from store.errors import StoreError
+from store.lock import AlreadyRunning, Restoring, acquire, is_locked, lock_path, take_gate
 
 
 def test_second_instance_is_refused_in_chinese(tmp_path):
@@ -43,3 +45,47 @@ def test_lock_of_a_killed_process_is_free(tmp_path):
         time.sleep(0.05)
     assert not is_locked(db)
     acquire(db).release()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_a_symlinked_path_locks_the_same_database(tmp_path):
+    """The TUI opened through a link and a restore given the real path see one lock (issue 20, 14)."""
+    real = tmp_path / "real" / "c.db"
+    real.parent.mkdir()
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    with acquire(link):
+        assert is_locked(real)
+        with pytest.raises(AlreadyRunning):
+            acquire(real)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_a_planted_symlink_lock_file_is_refused_and_its_target_untouched(tmp_path):
+    """A link planted as <db>.lock never makes the app truncate what it points to (issue 20, 13)."""
+    target = tmp_path / "precious.txt"
+    target.write_text("重要内容\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    lock_path(db).symlink_to(target)
+    with pytest.raises(StoreError) as info:
+        acquire(db)
+    assert "链接" in info.value.message
+    assert target.read_text(encoding="utf-8") == "重要内容\n"
+
+
+def test_a_writer_waits_out_a_restore_and_a_restore_waits_for_writers(tmp_path):
+    """The restore gate: both waits are bounded and end in a Chinese refusal (issue 20, 1)."""
+    db = tmp_path / "c.db"
+    with Restoring(db):
+        with pytest.raises(StoreError) as info:
+            take_gate(db, exclusive=False, wait_s=0.2)
+        assert "正在从备份恢复" in info.value.message
+    writer = take_gate(db, exclusive=False, wait_s=0.2)
+    other = take_gate(db, exclusive=False, wait_s=0.2)  # writers never wait for each other
+    with pytest.raises(AlreadyRunning) as info:
+        Restoring(db, wait_s=0.2)
+    assert "正在使用此数据库" in info.value.message
+    writer.release()
+    other.release()
+    with Restoring(db, wait_s=0.2):
+        pass
