@@ -170,10 +170,17 @@ def last_backup() -> dt.datetime | None:
         return None
 
 
-def backup_is_stale(at: dt.datetime | None = None, hours: int = 36) -> bool:
-    """True when no backup was recorded in the last `hours` (the status line turns red)."""
-    last = last_backup()
-    return last is None or (at or dt.datetime.now()) - last > dt.timedelta(hours=hours)
+STALE_AFTER = dt.timedelta(days=1)  # a nightly backup missed once: red in the status line and `check`
+
+
+def is_stale(last: dt.datetime | None, now: dt.datetime) -> bool:
+    """True when there was never a backup or the last one is more than a day old."""
+    return last is None or now - last > STALE_AFTER
+
+
+def backup_is_stale(at: dt.datetime | None = None) -> bool:
+    """True when no backup was recorded in the last day (the status line turns red)."""
+    return is_stale(last_backup(), at or dt.datetime.now())
 
 
 def backup_due_today(at: dt.datetime | None = None) -> bool:

@@ -6,6 +6,7 @@ its own sqlite3 connection and writes nothing, so it runs beside an open app.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -46,18 +47,23 @@ class CheckReport:
     damaged: bool = False
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    last_backup: dt.datetime | None = None
+    backup_warning: str | None = None  # never backed up, or more than a day ago: red on a terminal
 
     @property
     def clean(self) -> bool:
         """True only when nothing is wrong."""
         return not self.damaged and not self.problems
 
-    def text(self) -> str:
-        """The Chinese report, one finding a line."""
+    def text(self, color: bool = True) -> str:
+        """The Chinese report, one finding a line; the backup warning in red (click.echo drops the
+        colour codes when the output is not a terminal)."""
         head = f"数据库：{self.path}（结构版本 {self.schema_version if self.schema_version is not None else '未知'}）"
         lines = [head]
         lines += [f"问题：{p}" for p in self.problems]
         lines += [f"提示：{n}" for n in self.notes]
+        if self.backup_warning:
+            lines.append(f"\x1b[1;31m注意：{self.backup_warning}\x1b[0m" if color else f"注意：{self.backup_warning}")
         if self.damaged:
             lines.append(RESTORE_HINT)
         lines.append("检查结果：正常，未发现问题" if self.clean else f"检查结果：发现 {len(self.problems)} 项问题")
@@ -66,7 +72,9 @@ class CheckReport:
     def as_dict(self) -> dict:
         """For --json."""
         return {"path": str(self.path), "clean": self.clean, "damaged": self.damaged,
-                "schema_version": self.schema_version, "problems": self.problems, "notes": self.notes}
+                "schema_version": self.schema_version, "problems": self.problems, "notes": self.notes,
+                "last_backup": self.last_backup.isoformat(timespec="seconds") if self.last_backup else None,
+                "backup_warning": self.backup_warning}
 
 
 def _damaged(report: CheckReport, reason: str) -> CheckReport:
@@ -145,6 +153,26 @@ def _id_numbers(con: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append(f"身份证号校验不通过：{len(bad)} 人，如 {sample}{more}")
 
 
+def _backup_age(con: sqlite3.Connection, report: CheckReport, now: dt.datetime) -> None:
+    """The last recorded backup: a warning when there was none, or none in the last day."""
+    from .backup_files import is_stale
+
+    row = con.execute("SELECT value FROM setting WHERE key = 'last_backup'").fetchone()
+    try:
+        report.last_backup = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+    except ValueError:
+        report.last_backup = None
+    if not is_stale(report.last_backup, now):
+        return
+    if report.last_backup is None:
+        report.backup_warning = "从未备份。请运行 `yingbao backup`，并用 `yingbao backup schedule --install` 设置每晚自动备份"
+    else:
+        hours = int((now - report.last_backup).total_seconds() // 3600)
+        report.backup_warning = (f"上次备份是 {report.last_backup:%Y-%m-%d %H:%M}（{hours} 小时前，超过一天）。"
+                                 "每晚的自动备份可能没有运行：请运行 `yingbao backup`，"
+                                 "并检查 `yingbao backup schedule`")
+
+
 def _run(con: sqlite3.Connection, report: CheckReport) -> None:
     """Every check in turn; a damaged file stops the ones that would read garbage."""
     report.schema_version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -154,6 +182,7 @@ def _run(con: sqlite3.Connection, report: CheckReport) -> None:
     _foreign_keys(con, report)
     _orphans(con, report)
     _id_numbers(con, report)
+    _backup_age(con, report, dt.datetime.now())
 
 
 def check_database(db_path: str | os.PathLike) -> CheckReport:

@@ -62,8 +62,8 @@ def test_status_helpers_follow_the_last_backup(demo_db, tmp_path):
 
     assert backup_is_stale() and backup_due_today()
     make_backup(demo_db, tmp_path / "bk", now=DAY1)
-    assert not backup_is_stale(at=DAY1 + dt.timedelta(hours=35))
-    assert backup_is_stale(at=DAY1 + dt.timedelta(hours=37))
+    assert not backup_is_stale(at=DAY1 + dt.timedelta(hours=23))
+    assert backup_is_stale(at=DAY1 + dt.timedelta(hours=25))  # a nightly backup missed once
     assert not backup_due_today(at=DAY1.replace(hour=23)) and backup_due_today(at=DAY2)
 
 

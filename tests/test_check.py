@@ -148,3 +148,38 @@ def test_translate_sqlite_and_peewee_errors(text, expected):
 
     for exc in (sqlite3.OperationalError(text), peewee.OperationalError(text)):
         assert expected in translate(exc).message
+
+
+def _last_backup(path: Path, when) -> None:
+    """Record a backup time in the database, as a made backup does."""
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('last_backup', ?)",
+                    (when.isoformat(timespec="seconds"),))
+    con.close()
+
+
+def test_a_backup_more_than_a_day_old_is_said_in_red(closed_demo):
+    import datetime as dt
+
+    now = dt.datetime.now()
+    _last_backup(closed_demo, now - dt.timedelta(hours=30))
+    result = runner.invoke(app, ["--db", str(closed_demo), "check"], color=True)
+    close_db()
+    assert result.exit_code == 0  # a warning, not damage: scripts still see a clean database
+    line = next(ln for ln in result.output.splitlines() if "上次备份" in ln)
+    assert line.startswith("\x1b[1;31m注意：") and "30 小时前，超过一天" in line
+    plain = cli("--db", str(closed_demo), "check")
+    assert "\x1b[" not in plain.output and "注意：上次备份" in plain.output  # not a terminal: no colour codes
+    data = json.loads(cli("--db", str(closed_demo), "check", "--json").output)
+    assert data["backup_warning"] and data["last_backup"].startswith(f"{now - dt.timedelta(hours=30):%Y-%m-%d}")
+    _last_backup(closed_demo, now - dt.timedelta(hours=2))
+    assert "注意" not in cli("--db", str(closed_demo), "check").output
+
+
+def test_never_backed_up_is_said(closed_demo):
+    con = sqlite3.connect(closed_demo)
+    with con:
+        con.execute("DELETE FROM setting WHERE key = 'last_backup'")
+    con.close()
+    assert "注意：从未备份" in cli("--db", str(closed_demo), "check").output

@@ -77,13 +77,13 @@ def test_pad_and_cut_count_cells_not_characters():
     assert "…" not in cut("困难群众漏保漏救问题整治", 10)
 
 
-def test_backup_time_is_red_when_missing_or_older_than_36_hours():
+def test_backup_time_is_red_when_missing_or_more_than_a_day_old():
     import datetime as dt
 
     from tui.widgets.chrome import backup_text
 
     now = dt.datetime(2026, 11, 29, 9, 0)
     assert backup_text(None, now).plain == "从未备份" and "red" in str(backup_text(None, now).style)
-    assert "red" in str(backup_text(now - dt.timedelta(hours=37), now).style)
+    assert "red" in str(backup_text(now - dt.timedelta(hours=25), now).style)  # more than a day
     fresh = backup_text(now - dt.timedelta(hours=2), now)
     assert fresh.plain == "11-29 07:00" and "red" not in str(fresh.style)

@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from ..text import cut
 
-BACKUP_STALE = dt.timedelta(hours=36)
 
 
 class AppHeader(Static):
@@ -48,14 +47,16 @@ class AppHeader(Static):
 
 
 def backup_text(last: dt.datetime | None, now: dt.datetime) -> Text:
-    """The last backup's time; 从未备份, or older than 36 hours, in red."""
+    """The last backup's time; 从未备份, or more than a day old, in red."""
+    from store.backup_files import is_stale
+
     if last is None:
         return Text("从未备份", style="bold red")
-    return Text(f"{last:%m-%d %H:%M}", style="bold red" if now - last > BACKUP_STALE else "")
+    return Text(f"{last:%m-%d %H:%M}", style="bold red" if is_stale(last, now) else "")
 
 
 class StatusLine(Static):
-    """Database path, operator, last backup (从未备份 or older than 36 hours in red)."""
+    """Database path, operator, last backup (从未备份 or more than a day old in red)."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
