@@ -23,6 +23,7 @@ from .fsio import fsync_dir, fsync_file
 from .logfile import get_logger
 
 BACKUP_RE = re.compile(r"^yingbao-(\d{8}-\d{6})(?:-(\d+))?\.db$")
+MADE_AT = "backup_made_at"  # setting written into each copy: when it was made, by this PC's clock
 TMP_PREFIX = ".yingbao-tmp-"
 DEFAULT_TIMEOUT_S = 600.0
 STEP_PAGES = 2048  # 8 MB per backup step: the deadline is checked between steps
@@ -204,6 +205,34 @@ def _as_store_error(exc: Exception, folder: Path) -> StoreError:
     return StoreError(f"备份失败：读写出错（{exc}）；{kept}")
 
 
+def _stamp(tmp: Path, when: dt.datetime, counts: dict[str, int]) -> dict[str, int]:
+    """Record inside the copy when it was made (restore latest chooses by it, not by the file name);
+    the expected row counts then hold one more setting when the source had none."""
+    con = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        had = con.execute("SELECT 1 FROM setting WHERE key = ?", (MADE_AT,)).fetchone()
+        con.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                    (MADE_AT, when.isoformat(timespec="seconds")))
+    finally:
+        con.close()  # the last connection: its log is copied into the file and removed
+    if had or "setting" not in counts:
+        return counts
+    return {**counts, "setting": counts["setting"] + 1}
+
+
+def made_at(path: Path) -> dt.datetime | None:
+    """The time a backup recorded inside itself when it was made (None: an older copy, or unreadable)."""
+    try:
+        con = readonly(path)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (MADE_AT,)).fetchone()
+        finally:
+            con.close()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
 def _write_verified(db_path: Path, folder: Path, when: dt.datetime, timeout_s: float) -> tuple[Path, dict]:
     """Copy, fsync, verify and rename into place; the temp file never survives a failure."""
     tmp = folder / f"{TMP_PREFIX}{when:%Y%m%d-%H%M%S}-{os.getpid()}.db"
@@ -211,6 +240,7 @@ def _write_verified(db_path: Path, folder: Path, when: dt.datetime, timeout_s: f
     try:
         create_private(tmp)
         counts, version = copy_database(db_path, tmp, deadline=deadline, timeout_s=timeout_s, count=True)
+        counts = _stamp(tmp, when, counts)
         fsync_file(tmp)
         _verify(tmp, counts, version)
         final = _final_path(folder, when)
@@ -230,7 +260,7 @@ def make_backup(db_path: str | os.PathLike, target_dir: str | os.PathLike | None
                 keep_daily: int = 14, keep_weekly: int = 8, keep_monthly: int = 12,
                 timeout_s: float = DEFAULT_TIMEOUT_S, now: dt.datetime | None = None) -> BackupResult:
     """Write one verified backup, prune old ones, record it in the database's settings."""
-    from .backup_files import prune, record
+    from .backup_files import protected_times, prune, record
 
     db_path = Path(db_path).expanduser().resolve()
     if not db_path.is_file():
@@ -241,7 +271,7 @@ def make_backup(db_path: str | os.PathLike, target_dir: str | os.PathLike | None
     when = (now or dt.datetime.now()).replace(microsecond=0)
     final, counts = _write_verified(db_path, folder, when, timeout_s)
     size = final.stat().st_size
-    pruned = prune(folder, final, keep_daily, keep_weekly, keep_monthly)
+    pruned = prune(folder, final, keep_daily, keep_weekly, keep_monthly, protected_times(db_path))
     recorded = record(db_path, final, size, when)
     log.info("backup made: %s (%d bytes)", final, size)  # the nightly job's trace in yingbao.log
     return BackupResult(final, size, counts, True, pruned, recorded)

@@ -7,11 +7,14 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .backup import BACKUP_RE, BackupInfo, readonly
+from .backup import BACKUP_RE, BackupInfo, made_at, readonly
 from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
 from .logfile import get_logger
 
 REQUIRED_TABLES = ("setting", "person", "case", "contact", "audit_log")
+KEEP_ALL_DAYS = 3  # every copy of the last three days is kept (a second backup never removes the first)
+FUTURE_SLACK = dt.timedelta(minutes=10)  # a copy made later than now plus this has a wrong time
+PROTECT_ACTIONS = ("restore_db", "undo_import")  # the newest copy made before each of these is kept
 log = get_logger("backup")
 
 
@@ -68,6 +71,7 @@ def list_backups(folder: str | os.PathLike, *, check: bool = False) -> list[Back
         when = _parse_time(p.name)
         if when is None or not p.is_file():
             continue
+        when = made_at(p) or when  # the time recorded inside the copy, not the name anyone can give it
         verified, problem = (None, None)
         if check:
             try:
@@ -79,12 +83,20 @@ def list_backups(folder: str | os.PathLike, *, check: bool = False) -> list[Back
     return sorted(infos, key=order, reverse=True)
 
 
-def latest_backup(folder: str | os.PathLike) -> Path:
-    """The newest backup in a folder that passes a full check (older ones are tried in turn)."""
+def latest_backup(folder: str | os.PathLike, notes: list[str] | None = None,
+                  now: dt.datetime | None = None) -> Path:
+    """The newest backup in a folder that passes a full check (older ones are tried in turn), by the
+    time recorded inside each copy; copies dated in the future are passed over and named in notes."""
     infos = list_backups(folder)
     if not infos:
         raise StoreError(f"备份文件夹中没有备份：{folder}（可用 --dir 指定备份文件夹）")
+    limit = (now or dt.datetime.now()) + FUTURE_SLACK
     for info in infos:
+        if info.time > limit:
+            if notes is not None:
+                notes.append(f"已跳过备份 {info.path.name}：备份时间 {info.time:%Y-%m-%d %H:%M} 晚于现在"
+                             "（电脑时钟曾经不对，或不是本机做的备份）；如确实要用它，请直接写出文件名恢复")
+            continue
         try:
             check_backup_file(info.path, full=True)
             return info.path
@@ -93,23 +105,40 @@ def latest_backup(folder: str | os.PathLike) -> Path:
     raise StoreError(f"备份文件夹中没有通过校验的备份：{folder}")
 
 
-def resolve_source(name: str, folder: os.PathLike | None, db_path: Path) -> Path:
+def describe(path: Path) -> str:
+    """Which copy and when it was made, for the question asked before a restore."""
+    when = made_at(path) or _parse_time(path.name)
+    made = f"备份时间 {when:%Y-%m-%d %H:%M:%S}" if when else "备份时间未知"
+    note = "（晚于现在，请确认电脑时钟）" if when and when > dt.datetime.now() + FUTURE_SLACK else ""
+    return f"{path}（{made}{note}）"
+
+
+def resolve_source(name: str, folder: os.PathLike | None, db_path: Path, notes: list[str] | None = None) -> Path:
     """The backup to restore: a path, a file name in the backup folder, or latest (最新)."""
     from .backup import default_backup_dir
 
     where = Path(folder).expanduser() if folder else default_backup_dir(db_path)
     if name.strip().lower() in ("latest", "最新"):
-        return latest_backup(where)
+        return latest_backup(where, notes)
     path = Path(name).expanduser()
     if not path.exists() and (where / name).is_file():
         return where / name
     return path
 
 
-def plan_prune(infos: list[BackupInfo], daily: int, weekly: int, monthly: int) -> list[Path]:
-    """Which copies to delete: keep the newest of each of the last N days, ISO weeks and months."""
+def plan_prune(infos: list[BackupInfo], daily: int, weekly: int, monthly: int,
+               protect: tuple[dt.datetime, ...] = ()) -> list[Path]:
+    """Which copies to delete: keep every copy of the last KEEP_ALL_DAYS days, the newest of each of
+    the last N days, ISO weeks and months, and the newest copy made before each time in protect."""
     ordered = sorted(infos, key=order, reverse=True)
     keep = {ordered[0].path} if ordered else set()
+    if ordered:
+        recent = ordered[0].time - dt.timedelta(days=KEEP_ALL_DAYS)
+        keep |= {i.path for i in ordered if i.time >= recent}
+    for moment in protect:
+        before = next((i for i in ordered if i.time < moment), None)
+        if before is not None:
+            keep.add(before.path)
     buckets = ((daily, lambda t: t.date()), (weekly, lambda t: tuple(t.isocalendar())[:2]),
                (monthly, lambda t: (t.year, t.month)))
     for n, key in buckets:
@@ -125,14 +154,38 @@ def plan_prune(infos: list[BackupInfo], daily: int, weekly: int, monthly: int) -
     return [i.path for i in ordered if i.path not in keep]
 
 
-def prune(folder: Path, newest: Path, daily: int, weekly: int, monthly: int) -> list[Path]:
+def protected_times(db_path: Path) -> tuple[dt.datetime, ...]:
+    """When the database was restored or an import undone (its audit log): the copies made just
+    before those moments are never pruned."""
+    try:
+        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            marks = ",".join("?" * len(PROTECT_ACTIONS))
+            rows = con.execute(f"SELECT DISTINCT time FROM audit_log WHERE action IN ({marks})",
+                               PROTECT_ACTIONS).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return ()
+    times = []
+    for (value,) in rows:
+        try:
+            times.append(dt.datetime.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return tuple(times)
+
+
+def prune(folder: Path, newest: Path, daily: int, weekly: int, monthly: int,
+          protect: tuple[dt.datetime, ...] = ()) -> list[Path]:
     """Delete copies outside the retention rule; only copies older than a newer verified one."""
-    newest_time = _parse_time(newest.name)
-    infos = [i for i in list_backups(folder) if i.time <= newest_time]
-    if newest not in {i.path for i in infos}:
+    infos = list_backups(folder)
+    newest_time = next((i.time for i in infos if i.path == newest), None)
+    if newest_time is None:
         return []
+    infos = [i for i in infos if i.time <= newest_time]
     deleted = []
-    for path in plan_prune(infos, daily, weekly, monthly):
+    for path in plan_prune(infos, daily, weekly, monthly, protect):
         try:
             path.unlink()
             deleted.append(path)

@@ -156,9 +156,9 @@ def test_stuck_exclusive_lock_times_out(demo_db, tmp_path):
 def test_a_copy_is_pruned_only_after_a_newer_one_verified(demo_db, tmp_path, monkeypatch):
     folder = tmp_path / "bk"
     keep = dict(keep_daily=1, keep_weekly=0, keep_monthly=0)
-    make_backup(demo_db, folder, now=DAY1, **keep)
+    make_backup(demo_db, folder, now=DAY1 - dt.timedelta(days=10), **keep)  # older than the keep-all days
     res = make_backup(demo_db, folder, now=DAY2, **keep)
-    assert res.pruned == [folder / "yingbao-20261127-210000.db"]
+    assert res.pruned == [folder / "yingbao-20261117-210000.db"]
     monkeypatch.setattr(backup_mod, "fsync_file", _fail_fsync)
     with pytest.raises(StoreError):
         make_backup(demo_db, folder, now=DAY3, **keep)
@@ -183,7 +183,7 @@ def test_same_second_gets_a_second_name_and_list_checks(demo_db, tmp_path):
     first = make_backup(demo_db, folder, now=DAY2).path
     b = make_backup(demo_db, folder, now=DAY2).path
     assert b.name == "yingbao-20261128-210000-2.db"
-    assert not first.exists() and a.exists()  # one copy a day: the newest of the day is kept
+    assert first.exists() and a.exists()  # every copy of the last three days is kept
     size = page_size(a)
     with a.open("r+b") as fh:  # one whole page: the message depends on what the damage hits
         fh.seek(size * 3)
@@ -214,7 +214,8 @@ def test_commits_during_the_copy_do_not_break_it(demo_db, tmp_path, monkeypatch)
     con = sqlite3.connect(res.path)
     assert con.execute("SELECT count(*) FROM setting WHERE key LIKE 'during-%'").fetchone()[0] == 0
     con.close()
-    assert source_counts(demo_db)["setting"] == res.counts["setting"] + len(calls) + 1
+    # the copy holds one setting the source lacks (when it was made), the source one more (the last backup)
+    assert source_counts(demo_db)["setting"] == res.counts["setting"] - 1 + len(calls) + 1
 
 
 def test_deadline_stops_a_slow_copy(demo_db, tmp_path, monkeypatch):
