@@ -71,6 +71,7 @@ class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
         from store.logfile import setup_logging
 
         setup_logging(self.db_path)
+        self.watch_window_close()
         if self.take_lock():
             self.load_shell(first=True)
 
@@ -251,4 +252,7 @@ class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
 
 def make_app(db_path: Path, today: dt.date | None = None) -> YingbaoApp:
     """Build the app for main.py and tests alike (tests fix `today`)."""
+    from . import win_ime
+
+    win_ime.apply()  # Windows only: IME punctuation through Textual's console driver
     return YingbaoApp(db_path, today)

@@ -3,11 +3,17 @@
 Mixed into the App before textual's App: it takes the lock at start (a second window gets the
 「程序已在运行」 choice: read-only or quit), releases it on exit, and on Ctrl+Q makes a verified
 backup when none was made today (time-limited; a failure is said in Chinese, never a hang).
+Closing the window any other way (tui/closing.py: SIGHUP, SIGTERM, the Windows console's X)
+makes the same backup without a screen, then exits.
 """
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
+
+from store.runtime import command_hint
 
 # Actions of the app itself that write to the database (screens list theirs in WRITE_ACTIONS).
 APP_WRITES = {"followup", "import_list"}
@@ -21,6 +27,8 @@ class SessionMixin:
     read_only = False
     instance_lock = None
     quitting = False
+    close_done: threading.Event | None = None  # set once a close from outside has backed up
+    undo_close_handlers = None
 
     def take_lock(self) -> bool:
         """Take the database's lock; when another window has it, ask read-only or quit."""
@@ -84,8 +92,62 @@ class SessionMixin:
         if not isinstance(self.screen, SettingsScreen) and self.shell is not None:
             self.push_screen(SettingsScreen(start_backup=True))
 
+    def watch_window_close(self) -> None:
+        """Back up when the window is closed from outside (a real terminal only, not in tests)."""
+        from . import closing
+
+        self.close_done = threading.Event()
+        if not self.is_headless:
+            try:
+                self.undo_close_handlers = closing.install(self)
+            except (OSError, RuntimeError, ValueError, AttributeError):  # no signals here: Ctrl+Q still backs up
+                self.undo_close_handlers = None
+
+    def closed_outside(self, how: str = "") -> None:
+        """The window was closed (not Ctrl+Q, not a crash): back up as Ctrl+Q does, then exit."""
+        from store.logfile import get_logger
+
+        try:
+            if not (self.quitting or self.read_only or self.shell is None or self.shell.empty):
+                self.quitting = True
+                self._backup_on_close(how)
+        except Exception:  # noqa: BLE001 - closing must never fail; the log has the reason
+            get_logger("tui").exception("backup on close (%s) failed", how)
+        finally:
+            if self.close_done is not None:
+                self.close_done.set()
+            self.exit()
+            if not self.is_headless:
+                from .closing import end_soon
+
+                end_soon()  # the terminal is gone: Textual's own shutdown may wait on it forever
+
+    def _backup_on_close(self, how: str) -> None:
+        """The backup of closed_outside, on the app's thread (there is no screen to show it on)."""
+        from store.backup import make_backup
+        from store.backup_files import backup_due_today
+        from store.errors import StoreError
+        from store.logfile import get_logger
+        from store.schema import db
+
+        from .closing import backup_timeout_s
+
+        log = get_logger("tui")
+        with db.connection_context():
+            if not backup_due_today(self.now()):
+                return
+            try:
+                result = make_backup(self.db_path, timeout_s=backup_timeout_s(EXIT_BACKUP_TIMEOUT_S), now=self.now())
+            except StoreError as exc:
+                log.warning("window closed (%s): backup failed: %s", how, exc.message)
+                return
+        log.info("window closed (%s): backed up to %s", how, result.path)
+
     def on_unmount(self) -> None:
         """Give the lock back when the app closes."""
+        if self.undo_close_handlers is not None:
+            self.undo_close_handlers()
+            self.undo_close_handlers = None
         if self.instance_lock is not None:
             self.instance_lock.release()
             self.instance_lock = None
@@ -141,13 +203,13 @@ class SessionMixin:
     def _backup_cap(self) -> None:
         """The backup took too long: quit anyway, saying so."""
         if self.quitting:
-            self.exit(message="退出前的备份未能按时完成，程序已退出；请稍后运行 python main.py backup")
+            self.exit(message=f"退出前的备份未能按时完成，程序已退出；请稍后运行 {command_hint()} backup")
 
     def worker_failed(self, worker) -> None:
         """An unexpected error in the exit backup never keeps the app from quitting."""
         if worker.group == "exit-backup":
             self.quitting = False
-            self.exit(message="退出前的备份出错，程序已退出；请稍后运行 python main.py backup")
+            self.exit(message=f"退出前的备份出错，程序已退出；请稍后运行 {command_hint()} backup")
         elif worker.group == "session":
             from .errors import message_for
 

@@ -8,10 +8,10 @@ character in ``UnicodeChar``, SHIFT_PRESSED in the control state. So every Shift
 event when it carries a real character. This module applies that fix until Textual ships it:
 
 - ``keep_key`` / ``keys_from_records`` are the fixed filter, pure functions (tested on Linux);
-- ``apply()`` (called by main.py before the app runs, only on Windows) replaces
+- ``apply()`` (called by ``make_app`` before the app runs; only on Windows) replaces
   ``EventMonitor.run`` with the same loop as Textual's, using ``keys_from_records``.
 
-Remove this module (and its call in ``run_tui``) when the pinned Textual has the fix:
+Remove this module (and its call in ``tui/app.py`` ``make_app``) when the pinned Textual has the fix:
 ``tests/test_win_ime.py`` fails on the first Textual whose driver no longer has the old filter.
 """
 
