@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from importers.headers import HeaderMatch
-from importers.values import clean_name, clean_text, village_key
+from importers.values import clean_name, clean_text
+from store.village_names import Ambiguous, VillageIndex, plain_name, spelling
 
 TOWN_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡)$")
 AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
@@ -64,15 +65,43 @@ class Layout:
                    any(f in fields for f in DISABILITY_FIELDS))
 
 
+@dataclass(frozen=True, slots=True)
+class NewVillage:
+    """A village the import creates (the clerk confirmed it), under its plain name."""
+
+    name: str
+
+
+@dataclass
+class VillageChoices:
+    """What the clerk decided about a list's unknown villages: each spelling (as compared) mapped to
+    a village id, or created under its plain name; create_all: every unknown one (--create-villages);
+    save_aliases: the mapped spellings become aliases of their villages."""
+
+    mapped: dict[str, int] = field(default_factory=dict)
+    create: set[str] = field(default_factory=set)
+    create_all: bool = False
+    save_aliases: bool = False
+
+    @classmethod
+    def of(cls, mapped: dict[str, int] | None = None, create: Any = (), create_all: bool = False,
+           save_aliases: bool = False) -> "VillageChoices":
+        """With the spellings compared as the matching compares them."""
+        return cls({spelling(k): v for k, v in (mapped or {}).items()}, {spelling(t) for t in create},
+                   create_all, save_aliases)
+
+
 @dataclass
 class RowContext:
     """What normalising a row needs to know about the database and the file."""
 
     category: int
     town: str | None
-    villages: dict[str, tuple[int, str]]  # village_key -> (id, name)
+    villages: VillageIndex
     threshold: Decimal | None = None  # yuan
     create_villages: bool = False
+    choices: VillageChoices = field(default_factory=VillageChoices)
+    unknown: dict[str, int] = field(default_factory=dict)  # 待确认: spelling -> rows naming it
     units: dict[str, str] = field(default_factory=dict)  # field -> unit of its column
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     today: date = field(default_factory=date.today)
@@ -111,12 +140,33 @@ class RowContext:
             self.cache["formula_rows"] = rows
         return self.cache["formula_rows"]
 
-    def find_village(self, text: str) -> tuple[int, str] | None:
-        """The village a spelling names (后龙村委会 -> 后龙村), cached per spelling."""
+    def find_village(self, text: str) -> tuple[int, str] | NewVillage | Ambiguous | None:
+        """The village a spelling names (后龙村委会 -> 后龙村, store/village_names.py), the clerk's
+        choice for it, a village to create, Ambiguous or None (待确认); cached per spelling."""
         key = ("v", text)
         if key not in self.cache:
-            self.cache[key] = self.villages.get(village_key(text))
+            self.cache[key] = self._village_for(text)
         return self.cache[key]
+
+    def _village_for(self, text: str) -> tuple[int, str] | NewVillage | Ambiguous | None:
+        """find_village() uncached."""
+        said, choices = spelling(text), self.choices
+        if said in choices.mapped:
+            vid = choices.mapped[said]
+            return vid, self.village_names().get(vid, text)
+        found = self.villages.match(text)
+        if found is None and (self.create_villages or choices.create_all or said in choices.create):
+            return NewVillage(plain_name(text))
+        if found.__class__ is Ambiguous and said in choices.create:
+            return NewVillage(plain_name(text))
+        return found
+
+    def village_names(self) -> dict[int, str]:
+        """Village id -> name, from the index (computed once)."""
+        names = self.cache.get("village_names")
+        if names is None:
+            names = self.cache["village_names"] = {vid: name for vid, name in self.villages.exact.values()}
+        return names
 
     def other_town(self, text: str) -> bool:
         """True when a 乡镇 cell names another town than ours, cached per spelling."""
@@ -128,7 +178,7 @@ class RowContext:
     @classmethod
     def build(cls, category: int, data: dict[str, Any], match: HeaderMatch, **extra: Any) -> "RowContext":
         """From store.imports.context_data() and the header match."""
-        villages = {village_key(name): (vid, name) for vid, name in data["villages"]}
+        villages = VillageIndex.of(data["villages"], data.get("aliases", ()))
         units = {f: match.units[c] for c, f in match.columns.items() if c in match.units}
         return cls(category, data["town"], villages, data["threshold"], units=units,
                    accepted_ids=set(data.get("accepted_ids", ())), **extra)

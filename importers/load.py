@@ -13,12 +13,12 @@ import hashlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from importers import report as report_mod
-from importers.context import RowContext
+from importers.context import RowContext, VillageChoices
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
 from importers.formulas import formula_cells_without_value, parts_with_formulas
@@ -34,6 +34,8 @@ from store.import_write import batch_counts
 from store.db import timestamp
 from store.schema import db
 from store.search import warm_up
+from store.village_names import Ambiguous, plain_name
+from store.villages import save_aliases
 
 MSG_NO_ROWS = "未发现数据行"
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
@@ -82,10 +84,13 @@ class Summary:
     report: str | None
     same_file: list[int] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
+    unknown_villages: list[dict[str, Any]] = field(default_factory=list)  # 待确认: name, rows, plain, reason
+    new_villages: list[str] = field(default_factory=list)  # names of the villages created (or to be)
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's --json object."""
-        keys = ("rows", "inserted", "updated", "unchanged", "rejected", "skipped", "warnings", "batch_id", "report")
+        keys = ("rows", "inserted", "updated", "unchanged", "rejected", "skipped", "warnings", "batch_id", "report",
+                "unknown_villages", "new_villages")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -235,31 +240,36 @@ def default_report_path(path: Path) -> Path:
 
 def run(prep: Prepared, *, dry_run: bool = False, create_villages: bool = False,
         report_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-        cancelled: Callable[[], bool] | None = None) -> Summary:
-    """Import a prepared file (or plan it, for a dry run); the database is untouched on any error."""
+        cancelled: Callable[[], bool] | None = None, villages: VillageChoices | None = None) -> Summary:
+    """Import a prepared file (or plan it, for a dry run); the database is untouched on any error.
+
+    villages: the clerk's choices for unknown village spellings (mapped, created, saved as aliases);
+    create_villages: create every unknown one under its plain name (--create-villages)."""
     try:
         if prep.category is None:
             raise CategoryNeeded("无法从文件标题或表头判断排查类别，请用 --category 1-7 指定")
+        choices = villages or VillageChoices()
+        choices = replace(choices, create_all=choices.create_all or create_villages)
         with no_gc():
-            return _run(prep, dry_run, create_villages, report_path, progress or (lambda _d, _t: None),
+            return _run(prep, dry_run, choices, report_path, progress or (lambda _d, _t: None),
                         cancelled or (lambda: False))
     finally:
         if prep.ahead is not None:  # taken by the import, or of no more use
             prep.ahead.close()
 
 
-def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str | Path | None,
+def _run(prep: Prepared, dry_run: bool, choices: VillageChoices, report_path: str | Path | None,
          progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Summary:
     """run() with the defaults filled in."""
     ctx = RowContext.build(prep.category, context_data(prep.category), prep.match,
-                           create_villages=create_villages, formula_cells=prep.formula_cells)
+                           choices=choices, formula_cells=prep.formula_cells)
     meta = batch_meta(prep)
     if dry_run:
         outcomes = normalise_all(prep, ctx, progress, cancelled)
         count_outcomes(meta, outcomes)
         with db.atomic():
             plan = plan_import([o.data for o in outcomes if o.status == "ok"], prep.category)
-        return _summary(outcomes, batch_counts(plan, meta), None, None, prep)
+        return _summary(outcomes, batch_counts(plan, meta), None, None, prep, ctx, plan)
     target = Path(report_path) if report_path else default_report_path(prep.path)
     keys = id_keys(prep)
     counts = Counter(filter(None, keys))  # rows naming each ID number
@@ -269,9 +279,17 @@ def _run(prep: Prepared, dry_run: bool, create_villages: bool, report_path: str 
     batch_id, plan = load(chunks, counts.keys(), meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
                           report=lambda _plan: _report(prep, outcomes, target, not report_path),
-                          before_commit=lambda _plan: None if prep.recalled else remember(prep.template, prep.choices),
+                          before_commit=lambda _plan: _before_commit(prep, choices),
                           ahead=prep.ahead)
-    return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep)
+    return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep, ctx, plan)
+
+
+def _before_commit(prep: Prepared, choices: VillageChoices) -> None:
+    """In the import's transaction: remember the template's choices, keep mapped spellings as aliases."""
+    if not prep.recalled:
+        remember(prep.template, prep.choices)
+    if choices.save_aliases and choices.mapped:
+        save_aliases(choices.mapped)
 
 
 def fallback_report_path(target: Path, sha256: str) -> Path:
@@ -299,7 +317,15 @@ def _report(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool
 
 
 def _summary(outcomes: list[Outcome], counts: dict[str, int], batch_id: int | None, report: str | None,
-             prep: Prepared) -> Summary:
-    """The Summary of a run."""
+             prep: Prepared, ctx: RowContext, plan: Any) -> Summary:
+    """The Summary of a run, with the village spellings still 待确认 and the villages created."""
     same = [b for b in batches_with_sha(prep.sha256) if b != batch_id]
-    return Summary(**counts, batch_id=batch_id, report=report, same_file=same, outcomes=outcomes)
+    index = ctx.villages
+    unknown = []
+    for text, rows in sorted(ctx.unknown.items(), key=lambda kv: (-kv[1], kv[0])):
+        found = index.match(text)
+        unknown.append({"name": text, "rows": rows, "plain": plain_name(text),
+                        "candidates": list(found.names) if isinstance(found, Ambiguous) else []})
+    new = sorted({r.new_village for r in plan.rows if r.new_village})
+    return Summary(**counts, batch_id=batch_id, report=report, same_file=same, outcomes=outcomes,
+                   unknown_villages=unknown, new_villages=new)

@@ -1,7 +1,8 @@
 """Normalise and validate each data row of a list into an ImportRow, or reject / skip it with a reason.
 
 Rules (issue 3): 合计/小计 rows and rows of another town are skipped; a row without a name or a valid
-ID number is rejected; an unknown village rejects the row unless new villages may be created; a row
+ID number is rejected; an unknown or ambiguous village rejects the row (待确认, counted per spelling)
+unless the clerk mapped it or confirmed it as new (store/village_names.py holds the matching); a row
 repeating an earlier row's ID is merged into it (a warning when its values differ, a rejection when
 the names differ). Sex is cross-checked with the ID, thresholds of categories 2 and 3 only warn.
 """
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from importers.context import Layout, RowContext
+from importers.context import Layout, NewVillage, RowContext
 from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
 from importers.id_override import overridden
@@ -100,25 +101,28 @@ def _memo(table: dict[Any, Any], value: Any, work, *args: Any) -> Any:
     return got
 
 
-def _village_of(value: Any, ctx: RowContext) -> tuple[str, tuple[int, str] | None]:
-    """(text, (village id, name) or None) of a village cell."""
+def _village_of(value: Any, ctx: RowContext) -> tuple[str, Any]:
+    """(text, what RowContext.find_village says) of a village cell."""
     text = text_of(value)
     return text, ctx.find_village(text) if text else None
 
 
 def _village(value: Any, ctx: RowContext, row: ImportRow) -> None:
-    """Match the village by its key; unknown ones reject the row unless they may be created."""
+    """Match the village; unknown or ambiguous ones reject the row (待确认) unless mapped or created."""
     memo = ctx.memo["village"]
     got = memo.get(value) if value.__class__ is str else None  # _memo inlined: every row has a village
     text, found = got or _memo(memo, value, _village_of, ctx)
     if not text:
         return
-    if found:
+    if found.__class__ is tuple:
         row.person["village_id"] = found[0]
-    elif ctx.create_villages:
-        row.new_village = text
+    elif found.__class__ is NewVillage:
+        row.new_village = found.name
     else:
-        raise RowError(f"村（居）「{text}」不在本镇村（居）名单中（待确认）；确为新村（居）请加 --create-villages")
+        ctx.unknown[text] = ctx.unknown.get(text, 0) + 1
+        if found is None:
+            raise RowError(f"村（居）「{text}」不在本镇村（居）名单中（待确认）")
+        raise RowError(f"村（居）「{text}」{found.reason}（待确认）")
 
 
 def _amounts(mapped: dict[str, Any], entry: dict[str, Any], amounts: tuple[tuple[str, str | None, int], ...]) -> None:
@@ -320,7 +324,7 @@ def _plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: Plain
         value = values[at.village]
         if value is not None and (value.__class__ is not str or value):
             got = ctx.memo["village"].get(value) if value.__class__ is str else None
-            if got is None or not got[0] or got[1] is None:
+            if got is None or not got[0] or got[1].__class__ is not tuple:
                 return None  # a spelling not seen yet, or no known village
             person["village_id"] = got[1][0]
     if at.sex is not None:

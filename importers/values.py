@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from store.village_names import stem
+
 EXCEL_EPOCH_1900 = date(1899, 12, 30)
 EXCEL_EPOCH_1904 = date(1904, 1, 1)
 MAX_SERIAL = 73_415  # 2100-12-31, the end of the accepted year range
@@ -26,8 +28,6 @@ FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]").search  # a char FULLWIDTH translates
 STRIP_CHARS = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 DOTS = "\u2022\u30fb\u2027\uff65\u2219\u22c5\u0387\u2e31\u00b7"
-VILLAGE_SUFFIX = re.compile(r"(社区居民委员会|社区居委会|社区委会|社区|村民委员会|村委会|村委|居民委员会|居委会|村)$")
-ADMIN_PREFIX = re.compile(r"^[^省市区县镇乡]{2,8}?(?:省|自治区|市|(?<!社)区|县|镇|乡|街道)")
 TOTAL_WORDS = re.compile(r"^(合计|小计|总计|共计)")
 SEX = {"男": "男", "男性": "男", "1": "男", "m": "男", "male": "男",
        "女": "女", "女性": "女", "2": "女", "f": "女", "female": "女"}
@@ -162,13 +162,8 @@ def clean_name(value: Any) -> str:
 
 
 def village_key(name: Any) -> str:
-    """A village's comparison key: no admin prefix, no 村/社区/委员会 suffix (后龙村委会 -> 后龙)."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(name)))
-    while (prefix := ADMIN_PREFIX.match(text)) and len(text) - prefix.end() >= 2:
-        text = text[prefix.end():]
-    for _ in range(2):  # 后龙村村民委员会 -> 后龙村 -> 后龙
-        text = VILLAGE_SUFFIX.sub("", text) or text
-    return text
+    """A village's loosest comparison key (后龙村委会 -> 后龙); the rule lives in store/village_names.py."""
+    return stem(clean_text(name))
 
 
 def is_total_row(cells: list[Any]) -> bool:

@@ -25,6 +25,7 @@ TABLE_LABELS = {
     "member": "工作人员", "zone": "片区", "setting": "设置", "roster_entry": "名单记录",
     "import_batch": "导入批次", "problem": "问题", "rectification": "整改", "spot_check": "抽查",
     "spot_check_round": "抽查批次", "campaign": "整治工作", "category": "排查重点",
+    "village_alias": "村（居）别名",
 }
 _ID_FIELDS = {"id_number", "id_original"}
 _HIDDEN_FIELDS = {"id_rev", "phone_rev"}

@@ -14,6 +14,7 @@ from .imports import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys
 from .people import ID_OVERRIDE
 from .schema import ImportBatch, Village, db, now
 from .search import reverse
+from .village_names import kind_of
 
 PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth_date", "phone", "phone_rev",
                "village_id", "address", "relation", "disability_category", "disability_grade",
@@ -65,15 +66,15 @@ def next_id(table: str) -> int:
 
 
 def create_villages(rows: list[ImportRow]) -> list[int]:
-    """Create the villages the rows name that do not exist yet (--create-villages), audited; the ids
-    of the villages created."""
+    """Create the villages the rows name that do not exist yet (--create-villages), audited, under their
+    plain names (后龙村委会 and 后龙村民委员会 make one 后龙村); the ids of the villages created."""
     names = sorted({r.new_village for r in rows if r.new_village})
     ids: dict[str, int] = {}
     created = []
     for name in names:
         village = Village.get_or_none(Village.name == name)
         if village is None:
-            kind = "社区" if name.endswith(("社区", "居委会")) else "村"
+            kind = kind_of(name)
             seq = (Village.select().count() or 0) + 1
             village = Village.create(name=name, kind=kind, seq=seq)
             audit.log_row("create", village)

@@ -90,11 +90,13 @@ Cancelled = Callable[[], bool]
 
 
 def context_data(category_code: int) -> dict[str, Any]:
-    """Town name, villages (id, name) and the category's name and threshold (yuan) for the rows."""
+    """Town name, villages (id, name), their aliases (village id, alias) and the category's name and
+    threshold (yuan) for the rows."""
     camp = require_campaign()
     cat = category_by_code(category_code, camp.id)
     villages = db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id').fetchall()
-    return {"town": settings.get(settings.TOWN), "villages": villages, "category_name": cat.name,
+    aliases = db.execute_sql('SELECT village_id, alias FROM "village_alias" ORDER BY id').fetchall()
+    return {"town": settings.get(settings.TOWN), "villages": villages, "aliases": aliases, "category_name": cat.name,
             "threshold": cat.threshold, "campaign_id": camp.id, "accepted_ids": accepted_ids()}
 
 

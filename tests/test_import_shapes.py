@@ -182,7 +182,7 @@ def test_unknown_village_rejected_unless_created(town, tmp_path):
     assert rows_of(summary) == (2, 1, 0, 0, 1, 0, 0) and "待确认" in summary.outcomes[0].reasons[0]
     created = do_import(path, category=5, create_villages=True)
     assert rows_of(created) == (2, 1, 0, 1, 0, 0, 0)
-    assert Village.get_by_id(person(ident(1))["village_id"]).name == "新兴村委会"
+    assert Village.get_by_id(person(ident(1))["village_id"]).name == "新兴村"  # the plain name, no suffix
 
 
 def test_sex_phone_and_name_cleaning(town, tmp_path):
