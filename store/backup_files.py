@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 from pathlib import Path
@@ -58,7 +59,49 @@ def check_backup_file(path: Path, *, full: bool = True) -> int:
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise DatabaseDamaged(f"备份文件缺少数据表 {', '.join(missing)}（不完整的副本）：{path}")
+    _same_schema(path, version)
     return version
+
+
+@functools.lru_cache(maxsize=8)
+def reference_schema(version: int) -> dict[str, frozenset[str]]:
+    """The tables and columns this program's migrations give a database of that schema version
+    (the frozen SQL files run on a database in memory)."""
+    from .migrations import SQL_DIR, _statements
+
+    con = sqlite3.connect(":memory:")
+    try:
+        for sql_file in sorted(SQL_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+            if int(sql_file.name[:4]) <= version:
+                for stmt in _statements(sql_file.read_text(encoding="utf-8")):
+                    con.execute(stmt)
+        return _columns(con)
+    finally:
+        con.close()
+
+
+def _columns(con: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Every table of a database with its column names."""
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {n: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{n}")')) for n in names}
+
+
+def _same_schema(path: Path, version: int) -> None:
+    """Refuse a file that is not this program's database: every table of its schema version, with
+    every column, must be there (a foreign file with a few of the same table names is not a backup)."""
+    con = readonly(path)
+    try:
+        got = _columns(con)
+    finally:
+        con.close()
+    if version < 1:
+        raise NotADatabase(f"不是本程序的备份（没有数据结构版本，可能是其他程序的数据库）：{path}")
+    for table, columns in reference_schema(version).items():
+        lacking = sorted(columns - got.get(table, frozenset()))
+        if table not in got or lacking:
+            what = f"缺少数据表 {table}" if table not in got else f"数据表 {table} 缺少列 {', '.join(lacking[:5])}"
+            raise NotADatabase(f"不是本程序的备份（{what}，可能是其他程序的数据库或被改动过）。"
+                               f"未做任何改动：{path}")
 
 
 def list_backups(folder: str | os.PathLike, *, check: bool = False) -> list[BackupInfo]:

@@ -1,22 +1,23 @@
 """Restore the database from a verified backup, keeping the current file aside first.
 
-Refused while the app has the database open (the single-instance lock). A healthy current
-database is copied aside consistently and then overwritten through the backup API (safe even
-if a CLI command has it open); a damaged or missing one is moved aside as it is and the backup
-put in its place. An older backup is then upgraded by open_db, like any older database.
+Refused while the app has the database open (the single-instance lock), and exclusive of every
+writer (the restore gate, store/lock.py). A healthy current database is copied aside consistently
+and then overwritten through the backup API; a damaged one is kept aside as it is (a hard link or
+a copy) and the backup renamed over it, so a kill at any moment leaves a database file in place. An older backup is then upgraded by open_db, like any older database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .backup import copy_database, create_private, discard, readonly
-from .fsio import fsync_file
+from .fsio import fsync_dir, fsync_file
 from .backup_files import check_backup_file
 from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
 from .errors import NotADatabase, StoreError
@@ -71,10 +72,28 @@ def _copy_aside(db_path: Path, aside: Path) -> list[Path]:
     return [aside]
 
 
-def _move_aside(db_path: Path, aside: Path) -> list[Path]:
-    """Move a damaged (or orphaned) database and its WAL/SHM aside untouched."""
+def _keep_aside(db_path: Path, aside: Path) -> list[Path]:
+    """Keep a damaged (or orphaned) database aside untouched while it stays in place: a hard link
+    (instant, no space), else a copy. Never a moment without a file at db_path."""
+    if not db_path.is_file():
+        return []
+    try:
+        os.link(db_path, aside)
+    except OSError:  # a file system without hard links (a FAT USB drive): copy the bytes
+        try:
+            create_private(aside)
+            shutil.copyfile(db_path, aside)
+            fsync_file(aside)
+        except OSError as exc:
+            discard(aside)
+            raise StoreError(f"无法保存当前数据库的副本，未做恢复（{exc}）") from exc
+    return [aside]
+
+
+def _move_logs_aside(db_path: Path, aside: Path) -> list[Path]:
+    """Move the damaged database's WAL/SHM beside its kept copy: they must never meet the new file."""
     moved = []
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("-wal", "-shm"):
         src = Path(str(db_path) + suffix)
         if src.exists():
             dst = Path(str(aside) + suffix)
@@ -128,18 +147,22 @@ def _backup_into_live(backup_file: Path, db_path: Path) -> None:
         discard(tmp)
 
 
-def _put_in_place(backup_file: Path, db_path: Path) -> None:
-    """Write the backup to a private temp file beside the database, then rename it in."""
+def _put_in_place(backup_file: Path, db_path: Path, aside: Path, kept: list[Path]) -> None:
+    """Write the backup to a private temp file beside the database, then rename it in (the old
+    file's log moved aside just before: a kill at any point leaves a database file in place)."""
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
     discard(tmp)
     try:
         create_private(tmp)
         _backup_into(backup_file, tmp)
         fsync_file(tmp)
+        kept += _move_logs_aside(db_path, aside)
         os.replace(tmp, db_path)
+        fsync_dir(db_path.parent)
     except (OSError, sqlite3.Error) as exc:
         discard(tmp)
-        raise StoreError(f"恢复失败：无法写入数据库文件夹（{exc}）；原数据库已保存在旁边") from exc
+        where = f"原数据库已另存为：{kept[0]}" if kept else "原来没有数据库文件"
+        raise StoreError(f"恢复失败：无法写入数据库文件夹（{exc}）；{where}") from exc
 
 
 def _swap(backup_file: Path, db_path: Path, stamp: str) -> list[Path]:
@@ -152,8 +175,8 @@ def _swap(backup_file: Path, db_path: Path, stamp: str) -> list[Path]:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"恢复失败（{exc}），当前数据库未改动；副本：{aside}") from exc
         return kept
-    kept = _move_aside(db_path, aside)
-    _put_in_place(backup_file, db_path)
+    kept = _keep_aside(db_path, aside)
+    _put_in_place(backup_file, db_path, aside, kept)
     return kept
 
 
@@ -180,10 +203,15 @@ def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
         version = check_backup_file(backup_file, full=True)
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
         kept = _swap(backup_file, db_path, stamp)
-        secure_path(db_path)
-        opened = open_db(db_path)
-        with db.atomic():
-            audit.log("restore_db", "setting", None, {"kept": [str(p) for p in kept]},
-                      {"from": str(backup_file), "version": version})
-        close_db()
+        try:
+            secure_path(db_path)
+            opened = open_db(db_path)
+            with db.atomic():
+                audit.log("restore_db", "setting", None, {"kept": [str(p) for p in kept]},
+                          {"from": str(backup_file), "version": version})
+        except StoreError as exc:
+            where = f"恢复前的数据库已另存为：{kept[0]}" if kept else "恢复前没有可保存的数据库"
+            raise type(exc)(f"{exc.message}；{where}") from exc
+        finally:
+            close_db()
     return RestoreResult(db_path, backup_file, kept, version, opened.upgrade_copy)
