@@ -18,6 +18,8 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
+from .lock import hold_for_writes, release_writes
+from .vanished import refuse_vanished
 from .schema import db
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -137,6 +139,8 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
     path = Path(path).expanduser()
     if readonly:
         return _open_readonly(path, verify)
+    refuse_vanished(path)  # a database that was here and is gone is never replaced by an empty one
+    hold_for_writes(path)  # before looking at the file: a restore may be replacing it
     exists = path.exists() and (path.is_dir() or path.stat().st_size > 0)
     if exists:
         version = _check_existing(path)
@@ -245,6 +249,7 @@ def close_db() -> None:
     close_all()
     if not db.is_closed():
         db.close()
+    release_writes()
 
 
 def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
