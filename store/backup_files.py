@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from .backup import BACKUP_RE, BackupInfo, made_at, readonly
-from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
+from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError, is_access_problem, is_damage
 from .logfile import get_logger
 
 REQUIRED_TABLES = ("setting", "person", "case", "contact", "audit_log")
@@ -53,6 +53,8 @@ def check_backup_file(path: Path, *, full: bool = True) -> int:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if is_access_problem(exc) and not is_damage(exc):
+            raise StoreError(f"无法读取备份文件（{exc}；是否有读取权限？）：{path}") from exc
         raise DatabaseDamaged(f"备份文件已损坏（{exc}）：{path}") from exc
     if result != ["ok"]:
         raise DatabaseDamaged(f"备份文件已损坏，未通过完整性检查（{'；'.join(result)[:160]}）：{path}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db import BUSY_TIMEOUT_MS, header_user_version
-from .errors import NotADatabase, StoreError
+from .errors import NotADatabase, StoreError, cannot_write, is_access_problem, is_damage
 
 RESTORE_HINT = "请运行 `yingbao restore latest` 从最近的已校验备份恢复（损坏的文件会保留在旁边）"
 # (label, SQL counting rows whose parent row is missing)
@@ -205,5 +205,25 @@ def check_database(db_path: str | os.PathLike) -> CheckReport:
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError("数据库正被其他程序占用，等待后仍未释放，请稍后再试") from exc
+        if is_access_problem(exc) and not is_damage(exc):
+            return _check_unwritable(path, CheckReport(path), exc)
         return _damaged(report, str(exc))
+    return report
+
+
+def _check_unwritable(path: Path, report: CheckReport, exc: sqlite3.Error) -> CheckReport:
+    """A database SQLite cannot open for writing here (a read-only folder, disk or share): check it
+    as it is on disk (immutable, read-only) and say it cannot be written, which is not damage."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        try:
+            _run(con, report)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as again:
+        if is_damage(again):
+            return _damaged(report, str(again))
+        raise cannot_write(path, exc) from again
+    report.problems.append(cannot_write(path, exc).message)
+    report.notes.append("已按文件现有内容只读检查；尚未写入主文件的最近修改（-wal 文件中）未包括在内")
     return report

@@ -20,7 +20,7 @@ from .backup import copy_database, create_private, discard, readonly
 from .fsio import fsync_dir, fsync_file
 from .backup_files import check_backup_file
 from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
-from .errors import NotADatabase, StoreError
+from .errors import NotADatabase, StoreError, cannot_write, is_access_problem, is_damage
 from .lock import AlreadyRunning, Restoring, acquire
 
 ASIDE_TIMEOUT_S = 600.0
@@ -46,7 +46,11 @@ def _is_healthy(db_path: Path) -> bool:
             return con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:
             con.close()
-    except (NotADatabase, sqlite3.DatabaseError):
+    except NotADatabase:
+        return False
+    except sqlite3.DatabaseError as exc:
+        if is_access_problem(exc) and not is_damage(exc):
+            raise cannot_write(db_path, exc) from exc  # not damage: nothing is moved or replaced
         return False
 
 

@@ -183,3 +183,31 @@ def test_never_backed_up_is_said(closed_demo):
         con.execute("DELETE FROM setting WHERE key = 'last_backup'")
     con.close()
     assert "注意：从未备份" in cli("--db", str(closed_demo), "check").output
+
+
+def _unwritable_here(monkeypatch):
+    """SQLite as in a read-only folder: a read-write open of the file fails; immutable reads work."""
+    import store.check as check_mod
+
+    real = check_mod.sqlite3.connect
+
+    def connect(target, *args, **kwargs):
+        if "immutable=1" not in str(target):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(check_mod.sqlite3, "connect", connect)
+
+
+def test_a_database_in_a_read_only_folder_is_not_called_damaged(demo_db, monkeypatch):
+    """Issue 20, item 5: 「已损坏」 and `restore latest` would throw away everything since the backup."""
+    from store.check import check_database
+    from store.db import close_db
+
+    close_db()
+    _unwritable_here(monkeypatch)
+    report = check_database(demo_db)
+    text = report.text(color=False)
+    assert not report.damaged and "已损坏" not in text and "restore" not in text
+    assert "无法写入数据库所在的文件或文件夹" in text and "不是数据库损坏" in text
+    assert not report.clean  # exit status 1: something to fix
