@@ -42,7 +42,7 @@ def fix_state(r: ProblemRow, as_of: dt.date) -> str:
     """已整改 / 逾期未整改 / 整改中 / 未制定措施."""
     if r.done_on:
         return "已整改"
-    if r.measure is None and r.deadline is None:
+    if not r.measure and r.deadline is None:
         return "未制定措施"
     return "逾期未整改" if r.deadline and r.deadline < as_of else "整改中"
 
@@ -50,7 +50,7 @@ def fix_state(r: ProblemRow, as_of: dt.date) -> str:
 def fix_values(r: ProblemRow, as_of: dt.date) -> list:
     """An 整改清单 row."""
     return [r.problem_id, r.village, posted_name(r.person, r.child), r.kind, r.measure, r.responsible,
-            r.deadline, r.progress, r.done_on, r.evidence, fix_state(r, as_of)]
+            r.deadline, r.progress, r.done_on, "、".join(r.evidence), fix_state(r, as_of)]
 
 
 def outcome_values(i: int, r: OutcomeRow, mask: bool) -> list:

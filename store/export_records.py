@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from . import petitions
 from .export_rows import Scope, _date, _rows, categories_by_case
+from .petitions import PetitionRow
 from .schema import db
 
 
@@ -114,50 +116,7 @@ def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
     return out
 
 
-@dataclass(slots=True)
-class PetitionRow:
-    """One petition (信访) with its deadlines."""
-
-    village: str
-    person: str
-    id_number: str | None
-    phone: str | None
-    kind: str
-    received: dt.date | None
-    accepted: dt.date | None
-    notice_due: dt.date | None
-    notice_sent: dt.date | None
-    close_due: dt.date | None  # including the extension
-    extension_days: int
-    closed: dt.date | None
-    outcome: str | None
-    summary: str | None
-
-    def days_left(self, as_of: dt.date) -> int | None:
-        """Days to the close deadline (negative when overdue); None when closed or no deadline."""
-        if self.closed or not self.close_due:
-            return None
-        return (self.close_due - as_of).days
-
-
-_PETITIONS = (
-    'SELECT v.id, v.name, p.name, p.id_number, p.phone, t.kind, t.received, t.accepted, t.notice_due, '
-    "t.notice_sent, date(t.close_due, '+' || coalesce(t.extension_days, 0) || ' days'), "
-    "coalesce(t.extension_days, 0), CASE WHEN t.closed <= :asof THEN t.closed END, "
-    "CASE WHEN t.closed <= :asof THEN t.outcome END, t.summary "
-    'FROM "petition" t JOIN "case" c ON c.id = t.case_id JOIN "person" p ON p.id = c.person_id '
-    'LEFT JOIN "village" v ON v.id = p.village_id WHERE t.deleted_at IS NULL AND c.deleted_at IS NULL '
-    "AND c.campaign_id = :cid AND coalesce(t.received, t.accepted, :asof) <= :asof "
-    "ORDER BY v.seq, v.id, t.received, t.id"
-)
-
-
 def petition_rows(scope: Scope) -> list[PetitionRow]:
-    """Every live petition of the campaign's cases received by the as-of day."""
-    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
-    out = []
-    for r in _rows(_PETITIONS, params):
-        if scope.covers(r[0]):
-            out.append(PetitionRow(r[1] or "（未分村）", r[2], r[3], r[4], r[5], _date(r[6]), _date(r[7]),
-                                   _date(r[8]), _date(r[9]), _date(r[10]), r[11], _date(r[12]), r[13], r[14]))
-    return out
+    """Every live petition of the campaign's cases received by the as-of day (store.petitions' query)."""
+    return [r for r in petitions.petition_rows(scope.campaign_id, scope.as_of, as_of=scope.as_of)
+            if scope.covers(r.village_id)]

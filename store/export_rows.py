@@ -1,5 +1,8 @@
 """Read-only row queries behind the exports: scope, three lists, ledger, spot checks, petitions.
 
+Problem and rectification rows come from store.problem_lists, petition rows from store.petitions:
+one query each, shared with the screens.
+
 Rows carry raw values (full ID numbers and phones); masking happens in exports/, never here.
 Each row of a person also carries two flags for the posting rule: `child` (under 18 on the
 as-of day, or holding a 孤儿 / 事实无人抚养儿童 benefit) and `monitor` (a 防返贫 case, category 6).
@@ -14,6 +17,7 @@ from decimal import Decimal
 from . import audit, settings
 from .cases import require_campaign
 from .errors import ValidationError
+from .problem_lists import ProblemRow, problem_list
 from .schema import Village, db
 from .stats import window
 
@@ -93,50 +97,11 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10]) if value else None
 
 
-@dataclass(slots=True)
-class ProblemRow:
-    """One problem (问题清单) with its rectification (整改清单)."""
-
-    problem_id: int
-    village: str
-    person: str | None
-    categories: str
-    description: str
-    kind: str
-    source: str
-    found_on: dt.date
-    found_by: str | None
-    measure: str | None
-    responsible: str | None
-    deadline: dt.date | None
-    progress: str | None
-    done_on: dt.date | None
-    evidence: str | None
-    child: bool
-    monitor: bool
-
-
-_PROBLEMS = (
-    'SELECT pr.id, v.id, v.name, p.name, c.id, pr.description, pr.kind, pr.source, pr.found_on, pr.found_by, '
-    "r.measure, m.name, r.deadline, r.progress, CASE WHEN r.done_on <= :asof THEN r.done_on END, r.evidence, "
-    + _FLAGS + ' FROM "problem" pr JOIN "village" v ON v.id = pr.village_id '
-    'LEFT JOIN "case" c ON c.id = pr.case_id LEFT JOIN "person" p ON p.id = c.person_id '
-    'LEFT JOIN "rectification" r ON r.problem_id = pr.id LEFT JOIN "member" m ON m.id = r.member_id '
-    "WHERE pr.deleted_at IS NULL AND pr.campaign_id = :cid AND pr.found_on <= :asof "
-    "ORDER BY v.seq, v.id, pr.found_on, pr.id"
-)
-
-
 def problem_rows(scope: Scope) -> list[ProblemRow]:
-    """Every live problem of the campaign found by the as-of day, with its rectification."""
-    cats = categories_by_case(scope.campaign_id)
-    out = []
-    for r in _rows(_PROBLEMS, {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}):
-        if scope.covers(r[1]):
-            out.append(ProblemRow(r[0], r[2], r[3], cats.get(r[4], ""), r[5], r[6], r[7], _date(r[8]), r[9],
-                                  r[10], r[11], _date(r[12]), r[13], _date(r[14]), r[15],
-                                  bool(r[16]), bool(r[17])))
-    return out
+    """Every live problem of the campaign found by the as-of day, with its rectification (the one
+    query of store.problem_lists, as the screens read it)."""
+    rows = problem_list(scope.campaign_id, scope.as_of, as_of=scope.as_of)
+    return [r for r in rows if scope.covers(r.village_id)]
 
 
 @dataclass(slots=True)

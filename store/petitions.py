@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import fn
+
 from . import audit
 from .cases import _soft, get_case
 from .common import as_date, get_row, one_of, optional, required, today_or, update_row
@@ -148,7 +150,7 @@ def state(pet: Petition, today: dt.date | None = None) -> PetitionState:
 
 @dataclass(frozen=True)
 class PetitionRow:
-    """A petition for the petition list, with its state on the day."""
+    """A petition for the petition list and the 信访表, with its state on the day."""
 
     petition_id: int
     case_id: int
@@ -162,11 +164,40 @@ class PetitionRow:
     extension_days: int
     summary: str
     state: PetitionState
+    village_id: int | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    notice_sent: dt.date | None = None
+    reply: str = ""
+
+    @property
+    def notice_due(self) -> dt.date | None:
+        """告知期限."""
+        return self.state.notice_due
+
+    @property
+    def close_due(self) -> dt.date | None:
+        """办结期限, including the extension."""
+        return self.state.close_due
+
+    def days_left(self, _as_of: dt.date | None = None) -> int | None:
+        """Days to the close deadline on the row's day (negative when overdue); None when closed."""
+        return self.state.close_days_left
+
+
+def _as_of_view(pet: Petition, as_of: dt.date | None) -> Petition:
+    """The petition as it stood on `as_of`: a closing after that day is not yet known."""
+    if as_of is not None and pet.closed and pet.closed > as_of:
+        pet.closed, pet.outcome = None, None
+    return pet
 
 
 def petition_rows(campaign_id: int, today: dt.date | None = None, *, village_id: int | None = None,
-                  case_id: int | None = None, open_only: bool = False) -> list[PetitionRow]:
-    """Live petitions of the campaign's live cases, by village, most urgent first."""
+                  case_id: int | None = None, open_only: bool = False,
+                  as_of: dt.date | None = None) -> list[PetitionRow]:
+    """Live petitions of the campaign's live cases, by village, most urgent first. With `as_of`
+    (the exports' 截至 day): only those received by then, closings after it ignored, in the town's
+    village order and by date received."""
     from peewee import JOIN
 
     from .schema import Case, Person, Village
@@ -180,13 +211,20 @@ def petition_rows(campaign_id: int, today: dt.date | None = None, *, village_id:
         query = query.where(Petition.case == case_id)
     if open_only:
         query = query.where(Petition.closed.is_null())
-    rows = []
+    if as_of is not None:
+        query = query.where(fn.coalesce(Petition.received, Petition.accepted, as_of) <= as_of)
+    rows, order = [], {}
     for pet in query:
-        person = pet.case.person
+        pet, person = _as_of_view(pet, as_of), pet.case.person
         village = person.village.name if person.village_id else "（未分村）"
+        order[pet.id] = (person.village.seq, person.village_id) if person.village_id else (1 << 30, 0)
         rows.append(PetitionRow(pet.id, pet.case_id, village, person.name, pet.kind, pet.received, pet.accepted,
                                 pet.closed, pet.outcome or "", pet.extension_days or 0, pet.summary or "",
-                                state(pet, today)))
+                                state(pet, as_of or today), person.village_id, person.id_number, person.phone,
+                                pet.notice_sent, pet.reply or ""))
+    if as_of is not None:
+        rows.sort(key=lambda r: (order[r.petition_id], r.received or dt.date.min, r.petition_id))
+        return rows
     far = 1 << 30
     rows.sort(key=lambda r: (r.village, r.closed is not None,
                              min(x for x in (r.state.notice_days_left, r.state.close_days_left, far) if x is not None)))

@@ -1,35 +1,26 @@
 """Per-village reviews: 验收, 群众满意度测评, 通报/约谈, and the notices the dashboard suggests.
 
-A village is behind the pace at the end of a phase when its visited share (live cases past
-待排查 / live cases) is below the town median minus 15 points, or below the share expected by
-the end of that phase. The expected shares are data (PHASE_EXPECTED, overridable by the JSON
-setting 「phase_expected」, e.g. {"推动落实": 0.9}); the phase looked at is the latest one whose
-end date is on or before today.
+The villages suggested for a 通报 are those behind the pace on the day under store.pace's rule
+(the same rule that marks 落后 on the dashboard and the progress table) that have had no 通报 or
+约谈 since the current phase began. The expected shares per phase are campaign data (store.pace).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import statistics
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from . import audit, settings
+from . import audit, pace
 from .common import as_date, get_row, hard_delete, one_of, optional, update_row
 from .errors import ValidationError
-from .queries import village_rows
-from .schema import Acceptance, Notice, Phase, SatisfactionSurvey, Village, db
+from .schema import Acceptance, Notice, SatisfactionSurvey, Village, db
 
 ACCEPTANCE_RESULTS = ["合格", "基本合格", "不合格"]
 NOTICE_KINDS = ["通报", "约谈"]
-# Visited share expected by the END of each phase: 谋划部署 plans and mobilises (no visits
-# expected yet), 推动落实 visits every listed household (90%: allows for a few unreachable ones),
-# 总结评价 closes the campaign with everyone visited.
-PHASE_EXPECTED = {"谋划部署": 0.0, "推动落实": 0.9, "总结评价": 1.0}
-MEDIAN_GAP = 0.15
-SETTING_KEY = "phase_expected"
+PHASE_EXPECTED = pace.PHASE_TARGETS
+SETTING_KEY = pace.SETTING_KEY
 MODELS = {"acceptance": Acceptance, "survey": SatisfactionSurvey, "notice": Notice}
 
 
@@ -154,61 +145,54 @@ def review_lines(village_id: int) -> list[ReviewLine]:
     return sorted(out, key=lambda r: (r.date, r.kind, r.row_id), reverse=True)
 
 
-def expected_shares() -> dict[str, float]:
-    """The expected visited share by the end of each phase (defaults, then the setting)."""
-    shares = dict(PHASE_EXPECTED)
-    raw = settings.get(SETTING_KEY)
-    if raw:
-        try:
-            shares.update({str(k): float(v) for k, v in json.loads(raw).items()})
-        except (ValueError, AttributeError):
-            pass  # a broken setting falls back to the defaults
-    return shares
+def expected_shares(campaign_id: int | None = None) -> dict[str, float]:
+    """The expected visited share by the end of each phase (defaults, then the settings)."""
+    return pace.phase_targets(campaign_id)
 
 
 @dataclass(frozen=True)
 class NoticeSuggestion:
-    """A village behind the pace at the end of a phase, with the reasons."""
+    """A village behind the pace on the day, with the reasons."""
 
     village_id: int
     village: str
     phase: str
-    phase_end: dt.date
+    since: dt.date | None  # the current phase's first day: a notice since then counts
     cases: int
     visited: int
     share: float
     median: float
     expected: float
     reasons: tuple[str, ...]
-    noticed_on: dt.date | None  # a 通报/约谈 already given since the phase ended
+    noticed_on: dt.date | None  # a 通报/约谈 already given since the phase began
 
 
-def _ended_phase(campaign_id: int, today: dt.date) -> Phase | None:
-    """The latest phase of the campaign whose end is on or before today."""
-    return (Phase.select().where(Phase.campaign == campaign_id, Phase.end <= today)
-            .order_by(Phase.end.desc(), Phase.seq.desc()).first())
+def _reason_text(reason: str, share: float, ctx) -> str:
+    """A reason with the figures: 「走访进度 50% 低于全镇中位数 80% 15个百分点以上」."""
+    if reason == pace.RULE_MEDIAN:
+        return f"走访进度 {share:.0%} 低于全镇中位数 {ctx.median:.0%} 15个百分点以上"
+    return f"走访进度 {share:.0%} 低于{ctx.phase}阶段截至当日应达到的 {ctx.expected:.0%}"
 
 
-def suggest_notices(campaign_id: int, today: dt.date | None = None) -> list[NoticeSuggestion]:
-    """Villages to consider for a 通报, slowest first; empty before the first phase ends."""
+def suggest_notices(campaign_id: int, today: dt.date | None = None, *, rows=None, ctx=None) -> list[NoticeSuggestion]:
+    """Villages to consider for a 通报 (store.pace's 落后), slowest first; `rows` and `ctx` are
+    store.stats.village_progress and pace_context for the day when the caller has them."""
+    from .stats import pace_context, village_progress
+
     today = today or dt.date.today()
-    phase = _ended_phase(campaign_id, today)
-    rows = [r for r in village_rows(campaign_id) if r.cases]
-    if phase is None or not rows:
-        return []
-    median = statistics.median(r.visited / r.cases for r in rows)
-    expected = expected_shares().get(phase.name, 0.0)
-    if expected <= 0:
-        return []  # the phase expected no visits (谋划部署): nobody to 通报 for it
+    rows = village_progress(campaign_id, today, [], mark=False) if rows is None else rows
+    ctx = pace_context(rows, campaign_id, today) if ctx is None else ctx
     out = []
     for r in rows:
-        share, reasons = r.visited / r.cases, []
-        if share < median - MEDIAN_GAP:
-            reasons.append(f"走访进度 {share:.0%} 低于全镇中位数 {median:.0%} 15个百分点以上")
-        if share < expected:
-            reasons.append(f"走访进度 {share:.0%} 低于{phase.name}阶段结束时应达到的 {expected:.0%}")
-        if reasons:
-            last = Notice.select().where(Notice.village == r.id, Notice.date >= phase.end).order_by(Notice.date.desc()).first()
-            out.append(NoticeSuggestion(r.id, r.name, phase.name, phase.end, r.cases, r.visited, share, median,
-                                        expected, tuple(reasons), last.date if last else None))
+        found = pace.reasons_for(r.visit_rate, ctx)
+        if not found:
+            continue
+        query = Notice.select().where(Notice.village == r.id)
+        if ctx.phase_start is not None:
+            query = query.where(Notice.date >= ctx.phase_start)
+        last = query.where(Notice.date <= today).order_by(Notice.date.desc()).first()
+        out.append(NoticeSuggestion(r.id, r.name, ctx.phase, ctx.phase_start, r.listed, r.visited, r.visit_rate,
+                                    ctx.median, ctx.expected or 0.0,
+                                    tuple(_reason_text(x, r.visit_rate, ctx) for x in found),
+                                    last.date if last else None))
     return sorted(out, key=lambda s: (s.share, s.village_id))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import dashboard
-from store.dashboard import VillageStat, expected_share, mark_behind
+import pytest
+
+from store import dashboard, pace
 from store.schema import Case
 from store.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
@@ -23,22 +24,50 @@ def test_village_stats_add_up_to_the_case_table(demo_db):
 
 
 def test_pace_rule_marks_median_and_calendar():
-    rows = [VillageStat(i, f"村{i}", 100, v) for i, v in enumerate([80, 78, 75, 50, 70])]
-    marked = {r.name: r.behind for r in mark_behind(rows, expected=72)}
+    shares = {f"村{i}": v / 100 for i, v in enumerate([80, 78, 75, 50, 70])}
+    marked = pace.pace_marks(shares, expected=0.72)
     assert marked["村3"] == dashboard.RULE_MEDIAN
     assert marked["村4"] == dashboard.RULE_PHASE
-    assert marked["村0"] is None
+    assert "村0" not in marked
+    assert pace.pace_marks(shares, expected=0.0) == {}  # visits not due yet: nobody is behind
 
 
-def test_expected_share_runs_from_start_to_end_of_推动落实():
-    phases = [("谋划部署", dt.date(2022, 7, 21), dt.date(2022, 8, 10)),
-              ("推动落实", dt.date(2022, 8, 11), dt.date(2022, 9, 20)),
-              ("总结评价", dt.date(2022, 9, 21), dt.date(2022, 9, 30))]
-    assert expected_share(phases, dt.date(2022, 7, 1)) == 0
-    assert expected_share(phases, dt.date(2022, 8, 5)) == 0  # 谋划部署: no visits due yet
-    assert expected_share(phases, dt.date(2022, 8, 11)) == 0
-    assert expected_share(phases, dt.date(2022, 9, 25)) == 100
-    assert 45 < expected_share(phases, dt.date(2022, 8, 31)) < 55
+PHASES = [("谋划部署", dt.date(2022, 7, 21), dt.date(2022, 8, 10)),
+          ("推动落实", dt.date(2022, 8, 11), dt.date(2022, 9, 20)),
+          ("总结评价", dt.date(2022, 9, 21), dt.date(2022, 9, 30))]
+
+
+def test_expected_share_follows_the_phase_targets():
+    share = lambda day: pace.expected_from_phases(PHASES, day)  # noqa: E731
+    assert share(dt.date(2022, 7, 1)) == 0
+    assert share(dt.date(2022, 8, 5)) == 0  # 谋划部署: no visits due yet
+    assert share(dt.date(2022, 8, 11)) == 0
+    assert 0.40 < share(dt.date(2022, 8, 31)) < 0.50  # halfway through 推动落实, towards 90%
+    assert share(dt.date(2022, 9, 20)) == pytest.approx(0.9)
+    assert 0.9 < share(dt.date(2022, 9, 25)) < 1.0
+    assert share(dt.date(2022, 10, 5)) == 1.0
+
+
+def test_phase_targets_are_campaign_data(db_path):
+    import json
+
+    from store import settings
+
+    settings.put("phase_expected.7", json.dumps({"推动落实": 0.8}))
+    assert pace.phase_targets(7)["推动落实"] == 0.8
+    assert pace.phase_targets(8)["推动落实"] == 0.9
+
+
+def test_board_explains_the_rule_and_names_the_nearest_deadline(demo_db):
+    data = dashboard.board(active_campaign_id(), DEMO_TODAY)
+    behind = [r for r in data.rows if r.behind]
+    on_pace = [r for r in data.rows if r.listed and not r.behind]
+    assert behind and on_pace
+    assert "进度落后" in data.explain(behind[0]) and "中位数" in data.explain(behind[0])
+    assert "进度正常" in data.explain(on_pace[0])
+    # 建议通报 is the same rule: every suggested village is marked 落后 on the board, and back
+    assert {s.village_id for s in data.suggestions} == {r.id for r in behind}
+    assert data.next_fix is not None and data.next_fix.count >= 1
 
 
 def test_shell_info_gives_phase_and_days_to_next_deadline(demo_db):

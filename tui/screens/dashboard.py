@@ -43,6 +43,16 @@ def included_text(included: dict) -> str:
     return " ".join(f"{k}{v}" for k, v in counts.items())
 
 
+def fix_text(next_fix) -> str:
+    """最近整改期限：12月3日（上西村，还剩4天）, or nothing without an open deadline."""
+    if next_fix is None:
+        return ""
+    when = f"{next_fix.due.month}月{next_fix.due.day}日"
+    left = (f"已逾期{-next_fix.days_left}天" if next_fix.days_left < 0 else
+            "今天到期" if next_fix.days_left == 0 else f"还剩{next_fix.days_left}天")
+    return f"最近整改期限：{when}（{next_fix.village}，{left}）"
+
+
 class DashboardScreen(AppScreen):
     """总览."""
 
@@ -81,64 +91,73 @@ class DashboardScreen(AppScreen):
     def load(self) -> None:
         """Count every village's progress and list what is overdue, off the UI thread."""
         from store import dashboard
-        from store.overdue import overdue_items
-        from store.reviews import suggest_notices
         from store.schema import db
         from store.search import active_campaign_id
 
         today = self.app.today()
         with db.connection_context():
             cid = active_campaign_id()
-            late = overdue_items(cid, today) if cid else []
-            rows = dashboard.village_stats(cid, today, late) if cid else []
-            hints = suggest_notices(cid, today) if cid else []
-        self.app.call_from_thread(self.show, rows, dashboard.town_total(rows), late, hints)
+            data = dashboard.board(cid, today) if cid else None
+        self.app.call_from_thread(self.show, data)
 
-    def show(self, rows, total, late, hints=()) -> None:
+    def show(self, data) -> None:
         """Fill both tables, keeping the cursor where it was."""
-        self._suggest([h for h in hints if h.noticed_on is None])
+        self.board = data
+        rows = data.rows if data else []
+        total = data.total if data else None
+        self._suggest([h for h in data.suggestions if h.noticed_on is None] if data else [])
         table = self.query_one("#dash-villages", DataTable)
         keep = table.cursor_row
         self.rows = {str(r.id): r for r in rows}
-        fill(table, COLUMNS, [(str(r.id), self._cells(r)) for r in [*rows, total]])
+        fill(table, COLUMNS, [(str(r.id), self._cells(r)) for r in ([*rows, total] if total else [])])
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
+        cases, visited = (total.cases, total.visited_pct) if total else (0, None)
         self.query_one("#dash-title", Static).update(
-            f"全镇 {total.cases} 个排查对象，已走访 {pct(total.visited_pct)}，进度落后 {behind} 个村（居）"
+            f"全镇 {cases} 个排查对象，已走访 {pct(visited)}，进度落后 {behind} 个村（居）"
             "    F6 抽查  F7 问题  F8 导入  F9 导出")
-        self._show_late(late)
+        self._show_late(data.late if data else [], data.next_fix if data else None)
+        self._explain_row(table.cursor_row)
 
     def _cells(self, r) -> list:
         """One village's cells."""
         flag = Text("落后", style="bold red") if r.behind else Text("")
         name = Text(cut(r.name, 10), style="bold" if r.id is None else "")
-        width = 10 if self.size.width < 140 else 20  # use the room of a large terminal
+        width = 6 if self.size.width < 120 else 10 if self.size.width < 140 else 20  # 落后 must fit at 100 columns
         return [name, str(r.cases), pct(r.visited_pct), bar((r.visited_pct or 0) / 100, width), str(r.assessed),
-                included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.problems),
+                included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.open_problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
 
     def _suggest(self, hints) -> None:
-        """The villages the office might 通报 (behind at the end of the last phase, not yet noticed)."""
+        """The villages the office might 通报 (落后 under the one pace rule, not noticed this phase)."""
         box = self.query_one("#dash-suggest", Static)
         box.display = bool(hints)
         if hints:
             names = "、".join(f"{h.village}（{h.share:.0%}）" for h in hints)
-            box.update(f"建议通报（{hints[0].phase}阶段结束时走访进度落后）：{names}  打开该村后按 r 记录通报")
+            box.update(f"建议通报（进度落后，{hints[0].phase}阶段尚未通报或约谈）：{names}  打开该村后按 r 记录通报")
 
-    def _show_late(self, late) -> None:
-        """The overdue panel; each line opens its case."""
+    def _show_late(self, late, next_fix=None) -> None:
+        """The overdue panel (each line opens its case) and the nearest 整改 deadline."""
         table = self.query_one("#dash-overdue", DataTable)
         self.late = {str(i): item for i, item in enumerate(late)}
         fill(table, LATE_COLUMNS, [(str(i), [item.label, item.village, item.person or "（无对应对象）", day(item.due),
                                              Text(f"{item.days_over}天", style="red")]) for i, item in enumerate(late)])
-        self.query_one("#dash-overdue-title", Static).update(f"今日逾期事项（{len(late)}）  Enter 打开对象")
+        self.query_one("#dash-overdue-title", Static).update(
+            f"今日逾期事项（{len(late)}）  Enter 打开对象    {fix_text(next_fix)}")
+
+    def _explain_row(self, index: int) -> None:
+        """Explain the pace rule for the village on a table row."""
+        data = getattr(self, "board", None)
+        rows = data.rows if data else []
+        row = rows[index] if 0 <= index < len(rows) else None
+        box = self.query_one("#dash-note", Static)
+        box.update(data.explain(row) if row else "")
+        box.set_class(bool(row and row.behind), "-behind")
 
     @on(DataTable.RowHighlighted, "#dash-villages")
     def _explain(self, event: DataTable.RowHighlighted) -> None:
-        """Say why the highlighted village is marked behind."""
-        r = getattr(self, "rows", {}).get(event.row_key.value if event.row_key else "")
-        note = f"{r.name}：已走访 {pct(r.visited_pct)}，{r.behind}（规则见 F1 帮助）" if r and r.behind else ""
-        self.query_one("#dash-note", Static).update(note)
+        """Say why the highlighted village is (or is not) marked behind."""
+        self._explain_row(event.cursor_row)
 
     @on(DataTable.RowSelected)
     def _selected(self, _event: DataTable.RowSelected) -> None:

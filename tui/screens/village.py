@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,18 @@ from textual.widgets import DataTable, Static
 from ..text import bar, pct
 from ..widgets.case_browser import CaseBrowser
 from .base import AppScreen
+
+
+def figures_text(r) -> Text:
+    """The village's line of the read model, as on the dashboard."""
+    from .dashboard import included_text
+
+    text = Text(f"对象 {r.cases}  已走访 {r.visited}（{pct(r.visited_pct)}）  已研判 {r.assessed}  "
+                f"待办理 {r.pending}  新纳入 {included_text(r.included) or 0}  监测 {r.monitoring}  "
+                f"抽查 {r.spot_checked}  未整改问题 {r.open_problems}  逾期 {r.overdue}")
+    if r.behind:
+        text.append(f"  落后：{r.behind}", style="bold red")
+    return text
 
 
 class VillageScreen(AppScreen):
@@ -31,6 +44,7 @@ class VillageScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("正在读取...", id="vil-title")
+        yield Static("", id="vil-figures")
         with Horizontal(id="vil-top"):
             yield DataTable(id="vil-zones", cursor_type="row")
             yield DataTable(id="vil-members", cursor_type="row")
@@ -53,14 +67,19 @@ class VillageScreen(AppScreen):
         """Zones, members, cadre."""
         from store.schema import db
         from store.search import active_campaign_id
+        from store.stats import village_progress
         from store.village_view import village_view
 
         with db.connection_context():
-            view = village_view(self.village_id, active_campaign_id())
-        self.app.call_from_thread(self.show, view)
+            cid = active_campaign_id()
+            view = village_view(self.village_id, cid)
+            rows = village_progress(cid, self.app.today()) if cid else []
+        figures = next((r for r in rows if r.id == self.village_id), None)
+        self.app.call_from_thread(self.show, view, figures)
 
-    def show(self, view) -> None:
-        """Fill the two small tables."""
+    def show(self, view, figures=None) -> None:
+        """The village's figures (the dashboard's, store.stats), then the two small tables."""
+        self.query_one("#vil-figures", Static).update(figures_text(figures) if figures else "")
         self.query_one("#vil-title", Static).update(
             f"{view.name}  驻村干部：{view.cadre or '（未设置）'}  片区 {len(view.zones)} 个  人员 {len(view.members)} 人")
         browser = self.query_one(CaseBrowser)
