@@ -9,6 +9,7 @@ Anything unreadable, hostile or too big raises `ImportFileError` with a one-line
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,14 @@ MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_RATIO = 200
 RATIO_CHECK_FLOOR = 1024 * 1024  # the ratio rule only applies above 1 MB unzipped
+
+# A sheet's used range (rows x columns) the reader fills cell by cell: refused above MAX_AREA, or
+# above SPARSE_AREA when it is mostly empty (more than MAX_SPARSENESS times its cells).
+MAX_AREA = 25_000_000
+SPARSE_AREA = 5_000_000
+MAX_SPARSENESS = 20
+WIDE_REF = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,8})"')  # column AA or beyond
+BIG_ROW = re.compile(rb'r="([A-Z]{0,3})([0-9]{6,8})"')  # row 100,000 or beyond
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -84,6 +93,9 @@ def _sniff_zip(path: Path, size: int) -> str:
             _check_zip_caps(infos, size)
             names = {info.filename.lower(): info.filename for info in infos}
             if "xl/workbook.xml" in names:
+                for low, name in names.items():
+                    if low.startswith("xl/worksheets/") and low.endswith(".xml"):
+                        _check_extent(zf, name)
                 return "xlsx"
             if "mimetype" in names and _read_small(zf, names["mimetype"]).strip().startswith(ODS_MIME.encode()):
                 _check_ods_encryption(zf, names.get("meta-inf/manifest.xml"))
@@ -107,6 +119,42 @@ def _check_zip_caps(infos: list[zipfile.ZipInfo], size: int) -> None:
     packed = max(sum(info.compress_size for info in infos), 1)
     if unzipped > RATIO_CHECK_FLOOR and unzipped / packed > MAX_ZIP_RATIO:
         raise ImportFileError(f"文件压缩比异常（{unzipped // packed}:1），疑似恶意文件，已拒绝")
+
+
+def _col_number(letters: bytes) -> int:
+    """A column's number from its letters: A -> 1, XFD -> 16384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_extent(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse a sheet whose used range is huge but nearly empty (one cell at XFD60000 made the
+    reader allocate rows x columns cells: 5 GB from a 2 KB file). One pass over the sheet's XML:
+    cells are counted; only references with two or more column letters or a row number of six or
+    more digits are looked at (a normal list has none, so the area bound is 26 x 99,999)."""
+    max_row, max_col, cells, far = 99_999, 26, 0, ""
+    tail = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(4 * CHUNK):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+            cells += body.count(b"<c")  # cells (and the few <col>s: only a bound is needed)
+            for letters, digits in WIDE_REF.findall(body):
+                row, col = int(digits), _col_number(letters)
+                if row * col > max_row * max_col or not far:
+                    far = (letters + digits).decode()
+                max_row, max_col = max(max_row, row), max(max_col, col)
+            for letters, digits in BIG_ROW.findall(body):
+                row = int(digits)
+                if row > max_row or (row == max_row and letters):  # a cell's reference names it better
+                    max_row, far = row, (letters + digits).decode() if letters else f"第{row}行"
+    area = max_row * max_col
+    if area > MAX_AREA or (area > SPARSE_AREA and area > cells * MAX_SPARSENESS):
+        raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
+                              "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024) -> bytes:
