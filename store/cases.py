@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Iterable
 
 from . import audit
+from .categories import check_usable
 from .errors import NotFound, ValidationError
 from .schema import Campaign, Case, CaseCategory, Category, Contact, Member, Person, db, now
 from .search import active_campaign_id
@@ -26,10 +27,11 @@ def require_campaign(campaign_id: int | None = None) -> Campaign:
 
 
 def category_by_code(code: int, campaign_id: int) -> Category:
-    """A category of a campaign by its code 1-7."""
+    """A category of a campaign by its code (1-7 in the source plan); a retired one is refused."""
     cat = Category.get_or_none((Category.campaign == campaign_id) & (Category.code == int(code)))
     if cat is None:
         raise ValidationError(f"没有第 {code} 类排查对象", field="category")
+    check_usable(cat.id, cat.code)
     return cat
 
 

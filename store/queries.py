@@ -50,8 +50,11 @@ class CampaignInfo:
 
 
 def active_campaign() -> CampaignInfo | None:
-    """The campaign the app works on, with its phases in order."""
-    camp = Campaign.select().where(Campaign.active == True).order_by(Campaign.id.desc()).first()  # noqa: E712
+    """The campaign the app works on, with its phases in order (one rule: search.active_campaign_id)."""
+    from .search import active_campaign_id
+
+    cid = active_campaign_id()
+    camp = Campaign.get_or_none(Campaign.id == cid) if cid is not None else None
     if camp is None:
         return None
     phases = [(p.name, p.start, p.end) for p in Phase.select().where(Phase.campaign == camp.id).order_by(Phase.seq)]

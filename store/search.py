@@ -140,7 +140,8 @@ def _candidates(kind: str, q: str) -> list[int]:
 
 
 def active_campaign_id() -> int | None:
-    """The id of the campaign the app works on (the newest active one)."""
+    """The id of the campaign the app works on: the newest active one (store.campaigns.use_campaign
+    keeps exactly one active; store.queries.active_campaign reads it through here)."""
     from .schema import db
 
     row = db.execute_sql('SELECT id FROM "campaign" WHERE active = 1 ORDER BY id DESC LIMIT 1').fetchone()
