@@ -229,3 +229,8 @@ def registry_rows() -> list[dict[str, Any]]:
     return [{"id": vid, "seq": seq, "name": name, "kind": kind, "code": code, "aliases": aliases.get(vid, []),
              "persons": persons.get(vid, 0), "cases": cases.get(vid, 0), "zones": zones.get(vid, 0),
              "members": members.get(vid, 0)} for vid, seq, name, kind, code in rows]
+
+
+def village_list() -> list[tuple[int, str]]:
+    """(id, name) of every village in the town's order."""
+    return [(v.id, v.name) for v in Village.select(Village.id, Village.name).order_by(Village.seq, Village.id)]

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, ProgressBar, Select, Static
 
@@ -25,6 +25,7 @@ from ..widgets.path_suggester import PathSuggester
 PREVIEW_ROWS = 20
 CATEGORY_NAMES = {1: "特困人员医疗费用", 2: "低保对象自付医疗费用", 3: "普通居民自付医疗费用", 4: "新增残疾人",
                   5: "社会救助信访对象", 6: "防返贫监测对象", 7: "其他困难群众"}
+NEW = "new"  # a 待确认 village spelling the clerk confirmed as a new village
 SAVING = "各行已写入，正在保存（行多时需稍候），按 Esc 可取消..."
 log = logging.getLogger("yingbao.tui")
 
@@ -50,6 +51,10 @@ class ImportWizard(Screen):
         self.overrides: dict[str, str] = {}
         self.checked = False
         self.cancel_event = threading.Event()
+        self.unknown: dict[str, dict] = {}  # 待确认 village spellings of the dry runs: name -> item
+        self.village_choice: dict[str, int | str] = {}  # spelling -> village id, or NEW
+        self.villages: list[tuple[int, str]] = []
+        self.village_rows: list[str] = []  # the spellings the 待确认 box shows, in order
 
     def compose(self) -> ComposeResult:
         """Path, sheet and category, the preview, the field of the chosen column, summary, buttons."""
@@ -70,6 +75,7 @@ class ImportWizard(Screen):
                 yield Static("所选列：", id="iw-column")
                 yield Select(field_options(), prompt="对应字段", id="iw-field", allow_blank=True, compact=True)
             yield Static("", id="iw-summary")
+            yield VerticalScroll(id="iw-villages")
             yield ProgressBar(id="iw-progress", show_eta=False)
             with Horizontal(id="iw-buttons"):
                 yield Button("试导入（F5）", id="iw-dry", compact=True)
@@ -110,6 +116,8 @@ class ImportWizard(Screen):
     def show_prepared(self, prep: Any) -> None:
         """Show sheets, header row, mapping and the first rows."""
         self.prep, self.checked = prep, False
+        self.unknown, self.village_choice = {}, {}
+        self.show_villages()
         self.query_one("#iw-go", Button).disabled = True
         sheets = [(f"{s.name}{'（隐藏）' if s.hidden else ''}（{s.rows}行）", s.name) for s in prep.sheets]
         with self.prevent(Select.Changed):
@@ -212,23 +220,33 @@ class ImportWizard(Screen):
         self.cancel_event.clear()
         self.query_one("#iw-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#iw-summary", Static).update("试导入中..." if dry_run else "正在导入，按 Esc 可取消...")
-        self.run_import(prep, dry_run, self.query_one("#iw-create", Checkbox).value)
+        self.run_import(prep, dry_run, self.query_one("#iw-create", Checkbox).value, self.choices())
+
+    def choices(self) -> Any:
+        """The clerk's choices for the 待确认 villages (mapped spellings are kept as aliases)."""
+        from importers.context import VillageChoices
+
+        mapped = {n: v for n, v in self.village_choice.items() if v != NEW}
+        create = [n for n, v in self.village_choice.items() if v == NEW]
+        return VillageChoices.of(mapped, create, save_aliases=True)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def run_import(self, prep: Any, dry_run: bool, create_villages: bool) -> None:
+    def run_import(self, prep: Any, dry_run: bool, create_villages: bool, villages: Any = None) -> None:
         """run() inside the worker's own connection; progress and cancel go through the UI thread."""
         from importers.load import run
         from store.schema import db
+        from store.villages import village_list
 
         progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total, dry_run)  # noqa: E731
         try:
             with db.connection_context():
                 summary = run(prep, dry_run=dry_run, create_villages=create_villages, progress=progress,
-                              cancelled=self.cancel_event.is_set)
+                              cancelled=self.cancel_event.is_set, villages=villages)
+                names = village_list()
         except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
             self.app.call_from_thread(self.show_error, exc)
             return
-        self.app.call_from_thread(self.show_summary, summary, dry_run)
+        self.app.call_from_thread(self.show_summary, summary, dry_run, names)
 
     def show_progress(self, done: int, total: int, dry_run: bool = False) -> None:
         """Move the progress bar; once every row is written, say what the last step is doing."""
@@ -236,10 +254,20 @@ class ImportWizard(Screen):
         if done >= total and not dry_run:
             self.query_one("#iw-summary", Static).update(SAVING)
 
-    def show_summary(self, summary: Any, dry_run: bool) -> None:
+    def show_summary(self, summary: Any, dry_run: bool, villages: list[tuple[int, str]] | None = None) -> None:
         """The counts of a dry run or an import."""
         text = (f"数据行 {summary.rows}：新增 {summary.inserted}，更新 {summary.updated}，无变化 {summary.unchanged}，"
                 f"未导入 {summary.rejected}，跳过 {summary.skipped}，有提示 {summary.warnings}")
+        if summary.new_villages:
+            text += f"\n{'将' if dry_run else '已'}新建村（居）：{'、'.join(summary.new_villages)}"
+        if dry_run:
+            self.villages = villages or self.villages
+            self.unknown.update({u["name"]: u for u in summary.unknown_villages})
+            self.still_unknown = {u["name"] for u in summary.unknown_villages}
+            self.show_villages()
+        else:
+            self.unknown, self.village_choice = {}, {}
+            self.show_villages()
         if summary.same_file:
             text += f"\n该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）"
         bar = self.query_one("#iw-progress", ProgressBar)
@@ -271,6 +299,47 @@ class ImportWizard(Screen):
             message = f"导入出错（{exc.__class__.__name__}），详情已写入日志文件"
         self.query_one("#iw-summary", Static).update(message)
         self.notify(message, severity="information" if isinstance(exc, ImportCancelled) else "error", title="导入")
+
+    # --- 待确认 villages ------------------------------------------------------------------------
+
+    def show_villages(self) -> None:
+        """One line per village spelling still 待确认 (or already decided): its rows and a choice."""
+        box = self.query_one("#iw-villages", VerticalScroll)
+        still = getattr(self, "still_unknown", set())
+        names = [n for n in self.unknown if n in still or n in self.village_choice]
+        box.display = bool(names)
+        if names == self.village_rows:
+            return
+        self.village_rows = names
+        box.remove_children()
+        if not names:
+            return
+        box.mount(Static("待确认的村（居）：这些行暂不导入；选择对应的村（居）（该写法记为别名）或新建，试导入随之更新",
+                         classes="iw-vhead"))
+        for name in names:
+            item = self.unknown[name]
+            why = f"可能是{'、'.join(item['candidates'])}" if item["candidates"] else "不在本镇名单中"
+            options = [(f"对应到 {vname}", vid) for vid, vname in self.villages] + [(f"新建「{item['plain']}」", NEW)]
+            select = Select(options, prompt="待确认（不导入）", value=self.village_choice.get(name, Select.NULL),
+                            compact=True)
+            select.village_name = name
+            box.mount(Horizontal(Static(f"「{name}」{item['rows']}行，{why}", classes="iw-vname"), select,
+                                 classes="iw-vrow"))
+
+    @on(Select.Changed, ".iw-vrow Select")
+    def village_chosen(self, event: Select.Changed) -> None:
+        """A choice for one spelling: remember it and run the dry run again."""
+        name = getattr(event.select, "village_name", None)
+        value = None if event.value is Select.NULL else event.value
+        if name is None or self.village_choice.get(name) == value:
+            return
+        if value is None:
+            self.village_choice.pop(name, None)
+        else:
+            self.village_choice[name] = value
+        self.checked = False
+        self.query_one("#iw-go", Button).disabled = True
+        self.start_run(dry_run=True)
 
     # --- leaving -------------------------------------------------------------------------------
 
