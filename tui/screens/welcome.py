@@ -1,11 +1,12 @@
-"""First run on an empty database: town, district and operator, then demo data (or import)."""
+"""First run on an empty database: town, district, operator and this year's campaign (the source
+plan's structure with this year's dates, for the clerk to confirm or edit), then demo data (or import)."""
 
 from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Label, ProgressBar, Static
 
 from store.errors import ValidationError
@@ -23,11 +24,14 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         Binding("ctrl+s", "save", "保存", key_display="Ctrl+S"),
         Binding("ctrl+d", "demo", "载入演示数据", key_display="Ctrl+D", priority=True),
         Binding("f8", "import_list", "导入名单", key_display="F8"),
+        Binding("f5", "campaign", "整治工作", key_display="F5"),
     ]
-    WRITE_ACTIONS = frozenset({"save", "demo", "import_list"})
+    WRITE_ACTIONS = frozenset({"save", "demo", "import_list", "campaign"})
+    CAMPAIGN_FIELDS = (("name", "名称"), ("doc_number", "文号（可不填）"), ("start", "开始日期（各阶段随之平移）"),
+                       ("report_due", "报告截止日期"))
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="welcome-box"):
+        with VerticalScroll(id="welcome-box"):
             yield Static("欢迎使用「应保尽保」工作台。先填写本镇信息，按 Ctrl+S 保存。", id="welcome-intro")
             for key, label, hint in (("town", "乡镇名称", "如 后龙镇"), ("district", "区（县）", "如 泉港区"),
                                      ("operator", "操作员姓名", "写入修改记录")):
@@ -37,10 +41,17 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             yield Label("备份文件夹（可不填；最好是第二块硬盘或U盘上已建好的文件夹）")
             yield Field(id="welcome-backup_dir")
             yield FieldError(id="welcome-backup_dir-error")
+            yield Static("本年度整治工作（按龙政〔2022〕63号的结构，日期已移到今年；请核对，可修改）", id="welcome-camp-title")
+            for key, label in self.CAMPAIGN_FIELDS:
+                yield Label(label)
+                yield Field(id=f"welcome-camp-{key}")
+                yield FieldError(id=f"welcome-camp-{key}-error")
+            yield Static("", id="welcome-camp-phases")
             with Vertical(id="welcome-next", classes="hidden"):
                 yield Static("下一步：", id="welcome-next-title")
                 yield Button("载入演示数据（Ctrl+D）", id="welcome-demo", variant="primary")
                 yield Button("导入名单（F8）", id="welcome-import")
+                yield Button("整治工作：阶段和类别（F5）", id="welcome-campaign")
                 yield ProgressBar(total=1.0, show_eta=False, id="welcome-progress", classes="hidden")
                 yield Static("", id="welcome-step")
 
@@ -53,6 +64,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
     def load_settings(self) -> None:
         """Town, district and operator already in the database."""
+        from store.campaigns import this_year_proposal
         from store.queries import town_info
         from store.schema import db
 
@@ -60,6 +72,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
         with db.connection_context():
             info = town_info()
+            info["campaign"] = this_year_proposal(self.app.today())
         info["default_backup_dir"] = str(default_backup_dir(self.app.db_path))
         self.app.call_from_thread(self._prefill, info)
 
@@ -70,10 +83,17 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             if info.get(key) and not field.value:
                 field.value = info[key]
         self.query_one("#welcome-backup_dir", Field).placeholder = f"默认：{info['default_backup_dir']}"
+        camp = info["campaign"]
+        self.proposed = {k: str(camp[k] or "") for k in ("start", "report_due")}
+        for key, _label in self.CAMPAIGN_FIELDS:
+            field = self.query_one(f"#welcome-camp-{key}", Field)
+            if not field.value and camp.get(key):
+                field.value = str(camp[key])
+        self.query_one("#welcome-camp-phases", Static).update(phase_line(camp["phases"], camp["report_due"]))
 
     def field_enter(self, field) -> None:
         """Enter in a field: next field, or save from the last one."""
-        if field.id == "welcome-backup_dir":
+        if field.id in ("welcome-backup_dir", "welcome-camp-report_due"):
             self.action_save()
         else:
             self.focus_next()
@@ -83,6 +103,9 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         values = {k: self.query_one(f"#welcome-{k}", Field).value for k in ("town", "district", "operator", "backup_dir")}
         for key in values:
             self.query_one(f"#welcome-{key}-error", FieldError).set(None)
+        for key, _label in self.CAMPAIGN_FIELDS:
+            values[f"camp-{key}"] = self.query_one(f"#welcome-camp-{key}", Field).value
+            self.query_one(f"#welcome-camp-{key}-error", FieldError).set(None)
         self.save(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome")
@@ -93,10 +116,12 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         from store.villages import init_town
 
         def write() -> list[str]:
-            """Town, district, operator and the backup folder in one transaction."""
+            """Town, district, operator, the backup folder and this year's campaign in one transaction."""
             with db.atomic():
                 init_town(values["town"], values["district"], values["operator"])
-                return set_backup_dir(values["backup_dir"], self.app.db_path)
+                warnings = set_backup_dir(values["backup_dir"], self.app.db_path)
+                self._write_campaign(values)
+                return warnings
 
         try:
             with db.connection_context():
@@ -108,6 +133,20 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             self.app.call_from_thread(self.notify, warning, title="提示", severity="warning", timeout=12)
         self.app.call_from_thread(self._saved)
 
+    def _write_campaign(self, values: dict) -> None:
+        """This year's campaign as confirmed (errors named after the welcome's campaign fields)."""
+        from store.campaigns import setup_this_year
+
+        typed = {k: values[f"camp-{k}"].strip() for k, _l in self.CAMPAIGN_FIELDS}
+        proposed = getattr(self, "proposed", {})
+        if typed["report_due"] == proposed.get("report_due") and typed["start"] != proposed.get("start"):
+            del typed["report_due"]  # untouched: it moves with the start
+        try:
+            setup_this_year(self.app.today(), **typed)
+        except ValidationError as exc:
+            key = exc.field if exc.field in ("name", "doc_number", "report_due") else "start"
+            raise ValidationError(exc.message, field=f"camp-{key}") from None
+
     def _field_error(self, exc: ValidationError) -> None:
         """Show the error under its field and put the cursor there."""
         self.query_one(f"#welcome-{exc.field}-error", FieldError).set(exc.message)
@@ -116,8 +155,11 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     def _saved(self) -> None:
         """Offer the next steps."""
         self.app.load_shell()
+        self.load_settings()
         self.query_one("#welcome-next").remove_class("hidden")
-        self.query_one("#welcome-demo", Button).focus()
+        button = self.query_one("#welcome-demo", Button)
+        button.focus()
+        self.call_after_refresh(button.scroll_visible)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The demo and import buttons."""
@@ -125,6 +167,17 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             self.action_demo()
         elif event.button.id == "welcome-import":
             self.action_import_list()
+        elif event.button.id == "welcome-campaign":
+            self.action_campaign()
+
+    def action_campaign(self) -> None:
+        """F5: the 整治工作 screen (phases, categories, 低保 standards), after the town is saved."""
+        from .campaign import CampaignScreen
+
+        if self.query_one("#welcome-next").has_class("hidden"):
+            self.notify("请先核对本镇信息和本年度整治工作，按 Ctrl+S 保存", severity="warning")
+            return
+        self.app.push_screen(CampaignScreen())
 
     def action_import_list(self) -> None:
         """F8: the import wizard (after the town is saved)."""
@@ -193,3 +246,13 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         self.notify(f"已载入演示数据：{written['villages']} 个村（居），{written['cases']} 个排查对象")
         self.app.load_shell()
         self.app.switch_screen(DashboardScreen())
+
+
+def phase_line(phases, report_due) -> str:
+    """「阶段：谋划部署 7月21日至8月10日；...；报告截止 2026年9月30日」."""
+    def md(day) -> str:
+        return f"{day.month}月{day.day}日"
+
+    parts = "；".join(f"{p.name} {md(p.start)}至{md(p.end)}" for p in phases)
+    due = f"；报告截止 {report_due.year}年{md(report_due)}" if report_due else ""
+    return f"阶段：{parts}{due}"
