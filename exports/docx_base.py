@@ -85,22 +85,62 @@ def _body_format(paragraph: Paragraph, size: float, indent: bool = True) -> None
         paragraph._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
 
 
-def _add_page_number(section) -> None:
-    """Centred page number in the footer, 公文 style: 「— 1 —」 in 宋体 四号."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_run_font(paragraph.add_run("— "), SONG, SIZE_4)
+def _field_run(paragraph: Paragraph, kind: str, text: str | None = None):
+    """A run holding one piece of a field: begin / separate / end, the instruction, or its cached value."""
     run = paragraph.add_run()
     set_run_font(run, SONG, SIZE_4)
-    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", None), ("w:fldChar", "end")):
-        el = OxmlElement(tag)
-        if attr:
-            el.set(qn("w:fldCharType"), attr)
-        else:
-            el.set(qn("xml:space"), "preserve")
-            el.text = " PAGE "
-        run._element.append(el)
+    if kind == "instr":
+        el = OxmlElement("w:instrText")
+        el.set(qn("xml:space"), "preserve")
+        el.text = text
+    elif kind == "text":
+        el = OxmlElement("w:t")
+        el.text = text
+    else:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+    run._element.append(el)
+    return run
+
+
+def _page_number(paragraph: Paragraph, cached: str, align, indent: str) -> None:
+    """「— 1 —」 in 宋体 四号 (GB/T 9704), the PAGE field with a cached value (WPS shows it)."""
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    setattr(fmt, indent, Pt(SIZE_4))  # 空一字 from the edge
+    set_run_font(paragraph.add_run("— "), SONG, SIZE_4)
+    _field_run(paragraph, "begin")
+    _field_run(paragraph, "instr", " PAGE ")
+    _field_run(paragraph, "separate")
+    _field_run(paragraph, "text", cached)
+    _field_run(paragraph, "end")
     set_run_font(paragraph.add_run(" —"), SONG, SIZE_4)
+
+
+def _add_page_number(doc: DocxDocument, section) -> None:
+    """Page numbers as GB/T 9704 sets them: odd pages on the right, even pages on the left."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], "1", WD_ALIGN_PARAGRAPH.RIGHT, "right_indent")
+    _page_number(section.even_page_footer.paragraphs[0], "2", WD_ALIGN_PARAGRAPH.LEFT, "left_indent")
+
+
+# Fonts most office PCs lack, with the ones Windows and WPS always have (w:altName).
+FONT_FALLBACKS = {FANGSONG: "仿宋", TITLE_FONT: "宋体", KAI: "楷体"}
+
+
+def _add_font_fallbacks(doc: DocxDocument) -> None:
+    """Name a fallback for each 公文 font in the font table, so WPS and Word substitute alike."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    root = etree.fromstring(part.blob)
+    for name, alt in FONT_FALLBACKS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("w:altName", alt), ("w:charset", "86"), ("w:family", "modern"), ("w:pitch", "fixed")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def new_document() -> DocxDocument:
@@ -114,7 +154,8 @@ def new_document() -> DocxDocument:
     _set_style_font(doc.styles["Normal"], FANGSONG, SIZE_3)
     doc.core_properties.author = "应保尽保"
     doc.core_properties.comments = ""
-    _add_page_number(section)
+    _add_page_number(doc, section)
+    _add_font_fallbacks(doc)
     return doc
 
 
@@ -147,6 +188,34 @@ def add_paragraph_cn(doc: DocxDocument, text: str) -> Paragraph:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _body_format(paragraph, SIZE_3)
     return paragraph
+
+
+def add_addressee(doc: DocxDocument, text: str) -> Paragraph:
+    """主送机关: 仿宋 三号, flush left (no indent), ending in a full-width colon."""
+    paragraph = _add_runs(doc.add_paragraph(), text, FANGSONG, SIZE_3)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _body_format(paragraph, SIZE_3, indent=False)
+    return paragraph
+
+
+def add_signature(doc: DocxDocument, signer: str, date_text: str) -> list[Paragraph]:
+    """落款: a blank line, the signer and the date as separate right-aligned paragraphs, 4 characters
+    from the right margin (never a justified paragraph with a manual break: it prints stretched)."""
+    out = []
+    for text in ("", signer, date_text):
+        paragraph = _add_runs(doc.add_paragraph(), text, FANGSONG, SIZE_3)
+        _body_format(paragraph, SIZE_3, indent=False)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(4 * SIZE_3)
+        out.append(paragraph)
+    return out[1:]
+
+
+def add_page_break(doc: DocxDocument) -> None:
+    """Start what follows on a new page."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _fill_cell(cell, value: object, font: str, bold: bool) -> None:
