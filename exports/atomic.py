@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from store.fsio import fsync_dir, fsync_file
+from store.fsio import fsync_dir, fsync_file, sweep_temps
 
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _WINDOWS_DISK_FULL = {39, 112}  # ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
@@ -50,10 +51,17 @@ def _check_target(target: Path) -> None:
         raise ExportError(f"目标路径是一个文件夹，不能写入：{target}", target)
 
 
+def temp_pattern(target: Path) -> str:
+    """The names of this target's temp files: .<stem>.<pid>.<random>.tmp (older runs: no pid)."""
+    return re.escape(f".{target.stem}.") + r"(?:(?P<pid>\d+)\.)?[A-Za-z0-9_]+\.tmp"
+
+
 def _make_temp(target: Path) -> str:
-    """Create an owner-only (0600 on POSIX) temp file next to the target; return its path."""
+    """Create an owner-only (0600 on POSIX) temp file next to the target; return its path. Temp
+    files a killed export of the same target left behind (full ID numbers with --no-mask) go first."""
+    sweep_temps(target.parent, temp_pattern(target))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     except FileNotFoundError as exc:
         raise ExportError(f"文件夹不存在：{target.parent}", target) from exc
     except PermissionError as exc:

@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 
 from importers.headers import title_texts
+from store.fsio import create_owner_only, sweep_temps
 from importers.id_override import HEADER as REASON_HEADER, HINT as REASON_HINT, report_marks
 
 EXTRA_HEADERS = ["原行号", "导入结果", "导入说明"]
@@ -120,7 +121,10 @@ def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> P
     ws.append([text_cell(ws, _title(prep), font=Font(bold=True, size=14))])
     _rows(ws, prep, outcomes, width)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    sweep_temps(target.parent, re.escape(f".{target.stem}.") + r"(?P<pid>\d+)\.tmp\.xlsx")  # a killed import's
     try:
+        tmp.unlink(missing_ok=True)
+        create_owner_only(tmp)  # the report holds full ID numbers and phones
         wb.save(tmp)
         os.replace(tmp, target)
     except OSError as exc:

@@ -107,8 +107,11 @@ def schema_version() -> int:
 def keep_copy(path: Path, version: int) -> Path:
     """Write a consistent copy of the database beside it before upgrading it."""
     from .db import secure_path, timestamp
+    from .fsio import create_owner_only
 
     target = path.with_name(f"{path.stem}.v{version}-升级前-{timestamp()}{path.suffix or '.db'}")
+    if not target.exists():
+        create_owner_only(target)  # owner-only from the start, not only after secure_path
     dst = sqlite3.connect(target)
     try:
         db.connection().backup(dst)
