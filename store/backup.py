@@ -83,14 +83,20 @@ def default_backup_dir(db_path: str | os.PathLike) -> Path:
 
 
 def prepare_dir(folder: Path) -> None:
-    """Create the backup folder owner-only (0700 on POSIX)."""
+    """Create the backup folder owner-only (0700 on POSIX) when it does not exist. A folder that
+    exists is the clerk's (or shared, 1777, or a link): its mode is never changed; the backup files
+    in it are owner-only anyway."""
+    if folder.is_dir():
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(parents=True, mode=0o700)
+    except FileExistsError as exc:
+        raise StoreError(f"备份文件夹的位置已有一个同名文件：{folder}") from exc
     except OSError as exc:
         raise StoreError(f"无法创建备份文件夹：{folder}（{exc.strerror}）") from exc
     if os.name == "posix":
         try:
-            os.chmod(folder, 0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
         except OSError:
             pass  # e.g. a FAT-formatted USB drive has no permissions to set
 

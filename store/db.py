@@ -65,13 +65,18 @@ def header_user_version(path: Path) -> int:
 
 
 def secure_path(path: Path) -> None:
-    """On POSIX make the database and its WAL/SHM owner-only (0600)."""
+    """On POSIX take group and other access off the database and its WAL/SHM (0644 -> 0600). Only
+    ever removes bits: a database the clerk made read-only (0400) stays read-only."""
     if os.name != "posix":
         return
     for suffix in ("", "-wal", "-shm"):
         p = Path(str(path) + suffix)
-        if p.exists():
-            os.chmod(p, 0o600)
+        try:
+            mode = p.stat().st_mode & 0o7777
+            if mode & 0o077:
+                os.chmod(p, mode & 0o700)
+        except OSError:
+            continue  # missing, or not ours to change
 
 
 def _prepare_new(path: Path) -> None:

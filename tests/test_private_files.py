@@ -83,3 +83,39 @@ def test_a_killed_backups_temp_copy_is_removed_by_the_next_backup(demo_db, tmp_p
     left.write_bytes(b"\0" * 8192)
     res = make_backup(demo_db, folder)
     assert not left.exists() and [p.name for p in folder.iterdir()] == [res.path.name]
+
+
+@posix_only
+def test_a_read_only_database_stays_read_only(demo_db):
+    """The clerk's 0400 protection is not undone by the next command (issue 20, 13)."""
+    close_db()
+    demo_db.chmod(0o400)
+    try:
+        runner.invoke(app, ["--db", str(demo_db), "info"])
+        close_db()
+        assert mode(demo_db) == 0o400
+    finally:
+        demo_db.chmod(0o600)
+
+
+@posix_only
+def test_backup_dir_never_changes_an_existing_folders_mode(demo_db, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # a shared folder with the sticky bit
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    mine.chmod(0o755)
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    close_db()
+    for folder in (shared, link):
+        result = runner.invoke(app, ["--db", str(demo_db), "backup", "--dir", str(folder)])
+        close_db()
+        assert result.exit_code == 0, result.output
+    assert mode(shared) == 0o1777 and mode(mine) == 0o755
+    assert all(mode(p) == 0o600 for p in list(shared.iterdir()) + list(mine.iterdir()))
+    new = tmp_path / "new" / "bk"
+    runner.invoke(app, ["--db", str(demo_db), "backup", "--dir", str(new)])
+    close_db()
+    assert mode(new) == 0o700  # a folder the backup creates is owner-only
