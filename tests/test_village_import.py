@@ -112,7 +112,7 @@ def test_cli_dry_run_lists_unknown_names_and_map_village_imports_them(tmp_path):
     rows = [HEAD, [1, "张一", ident(1), "西埔村委会"], [2, "张二", ident(2), "西埔村委会"], [3, "张三", ident(3), "后龙村"]]
     path = fx.write_csv(tmp_path / "a.csv", rows, "utf-8")
     dry = cli("--db", db, "import", path, "--category", 5, "--dry-run")
-    assert dry.exit_code == 0 and "待确认" in dry.stdout and "「西埔村委会」2行" in dry.stdout
+    assert dry.exit_code == 0 and "待确认" in dry.stdout and "「西埔村委会」2行：不在本镇名单中，新建时名为「西埔村」" in dry.stdout
     data = json.loads(cli("--db", db, "import", path, "--category", 5, "--dry-run", "--json").stdout)
     assert data["unknown_villages"][0]["name"] == "西埔村委会" and data["unknown_villages"][0]["rows"] == 2
     bad = cli("--db", db, "import", path, "--category", 5, "--map-village", "西埔村委会=西埔村")

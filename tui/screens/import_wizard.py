@@ -314,7 +314,7 @@ class ImportWizard(Screen):
         box.remove_children()
         if not names:
             return
-        box.mount(Static("待确认的村（居）：这些行暂不导入；选择对应的村（居）（该写法记为别名）或新建，试导入随之更新",
+        box.mount(Static("待确认的村（居）（暂不导入）：选择对应的村（居）（该写法记为别名）或新建",
                          classes="iw-vhead"))
         for name in names:
             item = self.unknown[name]

@@ -46,7 +46,7 @@ class VillagesScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("正在读取...", id="vl-title")
         yield DataTable(id="vl-table", cursor_type="row", zebra_stripes=True)
-        yield Static("a 新增  e 改名  c 代码  k/j 上移/下移  l 加别名  x 删别名  m 合并到另一个  d 删除（仅空的）",
+        yield Static("a 新增  e 改名  c 代码  k/j 上移/下移  l/x 加/删别名  m 合并  d 删除（仅空的）",
                      id="vl-keys")
 
     def on_mount(self) -> None:
