@@ -80,3 +80,14 @@ def log_row(action: str, instance: BaseModel, before: dict | None = None) -> Aud
     if action == "delete":
         before, after = before or after, None
     return log(action, instance._meta.table_name, instance.get_id(), before, after)
+
+
+def log_reveal(via: str, query: str, person_ids: list[int]) -> AuditLog:
+    """Record that full ID numbers and phones were shown: how, the query (masked by its content:
+    it may itself be a full ID number or phone), and whose numbers they were."""
+    from .logfile import redact
+    from .schema import db
+
+    with db.atomic():
+        return log("reveal", "person", None, None,
+                   {"via": via, "query": redact(query), "count": len(person_ids), "person_ids": person_ids})

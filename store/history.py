@@ -16,6 +16,7 @@ from peewee import fn
 from .audit import ACTION_LABELS
 from .errors import NotFound, StoreError
 from .ids import mask_id, mask_phone
+from .logfile import redact
 from .schema import AuditLog, Case, CaseCategory, Contact, Person, now
 
 RESTORE_DAYS = 30
@@ -85,7 +86,12 @@ class Deleted:
 
 
 def _mask_value(key: str, value: Any) -> Any:
-    """Mask an ID number or phone; hide derived search columns."""
+    """Mask an ID number or phone; hide derived search columns. Any other text is masked by its
+    content (a find --json query, a reason, a file name may hold a full ID number or phone)."""
+    if isinstance(value, list):
+        return [_mask_value(key, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(k, v) for k, v in value.items()}
     if value is None or not isinstance(value, str):
         return value
     if key in _ID_FIELDS:
@@ -94,7 +100,7 @@ def _mask_value(key: str, value: Any) -> Any:
         return "/".join(mask_phone(p) for p in value.split("/"))
     if key in _HIDDEN_FIELDS:
         return "***"
-    return value
+    return redact(value)
 
 
 def _decode(text: str | None, reveal: bool) -> dict | None:

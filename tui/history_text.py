@@ -22,6 +22,7 @@ FIELD_LABELS = {
     "members": "工作人员数", "zones": "片区数", "benefits": "救助数", "petitions": "信访数", "problems": "问题数",
     "spot_checks": "抽查数", "roster_entries": "名单记录数", "batch": "批次", "reason": "原因", "demo": "演示数据",
     "problem": "校验结果", "id_override": "身份证号核实记录",
+    "query": "查询内容", "count": "找到人数", "person_ids": "涉及人员（编号）",
     "alias": "别名", "code": "代码", "seq": "顺序", "acceptances": "验收次数", "surveys": "测评次数",
     "notices": "通报约谈次数", "aliases": "别名数", "zone_renames": "片区改名",
 }
