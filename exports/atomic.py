@@ -45,10 +45,13 @@ def atomic_write(path: str | os.PathLike, write_fn: Callable[[str], object]) -> 
 
 def _check_target(target: Path) -> None:
     """Refuse a missing folder or a target that is a folder, before touching the disk."""
-    if not target.parent.is_dir():
-        raise ExportError(f"文件夹不存在：{target.parent}", target)
-    if target.is_dir():
-        raise ExportError(f"目标路径是一个文件夹，不能写入：{target}", target)
+    try:
+        if not target.parent.is_dir():
+            raise ExportError(f"文件夹不存在：{target.parent}", target)
+        if target.is_dir():
+            raise ExportError(f"目标路径是一个文件夹，不能写入：{target}", target)
+    except OSError as exc:  # e.g. a 300-character file name
+        raise _os_error(exc, target) from exc
 
 
 def temp_pattern(target: Path) -> str:
@@ -107,6 +110,8 @@ def _os_error(exc: OSError, target: Path) -> ExportError:
         return ExportError("磁盘空间不足，文件未写入", target)
     if exc.errno == errno.EROFS:
         return ExportError(f"磁盘为只读，文件未写入：{target}", target)
+    if exc.errno == errno.ENAMETOOLONG or getattr(exc, "winerror", None) == 206:  # ERROR_FILENAME_EXCED_RANGE
+        return ExportError("文件名或路径太长，文件未写入。请用较短的文件名，或换一个层级较浅的文件夹", target)
     reason = exc.strerror or type(exc).__name__
     return ExportError(f"写入文件失败（{reason}），文件未写入：{target}", target)
 

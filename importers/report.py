@@ -9,7 +9,9 @@ title and file name so the category is inferred the same way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import re
 from pathlib import Path
@@ -111,6 +113,13 @@ def _rows(ws: Any, prep: Any, outcomes: list[Any], width: int) -> None:
 def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> Path:
     """Write the report (temp file, then os.replace); returns its path."""
     target = Path(target)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    sweep_temps(target.parent, re.escape(f".{target.stem}.") + r"(?P<pid>\d+)\.tmp\.xlsx")  # a killed import's
+    try:  # before the workbook exists: a name too long or a folder not writable stops here, cleanly
+        tmp.unlink(missing_ok=True)
+        create_owner_only(tmp)  # the report holds full ID numbers and phones
+    except OSError as exc:
+        raise _report_error(target, exc) from exc
     width = max([len(prep.match.headers)] + [len(o.cells) for o in outcomes])
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("导入报告")
@@ -120,18 +129,23 @@ def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> P
     ws.freeze_panes = "A3"
     ws.append([text_cell(ws, _title(prep), font=Font(bold=True, size=14))])
     _rows(ws, prep, outcomes, width)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
-    sweep_temps(target.parent, re.escape(f".{target.stem}.") + r"(?P<pid>\d+)\.tmp\.xlsx")  # a killed import's
     try:
-        tmp.unlink(missing_ok=True)
-        create_owner_only(tmp)  # the report holds full ID numbers and phones
         wb.save(tmp)
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"无法写入导入报告：{target}（{exc.strerror or exc}；如已在Excel中打开，请先关闭），"
-                      "本次导入未写入数据库") from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise _report_error(target, exc) from exc
     return target
+
+
+def _report_error(target: Path, exc: OSError) -> OSError:
+    """The Chinese reason a report could not be written (the import then writes nothing)."""
+    if exc.errno == errno.ENAMETOOLONG or getattr(exc, "winerror", None) == 206:
+        reason = "文件名或路径太长，请用 --report 指定较短的文件名"
+    else:
+        reason = f"{exc.strerror or exc}；如已在Excel中打开，请先关闭"
+    return OSError(f"无法写入导入报告：{target}（{reason}），本次导入未写入数据库")
 
 
 def _letter(col: int) -> str:

@@ -71,6 +71,14 @@ def sniff(path: str | os.PathLike) -> Sniffed:
 
 def _check_file(path: Path) -> int:
     """Check existence, type, permission and size; return the size in bytes."""
+    try:
+        return _check_file_stat(path)
+    except OSError as exc:  # a name too long, a path through a file ...
+        raise ImportFileError(f"无法读取该文件（{exc.strerror or exc}），请检查文件名和路径：{path}") from exc
+
+
+def _check_file_stat(path: Path) -> int:
+    """_check_file's checks (they may raise OSError)."""
     if not path.exists():
         raise ImportFileError(f"文件不存在：{path}")
     if not path.is_file():

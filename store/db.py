@@ -258,7 +258,22 @@ def close_db() -> None:
 
 
 def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
-    """Turn a sqlite3 error into a Chinese StoreError the user can act on."""
+    """Turn a sqlite3 error into a Chinese StoreError the user can act on. A failed rollback hides
+    the real cause (a full disk) in its context: the first error of the chain that says something
+    specific wins."""
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 6:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for err in chain:
+        found = _translate_one(err, path)
+        if not found.message.startswith("数据库出错"):
+            return found
+    return _translate_one(exc, path)
+
+
+def _translate_one(exc: BaseException, path: Path | str | None) -> StoreError:
+    """translate() for one error, without its context."""
     text = str(exc).lower()
     where = f"：{path}" if path else ""
     if "not a database" in text or "malformed" in text or "disk image" in text:

@@ -136,6 +136,8 @@ def _remove(batch_id: int, info: dict, updated: list[tuple]) -> dict[str, int]:
 
 def undo_import(batch_id: int) -> dict[str, int]:
     """Reverse a batch (audited), or refuse with a Chinese list of what depends on it."""
+    if not 0 < batch_id < 2 ** 63:  # SQLite's integers end there (a bigger one raised OverflowError)
+        raise NotFound(f"找不到第{batch_id}批导入（批次号见 yingbao import list）")
     with db.atomic("IMMEDIATE"):
         batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
         if batch is None:

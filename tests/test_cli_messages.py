@@ -1,0 +1,57 @@
+"""Clear Chinese sentences instead of raw errors (issue 20, item 15)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from typer.testing import CliRunner
+
+from main import app
+from store.db import close_db, translate
+from tests import import_fixtures as fx
+from tests.import_helpers import ident
+
+runner = CliRunner()
+ENGLISH = re.compile(r"\b(?:should|valid|unable|parse|Input|Error)\b")  # pydantic's or Python's English
+
+
+def cli(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    close_db()
+    return result
+
+
+def test_import_undo_with_a_huge_or_non_numeric_batch(db_path):
+    close_db()
+    huge = cli("--db", db_path, "import", "undo", "99999999999999999999")
+    assert huge.exit_code == 1 and "找不到第99999999999999999999批导入" in huge.output
+    word = cli("--db", db_path, "import", "undo", "abc")
+    assert word.exit_code == 2 and "应为整数" in word.output
+    for result in (huge, word):
+        assert "程序出错" not in result.output and not ENGLISH.search(result.output)
+
+
+def test_a_300_character_file_name_is_explained(demo_db, tmp_path):
+    close_db()
+    long_name = tmp_path / ("长" * 300 + ".xlsx")
+    export = cli("--db", demo_db, "export", "ledger", "--out", long_name)
+    assert export.exit_code == 1 and "文件名或路径太长" in export.output
+    listed = fx.write_csv(tmp_path / "信访.csv", [["姓名", "身份证号", "村(居)"], ["张三", ident(1), "后龙村"],
+                                                  ["李四", "123", "后龙村"]], "utf-8")
+    report = cli("--db", demo_db, "import", listed, "--category", "5", "--report", long_name)
+    assert report.exit_code == 1 and "文件名或路径太长" in report.output and "未写入数据库" in report.output
+    source = cli("--db", demo_db, "import", long_name)
+    assert source.exit_code == 2 and "无法读取该文件" in source.output
+    for result in (export, report, source):
+        assert "程序出错" not in result.output and "Traceback" not in result.output
+
+
+def test_a_full_disk_hidden_by_a_failed_rollback_is_named():
+    try:
+        try:
+            raise sqlite3.OperationalError("database or disk is full")
+        except sqlite3.OperationalError:
+            raise sqlite3.OperationalError("cannot rollback - no transaction is active")
+    except sqlite3.OperationalError as exc:
+        assert translate(exc).message.startswith("磁盘已满")
