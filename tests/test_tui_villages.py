@@ -42,13 +42,31 @@ def table_rows(app) -> list[list[str]]:
 
 
 async def open_villages(app, pilot) -> None:
-    """F10 settings, then F4."""
+    """The 村（居）名单 screen over the dashboard."""
     await settle(app, pilot)
-    await pilot.press("f10")
+    app.push_screen(VillagesScreen())
     await settle(app, pilot)
-    await pilot.press("f4")
-    await settle(app, pilot)
-    assert isinstance(app.screen, VillagesScreen)
+
+
+async def test_reached_from_settings_and_the_palette(db_path, tmp_path):
+    two_fragments(tmp_path)
+    app = make_app(db_path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await settle(app, pilot)
+        await pilot.press("f4")  # F10 settings, then F4
+        await settle(app, pilot)
+        assert isinstance(app.screen, VillagesScreen)
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await type_text(pilot, "村（居）名单")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VillagesScreen)
 
 
 async def test_merge_two_fragments_in_the_tui(db_path, tmp_path):
