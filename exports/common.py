@@ -1,10 +1,14 @@
 """What every export shares: kinds and file names, titles, masking, the posting rule, the result.
 
-Posting rule: the progress table and the three lists are 「公示用」: they may be posted in the
-villages. In them, children (under 18, or holding a 孤儿 / 事实无人抚养儿童 benefit) appear without
-name or ID number, and 防返贫 (category 6) rows carry no ID number, phone or health data, whatever
-the masking choice. The ledger, spot-check record, petition table and written report are internal
-working documents: ID numbers and phones are masked unless the export is made unmasked on purpose.
+Posting rule: only the 村级公示表 (kind notice) is made for a village notice board: newly included
+households in the form the 低保 rules allow (name, household size, benefit and amount, the 公示
+period, the 监督电话), never an ID number, phone, health, disability or children's data. The
+progress table holds counts only and may be shown. The three lists (问题清单、整改清单、成果清单)
+go up to the town and the district: they are internal working papers marked 内部资料, like the
+ledger, the spot-check record, the petition table and the written report. In the lists children
+(under 18, or holding a 孤儿 / 事实无人抚养儿童 benefit) still appear without name or ID number and
+防返贫 (category 6) rows without ID number; elsewhere ID numbers and phones are masked unless the
+export is made unmasked on purpose (audited).
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from store.ids import mask_id, mask_phone
 
 KINDS = {
     "progress": "村居排查进度表", "lists": "三项清单", "ledger": "排查台账",
-    "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告",
+    "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告", "notice": "村级公示表",
 }
 TITLES = {
     "progress": "村（居）排查进度表", "lists": "三项清单", "ledger": "排查台账",
-    "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告",
+    "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告", "notice": "村级公示表",
 }
-POSTED = frozenset({"progress", "lists"})
+POSTED = frozenset({"notice"})  # made for a village notice board
+INTERNAL = frozenset({"lists", "ledger", "spotcheck", "petitions", "report"})  # marked 内部资料
 HIDDEN_NAME = "（依规不公开）"
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -118,7 +123,17 @@ def finish(kind: str, path: str | os.PathLike, rows: int, mask: bool, sheets: in
 
 
 _MODULES = {"progress": "progress", "lists": "lists", "ledger": "ledger", "spotcheck": "spotcheck",
-            "petitions": "petitions", "report": "report_docx"}
+            "petitions": "petitions", "report": "report_docx", "notice": "notice"}
+
+
+def sign_off(print_date: dt.date | None):
+    """The 制表人 / 审核人 / 日期 lines from the paper settings (store.paper)."""
+    from store import paper
+
+    from .xlsx import SignOff
+
+    values = paper.paper_settings()
+    return SignOff(values[paper.PREPARER], values[paper.REVIEWER], print_date or dt.date.today())
 
 
 def check_suffix(kind: str, path: str | os.PathLike) -> None:

@@ -15,21 +15,25 @@ from itertools import groupby
 from store.export_records import LedgerRow, ledger_rows
 from store.export_rows import export_scope, village_names
 
-from .common import TITLES, ExportResult, finish, fit_totals, show_id, show_phone, titles
+from .common import TITLES, ExportResult, finish, fit_totals, show_id, show_phone, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 COLUMNS = [
     Column("序号", 6, "int"), Column("姓名", 9), Column("身份证号", 21), Column("联系电话", 14),
-    Column("排查类别", 14), Column("片区", 10), Column("包片人", 8), Column("走访\n次数", 6, "int"),
-    Column("最近走访", 11, "date"), Column("状态", 9), Column("研判结论", 8), Column("不符合原因", 18),
+    Column("住址", 18), Column("排查类别", 14), Column("片区", 10), Column("包片人", 8),
+    Column("走访\n次数", 6, "int"), Column("最近走访", 11, "date"), Column("入户走访情况", 24),
+    Column("走访人", 8), Column("状态", 9), Column("研判结论", 8), Column("不符合原因", 18),
     Column("救助情况", 22), Column("下次回访", 11, "date"),
 ]
+HOUSEHOLD = Column("家庭\n人口", 6, "int")  # only once households are known
 
 
-def ledger_values(i: int, r: LedgerRow, mask: bool) -> list:
-    """One ledger row."""
-    return [i, r.person, show_id(r.id_number, mask), show_phone(r.phone, mask), r.categories, r.zone, r.member,
-            r.contacts, r.last_contact, r.status, r.conclusion, r.reason, r.benefits, r.next_followup]
+def ledger_values(i: int, r: LedgerRow, mask: bool, households: bool = False) -> list:
+    """One ledger row (with 家庭人口 after 住址 when households are known)."""
+    size = [r.household_size] if households else []
+    return [i, r.person, show_id(r.id_number, mask), show_phone(r.phone, mask), r.address, *size, r.categories,
+            r.zone, r.member, r.contacts, r.last_contact, r.home_findings, r.visitor, r.status, r.conclusion,
+            r.reason, r.benefits, r.next_followup]
 
 
 def write_ledger(path: str | os.PathLike, *, campaign_id: int | None = None, villages: list[str] | None = None,
@@ -38,15 +42,18 @@ def write_ledger(path: str | os.PathLike, *, campaign_id: int | None = None, vil
     scope = export_scope(campaign_id, villages, as_of)
     by_village = {name: list(rows) for name, rows in groupby(ledger_rows(scope), key=lambda r: r.village)}
     printed = print_date or dt.date.today()
+    households = any(r.household_size for rows in by_village.values() for r in rows)
+    columns = COLUMNS[:5] + [HOUSEHOLD] + COLUMNS[5:] if households else COLUMNS
     wb, total = new_workbook(), 0
-    for name in scope.village_names or village_names():
+    for name in scope.village_names or village_names() or [scope.town or "本镇"]:
         rows = by_village.get(name, [])
-        title = f"{scope.town}{name}{TITLES['ledger']}"
+        title = f"{scope.town}{name}{TITLES['ledger']}" if name != scope.town else f"{name}{TITLES['ledger']}"
         subtitle = titles(scope, "")[1] + f"    共{len(rows)}人"
-        totals = ["合计", f"{len(rows)}人"] + [None] * 5 + [sum(r.contacts for r in rows)] + [None] * 6
-        write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=fit_totals(COLUMNS, totals),
-                    rows=[ledger_values(i, r, mask) for i, r in enumerate(rows, 1)], totals=totals,
-                    landscape=True, print_date=printed)
+        totals = ["合计", f"{len(rows)}人"] + [None] * (6 + households) + [sum(r.contacts for r in rows)]
+        totals += [None] * (len(columns) - len(totals))
+        write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=fit_totals(columns, totals),
+                    rows=[ledger_values(i, r, mask, households) for i, r in enumerate(rows, 1)], totals=totals,
+                    landscape=True, print_date=printed, internal=True, sign=sign_off(printed))
         total += len(rows)
     save_workbook(wb, path)
     return finish("ledger", path, total, mask, sheets=len(wb.worksheets))

@@ -1,4 +1,5 @@
-"""三项清单: one workbook with 问题清单, 整改清单 and 成果清单. For posting (see common.py's rule)."""
+"""三项清单: one workbook with 问题清单, 整改清单 and 成果清单. Internal working papers sent up to the
+town and the district (内部资料, never posted; see common.py's rule)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 
 from store.export_rows import OutcomeRow, ProblemRow, export_scope, outcome_rows, problem_rows
 
-from .common import ExportResult, finish, fit_totals, posted_name, show_id, titles
+from .common import ExportResult, finish, fit_totals, posted_name, show_id, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 OUTCOME_LABELS = {
@@ -22,7 +23,8 @@ PROBLEM_COLUMNS = [
     Column("发现人", 12),
 ]
 FIX_COLUMNS = [
-    Column("问题\n编号", 6, "int"), Column("村（居）", 10), Column("姓名", 9), Column("问题类型", 9),
+    Column("问题\n编号", 6, "int"), Column("发现的问题", 24), Column("村（居）", 10), Column("姓名", 9),
+    Column("问题类型", 9),
     Column("整改措施", 26), Column("责任人", 9), Column("整改时限", 11, "date"), Column("整改进展", 18),
     Column("完成日期", 11, "date"), Column("佐证材料", 16), Column("状态", 10),
 ]
@@ -49,7 +51,7 @@ def fix_state(r: ProblemRow, as_of: dt.date) -> str:
 
 def fix_values(r: ProblemRow, as_of: dt.date) -> list:
     """An 整改清单 row."""
-    return [r.problem_id, r.village, posted_name(r.person, r.child), r.kind, r.measure, r.responsible,
+    return [r.problem_id, r.description, r.village, posted_name(r.person, r.child), r.kind, r.measure, r.responsible,
             r.deadline, r.progress, r.done_on, "、".join(r.evidence), fix_state(r, as_of)]
 
 
@@ -77,12 +79,12 @@ def write_lists(path: str | os.PathLike, *, campaign_id: int | None = None, vill
     ):
         title, subtitle = titles(scope, what)
         write_table(add_sheet(wb, sheet), title=title, subtitle=subtitle, columns=columns, rows=rows,
-                    totals=_count(len(rows), len(columns)), print_date=printed)
+                    totals=_count(len(rows), len(columns)), print_date=printed, internal=True, sign=sign_off(printed))
     title, subtitle = titles(scope, "成果清单")
     amount = sum((r.amount for r in outcomes if r.amount is not None), start=0)
     totals = ["合计", f"共{len(outcomes)}项", None, None, None, amount, None]
     write_table(add_sheet(wb, "成果清单"), title=title, subtitle=subtitle, columns=fit_totals(OUTCOME_COLUMNS, totals),
                 rows=[outcome_values(i, r, mask) for i, r in enumerate(outcomes, 1)], totals=totals,
-                print_date=printed)
+                print_date=printed, internal=True, sign=sign_off(printed))
     save_workbook(wb, path)
     return finish("lists", path, 2 * len(problems) + len(outcomes), mask, sheets=3)

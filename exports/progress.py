@@ -1,4 +1,4 @@
-"""村（居）排查进度表: one row per village, a 合计 row, villages behind the pace shaded. For posting."""
+"""村（居）排查进度表: one row per village, a 合计 row, villages behind the pace shaded. Counts only."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 from store.export_rows import category_names, export_scope
 from store.stats import RULE_MEDIAN, RULE_PHASE, VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
 
-from .common import TITLES, ExportResult, finish, fit_totals, titles
+from .common import TITLES, ExportResult, finish, fit_totals, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 NOTES = {RULE_MEDIAN: "低于中位数15个百分点", RULE_PHASE: "低于阶段应完成进度"}  # short, one printed line
@@ -65,6 +65,6 @@ def write_progress(path: str | os.PathLike, *, campaign_id: int | None = None, v
                 columns=fit_totals(progress_columns(category_names(scope.campaign_id)), totals),
                 rows=[progress_values(r, NOTES.get(reasons.get(r.id))) for r in rows], totals=totals, landscape=True,
                 shade_rows={i for i, r in enumerate(rows) if r.id in reasons},
-                print_date=print_date or dt.date.today())
+                print_date=print_date or dt.date.today(), sign=sign_off(print_date))
     save_workbook(wb, path)
     return finish("progress", path, len(rows), mask)

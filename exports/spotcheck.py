@@ -9,7 +9,7 @@ from collections import Counter
 from store.export_records import SpotCheckRow, spotcheck_rows
 from store.export_rows import export_scope
 
-from .common import TITLES, ExportResult, finish, show_id, titles
+from .common import TITLES, ExportResult, finish, show_id, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 
 COLUMNS = [
@@ -43,6 +43,7 @@ def write_spotcheck(path: str | os.PathLike, *, campaign_id: int | None = None, 
     wb = new_workbook()
     write_table(add_sheet(wb, "抽查记录"), title=title, subtitle=subtitle + "    " + result_summary(rows),
                 columns=COLUMNS, rows=[spotcheck_values(i, r, mask) for i, r in enumerate(rows, 1)],
-                totals=totals, landscape=True, print_date=print_date or dt.date.today())
+                totals=totals, landscape=True, print_date=print_date or dt.date.today(), internal=True,
+                sign=sign_off(print_date))
     save_workbook(wb, path)
     return finish("spotcheck", path, len(rows), mask)

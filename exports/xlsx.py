@@ -53,6 +53,25 @@ _ALIGN = {kind: Alignment(horizontal=h, vertical="center", wrap_text=kind == "te
           (("text", "left"), ("int", "right"), ("money", "right"), ("percent", "right"), ("date", "center"))}
 
 
+INTERNAL_MARK = "内部资料（注意保管，不得张贴或外传）"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The lines under a printed table: who made it, who checked it, the date, room for the seal."""
+
+    preparer: str = ""
+    reviewer: str = ""
+    date: dt.date | None = None
+    note: str = ""  # a line printed above the sign-off (e.g. where to object, the 监督电话)
+
+    def text(self) -> str:
+        """制表人：张三    审核人：________    日期：2026年11月29日."""
+        day = f"{self.date.year}年{self.date.month}月{self.date.day}日" if self.date else "    年  月  日"
+        return (f"制表人：{self.preparer or '________'}        审核人：{self.reviewer or '________'}"
+                f"        日期：{day}")
+
+
 @dataclass
 class Column:
     """One table column: header text (may hold \\n), fixed width in Excel units or None, value kind."""
@@ -251,12 +270,29 @@ def _page_setup(ws: Worksheet, header_row: int, landscape: bool, print_date: dt.
     ws.oddFooter.center.font = ws.oddFooter.right.font = "宋体,Regular"
 
 
+def _sign_rows(ws: Worksheet, row: int, ncols: int, sign: SignOff) -> None:
+    """Below the table: a blank row, the 制表人 / 审核人 / 日期 line, and a tall row for the seal."""
+    lines = ([(sign.note, 24, "left")] if sign.note else []) + [(sign.text(), 24, "left"), ("（盖章）", 60, "right")]
+    for r, (text, height, align) in enumerate(lines, row + 1):
+        cell = ws.cell(row=r, column=1)
+        write_text(cell, text)
+        cell.font, cell.alignment = _SUBTITLE_FONT, Alignment(horizontal=align, vertical="top")
+        ws.row_dimensions[r].height = height
+        if ncols > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+
+
 def write_table(ws: Worksheet, *, title: str, subtitle: str | None, columns: list[Column],
                 rows: Iterable[Sequence], totals: Sequence | None = None, landscape: bool | None = None,
-                shade_rows: set[int] | None = None, print_date: dt.date | None = None) -> int:
-    """Write a titled, bordered, print-ready table on an empty sheet; return data rows written."""
+                shade_rows: set[int] | None = None, print_date: dt.date | None = None,
+                internal: bool = False, sign: SignOff | None = None) -> int:
+    """Write a titled, bordered, print-ready table on an empty sheet; return data rows written.
+
+    `internal` marks it 内部资料 (subtitle and page header); `sign` adds the sign-off lines."""
     if not columns or ws in _BODIES or ws.max_row > 1 or ws.max_column > 1:
         raise ValueError("write_table needs columns and an empty sheet, once per sheet")
+    if internal:
+        subtitle = INTERNAL_MARK + ("    " + subtitle if subtitle else "")
     data, total, widths = _prepare(columns, rows, totals)
     units = [col.width or excel_width(w) for col, w in zip(columns, widths)]
     wrap = [max(1, int((u - 1) / 1.05)) for u in units]  # cells that fit in one line
@@ -272,11 +308,16 @@ def write_table(ws: Worksheet, *, title: str, subtitle: str | None, columns: lis
         _put_row(ws, header_row + 1 + last, data[-1], columns, "shade" if last in shade else "data", wrap)
     if total is not None:
         _put_row(ws, header_row + 1 + len(data), total, columns, "total", wrap)
+    if sign is not None:
+        _sign_rows(ws, header_row + len(data) + (1 if total is not None else 0) + 1, len(columns), sign)
     for c, unit in enumerate(units, 1):
         ws.column_dimensions[get_column_letter(c)].width = unit
     ws.freeze_panes = f"A{header_row + 1}"
     _page_setup(ws, header_row, sum(units) > LANDSCAPE_OVER if landscape is None else landscape,
                 print_date or dt.date.today())
+    if internal:
+        ws.oddHeader.left.text = "内部资料"
+        ws.oddHeader.left.font = "黑体,Regular"
     return len(data)
 
 

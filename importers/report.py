@@ -125,8 +125,9 @@ def write_report(target: str | os.PathLike, prep: Any, outcomes: list[Any]) -> P
     ws = wb.create_sheet("导入报告")
     for col in range(width + len(EXTRA_HEADERS) + 1):
         letter = _letter(col)
-        ws.column_dimensions[letter].width = 60 if col == width + 2 else 30 if col > width + 2 else 20
+        ws.column_dimensions[letter].width = 40 if col == width + 2 else 24 if col > width + 2 else 14
     ws.freeze_panes = "A3"
+    _print_setup(ws)
     ws.append([text_cell(ws, _title(prep), font=Font(bold=True, size=14))])
     _rows(ws, prep, outcomes, width)
     try:
@@ -146,6 +147,17 @@ def _report_error(target: Path, exc: OSError) -> OSError:
     else:
         reason = f"{exc.strerror or exc}；如已在Excel中打开，请先关闭"
     return OSError(f"无法写入导入报告：{target}（{reason}），本次导入未写入数据库")
+
+
+def _print_setup(ws: Any) -> None:
+    """Print landscape on A4, fit to one page wide (the reason on the same page as the name), the
+    title and header rows on every page."""
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def _letter(col: int) -> str:

@@ -33,11 +33,17 @@ class LedgerRow:
     reason: str | None
     benefits: str
     next_followup: dt.date | None
+    address: str | None = None
+    household_size: int | None = None  # None until the person's household is known
+    home_findings: str | None = None  # what the latest 入户走访 found
+    visitor: str | None = None  # who made that visit
 
 
+HOME_VISIT = "入户走访"  # the contact kind that is a home visit (a call is not)
 _LEDGER = (
     'SELECT c.id, v.id, v.name, p.name, p.id_number, p.phone, z.name, m.name, c.status, c.conclusion, '
-    'c.conclusion_reason, c.next_followup FROM "case" c JOIN "person" p ON p.id = c.person_id '
+    'c.conclusion_reason, c.next_followup, p.address, p.household_code '
+    'FROM "case" c JOIN "person" p ON p.id = c.person_id '
     'JOIN "village" v ON v.id = p.village_id LEFT JOIN "zone" z ON z.id = p.zone_id '
     'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL '
     "AND c.campaign_id = :cid AND date(c.created_at) <= :asof "
@@ -47,6 +53,13 @@ _CONTACTS = (
     'SELECT t.case_id, count(*), max(t.date) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
     "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND t.date <= :asof GROUP BY t.case_id"
 )
+_HOME = (
+    'SELECT t.case_id, t.findings, coalesce(m.name, t.operator) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    'LEFT JOIN "member" m ON m.id = t.member_id WHERE t.deleted_at IS NULL AND c.campaign_id = :cid '
+    "AND t.date <= :asof AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
+)
+_HOUSEHOLDS = ('SELECT household_code, count(*) FROM "person" WHERE household_code IS NOT NULL '
+               "AND deleted_at IS NULL GROUP BY household_code")
 _BENEFITS = (
     'SELECT b.case_id, b.type, b.status FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
     "WHERE b.deleted_at IS NULL AND c.campaign_id = :cid ORDER BY b.case_id, b.id"
@@ -67,13 +80,17 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     cats = categories_by_case(scope.campaign_id)
     contacts = {r[0]: (r[1], r[2]) for r in _rows(_CONTACTS, params)}
     benefits = _benefits_by_case(params)
+    home = {case_id: (findings, who) for case_id, findings, who in _rows(_HOME, {**params, "home": HOME_VISIT})}
+    sizes = dict(_rows(_HOUSEHOLDS, {}))
     out = []
     for r in _rows(_LEDGER, params):
         if not scope.covers(r[1]):
             continue
         count, last = contacts.get(r[0], (0, None))
+        findings, visitor = home.get(r[0], (None, None))
         out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, _date(last),
-                             r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11])))
+                             r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11]), r[12],
+                             sizes.get(r[13]) if r[13] else None, findings, visitor))
     return out
 
 

@@ -145,3 +145,48 @@ def category_names(campaign_id: int) -> dict[int, str]:
     """{code: short name} of a campaign's categories."""
     sql = 'SELECT code, short_name FROM "category" WHERE campaign_id = ? ORDER BY code'
     return dict(db.execute_sql(sql, (campaign_id,)).fetchall())
+
+
+# What a 村级公示表 may say about each benefit type: 单人户 would reveal a disability or illness, so it
+# shows as 最低生活保障; children's benefits never appear (事实无人抚养儿童, 孤儿).
+PUBLIC_BENEFIT = {
+    "低保": "最低生活保障", "低保单人户": "最低生活保障", "特困分散": "特困人员救助供养",
+    "特困集中": "特困人员救助供养", "低保边缘": "低保边缘家庭", "临时救助急难型": "临时救助",
+    "临时救助支出型": "临时救助",
+}
+
+
+@dataclass(slots=True)
+class NoticeRow:
+    """One line of a 村级公示表: only what the 低保 rules allow to be posted."""
+
+    village_id: int
+    village: str
+    name: str
+    household_size: int | None
+    benefit: str
+    amount: Decimal | None
+
+
+_NOTICE = (
+    'SELECT v.id, v.name, p.name, p.household_code, b.type, b.amount, ' + _FLAGS +
+    ' FROM "benefit" b JOIN "case" c ON c.id = b.case_id JOIN "person" p ON p.id = c.person_id '
+    'JOIN "village" v ON v.id = p.village_id WHERE b.deleted_at IS NULL AND c.deleted_at IS NULL '
+    "AND p.deleted_at IS NULL AND c.campaign_id = :cid AND b.status IN ('纳入', '审核确认') "
+    "AND b.status_on BETWEEN :start AND :asof ORDER BY v.seq, v.id, b.type, p.py_full, p.id"
+)
+
+
+def notice_rows(scope: Scope) -> list[NoticeRow]:
+    """Households newly included in the window that may be posted: no minor, no child's benefit."""
+    params = {"cid": scope.campaign_id, "start": scope.start.isoformat(), "asof": scope.as_of.isoformat()}
+    sizes = dict(db.execute_sql('SELECT household_code, count(*) FROM "person" WHERE household_code IS NOT NULL '
+                                "AND deleted_at IS NULL GROUP BY household_code").fetchall())
+    out = []
+    for vid, village, name, household, btype, fen, child, _monitor in _rows(_NOTICE, params):
+        if child or btype not in PUBLIC_BENEFIT or not scope.covers(vid):
+            continue
+        size = sizes.get(household) if household else (1 if btype == "低保单人户" else None)
+        out.append(NoticeRow(vid, village, name, size, PUBLIC_BENEFIT[btype],
+                             Decimal(fen) / 100 if fen is not None else None))
+    return out

@@ -36,10 +36,16 @@ def export(tmp_path, kind, **kw):
 
 
 def data_rows(ws, first=4):
-    """Rows between the header (row 3) and the 合计 row."""
+    """Rows between the header (row 3) and the 合计 row (the sign-off lines follow it)."""
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=first)]
-    assert rows[-1][0] == "合计"
-    return rows[:-1], rows[-1]
+    end = max(i for i, r in enumerate(rows) if r[0] == "合计")
+    assert rows[end + 2][0].startswith("制表人：") and rows[end + 3][0] == "（盖章）"
+    return rows[:end], rows[end]
+
+
+def total_row(ws) -> int:
+    """The sheet row number of the 合计 row."""
+    return max(c.row for c in ws["A"] if c.value == "合计")
 
 
 def all_text(wb):
@@ -106,7 +112,9 @@ def test_lists_three_sheets(tmp_path, demo_db):
     assert [r[0] for r in problems] == [r[0] for r in fixes]
     assert result.rows == len(problems) + len(fixes) + len(outcomes)
     assert o_total[5] == pytest.approx(sum(r[5] or 0 for r in outcomes))
-    assert [c.value for c in wb["整改清单"][3]][4:6] == ["整改措施", "责任人"]
+    assert [c.value for c in wb["整改清单"][3]][:2] == ["问题\n编号", "发现的问题"]
+    assert [c.value for c in wb["整改清单"][3]][5:7] == ["整改措施", "责任人"]
+    assert [r[1] for r in fixes] == [r[4] for r in problems]  # the problem's text beside its number
     assert all(isinstance(r[6], dt.datetime) for r in outcomes)
     town = town_totals(village_progress(active_campaign().id, DEMO_TODAY))
     temp = [r for r in outcomes if r[4].startswith("临时救助")]
@@ -125,7 +133,7 @@ def test_ledger_one_sheet_per_village(tmp_path, demo_db):
         rows, total = data_rows(ws)
         assert ws["A1"].value == f"后龙镇{f.name}排查台账"
         assert len(rows) == f.listed and total[1] == f"{f.listed}人"
-        assert total[7] == sum(r[7] for r in rows)
+        assert total[8] == sum(r[8] for r in rows)
         assert all(MASKED_ID.match(r[2]) for r in rows)
         assert all(r[3] is None or re.match(r"^1\d\d\*{4}\d{4}$", r[3]) for r in rows)
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$3"
@@ -155,11 +163,13 @@ def test_spotcheck_and_petitions(tmp_path, demo_db):
     result, wb = export(tmp_path, "petitions")
     rows, total = data_rows(wb.active)
     assert result.rows == len(rows) == 112 and total[1] == "112件"
+    header = [c.value for c in wb.active[3]]
+    assert header[6] == "信访事项" and header[14] == "答复意见" and any(r[6] for r in rows) and any(r[14] for r in rows)
     for r in rows:
-        assert (r[13] is None) == (r[14] == "已办结")
-        if r[13] is not None:
-            assert isinstance(r[13], int) and r[14] == (f"逾期{-r[13]}天" if r[13] < 0 else r[14])
-            assert (r[10].date() - DEMO_TODAY).days == r[13]
+        assert (r[15] is None) == (r[16] == "已办结")
+        if r[15] is not None:
+            assert isinstance(r[15], int) and r[16] == (f"逾期{-r[15]}天" if r[15] < 0 else r[16])
+            assert (r[11].date() - DEMO_TODAY).days == r[15]
 
 
 def _child_case(name="童保密"):
@@ -205,9 +215,9 @@ def test_formula_injection_comes_back_as_text(tmp_path, demo_db):
     ws = wb[village]
     cells = [row for row in ws.iter_rows(min_row=4) if row[1].value == '=HYPERLINK("x")']
     assert len(cells) == 1
-    name, reason = cells[0][1], cells[0][11]
+    name, reason = cells[0][1], cells[0][14]
     assert name.data_type == "s" and reason.value == "+1 收入核算" and reason.data_type == "s"
-    assert isinstance(cells[0][0].value, int) and isinstance(cells[0][7].value, int)
+    assert isinstance(cells[0][0].value, int) and isinstance(cells[0][8].value, int)
 
 
 @pytest.mark.parametrize("kind", XLSX_KINDS)
@@ -258,7 +268,7 @@ def test_empty_village_gets_an_empty_ledger_and_zero_row(tmp_path, demo_db):
     create_village("新建村")
     _, wb = export(tmp_path, "ledger", villages=["新建村"])
     ws = wb["新建村"]
-    assert ws["A1"].value == "后龙镇新建村排查台账" and ws.max_row == 4 and ws["A4"].value == "合计"
+    assert ws["A1"].value == "后龙镇新建村排查台账" and total_row(ws) == 4 and ws["A4"].value == "合计"
     _, wb = export(tmp_path, "progress")
     rows, _ = data_rows(wb.active)
     new = [r for r in rows if r[0] == "新建村"]
@@ -275,7 +285,7 @@ def test_totals_fit_their_columns(tmp_path, demo_db):
     for kind in ("progress", "lists", "ledger"):
         _, wb = export(tmp_path, kind)
         for ws in wb.worksheets:
-            last = ws.max_row
+            last = total_row(ws)
             for cell in ws[last]:
                 if isinstance(cell.value, (int, float)) and cell.number_format in ("0", "#,##0.00"):
                     kind_ = "int" if cell.number_format == "0" else "money"
@@ -294,5 +304,5 @@ def test_injection_in_posted_lists(tmp_path, demo_db):
     found = [row for row in wb["问题清单"].iter_rows(min_row=4) if row[0].value == problem.id]
     assert found[0][4].value == "@SUM(A1)" and found[0][4].data_type == "s"
     fix = [row for row in wb["整改清单"].iter_rows(min_row=4) if row[0].value == problem.id][0]
-    assert (fix[4].value, fix[9].value) == ("-1+1", '=HYPERLINK("http://x")')
-    assert fix[4].data_type == fix[9].data_type == "s" and isinstance(fix[6].value, dt.datetime)
+    assert (fix[5].value, fix[10].value) == ("-1+1", '=HYPERLINK("http://x")')
+    assert fix[5].data_type == fix[10].data_type == "s" and isinstance(fix[7].value, dt.datetime)

@@ -112,6 +112,9 @@ def test_report_round_trip(town, tmp_path):
     rows = {r[6]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert sorted(rows) == [5, 6, 7, 8] and rows[6][7] == "未导入" and "校验位错误" in rows[6][8]
     assert rows[8][7] == "已跳过" and "低于本类门槛" in rows[5][8]
+    # printed landscape, one page wide: the reason on the same page as the name
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$2"
     for row in ws.iter_rows(min_row=3):
         if row[6].value == 6:
             row[2].value = ident(7)

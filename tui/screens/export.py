@@ -20,10 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
-from exports.common import TITLES, default_file_name, parse_as_of
+from exports.common import INTERNAL, POSTED, TITLES, default_file_name, parse_as_of
 
-KIND_OPTIONS = [(f"{TITLES[k]}（{'公示用' if k in ('progress', 'lists') else '内部'}）", k)
-                for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report")]
+KIND_OPTIONS = [(f"{TITLES[k]}（{'张贴公示用' if k in POSTED else '内部资料' if k in INTERNAL else '汇总'}）", k)
+                for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice")]
 
 
 def documents_dir() -> Path:
