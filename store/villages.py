@@ -86,14 +86,15 @@ def village_ids(names: list[str]) -> list[int]:
     return out
 
 
-def find_village(name: str) -> Village:
-    """The village a name the clerk typed names: its exact name, an alias, or an unambiguous
-    spelling (后龙村委会); ValidationError in Chinese otherwise."""
+def find_village(name: str, *, exact: bool = False) -> Village:
+    """The village a name the clerk typed names: its exact name, an alias, or (unless exact, as for
+    removing one) an unambiguous spelling (后龙村委会); ValidationError in Chinese otherwise."""
     text = _text(name, "village", "村（居）名称")
     village = Village.get_or_none(Village.name == text)
     if village is not None:
         return village
-    found = load_index().match(text)
+    index = load_index()
+    found = index.match(text) if not exact else index.exact.get(spelling(text))
     if found.__class__ is Ambiguous:
         raise ValidationError(f"「{text}」{found.reason}，请写全称", field="village")
     if found is None:

@@ -140,3 +140,6 @@ def test_village_commands(tmp_path):
     assert cli("--db", db, "village", "remove", "礁头社区").exit_code == 0
     missing = cli("--db", db, "village", "merge", "西埔村", "后龙村")
     assert missing.exit_code == 1 and "找不到村（居）：西埔村" in missing.output
+    assert cli("--db", db, "village", "add", "新兴村").exit_code == 0
+    loose = cli("--db", db, "village", "remove", "新兴村委会")  # removing takes the exact name (or an alias)
+    assert loose.exit_code == 1 and "找不到村（居）：新兴村委会" in loose.output
