@@ -30,8 +30,17 @@ ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})")
 SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
 
 
-def label(field: str) -> str:
+# a field that means something else in one table (a village's name is not a person's 姓名)
+TABLE_FIELD_LABELS = {"village": {"name": "名称", "kind": "类型", "cadre": "驻村干部", "cadre_id": "驻村干部",
+                                  "is_demo": "演示数据", "village": "村（居）"},
+                      "village_alias": {"village": "村（居）", "village_id": "村（居）"}}
+
+
+def label(field: str, table: str | None = None) -> str:
     """A field's Chinese name (the code name when there is none)."""
+    special = TABLE_FIELD_LABELS.get(table or "")
+    if special and field in special:
+        return special[field]
     return FIELD_LABELS.get(field, field)
 
 
@@ -47,11 +56,11 @@ def field_lines(change) -> list[str]:
         if field in SKIP or before == after:
             continue
         if change.before is None:
-            lines.append(f"{label(field)}：{shown(after)}")
+            lines.append(f"{label(field, change.table)}：{shown(after)}")
         elif change.after is None:
-            lines.append(f"{label(field)}：{shown(before)}")
+            lines.append(f"{label(field, change.table)}：{shown(before)}")
         else:
-            lines.append(f"{label(field)}：{shown(before)} 改为 {shown(after)}")
+            lines.append(f"{label(field, change.table)}：{shown(before)} 改为 {shown(after)}")
     return lines
 
 
