@@ -57,6 +57,7 @@ class ExportScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "export", "导出", id="export.run", key_display="Ctrl+S"),
         Binding("ctrl+o", "open_file", "打开文件", id="export.open", key_display="Ctrl+O"),
+        Binding("ctrl+t", "print_export", "打印", id="export.print", key_display="Ctrl+T"),
         Binding("escape", "back", "返回", key_display="Esc"),
     ]
 
@@ -70,7 +71,7 @@ class ExportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         """The form: kind, villages, options, file, status."""
-        yield Static("导出/打印（Ctrl+S 导出，Ctrl+O 打开导出的文件，Esc 返回）", id="export-title")
+        yield Static("导出/打印（Ctrl+S 导出，Ctrl+T 导出并打印，Ctrl+O 打开导出的文件，Esc 返回）", id="export-title")
         with Vertical(id="export-form"):
             yield Label("导出种类")
             yield Select(KIND_OPTIONS, value="progress", allow_blank=False, id="export-kind")
@@ -83,6 +84,7 @@ class ExportScreen(Screen):
             yield Input(id="export-path")
             with Horizontal(id="export-buttons"):
                 yield Button("导出", variant="primary", id="export-run")
+                yield Button("导出并打印", id="export-print")
                 yield Button("打开文件", id="export-open", disabled=True)
             yield Static("", id="export-status")
         yield Footer()
@@ -135,12 +137,21 @@ class ExportScreen(Screen):
         """The 导出 button."""
         self.action_export()
 
+    @on(Button.Pressed, "#export-print")
+    def print_pressed(self) -> None:
+        """The 导出并打印 button."""
+        self.action_print_export()
+
+    def action_print_export(self) -> None:
+        """Ctrl+T: write the file, then send it to the default printer."""
+        self.action_export(then_print=True)
+
     @on(Button.Pressed, "#export-open")
     def open_pressed(self) -> None:
         """The 打开文件 button."""
         self.action_open_file()
 
-    def action_export(self) -> None:
+    def action_export(self, then_print: bool = False) -> None:
         """Check the form, then write the file in a worker (one export at a time)."""
         if self.query_one("#export-run", Button).disabled:
             return
@@ -157,10 +168,10 @@ class ExportScreen(Screen):
                    "as_of": as_of, "mask": self.query_one("#export-mask", Checkbox).value}
         self.say("正在导出...")
         self.query_one("#export-run", Button).disabled = True
-        self.write(self.query_one("#export-kind", Select).value, Path(raw).expanduser(), options)
+        self.write(self.query_one("#export-kind", Select).value, Path(raw).expanduser(), options, then_print)
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
-    def write(self, kind: str, path: Path, options: dict) -> None:
+    def write(self, kind: str, path: Path, options: dict, then_print: bool = False) -> None:
         """Write the file off the UI thread; report the path or a Chinese reason."""
         from exports.atomic import ExportError
         from exports.common import write_export
@@ -178,13 +189,22 @@ class ExportScreen(Screen):
             get_logger("tui.export").exception("export failed")
             self.app.call_from_thread(self.failed, f"导出出错（{type(exc).__name__}），详情已写入日志文件")
         else:
-            self.app.call_from_thread(self.done, result)
+            problem = None
+            if then_print:
+                from exports.printing import print_file
 
-    def done(self, result) -> None:
-        """Show where the file went and allow opening it."""
+                self.app.call_from_thread(self.say, "已导出，正在发送到打印机...")
+                problem = print_file(result.path)
+            self.app.call_from_thread(self.done, result, then_print, problem)
+
+    def done(self, result, printed: bool = False, problem: str | None = None) -> None:
+        """Show where the file went (and whether it went to the printer) and allow opening it."""
         self.written = result.path
         note = "" if result.masked else "（未打码，已记入修改记录）"
-        self.say(f"已导出{result.rows}行{note}：{result.path}")
+        if problem:
+            self.say(f"已导出{result.rows}行{note}。{problem}", error=True)
+        else:
+            self.say(f"已导出{result.rows}行{note}{'，已发送到默认打印机' if printed else ''}：{result.path}")
         self.query_one("#export-run", Button).disabled = False
         self.query_one("#export-open", Button).disabled = False
 

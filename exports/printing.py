@@ -1,0 +1,63 @@
+"""Send a written file to the default printer: the shell's print verb on Windows (the program that
+opens .xlsx / .docx prints it), `lp` on Linux and macOS. A missing printer or print command gives
+a Chinese reason; the file itself is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+TIMEOUT = 60  # seconds for `lp` to hand the job to the print system
+WINDOWS = os.name == "nt"
+
+
+def _saved(path: Path) -> str:
+    """The reassurance every failure message ends with."""
+    return f"文件已保存：{path}，可打开后手动打印"
+
+
+def _windows(path: Path) -> str | None:
+    """The shell's print verb (the default program for the file type prints to the default printer)."""
+    try:
+        os.startfile(str(path), "print")  # type: ignore[attr-defined]  # Windows only
+    except OSError as exc:
+        return (f"无法打印：没有默认打印机，或本机没有能打印{path.suffix}文件的程序"
+                f"（{exc.strerror or type(exc).__name__}）。{_saved(path)}")
+    return None
+
+
+def _lp_reason(output: str) -> str:
+    """A Chinese reason from lp's (English) complaint."""
+    text = output.lower()
+    if "no default destination" in text or "default destination" in text:
+        return "没有设置默认打印机"
+    if "does not exist" in text or "unknown" in text:
+        return "默认打印机不存在"
+    if "not accepting" in text:
+        return "打印机暂停接收任务"
+    return f"打印命令出错（{output.strip()[:80] or '无输出'}）"
+
+
+def print_file(path: str | os.PathLike) -> str | None:
+    """Print `path` on the default printer; None when the job was handed over, else the reason."""
+    path = Path(os.fspath(path))
+    if not path.is_file():
+        return f"找不到要打印的文件：{path}"
+    if WINDOWS:
+        return _windows(path)
+    lp = shutil.which("lp")
+    if lp is None:
+        return f"本机没有打印命令（lp），无法直接打印。{_saved(path)}"
+    try:
+        done = subprocess.run([lp, str(path)], capture_output=True, text=True, timeout=TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return f"打印命令{TIMEOUT}秒内没有响应，请检查打印机。{_saved(path)}"
+    except OSError as exc:
+        return f"无法运行打印命令（{exc.strerror or type(exc).__name__}）。{_saved(path)}"
+    if done.returncode != 0:
+        return f"打印失败：{_lp_reason(done.stderr or done.stdout)}。{_saved(path)}"
+    return None
