@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .common import stored_date
 from .ids import mask_id
 from .schema import db
 
@@ -122,8 +123,8 @@ def _order(sort: str, descending: bool) -> str:
 
 
 def _date(value) -> dt.date | None:
-    """A stored date string as a date."""
-    return dt.date.fromisoformat(str(value)[:10]) if value else None
+    """A stored date string as a date (None when it is no date)."""
+    return stored_date(value)
 
 
 def ordered_ids(f: CaseFilter, campaign_id: int, *, sort: str = "village", descending: bool = False,

@@ -153,6 +153,40 @@ def _id_numbers(con: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append(f"身份证号校验不通过：{len(bad)} 人，如 {sample}{more}")
 
 
+def _is_date_text(value) -> bool:
+    """True for ISO date text (2026-11-29, optionally with a time) of a real day."""
+    if not isinstance(value, str) or len(value) < 10 or (len(value) > 10 and value[10] not in " T"):
+        return False
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _bad_dates(con: sqlite3.Connection, report: CheckReport) -> None:
+    """Date columns holding something that is no date (2026-02-30, text, a number: another tool
+    wrote them); screens and exports show them blank, so they are listed here."""
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    for table in tables:
+        for col in con.execute(f'PRAGMA table_info("{table}")').fetchall():
+            if str(col[2]).upper() not in ("DATE", "DATETIME"):
+                continue
+            name = col[1]
+            # SQLite's date() takes 2026-02-30: days past the 28th are checked in Python
+            candidates = con.execute(
+                f'SELECT rowid, "{name}" FROM "{table}" WHERE "{name}" IS NOT NULL AND '
+                f'(typeof("{name}") != \'text\' OR date("{name}") IS NULL '
+                f'OR date("{name}") != substr("{name}", 1, 10) OR substr("{name}", 9, 2) > \'28\')')
+            rows = [(rid, value) for rid, value in candidates if not _is_date_text(value)]
+            if rows:
+                sample = "、".join(f"编号{rid}（「{str(value)[:20]}」）" for rid, value in rows[:5])
+                more = f" 等 {len(rows)} 条" if len(rows) > 5 else ""
+                report.problems.append(f"无法识别的日期：{table} 表的 {name} 列，如 {sample}{more}。"
+                                       "界面和导出中显示为空，请在界面中重新填写")
+
+
 def _backup_age(con: sqlite3.Connection, report: CheckReport, now: dt.datetime) -> None:
     """The last recorded backup: a warning when there was none, or none in the last day."""
     from .backup_files import is_stale
@@ -182,6 +216,7 @@ def _run(con: sqlite3.Connection, report: CheckReport) -> None:
     _foreign_keys(con, report)
     _orphans(con, report)
     _id_numbers(con, report)
+    _bad_dates(con, report)
     _backup_age(con, report, dt.datetime.now())
 
 

@@ -111,3 +111,18 @@ def category_text(cats: list[tuple[int, str]]) -> str:
 def today_or(value: dt.date | None) -> dt.date:
     """The given day, or today."""
     return value or dt.date.today()
+
+
+def stored_date(value: Any) -> dt.date | None:
+    """A date column's raw value (ISO text) as a date; None when empty or when it is no date at all
+    (2026-02-30, text or a number written by another tool: `yingbao check` lists those)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import pace, settings
+from .common import stored_date
 from .overdue import OverdueItem, overdue_items
 from .queries import active_campaign, holds_data
 from .schema import db
@@ -52,7 +53,9 @@ def next_rectification(campaign_id: int, today: dt.date) -> NextDeadline | None:
     rows = db.execute_sql(_NEXT_FIX, (campaign_id,)).fetchall()
     if not rows:
         return None
-    due = dt.date.fromisoformat(str(rows[0][0]))
+    due = stored_date(rows[0][0])
+    if due is None:  # no date at all (another tool wrote it): `check` lists it
+        return None
     return NextDeadline(due, rows[0][1], (due - today).days, len(rows))
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from . import audit, settings
 from .cases import require_campaign
+from .common import stored_date
 from .errors import ValidationError
 from .problem_lists import ProblemRow, problem_list
 from .schema import Village, db
@@ -93,8 +94,8 @@ def categories_by_case(campaign_id: int) -> dict[int, str]:
 
 
 def _date(value) -> dt.date | None:
-    """An ISO date column as a date."""
-    return dt.date.fromisoformat(str(value)[:10]) if value else None
+    """An ISO date column as a date (None when it is no date)."""
+    return stored_date(value)
 
 
 def problem_rows(scope: Scope) -> list[ProblemRow]:

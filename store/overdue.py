@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .common import stored_date
 from .schema import db
 
 KIND_LABELS = {
@@ -73,7 +74,9 @@ def overdue_items(campaign_id: int, today: dt.date | None = None) -> list[Overdu
     items: list[OverdueItem] = []
     for kind, sql in _SQL.items():
         for row in db.execute_sql(sql, (campaign_id, today.isoformat())).fetchall():
-            due = dt.date.fromisoformat(str(row[4]))
+            due = stored_date(row[4])
+            if due is None:
+                continue  # no date at all (another tool wrote it): `check` lists it
             case_id, problem_id = (row[5], row[0]) if kind == "rectification" else (row[0], None)
             items.append(OverdueItem(kind, case_id, problem_id, row[1], row[2], row[3] or "（未分村）",
                                      due, (today - due).days))

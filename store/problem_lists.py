@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .common import case_categories, category_text, today_or
+from .common import case_categories, category_text, stored_date, today_or
 from .schema import db
 
 
@@ -66,8 +66,8 @@ _SQL = (
 
 
 def _day(value: Any) -> dt.date | None:
-    """A stored date (text) as a date."""
-    return dt.date.fromisoformat(str(value)) if value else None
+    """A stored date (text) as a date (None when it is no date)."""
+    return stored_date(value)
 
 
 def _row(r: tuple, cats: dict, today: dt.date) -> ProblemRow:

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from peewee import (
     BooleanField,
     CharField,
-    DateField,
     DateTimeField,
     DeferredForeignKey,
     ForeignKeyField,
@@ -22,11 +21,22 @@ from peewee import (
     SqliteDatabase,
     TextField,
 )
+from peewee import DateField as PeeweeDateField
 
 # Deferred: open_db() initialises it with the file and its pragmas.
 db = SqliteDatabase(None)
 
 CENT = Decimal("0.01")
+
+
+class DateField(PeeweeDateField):
+    """A date. A stored value that is no date (written by another tool: 2026-02-30, text, a number)
+    reads as None instead of the raw value, which broke sorting, arithmetic and exports with
+    ValueError/TypeError; `yingbao check` lists such values."""
+
+    def python_value(self, value):
+        out = super().python_value(value)
+        return out if out is None or isinstance(out, dt.date) else None
 
 
 class AmountField(IntegerField):

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import audit, problems
 from .cases import _soft, require_campaign
-from .common import as_date, case_categories, category_text, get_row, optional, required, update_row
+from .common import as_date, case_categories, category_text, get_row, optional, required, stored_date, update_row
 from .errors import ValidationError
 from .schema import Problem, Rectification, SpotCheck, SpotCheckRound, db
 from .spotcheck import POPULATIONS, Draw, DrawParams, draw, params_from_json, params_json
@@ -148,7 +148,7 @@ def round_checks(round_id: int) -> list[CheckRow]:
     rows = db.execute_sql(_CHECKS_SQL, (round_id,)).fetchall()
     cats = case_categories(r[1] for r in rows)
     return [CheckRow(r[0], r[1], r[2], r[3], category_text(cats[r[1]]), r[4], r[5], r[6],
-                     dt.date.fromisoformat(r[7]) if r[7] else None, r[8]) for r in rows]
+                     stored_date(r[7]), r[8]) for r in rows]
 
 
 def _linked_problem(check_id: int) -> Problem | None:

@@ -1,0 +1,47 @@
+"""Values another tool wrote (impossible dates, text in date columns): exports and screens go on,
+`check` lists them (issue 20, item 16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from typer.testing import CliRunner
+
+from main import app
+from store import case_detail
+from store.db import close_db, open_db
+from store.overdue import overdue_items
+from store.schema import Case, Contact, Petition, db
+
+runner = CliRunner()
+
+
+def spoil(path) -> dict[str, int]:
+    """Write impossible values straight into the file, as another tool would."""
+    contact = Contact.select().order_by(Contact.id).first()
+    petition = Petition.select().order_by(Petition.id).first()
+    case = Case.select().where(Case.deleted_at.is_null()).order_by(Case.id).first()
+    db.execute_sql("UPDATE contact SET date = '2026-02-30' WHERE id = ?", (contact.id,))
+    db.execute_sql("UPDATE petition SET received = '昨天', notice_due = '2026-02-31' WHERE id = ?", (petition.id,))
+    db.execute_sql("UPDATE \"case\" SET next_followup = '2026-13-01' WHERE id = ?", (case.id,))
+    db.execute_sql("UPDATE rectification SET deadline = 45000 WHERE id = (SELECT min(id) FROM rectification)")
+    return {"contact": contact.case_id, "petition": petition.case_id, "case": case.id}
+
+
+def test_exports_screens_and_overdue_go_on_and_check_lists_the_values(demo_db, tmp_path):
+    cases = spoil(demo_db)
+    for case_id in cases.values():
+        assert case_detail.load(case_id).case_id == case_id  # the detail screen's worker
+    assert overdue_items(Case.get_by_id(cases["case"]).campaign_id, dt.date(2026, 11, 29)) is not None
+    close_db()
+    for kind, ext in (("ledger", "xlsx"), ("petitions", "xlsx"), ("report", "docx"), ("lists", "xlsx")):
+        result = runner.invoke(app, ["--db", str(demo_db), "export", kind, "--out", str(tmp_path / f"{kind}.{ext}")])
+        close_db()
+        assert result.exit_code == 0, (kind, result.output)
+    check = runner.invoke(app, ["--db", str(demo_db), "check"])
+    assert check.exit_code == 1
+    for where in ("contact 表的 date 列", "petition 表的 received 列", "petition 表的 notice_due 列",
+                  "case 表的 next_followup 列", "rectification 表的 deadline 列"):
+        assert f"无法识别的日期：{where}" in check.output, where
+    assert "「2026-02-30」" in check.output and "已损坏" not in check.output
+    open_db(demo_db)
