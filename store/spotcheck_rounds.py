@@ -29,6 +29,7 @@ def save_round(params: DrawParams, *, date: Any, checker: str | None = None,
     day = as_date(date, "date", "抽查日期")
     with db.atomic():
         camp = require_campaign(campaign_id)
+        _check_round_date(camp, day)
         d = draw(params, camp.id)
         if not d.sample:
             raise ValidationError("抽查范围内没有排查对象，未保存", field="villages")
@@ -41,6 +42,30 @@ def save_round(params: DrawParams, *, date: Any, checker: str | None = None,
         audit.log("create", "spot_check_round", rnd.id, None,
                   {**audit.snapshot(rnd), "cases": [s.case_id for s in d.sample]})
     return rnd, d
+
+
+ROUND_DATE_BEFORE = dt.timedelta(days=30)  # a round may be dated this long before the first phase
+ROUND_DATE_AFTER = dt.timedelta(days=365)  # ... and this long after the last phase or the report due date
+ROUND_DATE_AHEAD = dt.timedelta(days=30)  # results are recorded between the round's date and today
+
+
+def _check_round_date(camp, day: dt.date) -> None:
+    """Refuse a round dated where its results could never be recorded (9999-12-31) or far outside
+    the campaign: results must fall between the round's date and today."""
+    from .stats import campaign_phases
+
+    phases = campaign_phases(camp.id)
+    ends = [end for _n, _s, end in phases] + ([camp.report_due] if camp.report_due else [])
+    first = min((start for _n, start, _e in phases), default=None)
+    latest = dt.date.today() + ROUND_DATE_AHEAD
+    if ends:
+        latest = min(latest, max(ends) + ROUND_DATE_AFTER)
+    if day > latest:
+        raise ValidationError(f"抽查日期 {day} 太晚：最晚可到 {latest}（抽查结果只能记在抽查日期到今天之间，"
+                              "且不超出本次整治工作一年）", field="date")
+    if first and day < first - ROUND_DATE_BEFORE:
+        raise ValidationError(f"抽查日期 {day} 早于本次整治工作（{first} 开始）一个月以上，请检查日期",
+                              field="date")
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,20 @@ def test_a_full_disk_hidden_by_a_failed_rollback_is_named():
             raise sqlite3.OperationalError("cannot rollback - no transaction is active")
     except sqlite3.OperationalError as exc:
         assert translate(exc).message.startswith("磁盘已满")
+
+
+def test_a_spot_check_round_dated_where_it_could_never_be_recorded_is_refused(demo_db):
+    """Issue 20, item 17: 9999-12-31 was saved; results are recorded between its date and today."""
+    from store.schema import SpotCheckRound
+
+    before = SpotCheckRound.select().count()
+    close_db()
+    for day in ("9999-12-31", "2000-01-01"):
+        result = cli("--db", demo_db, "spotcheck", "draw", "--seed", "7", "--date", day, "--save")
+        assert result.exit_code == 1 and f"抽查日期 {day}" in result.output and "已保存" not in result.output
+    ok = cli("--db", demo_db, "spotcheck", "draw", "--seed", "7", "--date", "2026-11-29", "--save")
+    assert ok.exit_code == 0 and "已保存为第" in ok.output
+    from store.db import open_db
+
+    open_db(demo_db)
+    assert SpotCheckRound.select().count() == before + 1
