@@ -127,8 +127,9 @@ def window(campaign_id: int, as_of: dt.date) -> tuple[str, str]:
     return start.isoformat(), as_of.isoformat()
 
 
+# created before the day after D: created_at is ISO text, so a plain comparison (no date() per row)
 _LIVE = ("c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
-         "AND date(c.created_at) <= ?")
+         "AND c.created_at < ?")
 _CASES = ('FROM "case" c JOIN "person" p ON p.id = c.person_id WHERE ' + _LIVE)
 _SQL = {
     "villages": 'SELECT id, name FROM "village" ORDER BY seq, id',
@@ -172,16 +173,17 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
     its pace mark. `overdue` is store.overdue.overdue_items for the day when the caller has it."""
     as_of = as_of or dt.date.today()
     day, (start, end) = as_of.isoformat(), window(campaign_id, as_of)
+    before = (as_of + dt.timedelta(days=1)).isoformat()
     rows = {vid: VillageProgress(vid, name) for vid, name in _fetch("villages", ())}
-    for vid, *counts in _fetch("base", (campaign_id, day)):
+    for vid, *counts in _fetch("base", (campaign_id, before)):
         if vid in rows:
             r = rows[vid]
             (r.listed, r.visited, r.assessed, r.eligible, r.ineligible, r.monitoring,
              r.pending) = (int(n) for n in counts)
-    for vid, code, n in _fetch("categories", (campaign_id, day)):
+    for vid, code, n in _fetch("categories", (campaign_id, before)):
         if vid in rows and code in rows[vid].by_category:
             rows[vid].by_category[code] = n
-    for vid, btype, n, fen, households in _fetch("benefits", (campaign_id, day, start, end)):
+    for vid, btype, n, fen, households in _fetch("benefits", (campaign_id, before, start, end)):
         _add_benefit(rows.get(vid), btype, n, fen, households)
     for vid, n, passed, judged in _fetch("checks", (campaign_id, day)):
         if vid in rows:
