@@ -140,16 +140,17 @@ class RowContext:
             self.cache["formula_rows"] = rows
         return self.cache["formula_rows"]
 
-    def find_village(self, text: str) -> tuple[int, str] | NewVillage | Ambiguous | None:
-        """The village a spelling names (后龙村委会 -> 后龙村, store/village_names.py), the clerk's
-        choice for it, a village to create, Ambiguous or None (待确认); cached per spelling."""
+    def find_village(self, text: str) -> Any:
+        """The village a spelling names (后龙村委会 -> 后龙村, store/village_names.py) as (id, name), the
+        clerk's choice for it, a NewVillage to create, or Ambiguous / Elsewhere / None (待确认); cached
+        per spelling."""
         key = ("v", text)
         if key not in self.cache:
             self.cache[key] = self._village_for(text)
         return self.cache[key]
 
-    def _village_for(self, text: str) -> tuple[int, str] | NewVillage | Ambiguous | None:
-        """find_village() uncached."""
+    def _village_for(self, text: str) -> Any:
+        """find_village() uncached; a spelling naming another town is never created."""
         said, choices = spelling(text), self.choices
         if said in choices.mapped:
             vid = choices.mapped[said]
@@ -178,7 +179,7 @@ class RowContext:
     @classmethod
     def build(cls, category: int, data: dict[str, Any], match: HeaderMatch, **extra: Any) -> "RowContext":
         """From store.imports.context_data() and the header match."""
-        villages = VillageIndex.of(data["villages"], data.get("aliases", ()))
+        villages = VillageIndex.of(data["villages"], data.get("aliases", ()), data["town"], data.get("district"))
         units = {f: match.units[c] for c, f in match.columns.items() if c in match.units}
         return cls(category, data["town"], villages, data["threshold"], units=units,
                    accepted_ids=set(data.get("accepted_ids", ())), **extra)

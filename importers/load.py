@@ -34,7 +34,7 @@ from store.import_write import batch_counts
 from store.db import timestamp
 from store.schema import db
 from store.search import warm_up
-from store.village_names import Ambiguous, plain_name
+from store.village_names import Ambiguous, Elsewhere, plain_name
 from store.villages import save_aliases
 
 MSG_NO_ROWS = "未发现数据行"
@@ -84,7 +84,7 @@ class Summary:
     report: str | None
     same_file: list[int] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
-    unknown_villages: list[dict[str, Any]] = field(default_factory=list)  # 待确认: name, rows, plain, reason
+    unknown_villages: list[dict[str, Any]] = field(default_factory=list)  # 待确认: name, rows, plain, candidates, reason
     new_villages: list[str] = field(default_factory=list)  # names of the villages created (or to be)
 
     def as_json(self) -> dict[str, Any]:
@@ -325,7 +325,9 @@ def _summary(outcomes: list[Outcome], counts: dict[str, int], batch_id: int | No
     for text, rows in sorted(ctx.unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         found = index.match(text)
         unknown.append({"name": text, "rows": rows, "plain": plain_name(text),
-                        "candidates": list(found.names) if isinstance(found, Ambiguous) else []})
+                        "candidates": list(found.names) if isinstance(found, Ambiguous) else [],
+                        "reason": found.reason if found is not None else "不在本镇村（居）名单中",
+                        "can_create": not isinstance(found, Elsewhere)})
     new = sorted({r.new_village for r in plan.rows if r.new_village})
     return Summary(**counts, batch_id=batch_id, report=report, same_file=same, outcomes=outcomes,
                    unknown_villages=unknown, new_villages=new)

@@ -96,7 +96,8 @@ def context_data(category_code: int) -> dict[str, Any]:
     cat = category_by_code(category_code, camp.id)
     villages = db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id').fetchall()
     aliases = db.execute_sql('SELECT village_id, alias FROM "village_alias" ORDER BY id').fetchall()
-    return {"town": settings.get(settings.TOWN), "villages": villages, "aliases": aliases, "category_name": cat.name,
+    return {"town": settings.get(settings.TOWN), "district": settings.get(settings.DISTRICT),
+            "villages": villages, "aliases": aliases, "category_name": cat.name,
             "threshold": cat.threshold, "campaign_id": camp.id, "accepted_ids": accepted_ids()}
 
 

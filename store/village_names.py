@@ -19,6 +19,9 @@ from typing import Any, Iterable
 ADMIN_PREFIX = re.compile(r"^[^省市区县镇乡]{2,8}?(?:省|自治区|市|(?<!社)区|县|镇|乡|街道)")
 COMMITTEE = re.compile(r"(社区居民委员会|社区居委会|社区委员会|社区委会|村民委员会|村委会|村委|居民委员会|居委会)$")
 KIND_SUFFIX = re.compile(r"(社区|村)$")
+ADMIN_LEVEL = re.compile(r"(人民政府|街道办事处|街道|镇|乡|区|县)$")
+TOWN_LEVEL = re.compile(r"(镇|乡|街道)$")
+DISTRICT_LEVEL = re.compile(r"(?<!社)(区|县)$")
 SPACES = re.compile(r"\s+")
 
 
@@ -31,9 +34,21 @@ def spelling(text: Any) -> str:
 
 def _no_prefix(text: str) -> str:
     """Without the province, district and town in front (泉港区后龙镇后龙村 -> 后龙村)."""
+    return _split_prefix(text)[1]
+
+
+def _split_prefix(text: str) -> tuple[list[str], str]:
+    """(the province / city / district / town names in front, the rest)."""
+    found = []
     while (prefix := ADMIN_PREFIX.match(text)) and len(text) - prefix.end() >= 2:
+        found.append(text[:prefix.end()])
         text = text[prefix.end():]
-    return text
+    return found, text
+
+
+def _admin_key(name: str) -> str:
+    """A district's or town's name without its level (后龙镇 -> 后龙, 泉港区 -> 泉港)."""
+    return ADMIN_LEVEL.sub("", spelling(name)) or spelling(name)
 
 
 def plain_name(text: Any) -> str:
@@ -73,6 +88,19 @@ class Ambiguous:
         return f"可能是{'、'.join(self.names)}中的任一个"
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A spelling with another town or district in front (界山镇后龙村): not one of ours, even when
+    the town has a village of that name; the clerk decides (待确认), it is never created."""
+
+    place: str
+
+    @property
+    def reason(self) -> str:
+        """Why it is not matched, in Chinese."""
+        return f"写的是{self.place}，不是本镇"
+
+
 @dataclass
 class VillageIndex:
     """Every village and alias of the town, indexed three ways; match() is pure and cheap, callers
@@ -81,11 +109,15 @@ class VillageIndex:
     exact: dict[str, tuple[int, str]] = field(default_factory=dict)
     plain: dict[str, dict[int, str]] = field(default_factory=dict)
     stems: dict[str, dict[int, str]] = field(default_factory=dict)
+    town: str = ""  # the town's and district's names without their level (后龙, 泉港); empty: not checked
+    district: str = ""
 
     @classmethod
-    def of(cls, villages: Iterable[tuple[int, str]], aliases: Iterable[tuple[int, str]] = ()) -> "VillageIndex":
-        """From (id, name) of the villages and (village id, alias) of their aliases."""
-        index = cls()
+    def of(cls, villages: Iterable[tuple[int, str]], aliases: Iterable[tuple[int, str]] = (),
+           town: str | None = None, district: str | None = None) -> "VillageIndex":
+        """From (id, name) of the villages, (village id, alias) of their aliases, and the town and
+        district (a spelling naming another one in front is not matched)."""
+        index = cls(town=_admin_key(town) if town else "", district=_admin_key(district) if district else "")
         names = {vid: name for vid, name in villages}
         spellings = [(vid, name, name) for vid, name in names.items()]
         spellings += [(vid, alias, names[vid]) for vid, alias in aliases if vid in names]
@@ -96,13 +128,15 @@ class VillageIndex:
             index.stems.setdefault(stem(text), {})[vid] = name
         return index
 
-    def match(self, text: Any) -> tuple[int, str] | Ambiguous | None:
-        """(id, name) of the village a spelling names, Ambiguous, or None when none fits."""
+    def match(self, text: Any) -> tuple[int, str] | Ambiguous | Elsewhere | None:
+        """(id, name) of the village a spelling names, Ambiguous, Elsewhere, or None when none fits."""
         key = spelling(text)
         if not key:
             return None
         if key in self.exact:
             return self.exact[key]
+        if other := self._elsewhere(key):
+            return other
         plain = plain_name(key)
         if plain in self.exact:  # kind-aware: 后龙村委会 is 后龙村 even when 后龙社区 exists
             return self.exact[plain]
@@ -110,6 +144,16 @@ class VillageIndex:
             found = table.get(wanted)
             if found:
                 return _one(found)
+        return None
+
+
+    def _elsewhere(self, key: str) -> Elsewhere | None:
+        """Elsewhere when a town or district in front is not ours."""
+        for place in _split_prefix(key)[0]:
+            if self.town and TOWN_LEVEL.search(place) and _admin_key(place) != self.town:
+                return Elsewhere(place)
+            if self.district and DISTRICT_LEVEL.search(place) and _admin_key(place) != self.district:
+                return Elsewhere(place)
         return None
 
 
@@ -121,9 +165,10 @@ def _one(found: dict[int, str]) -> tuple[int, str] | Ambiguous:
 
 
 def load_index() -> VillageIndex:
-    """The index of the database's villages and aliases (one query each)."""
+    """The index of the database's villages and aliases (one query each), with the town's names."""
+    from . import settings
     from .schema import db
 
     villages = db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id').fetchall()
     aliases = db.execute_sql('SELECT village_id, alias FROM "village_alias" ORDER BY id').fetchall()
-    return VillageIndex.of(villages, aliases)
+    return VillageIndex.of(villages, aliases, settings.get(settings.TOWN), settings.get(settings.DISTRICT))

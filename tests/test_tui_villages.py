@@ -135,7 +135,7 @@ async def test_wizard_lists_unknown_villages_and_the_clerk_decides(db_path, tmp_
         await pilot.press("f5")
         await settle(app, pilot)
         lines = [str(w.render()) for w in screen.query(".iw-vname")]
-        assert lines == ["「西埔村委会」2行，不在本镇名单中", "「新兴村民委员会」1行，不在本镇名单中"]
+        assert lines == ["「西埔村委会」2行，不在本镇村（居）名单中", "「新兴村民委员会」1行，不在本镇村（居）名单中"]
         selects = list(screen.query(".iw-vrow Select"))
         selects[0].value = houlong.id  # the dry run runs again by itself
         await settle(app, pilot)

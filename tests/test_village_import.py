@@ -91,9 +91,21 @@ def test_ambiguous_spelling_goes_to_be_confirmed(db_path, tmp_path):
     create_village("后龙社区")
     rows = [HEAD, [1, "张一", ident(1), "后龙"], [2, "张二", ident(2), "后龙居委会"]]
     summary = do_import(fx.write_csv(tmp_path / "a.csv", rows, "utf-8"), category=5, create_villages=True)
-    assert summary.unknown_villages == [{"name": "后龙", "rows": 1, "plain": "后龙",
-                                         "candidates": ["后龙村", "后龙社区"]}]
+    assert summary.unknown_villages == [{"name": "后龙", "rows": 1, "plain": "后龙", "candidates": ["后龙村", "后龙社区"],
+                                         "reason": "可能是后龙村、后龙社区中的任一个", "can_create": True}]
     assert summary.inserted == 1 and len(village_names()) == 2  # never a guess, never a new village
+
+
+def test_another_town_in_front_is_not_ours(db_path, tmp_path):
+    init_town("后龙镇", "泉港区")
+    ours = create_village("后龙村")
+    rows = [HEAD, [1, "张一", ident(1), "泉港区后龙镇后龙村"], [2, "张二", ident(2), "界山镇后龙村委会"],
+            [3, "张三", ident(3), "惠安县后龙镇后龙村"]]
+    summary = do_import(fx.write_csv(tmp_path / "a.csv", rows, "utf-8"), category=5, create_villages=True)
+    assert [(u["name"], u["reason"], u["can_create"]) for u in summary.unknown_villages] == [
+        ("惠安县后龙镇后龙村", "写的是惠安县，不是本镇", False), ("界山镇后龙村委会", "写的是界山镇，不是本镇", False)]
+    assert summary.inserted == 1 and village_names() == ["后龙村"]
+    assert {p.village_id for p in Person.select()} == {ours.id}
 
 
 def cli(*args):
@@ -112,7 +124,7 @@ def test_cli_dry_run_lists_unknown_names_and_map_village_imports_them(tmp_path):
     rows = [HEAD, [1, "张一", ident(1), "西埔村委会"], [2, "张二", ident(2), "西埔村委会"], [3, "张三", ident(3), "后龙村"]]
     path = fx.write_csv(tmp_path / "a.csv", rows, "utf-8")
     dry = cli("--db", db, "import", path, "--category", 5, "--dry-run")
-    assert dry.exit_code == 0 and "待确认" in dry.stdout and "「西埔村委会」2行：不在本镇名单中，新建时名为「西埔村」" in dry.stdout
+    assert dry.exit_code == 0 and "待确认" in dry.stdout and "「西埔村委会」2行：不在本镇村（居）名单中，新建时名为「西埔村」" in dry.stdout
     data = json.loads(cli("--db", db, "import", path, "--category", 5, "--dry-run", "--json").stdout)
     assert data["unknown_villages"][0]["name"] == "西埔村委会" and data["unknown_villages"][0]["rows"] == 2
     bad = cli("--db", db, "import", path, "--category", 5, "--map-village", "西埔村委会=西埔村")

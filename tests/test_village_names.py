@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.village_names import Ambiguous, VillageIndex, plain_name, spelling
+from store.village_names import Ambiguous, Elsewhere, VillageIndex, plain_name, spelling
 
 TOWN = VillageIndex.of([(1, "后龙村"), (2, "礁头社区"), (3, "上西村")])
 
@@ -53,3 +53,10 @@ def test_alias_matches_exactly_and_by_key():
     index = VillageIndex.of([(1, "后龙村"), (2, "上西村")], [(2, "西埔")])
     assert index.match("西埔") == (2, "上西村") and index.match("西埔村委会") == (2, "上西村")
     assert index.match("后龙镇西埔村") == (2, "上西村")
+
+
+def test_another_town_or_district_in_front_is_elsewhere():
+    ours = VillageIndex.of([(1, "后龙村")], town="后龙镇", district="泉港区")
+    assert ours.match("泉港区后龙镇后龙村委会") == (1, "后龙村") and ours.match("福建省泉州市泉港区后龙镇后龙村") == (1, "后龙村")
+    assert ours.match("界山镇后龙村") == Elsewhere("界山镇") and ours.match("惠安县后龙镇后龙村") == Elsewhere("惠安县")
+    assert ours.match("后龙村") == (1, "后龙村")  # no town in front: ours

@@ -318,12 +318,12 @@ class ImportWizard(Screen):
                          classes="iw-vhead"))
         for name in names:
             item = self.unknown[name]
-            why = f"可能是{'、'.join(item['candidates'])}" if item["candidates"] else "不在本镇名单中"
-            options = [(f"对应到 {vname}", vid) for vid, vname in self.villages] + [(f"新建「{item['plain']}」", NEW)]
+            options = [(f"对应到 {vname}", vid) for vid, vname in self.villages]
+            options += [(f"新建「{item['plain']}」", NEW)] if item["can_create"] else []
             select = Select(options, prompt="待确认（不导入）", value=self.village_choice.get(name, Select.NULL),
                             compact=True)
             select.village_name = name
-            box.mount(Horizontal(Static(f"「{name}」{item['rows']}行，{why}", classes="iw-vname"), select,
+            box.mount(Horizontal(Static(f"「{name}」{item['rows']}行，{item['reason']}", classes="iw-vname"), select,
                                  classes="iw-vrow"))
 
     @on(Select.Changed, ".iw-vrow Select")
