@@ -278,15 +278,33 @@ def new_campaign(year: Any, template: str = "latest", name: str | None = None, d
         due = as_day(report_due, "report_due", "报告截止日期")
     title = clean(name) or _default_name(base["name"], delta, year)
     check_phases(phases, year, due)
+    categories = template_categories(base, delta)  # read before an unused campaign of the year goes
     with db.atomic():
+        _drop_unused_of_year(year)
         camp = Campaign.create(name=title, year=year, doc_number=clean(doc_number) or None, report_due=due,
                                active=False)
         audit.log_row("create", camp)
         _write_phases(camp.id, phases)
-        copy_categories(camp.id, template_categories(base, delta))
+        copy_categories(camp.id, categories)
         if activate:
             use_campaign(camp.id)
     return get_campaign(camp.id)
+
+
+def _drop_unused_of_year(year: int) -> None:
+    """One campaign a year: a campaign of `year` that nothing uses yet (made by `init` or the welcome
+    screen, never worked on) is replaced, audited; one that holds work is kept and refused."""
+    for camp in Campaign.select().where(Campaign.year == year):
+        used = db.execute_sql(
+            'SELECT EXISTS(SELECT 1 FROM "case" WHERE campaign_id = ?) OR EXISTS(SELECT 1 FROM "problem" '
+            'WHERE campaign_id = ?) OR EXISTS(SELECT 1 FROM "spot_check_round" WHERE campaign_id = ?) OR EXISTS('
+            'SELECT 1 FROM "roster_entry" r JOIN "category" k ON k.id = r.category_id WHERE k.campaign_id = ?)',
+            (camp.id,) * 4).fetchone()[0]
+        if used:
+            raise ValidationError(f"{year}年已有整治工作「{camp.name}」（第 {camp.id} 号），一年只建一项；"
+                                  f"请用 campaign edit {camp.id} 修改，或 campaign use {camp.id} 切换", field="year")
+        audit.log_row("delete", camp)
+        camp.delete_instance()  # its phases and categories go with it (ON DELETE CASCADE)
 
 
 def _moved(phases: list[PhaseSpec], delta: dt.timedelta) -> tuple[list[PhaseSpec], dt.timedelta]:
@@ -330,11 +348,21 @@ def needs_this_year(today: dt.date | None = None) -> bool:
     return (camp.name, camp.year, camp.doc_number) == SOURCE_CAMPAIGN[:3] and camp.year != today.year
 
 
+def _this_years_start(today: dt.date) -> dt.date | None:
+    """Where this year's campaign from the source plan starts: the plan's own dates moved to this
+    year, or today when those have passed already (a new install late in the year must not open on
+    a campaign that has ended); None keeps the plan's dates."""
+    base = _template("source")
+    due = shift_date_years(base["report_due"], today.year - base["year"])
+    return today if due is not None and due < today else None
+
+
 def start_this_year(today: dt.date | None = None, **options) -> CampaignView | None:
     """On a new install, this year's campaign from the source plan (made active); None otherwise."""
     today = today or dt.date.today()
     if not needs_this_year(today):
         return None
+    options.setdefault("start", _this_years_start(today))
     return new_campaign(today.year, "source", **options)
 
 
@@ -347,9 +375,13 @@ def this_year_proposal(today: dt.date | None = None) -> dict:
         base = _template("source")
         delta = today.year - base["year"]
         phases = [PhaseSpec(n, shift_date_years(s, delta), shift_date_years(e, delta)) for n, s, e in base["phases"]]
+        due = shift_date_years(base["report_due"], delta)
+        first = _this_years_start(today)
+        if first is not None:
+            phases, moved = _moved(phases, first - phases[0].start)
+            due = due + moved
         return {"name": _default_name(base["name"], delta, today.year), "doc_number": "", "year": today.year,
-                "start": phases[0].start, "report_due": shift_date_years(base["report_due"], delta),
-                "phases": phases, "existing": None}
+                "start": phases[0].start, "report_due": due, "phases": phases, "existing": None}
     view = get_campaign()
     return {"name": view.name, "doc_number": view.doc_number or "", "year": view.year, "start": view.start,
             "report_due": view.report_due, "phases": view.phases, "existing": view.id}

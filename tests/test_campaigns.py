@@ -150,3 +150,29 @@ def test_this_year_on_a_new_install_only(db_path):
     assert not campaigns.needs_this_year(dt.date(2026, 5, 1))
     assert campaigns.start_this_year(dt.date(2026, 5, 1)) is None
     assert active_campaign().year == 2026
+
+
+def test_this_year_late_in_the_year_starts_today(db_path):
+    """Installed on 4 December: the plan's dates moved to this year have passed, so the campaign
+    starts today (phase lengths kept) instead of opening as 已结束."""
+    view = campaigns.start_this_year(dt.date(2026, 12, 4))
+    assert view.phases[0].start == dt.date(2026, 12, 4)
+    assert view.report_due > dt.date(2026, 12, 4) and view.report_due == view.phases[-1].end
+    proposal_db_untouched = campaigns.this_year_proposal(dt.date(2026, 12, 4))
+    assert proposal_db_untouched["existing"] == view.id
+
+
+def test_one_campaign_a_year_an_unused_one_is_replaced(db_path, tmp_path):
+    made_by_init = campaigns.start_this_year(dt.date(2026, 5, 1))
+    again = campaigns.new_campaign(2026, "source", start="2026-06-01")
+    assert [c.year for c in campaigns.list_campaigns()].count(2026) == 1
+    assert again.active and again.phases[0].start == dt.date(2026, 6, 1)
+    assert AuditLog.select().where(AuditLog.table == "campaign", AuditLog.action == "delete",
+                                   AuditLog.row_id == made_by_init.id).count() == 1
+    from store import cases, people, villages
+
+    village = villages.create_village("后龙村")
+    cases.open_case(people.create_person(name="张三", village=village.id).id, [7])
+    with pytest.raises(ValidationError, match="2026年已有整治工作"):
+        campaigns.new_campaign(2026, "latest")
+    assert Case.select().count() == 1 and [c.year for c in campaigns.list_campaigns()].count(2026) == 1

@@ -31,7 +31,9 @@ async def test_welcome_sets_up_this_years_campaign_first(db_path):
         await settle(app, pilot)
         assert isinstance(app.screen, WelcomeScreen)
         assert "2022" not in header(app) and "已过" not in header(app)  # never the 2022 plan
-        assert app.screen.query_one("#welcome-camp-start").value == "2026-07-21"
+        # The plan's dates moved to 2026 (21 July - 30 September) have passed by 29 November: the
+        # proposal starts today, so a new install never opens on a campaign that has ended.
+        assert app.screen.query_one("#welcome-camp-start").value == "2026-11-29"
         await type_text(pilot, "后龙镇")
         await pilot.press("enter")
         await type_text(pilot, "泉港区")
