@@ -23,6 +23,9 @@ except ImportError:  # pragma: no cover
 APP_NAME = "yingbao"
 USAGE_WORDS = [
     ("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
+    ("Input should be a valid integer, unable to parse string as an integer", "应为整数，如 3"),
+    ("Input should be a valid integer", "应为整数"), ("Input should be a valid number", "应为数字"),
+    ("is not a valid integer", "不是整数"), ("Invalid value for", "取值无效，参数"),
     ("Missing argument", "缺少参数"), ("Missing command", "缺少命令"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
     ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
     ("is not a valid", "不是有效的"), ("Did you mean", "是否想输入"),
@@ -45,8 +48,11 @@ def fix_console_encoding() -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print a one-line Chinese reason to stderr and exit."""
-    typer.echo(message, err=True)
+    """Print a one-line Chinese reason to stderr and exit (control codes from a file or an argument
+    shown as \\x1b, never acting on the terminal)."""
+    from store.common import printable
+
+    typer.echo(printable(message), err=True)
     raise typer.Exit(code)
 
 
@@ -68,13 +74,17 @@ class ChineseGroup(TyperGroup):
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except UsageError as exc:
-            typer.echo(_usage_zh(exc), err=True)
+            from store.common import printable
+
+            typer.echo(printable(_usage_zh(exc)), err=True)
             sys.exit(2)
         except typer.Abort:
             typer.echo("已取消", err=True)
             sys.exit(1)
         except StoreError as exc:
-            typer.echo(exc.message, err=True)
+            from store.common import printable
+
+            typer.echo(printable(exc.message), err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             typer.echo("已中断", err=True)
@@ -95,6 +105,9 @@ def _unexpected(exc: BaseException) -> int:
 
     if isinstance(exc, (sqlite3.Error, PeeweeDatabaseError)):
         typer.echo(translate(exc).message, err=True)
+        return 1
+    if isinstance(exc, OverflowError):
+        typer.echo("输入的数字太大，没有这样的编号。请用 list 类命令查看编号后重试", err=True)
         return 1
     get_logger("cli").exception("unexpected error")
     typer.echo(f"程序出错（{exc.__class__.__name__}），详情已写入日志文件 yingbao.log", err=True)
@@ -214,6 +227,19 @@ def init(
     st.open()
     changed = init_town(town, district, operator)
     typer.echo(f"{'已设置' if changed else '无变化'}：{district}{town}  数据库：{st.db_path}")
+    _this_years_campaign()
+
+
+def _this_years_campaign() -> None:
+    """On a new install, make this year's campaign from the source plan and say how to change it."""
+    from store.campaigns import start_this_year
+
+    view = start_this_year()
+    if view is None:
+        return
+    typer.echo(f"已按龙政〔2022〕63号的结构新建本年度整治工作（第 {view.id} 号）：{view.name}，"
+               f"{view.phases[0].start} 至 {view.phases[-1].end}，报告截止 {view.report_due}")
+    typer.echo("日期、文号和类别请按本年度的实施方案修改：campaign edit --help")
 
 
 @app.command()
@@ -269,26 +295,27 @@ def find(
     """查找人员，与界面中的搜索相同。"""
     from store import audit
     from store.ids import mask_id, mask_phone
-    from store.schema import db
     from store.search import find as do_find
 
     state(ctx).open(create=False)
     hits = do_find(query, limit=limit)
     if as_json:
-        with db.atomic():
-            audit.log("reveal", "person", None, None, {"via": "find --json", "query": query, "count": len(hits)})
+        audit.log_reveal("find --json", query, [h.person_id for h in hits])
         emit_json([{"name": h.name, "id_number": h.id_number, "phone": h.phone, "village": h.village,
                     "case_id": h.case_id, "case_status": h.case_status, "person_id": h.person_id} for h in hits])
         return
     if not hits:
         fail(f"没有找到：{query}", 1)
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from store.common import printable
 
     table = Table("姓名", "身份证号", "电话", "村（居）", "状态")
     for h in hits:
-        table.add_row(h.name, mask_id(h.id_number), mask_phone((h.phone or "").split("/")[0]),
-                      h.village or "", h.case_status or "（非排查对象）")
+        table.add_row(escape(printable(h.name)), mask_id(h.id_number), mask_phone((h.phone or "").split("/")[0]),
+                      escape(printable(h.village or "")), h.case_status or "（非排查对象）")
     Console().print(table)
 
 
@@ -414,14 +441,18 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接恢复"),
 ) -> None:
     """从备份恢复数据库（先校验备份，当前数据库另存一份在旁边）。"""
-    from store.backup_files import check_backup_file, resolve_source
+    from store.backup_files import check_backup_file, describe, resolve_source
     from store.restore import restore as do_restore
 
     st = state(ctx)
-    source = resolve_source(file, folder, st.db_path)
+    notes: list[str] = []
+    source = resolve_source(file, folder, st.db_path, notes)
+    for note in notes:
+        typer.echo(note, err=True)
     check_backup_file(source, full=False)
+    typer.echo(f"将使用备份：{describe(source)}")
     if not yes:
-        typer.confirm(f"用备份 {source} 恢复数据库 {st.db_path}？当前数据库会先另存一份", abort=True)
+        typer.confirm(f"用这个备份恢复数据库 {st.db_path}？当前数据库会先另存一份", abort=True)
     res = do_restore(source, st.db_path)
     typer.echo(f"已从备份恢复：{res.source.name} -> {res.db_path}")
     for kept in res.aside[:1]:
@@ -579,19 +610,22 @@ def _print_overdue(items, day) -> None:
 
 # --- export --------------------------------------------------------------------------------
 
-EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report"]
+EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice"]
 
 
 @app.command()
 def export(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="progress（进度表）、lists（三项清单）、ledger（台账）、"
-                                         "spotcheck（抽查记录）、petitions（信访）、report（书面报告）"),
+                                         "spotcheck（抽查记录）、petitions（信访）、report（书面报告）、"
+                                         "notice（村级公示表，可张贴）"),
     out: Path = typer.Option(..., "--out", help="输出文件（.xlsx；report 为 .docx）"),
     village: Optional[list[str]] = typer.Option(None, "--village", help="只导出这个村（居），可重复"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="统计截至日期，如 2026-11-29（默认今天）"),
     no_mask: bool = typer.Option(False, "--no-mask", help="身份证号、电话不打码（记入修改记录）"),
     as_json: bool = typer.Option(False, "--json", help="输出JSON：{path, kind, rows, masked}"),
+    campaign: Optional[int] = typer.Option(None, "--campaign", help="整治工作编号（默认当前，见 campaign list）"),
+    to_printer: bool = typer.Option(False, "--print", help="导出后发送到默认打印机（文件同时保存）"),
 ) -> None:
     """导出打印用的表格和书面报告。"""
     from exports.atomic import ExportError
@@ -604,14 +638,300 @@ def export(
     except ValueError as exc:
         fail(f"截至日期有误：{exc}", 2)
     state(ctx).open(create=False)
+    options = {} if campaign is None else {"campaign_id": _campaign_id(campaign)}
     try:
-        result = write_export(kind, out, villages=village or None, as_of=day, mask=not no_mask)
+        result = write_export(kind, out, villages=village or None, as_of=day, mask=not no_mask, **options)
     except ExportError as exc:
         fail(exc.message, 1)
+    problem = None
+    if to_printer:
+        from exports.printing import print_file
+
+        problem = print_file(result.path)
     if as_json:
-        emit_json(result.as_json())
+        emit_json({**result.as_json(), **({"printed": problem is None} if to_printer else {})})
+    else:
+        typer.echo(f"已导出{result.rows}行：{result.path}" + ("" if result.masked else "（未打码，已记入修改记录）")
+                   + ("，已发送到默认打印机" if to_printer and problem is None else ""))
+    if problem:
+        fail(problem, 1)
+
+
+@app.command()
+def paper(
+    ctx: typer.Context,
+    report_to: Optional[str] = typer.Option(None, "--report-to", help="书面报告的主送单位，如 泉港区民政局"),
+    phone: Optional[str] = typer.Option(None, "--phone", help="村级公示表上的监督电话"),
+    preparer: Optional[str] = typer.Option(None, "--preparer", help="表格的制表人（默认操作员）"),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="表格的审核人"),
+) -> None:
+    """打印设置：主送单位、监督电话、制表人、审核人（不带选项时显示当前设置，空字符串清除）。"""
+    from store import paper as paper_settings
+    from store.errors import StoreError
+
+    state(ctx).open(create=False)
+    given = {paper_settings.REPORT_TO: report_to, paper_settings.SUPERVISION_PHONE: phone,
+             paper_settings.PREPARER: preparer, paper_settings.REVIEWER: reviewer}
+    try:
+        for key, value in given.items():
+            if value is not None:
+                paper_settings.set_paper(key, value)
+    except StoreError as exc:
+        fail(exc.message, 1)
+    for key, value in paper_settings.paper_settings().items():
+        typer.echo(f"{paper_settings.LABELS[key]}：{value or '（未设置）'}")
+
+
+# --- campaign (整治工作) --------------------------------------------------------------------
+
+campaign_app = typer.Typer(help="整治工作（年度）：新建、修改、切换，低保标准，上年度遗留事项。", no_args_is_help=True)
+app.add_typer(campaign_app, name="campaign")
+
+
+def _campaign_table(views) -> None:
+    """Campaigns as one Chinese table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("编号", "年度", "名称", "文号", "阶段", "报告截止", "对象数", "当前")
+    for v in views:
+        span = f"{v.phases[0].start} 至 {v.phases[-1].end}" if v.phases else ""
+        table.add_row(str(v.id), str(v.year), v.name, v.doc_number or "", span, str(v.report_due or ""),
+                      str(v.cases), "当前" if v.active else "")
+    Console().print(table)
+
+
+def _print_campaign(view) -> None:
+    """One campaign: its facts, phases and categories."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    con.print(f"第 {view.id} 号整治工作{'（当前）' if view.active else ''}：{view.name}（{view.year} 年度）")
+    con.print(f"文号：{view.doc_number or '（未填）'}  报告截止：{view.report_due or '（未填）'}  排查对象：{view.cases}")
+    phases = Table("序号", "阶段", "开始", "结束")
+    for i, p in enumerate(view.phases, 1):
+        phases.add_row(str(i), p.name, str(p.start), str(p.end))
+    con.print(phases)
+    cats = Table("代码", "类别", "简称", "门槛（元）", "起算日期", "对象数", "状态")
+    for c in view.categories:
+        cats.add_row(str(c.code), c.name, c.short_name, "" if c.threshold is None else f"{c.threshold:,.2f}",
+                     str(c.since or ""), str(c.cases), f"{c.retired_on} 停用" if c.retired_on else "在用")
+    con.print(cats)
+
+
+def _say_carryover(campaign_id: int) -> None:
+    """How many open items earlier campaigns leave (one line), when there are any."""
+    from store.carryover import KIND_LABELS, carry_counts
+
+    counts = carry_counts(campaign_id)
+    if sum(counts.values()):
+        parts = "、".join(f"{KIND_LABELS[k]} {n} 项" for k, n in counts.items() if n)
+        typer.echo(f"以前整治工作的未完成事项：{parts}（campaign carryover 查看；记录留在原整治工作中）")
+
+
+def _campaign_id(given: Optional[int]) -> int:
+    """The given campaign id or the active one."""
+    from store.campaigns import get_campaign
+
+    return get_campaign(given).id
+
+
+@campaign_app.command("list")
+def campaign_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """列出全部整治工作（当前的一项标为「当前」）。"""
+    from store.campaigns import list_campaigns
+
+    state(ctx).open(create=False)
+    views = list_campaigns()
+    if as_json:
+        emit_json([v.as_json() for v in views])
         return
-    typer.echo(f"已导出{result.rows}行：{result.path}" + ("" if result.masked else "（未打码，已记入修改记录）"))
+    _campaign_table(views)
+
+
+@campaign_app.command("show")
+def campaign_show(ctx: typer.Context, campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
+                  as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """一项整治工作的阶段和排查类别。"""
+    from store.campaigns import get_campaign
+
+    state(ctx).open(create=False)
+    view = get_campaign(campaign_id)
+    if as_json:
+        emit_json(view.as_json())
+        return
+    _print_campaign(view)
+
+
+@campaign_app.command("new")
+def campaign_new(
+    ctx: typer.Context,
+    year: int = typer.Option(..., "--year", help="年度，如 2026"),
+    template: str = typer.Option("latest", "--from", help="模板：latest 最近一次整治工作，source 龙政〔2022〕63号"),
+    name: Optional[str] = typer.Option(None, "--name", help="名称（默认按模板名称加年度）"),
+    doc_number: Optional[str] = typer.Option(None, "--doc-number", help="文号，如 龙政〔2026〕12号"),
+    start: Optional[str] = typer.Option(None, "--start", help="开始日期（各阶段随之平移），如 2026-08-01"),
+    report_due: Optional[str] = typer.Option(None, "--report-due", help="报告截止日期，如 2026年9月30日"),
+) -> None:
+    """按模板新建一年的整治工作（阶段、类别和日期移到该年度），并设为当前。"""
+    from store.campaigns import new_campaign
+
+    state(ctx).open()
+    view = new_campaign(year, template, name=name, doc_number=doc_number, start=start, report_due=report_due)
+    typer.echo(f"已新建第 {view.id} 号整治工作并设为当前：{view.name}")
+    _print_campaign(view)
+    _say_carryover(view.id)
+
+
+def _split_spec(text: str, size: int, what: str, example: str) -> list[str]:
+    """「名称,开始,结束」 split on ASCII or full-width commas, padded to size."""
+    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    if len(parts) > size or not any(parts):
+        fail(f"{what}写法不对：{text}（应为 {example}）", 2)
+    return parts + [""] * (size - len(parts))
+
+
+def _category_values(spec: str, current) -> dict:
+    """--category 「代码,名称,门槛元,起算日期[,简称]」 over the current values (empty keeps, 无 clears)."""
+    code, name, threshold, since, short = _split_spec(spec, 5, "--category", "8,其他困难群众,10000,2025-01-01")
+    old = current.get(code.strip()) if code.strip().isdigit() else None
+
+    def pick(typed: str, kept):
+        return None if typed == "无" else (typed if typed else kept)
+
+    return {"code": code, "name": pick(name, old and old.name), "short_name": pick(short, old and old.short_name),
+            "rule": old.rule if old else None, "threshold": pick(threshold, old and old.threshold),
+            "since": pick(since, old and old.since)}, old
+
+
+@campaign_app.command("edit")
+def campaign_edit(
+    ctx: typer.Context,
+    campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
+    name: Optional[str] = typer.Option(None, "--name", help="名称"),
+    doc_number: Optional[str] = typer.Option(None, "--doc-number", help="文号"),
+    year: Optional[int] = typer.Option(None, "--year", help="年度"),
+    start: Optional[str] = typer.Option(None, "--start", help="开始日期：各阶段（和报告截止）一起平移；与 --phase 同用时只改第一个阶段的开始"),
+    report_due: Optional[str] = typer.Option(None, "--report-due", help="报告截止日期"),
+    phase: Optional[list[str]] = typer.Option(None, "--phase", help="阶段「名称,开始,结束」，可重复；给出时替换全部阶段"),
+    category: Optional[list[str]] = typer.Option(None, "--category",
+                                                 help="类别「代码,名称,门槛元,起算日期[,简称]」，可重复；代码已有则修改（空项不变，写「无」清空），否则新增"),
+    retire: Optional[list[int]] = typer.Option(None, "--retire", help="停用这一代码的类别（没有对象的直接删除），可重复"),
+    reinstate: Optional[list[int]] = typer.Option(None, "--reinstate", help="恢复使用已停用的这一代码的类别，可重复"),
+) -> None:
+    """修改整治工作：名称、文号、年度、日期、阶段和排查类别。"""
+    from store.campaigns import edit_campaign, get_campaign
+    from store.categories import reinstate_category, retire_category, save_category
+    from store.schema import db
+
+    state(ctx).open(create=False)
+    cid = _campaign_id(campaign_id)
+    given = {"name": name, "doc_number": doc_number, "year": year, "start": start, "report_due": report_due}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if phase:
+        changes["phases"] = [tuple(_split_spec(p, 3, "--phase", "推动落实,2026-08-11,2026-09-20")) for p in phase]
+    with db.atomic():
+        view = edit_campaign(cid, **changes) if changes else get_campaign(cid)
+        for spec in category or []:
+            values, old = _category_values(spec, {str(c.code): c for c in view.categories})
+            save_category(cid, values, old.id if old else None)
+        for code in retire or []:
+            hit = next((c for c in get_campaign(cid).categories if c.code == code), None)
+            if hit is None:
+                fail(f"本次整治工作没有第 {code} 类", 1)
+            typer.echo(f"第 {code} 类{retire_category(hit.id)}：{hit.name}")
+        for code in reinstate or []:
+            hit = next((c for c in get_campaign(cid).categories if c.code == code and c.retired_on), None)
+            if hit is None:
+                fail(f"本次整治工作没有已停用的第 {code} 类", 1)
+            reinstate_category(hit.id)
+            typer.echo(f"第 {code} 类已恢复使用：{hit.name}")
+    typer.echo("已保存" if changes or category or retire or reinstate else "没有要修改的内容（见 campaign edit --help）")
+    _print_campaign(get_campaign(cid))
+
+
+@campaign_app.command("use")
+def campaign_use(ctx: typer.Context, campaign_id: int = typer.Argument(..., help="编号（见 campaign list）")) -> None:
+    """把这项整治工作设为当前（界面、统计和导出都以它为准）。"""
+    from store.campaigns import get_campaign, use_campaign
+
+    state(ctx).open(create=False)
+    changed = use_campaign(campaign_id)
+    view = get_campaign(campaign_id)
+    typer.echo(f"{'已切换到' if changed else '已经是'}当前整治工作：第 {view.id} 号 {view.name}")
+    _say_carryover(view.id)
+
+
+@campaign_app.command("carryover")
+def campaign_carryover(ctx: typer.Context, campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
+                       as_json: bool = typer.Option(False, "--json", help="输出JSON列表")) -> None:
+    """以前整治工作留下的未完成事项：动态监测、未完成整改、未办结信访。"""
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.carryover import carried_over
+
+    state(ctx).open(create=False)
+    items = carried_over(_campaign_id(campaign_id))
+    if as_json:
+        emit_json([i.as_json() for i in items])
+        return
+    if not items:
+        typer.echo("以前的整治工作没有未完成事项")
+        return
+    table = Table("事项", "村（居）", "姓名", "期限", "原整治工作", "内容", title=f"以前整治工作的未完成事项 {len(items)} 项")
+    for i in items:
+        table.add_row(i.label, i.village, i.person, str(i.due or ""), i.campaign, i.text[:30])
+    Console().print(table)
+
+
+standard_app = typer.Typer(help="低保标准（城市、农村，元/人/月，按执行日期）。", no_args_is_help=True)
+campaign_app.add_typer(standard_app, name="standard")
+
+
+@standard_app.command("list")
+def standard_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """全部低保标准和今天执行的标准、低保边缘线。"""
+    from store.standards import KINDS, dibao_standard, edge_line, standards
+
+    state(ctx).open(create=False)
+    rows = standards()
+    if as_json:
+        emit_json([s.as_json() for s in rows])
+        return
+    if not rows:
+        typer.echo("还没有低保标准（campaign standard set 城市 900 --since 2026-01-01）")
+        return
+    for s in rows:
+        typer.echo(f"{s.kind}  {s.since} 起  {s.amount} 元/人/月")
+    for kind in KINDS:
+        std = dibao_standard(kind)
+        if std is not None:
+            typer.echo(f"今天执行的{kind}低保标准 {std} 元，低保边缘线（1.5倍）{edge_line(kind)} 元")
+
+
+@standard_app.command("set")
+def standard_set(ctx: typer.Context, kind: str = typer.Argument(..., help="城市 或 农村"),
+                 amount: str = typer.Argument(..., help="元/人/月，如 900"),
+                 since: str = typer.Option(..., "--since", help="执行日期，如 2026-01-01")) -> None:
+    """新增或修改一条低保标准。"""
+    from store.standards import set_standard
+
+    state(ctx).open(create=False)
+    s = set_standard(kind, amount, since)
+    typer.echo(f"已保存：{s.kind}低保标准 {s.amount} 元/人/月，{s.since} 起执行")
+
+
+@standard_app.command("remove")
+def standard_remove(ctx: typer.Context, kind: str = typer.Argument(..., help="城市 或 农村"),
+                    since: str = typer.Option(..., "--since", help="执行日期")) -> None:
+    """删除一条低保标准。"""
+    from store.standards import remove_standard
+
+    state(ctx).open(create=False)
+    s = remove_standard(kind, since)
+    typer.echo(f"已删除：{s.kind}低保标准 {s.amount} 元/人/月（{s.since} 起）")
 
 
 # --- import --------------------------------------------------------------------------------
@@ -630,7 +950,8 @@ class ImportGroup(TyperGroup):
 import_app = typer.Typer(cls=ImportGroup, add_completion=False, rich_markup_mode=None,
                          help="导入区里下发的对象清单。\n\n"
                               "import 文件 [--category N] [--sheet 工作表] [--map 表头=字段 ...] [--dry-run] "
-                              "[--create-villages] [--report 路径] [--json]（选项说明：import 文件 --help）；"
+                              "[--map-village 原名=村名 ...] [--save-alias] [--create-villages] [--report 路径] [--json]"
+                              "（选项说明：import 文件 --help）；"
                               "import undo 批次号；import list [--json]")
 app.add_typer(import_app, name="import")
 
@@ -654,23 +975,29 @@ def import_file(
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称（不填则自动识别）"),
     maps: Optional[list[str]] = typer.Option(None, "--map", help="指定列：表头=字段，可重复"),
     dry_run: bool = typer.Option(False, "--dry-run", help="试导入：只统计，不写入"),
-    create_villages: bool = typer.Option(False, "--create-villages", help="名单中的新村（居）自动新建"),
+    create_villages: bool = typer.Option(False, "--create-villages",
+                                         help="待确认的新村（居）按规范名称新建（后龙村委会 -> 后龙村）"),
+    map_villages: Optional[list[str]] = typer.Option(None, "--map-village",
+                                                     help="名单中的村（居）写法对应到已有村（居）：原名=村名，可重复"),
+    save_alias: bool = typer.Option(False, "--save-alias", help="把 --map-village 的原名保存为该村（居）的别名"),
     report: Optional[Path] = typer.Option(None, "--report", help="导入报告保存位置"),
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """导入一个名单文件。"""
+    from importers.context import VillageChoices
     from importers.errors import ImportFileError
     from importers.load import prepare
     from store.imports import ImportCancelled
 
     state(ctx).open()
+    choices = VillageChoices.of(_village_maps(map_villages), save_aliases=save_alias)
     try:
         prep = prepare(path, sheet=sheet, overrides=_parse_maps(maps), category=category,
                        read_ahead=not dry_run)  # the import follows at once
         for note in (prep.found.note, "已套用上次导入同样格式名单时的选择（工作表、表头、列对应）" if prep.recalled else None):
             if note:  # stderr: with --json, stdout holds the one JSON object
                 typer.echo(note, err=True)
-        summary = _run_import(prep, dry_run, create_villages, report, show_bar=not as_json)
+        summary = _run_import(prep, dry_run, create_villages, report, show_bar=not as_json, villages=choices)
     except ImportFileError as exc:
         fail(exc.message, 2)
     except ImportCancelled:
@@ -685,7 +1012,20 @@ def import_file(
         _print_import(prep, summary, dry_run)
 
 
-def _run_import(prep, dry_run: bool, create_villages: bool, report: Optional[Path], show_bar: bool):
+def _village_maps(items: list[str] | None) -> dict[str, int]:
+    """--map-village 原名=村名 pairs as spelling -> village id (the village must exist)."""
+    from store.villages import find_village
+
+    out = {}
+    for item in items or []:
+        raw, sep, name = item.partition("=")
+        if not sep or not raw.strip() or not name.strip():
+            fail(f"--map-village 的格式应为 原名=村名，实际为：{item}", 2)
+        out[raw.strip()] = find_village(name).id
+    return out
+
+
+def _run_import(prep, dry_run: bool, create_villages: bool, report: Optional[Path], show_bar: bool, villages=None):
     """Run the import, with a Rich progress bar on stderr for long lists."""
     from rich.console import Console
     from rich.progress import Progress
@@ -693,10 +1033,10 @@ def _run_import(prep, dry_run: bool, create_villages: bool, report: Optional[Pat
     from importers.load import run
 
     if not show_bar or len(prep.data_rows) < 3000:
-        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report)
+        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report, villages=villages)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("导入中", total=1)
-        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report,
+        return run(prep, dry_run=dry_run, create_villages=create_villages, report_path=report, villages=villages,
                    progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
@@ -715,12 +1055,31 @@ def _print_import(prep, summary, dry_run: bool) -> None:
     con.print(table)
     if summary.same_file:
         con.print(f"该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批），重复的行计为无变化")
+    _print_villages(con, summary, dry_run)
     if dry_run:
         con.print("试导入：以上为统计结果，未写入数据库")
     else:
         con.print(f"导入批次：第{summary.batch_id}批（撤销：yingbao import undo {summary.batch_id}）")
     if summary.report:
         con.print(f"导入报告：{summary.report}")
+
+
+def _print_villages(con, summary, dry_run: bool) -> None:
+    """The village spellings still 待确认 (with their rows) and the villages created."""
+    if summary.new_villages:
+        con.print(f"{'将' if dry_run else '已'}新建村（居）：{'、'.join(summary.new_villages)}")
+    if not summary.unknown_villages:
+        return
+    con.print("待确认的村（居）（这些行未导入）：", highlight=False)
+    groups: dict[tuple, list[dict]] = {}
+    for item in summary.unknown_villages:  # the spellings of one village together
+        why = item["reason"] + (f"，新建时名为「{item['plain']}」" if item["can_create"] and not item["candidates"] else "")
+        groups.setdefault((item["plain"], why), []).append(item)
+    for (_plain, why), items in groups.items():
+        spelled = "、".join(f"「{i['name']}」{i['rows']}行" for i in items)
+        con.print(f"  {spelled}：{why}", highlight=False)
+    con.print("  对应到已有村（居）：--map-village 原名=村名（加 --save-alias 记为别名）", highlight=False)
+    con.print("  确为新村（居）：--create-villages（按规范名称新建）", highlight=False)
 
 
 @import_app.command("undo")
@@ -755,6 +1114,142 @@ def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
                       str(b["rows"]), f"{b['inserted']}/{b['updated']}/{b['unchanged']}",
                       f"{b['rejected']}/{b['skipped']}", "已撤销" if b["undone_at"] else "有效")
     Console().print(table if batches else "还没有导入过名单")
+
+
+# --- village: the town's registry of villages ------------------------------------------------
+village_app = typer.Typer(help="村（居）名单：查看、新增、改名、代码和顺序、别名、合并、删除。", no_args_is_help=True)
+app.add_typer(village_app, name="village")
+
+
+@village_app.command("list")
+def village_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """列出全部村（居）：顺序、名称、代码、人数、排查对象、片区、工作人员、别名。"""
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.villages import registry_rows
+
+    state(ctx).open(create=False)
+    rows = registry_rows()
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("顺序", "村（居）", "类型", "代码", "人员", "排查对象", "片区", "工作人员", "别名")
+    for col in (1, 3, 8):
+        table.columns[col].overflow = "fold"
+    for i, r in enumerate(rows, start=1):
+        table.add_row(str(i), r["name"], r["kind"], r["code"] or "", str(r["persons"]), str(r["cases"]),
+                      str(r["zones"]), str(r["members"]), "、".join(r["aliases"]))
+    Console().print(table if rows else "还没有村（居）：用 village add 村名 新增，或导入名单时确认新建")
+
+
+@village_app.command("add")
+def village_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="村（居）名称，如 后龙村、礁头社区"),
+    code: Optional[str] = typer.Option(None, "--code", help="统计用区划代码"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="村 或 社区（不填按名称判断）"),
+) -> None:
+    """新增一个村（居）（名称按规范写法保存：后龙村委会 -> 后龙村）。"""
+    from store.villages import create_village
+
+    state(ctx).open()
+    village = create_village(name, code=(code or "").strip() or None, kind=kind)
+    typer.echo(f"已新增{village.kind}：{village.name}")
+
+
+@village_app.command("rename")
+def village_rename(ctx: typer.Context, old: str = typer.Argument(..., help="现在的名称"),
+                   new: str = typer.Argument(..., help="新名称")) -> None:
+    """村（居）改名；原名称保留为别名，名单里仍这样写的也能对应上。"""
+    from store.villages import find_village, rename_village
+
+    state(ctx).open(create=False)
+    village = find_village(old)
+    was = village.name
+    village = rename_village(village.id, new)
+    typer.echo(f"已把「{was}」改名为「{village.name}」，原名称保留为别名")
+
+
+@village_app.command("set")
+def village_set(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="村（居）名称"),
+    code: Optional[str] = typer.Option(None, "--code", help="区划代码（写空字符串 \"\" 为清除）"),
+    position: Optional[int] = typer.Option(None, "--position", help="排在第几位（1 为第一个）"),
+) -> None:
+    """修改村（居）的代码或在名单中的顺序。"""
+    from store.villages import find_village, move_village, set_code
+
+    state(ctx).open(create=False)
+    village = find_village(name)
+    if code is None and position is None:
+        fail("请写 --code 或 --position", 2)
+    if code is not None:
+        set_code(village.id, code)
+        typer.echo(f"「{village.name}」的代码：{code.strip() or '（已清除）'}")
+    if position is not None:
+        from store.villages import registry_rows
+
+        now_at = [r["id"] for r in registry_rows()].index(village.id) + 1
+        order = move_village(village.id, position - now_at)
+        typer.echo(f"「{village.name}」现在排第{order.index(village.id) + 1}位")
+
+
+@village_app.command("alias")
+def village_alias(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="村（居）名称"),
+    alias: str = typer.Argument(..., help="别名：名单中的另一种写法"),
+    remove: bool = typer.Option(False, "--remove", help="删除这个别名"),
+) -> None:
+    """给村（居）加一个别名（名单里这样写时就对应到它），或用 --remove 删除。"""
+    from store.villages import add_alias, find_village, remove_alias
+
+    state(ctx).open(create=False)
+    village = find_village(name)
+    if remove:
+        remove_alias(village.id, alias)
+        typer.echo(f"已删除「{village.name}」的别名「{alias}」")
+    else:
+        row = add_alias(village.id, alias)
+        typer.echo(f"已给「{village.name}」加别名「{row.alias}」")
+
+
+@village_app.command("merge")
+def village_merge(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., help="要并掉的村（居），如 后龙村委会"),
+    target: str = typer.Argument(..., help="并入的村（居），如 后龙村"),
+    yes: bool = typer.Option(False, "--yes", help="确认合并（不加只显示要转移的记录）"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """把一个村（居）合并到另一个：人员、排查对象、片区、工作人员、问题、验收测评等全部转过去。"""
+    from store.village_merge import merge_villages, plan_merge
+    from store.villages import find_village
+
+    state(ctx).open(create=False)
+    src, dst = find_village(source, exact=True), find_village(target)
+    plan = merge_villages(src.id, dst.id) if yes else plan_merge(src.id, dst.id)
+    if as_json:
+        emit_json({"source": plan.source, "target": plan.target, "counts": plan.counts, "merged": yes,
+                   "zone_renames": list(plan.zone_names.values())})
+        return
+    typer.echo(plan.text() if not yes else f"已把「{plan.source}」合并到「{plan.target}」，「{plan.source}」已删除并记为别名")
+    for line in plan.lines():
+        typer.echo(f"  {line}")
+    if not yes:
+        typer.echo(f"以上为预览，未作改动；确认合并请加 --yes：yingbao village merge {plan.source} {plan.target} --yes")
+
+
+@village_app.command("remove")
+def village_remove(ctx: typer.Context, name: str = typer.Argument(..., help="村（居）名称")) -> None:
+    """删除一个没有任何记录的村（居）（有记录的请合并）。"""
+    from store.village_merge import remove_village
+    from store.villages import find_village
+
+    state(ctx).open(create=False)
+    typer.echo(f"已删除村（居）：{remove_village(find_village(name, exact=True).id)}")
 
 
 def run() -> None:

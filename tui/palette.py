@@ -36,6 +36,20 @@ class ChinesePalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
 
 
+def _campaign_screen():
+    """The 整治工作 screen (imported when chosen)."""
+    from .screens.campaign import CampaignScreen
+
+    return CampaignScreen()
+
+
+def _villages_screen():
+    """The 村（居）名单 screen (imported when chosen)."""
+    from .screens.villages import VillagesScreen
+
+    return VillagesScreen()
+
+
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .messages import OpenVillage
@@ -56,6 +70,10 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("修改记录", "全镇修改记录，按操作员、类别、日期筛选；恢复已删除的记录（Ctrl+L）", lambda: run("history")),
         SystemCommand("设置", "操作员、备份文件夹、立即备份、备份列表（F10）", lambda: run("settings")),
         SystemCommand("立即备份", "备份并校验数据库（设置里 F5）", lambda: run("backup_now")),
+        SystemCommand("整治工作", "年度、文号、阶段、排查类别、低保标准，新建或切换整治工作（设置里 F7）",
+                      lambda: app.push_screen(_campaign_screen())),
+        SystemCommand("村（居）名单", "新增、改名、代码、顺序、别名，合并重复的村（居）（设置里 F4）",
+                      lambda: app.push_screen(_villages_screen())),
         SystemCommand("帮助", "所有按键（F1）", lambda: run("help")),
         SystemCommand("退出", "退出程序（Ctrl+Q），当天未备份时先备份", lambda: run("quit")),
     ]

@@ -21,7 +21,9 @@ class SettingsScreen(FormScreen):
     PREFIX = "st"
     BINDINGS = [*FormScreen.BINDINGS,
                 Binding("f5", "backup_now", "立即备份", key_display="F5"),
-                Binding("f6", "backup_list", "备份列表", key_display="F6")]
+                Binding("f6", "backup_list", "备份列表", key_display="F6"),
+                Binding("f7", "campaign", "整治工作", key_display="F7"),
+                Binding("f4", "villages", "村（居）名单", key_display="F4")]
 
     def __init__(self, start_backup: bool = False) -> None:
         super().__init__()
@@ -31,7 +33,7 @@ class SettingsScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="st-box"):
-            yield Static("设置（Ctrl+S 保存，F5 立即备份，F6 备份列表，Esc 返回）", id="st-title")
+            yield Static("设置（Ctrl+S 保存，F5 立即备份，F6 备份列表，F7 整治工作，F4 村（居）名单，Esc 返回）", id="st-title")
             yield Label("操作员姓名（写入修改记录）")
             yield Field(id="st-operator")
             yield FieldError(id="st-operator-error")
@@ -150,6 +152,18 @@ class SettingsScreen(FormScreen):
             last = last_backup()
         text = f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "上次备份：从未备份"
         self.app.call_from_thread(self.query_one("#st-last", Static).update, text)
+
+    def action_campaign(self) -> None:
+        """F7: the 整治工作 screen (year, phases, categories, 低保 standards)."""
+        from .campaign import CampaignScreen
+
+        self.app.push_screen(CampaignScreen())
+
+    def action_villages(self) -> None:
+        """F4: the 村（居）名单 screen (add, rename, aliases, merge)."""
+        from .villages import VillagesScreen
+
+        self.app.push_screen(VillagesScreen())
 
     def action_backup_list(self) -> None:
         """F6: the backups in the folder."""
