@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from importers.headers import title_texts
@@ -65,6 +65,8 @@ def value_cell(ws: Any, value: Any) -> Any:
     text openpyxl would read as a formula or an error, and numbers kept as text (ID numbers, phones,
     leading zeros), get a text cell formatted 「@」, so Excel keeps them text when edited."""
     if isinstance(value, str):
+        if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):  # isprintable: C speed
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control codes openpyxl refuses to write
         if value[:1] == "=" or value in ERROR_CODES or NUMERIC_TEXT.fullmatch(value):
             return text_cell(ws, value)
         return value

@@ -20,7 +20,7 @@ from importers.errors import MSG_FORMULA
 from importers.headers import HeaderMatch, field_label
 from importers.id_override import overridden
 from importers.values import (
-    FULLWIDTH, HAS_FULLWIDTH, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date,
+    FULLWIDTH, HAS_FULLWIDTH, INVISIBLE, INVISIBLE_NOTE, STRIP_CHARS, clean_text, is_total_row, parse_amount, parse_date,
     parse_disability_category, parse_disability_grade, parse_sex,
 )
 from store.ids import IdError, is_clean, normalize_phones, parse_id, verify_clean
@@ -311,8 +311,8 @@ def _plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: Plain
         return None
     raw = values[at.name]
     name = ctx.names.get(raw) or ctx.name(raw)
-    if not name:
-        return None
+    if not name or (name is not raw and raw.__class__ is str and INVISIBLE.search(raw)):
+        return None  # the full path flags a name that lost invisible characters
     if at.town is not None and ctx.town:
         value = values[at.town]
         if value is not None and (value.__class__ is not str or value) \
@@ -416,6 +416,8 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     name = ctx.names.get(value) or ctx.name(value)  # cached per spelling
     if not name:
         raise RowError("姓名为空")
+    if name is not value and isinstance(value, str) and INVISIBLE.search(value):
+        warnings.append(INVISIBLE_NOTE)
     override = None
     try:
         number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)

@@ -29,6 +29,7 @@ SPARSE_AREA = 5_000_000
 MAX_SPARSENESS = 20
 WIDE_REF = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,8})"')  # column AA or beyond
 BIG_ROW = re.compile(rb'r="([A-Z]{0,3})([0-9]{6,8})"')  # row 100,000 or beyond
+ANY_ROW = re.compile(rb'\br="[A-Z]{0,3}([0-9]{1,8})"')
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -160,9 +161,31 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> None:
                 if row > max_row or (row == max_row and letters):  # a cell's reference names it better
                     max_row, far = row, (letters + digits).decode() if letters else f"第{row}行"
     area = max_row * max_col
-    if area > MAX_AREA or (area > SPARSE_AREA and area > cells * MAX_SPARSENESS):
+    if _too_big(area, cells) and max_row == 99_999:  # the row bound was a guess: count the rows
+        area = _last_row(zf, name) * max_col
+    if _too_big(area, cells):
         raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
                               "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
+
+
+def _too_big(area: int, cells: int) -> bool:
+    """A used range too big to fill, or too big for how few cells it holds."""
+    return area > MAX_AREA or (area > SPARSE_AREA and area > cells * MAX_SPARSENESS)
+
+
+def _last_row(zf: zipfile.ZipFile, name: str) -> int:
+    """The highest row number any row or cell reference of the sheet names (a second, slower pass,
+    only for a wide sheet)."""
+    last, tail = 1, b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(4 * CHUNK):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+            rows = ANY_ROW.findall(body)
+            if rows:
+                last = max(last, max(map(int, rows)))
+    return last
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024) -> bytes:

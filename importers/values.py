@@ -28,6 +28,12 @@ FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]").search  # a char FULLWIDTH translates
 STRIP_CHARS = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 DOTS = "\u2022\u30fb\u2027\uff65\u2219\u22c5\u0387\u2e31\u00b7"
+# Invisible characters: zero-width spaces and joiners, direction marks and overrides, soft hyphen,
+# BOM, and control codes. A name holding one is never found by `find` (and may reorder or colour a
+# terminal): they are removed from names, and the row is flagged.
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+INVISIBLE_NOTE = "姓名中有不可见字符（如零宽空格、方向控制符），已删除"
 TOTAL_WORDS = re.compile(r"^(合计|小计|总计|共计)")
 SEX = {"男": "男", "男性": "男", "1": "男", "m": "男", "male": "男",
        "女": "女", "女性": "女", "2": "女", "f": "女", "female": "女"}
@@ -156,6 +162,7 @@ def clean_name(value: Any) -> str:
     if value.__class__ is str and value.isalpha() and HAS_FULLWIDTH(value) is None:
         return value  # letters only, none full-width: nothing to trim, join or unify (most names)
     text = str(value).strip(STRIP_CHARS) if isinstance(value, str) else clean_text(value)
+    text = INVISIBLE.sub("", text)
     text = re.sub(r"(?<=[^\x00-\x7f])[\s\u3000]+(?=[^\x00-\x7f])", "", text)
     text = re.sub(f"\\s*[{DOTS}]\\s*", "\u00b7", text)
     return text.translate(FULLWIDTH).strip(STRIP_CHARS)

@@ -4,6 +4,7 @@ hard deletes, and the categories of many cases in one query."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable
 
 from . import audit
@@ -126,3 +127,13 @@ def stored_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control codes (ESC ...) and direction overrides are shown as
+    \\x1b or \\u202e instead of acting on the screen; new lines and tabs stay."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", str(text))
