@@ -178,7 +178,8 @@ def results(f: Facts) -> list[str]:
                   count(t.new_children, "新纳入孤儿和事实无人抚养儿童保障{}人"),
                   count(t.new_edge, "认定低保边缘家庭" + _hh(t.new_edge_households, t.new_edge, hh)),
                   f"实施临时救助{t.temp_count}人次，发放临时救助金{money(t.temp_amount)}" if t.temp_count else ""])
-    out = [new + "。" if new else "尚无新纳入保障的对象，符合条件的对象正在审核审批中。"]
+    waiting = f"，研判符合条件的{t.pending}人正在审核审批中" if t.pending else ""
+    out = [new + "。" if new else f"尚无新纳入保障的对象{waiting}。"]
     if t.monitoring:
         out.append(f"对暂不符合条件的困难群众，纳入动态监测{t.monitoring}人，定期回访，发现困难及时救助。")
     return out

@@ -136,3 +136,22 @@ async def test_same_figures_on_a_day_one_database(day_one, tmp_path):
     board, lines = await screen_figures(day_one, today, list(ref)[:2])
     table, report = paper_figures(day_one, today, tmp_path)
     check_same_figures(ref, board, lines, table, report)
+
+
+async def test_dashboard_explains_the_rule_and_names_the_nearest_deadline(demo_db):
+    from store import dashboard
+
+    close_db()
+    open_db(demo_db)
+    try:
+        data = dashboard.board(active_campaign().id, DEMO_TODAY)
+    finally:
+        close_db()
+    fix = data.next_fix
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        title = str(app.screen.query_one("#dash-overdue-title").render())
+        note = str(app.screen.query_one("#dash-note").render())
+    assert f"最近整改：{fix.due.month}月{fix.due.day}日（{fix.village}，" in title
+    assert note == data.explain(data.rows[0]) and "中位数" in note

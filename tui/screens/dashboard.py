@@ -44,13 +44,13 @@ def included_text(included: dict) -> str:
 
 
 def fix_text(next_fix) -> str:
-    """最近整改期限：12月3日（上西村，还剩4天）, or nothing without an open deadline."""
+    """最近整改：12月3日（上西村，还剩4天）, or nothing without an open deadline."""
     if next_fix is None:
         return ""
     when = f"{next_fix.due.month}月{next_fix.due.day}日"
-    left = (f"已逾期{-next_fix.days_left}天" if next_fix.days_left < 0 else
+    left = (f"逾期{-next_fix.days_left}天" if next_fix.days_left < 0 else
             "今天到期" if next_fix.days_left == 0 else f"还剩{next_fix.days_left}天")
-    return f"最近整改期限：{when}（{next_fix.village}，{left}）"
+    return f"最近整改：{when}（{next_fix.village}，{left}）"
 
 
 class DashboardScreen(AppScreen):
@@ -143,7 +143,7 @@ class DashboardScreen(AppScreen):
         fill(table, LATE_COLUMNS, [(str(i), [item.label, item.village, item.person or "（无对应对象）", day(item.due),
                                              Text(f"{item.days_over}天", style="red")]) for i, item in enumerate(late)])
         self.query_one("#dash-overdue-title", Static).update(
-            f"今日逾期事项（{len(late)}）  Enter 打开对象    {fix_text(next_fix)}")
+            f"今日逾期事项（{len(late)}）  {fix_text(next_fix)}  Enter 打开对象".replace("    ", "  "))
 
     def _explain_row(self, index: int) -> None:
         """Explain the pace rule for the village on a table row."""
