@@ -201,12 +201,15 @@ def add_addressee(doc: DocxDocument, text: str) -> Paragraph:
 def add_signature(doc: DocxDocument, signer: str, date_text: str) -> list[Paragraph]:
     """落款: a blank line, the signer and the date as separate right-aligned paragraphs, 4 characters
     from the right margin (never a justified paragraph with a manual break: it prints stretched)."""
+    if doc.paragraphs:  # the last body line goes with the 落款: never a page holding only the signature
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     out = []
     for text in ("", signer, date_text):
         paragraph = _add_runs(doc.add_paragraph(), text, FANGSONG, SIZE_3)
         _body_format(paragraph, SIZE_3, indent=False)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(4 * SIZE_3)
+        paragraph.paragraph_format.keep_with_next = text != date_text
         out.append(paragraph)
     return out[1:]
 

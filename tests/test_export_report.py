@@ -137,3 +137,25 @@ def test_progress_prints_on_one_page_wide(tmp_path, demo_db):
         assert name in page1
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout if shutil.which("pdfinfo") else ""
     assert "Pages:" not in info or int(info.split("Pages:")[1].split()[0]) == 1
+
+
+def _pdf_pages(tmp_path, source) -> list[str]:
+    """Convert with LibreOffice and return each page's text (spaces removed: pdftotext pads CJK)."""
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    text = subprocess.run([PDFTOTEXT, "-layout", str(source.with_suffix(".pdf")), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
+
+
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) or pdftotext not installed")
+def test_report_prints_with_page_numbers_and_the_落款_beside_the_text(tmp_path, demo_db):
+    _report(tmp_path)
+    pages = _pdf_pages(tmp_path, tmp_path / "报告.docx")
+    assert pages[0].startswith("后龙镇关于") and "泉港区民政局：" in pages[0]
+    for i, page in enumerate(pages, 1):
+        assert page.endswith(f"—{i}—"), page[-20:]  # cached PAGE values are replaced by the real ones
+    signed = next(p for p in pages if "后龙镇社会事务办2026年11月29日" in p)
+    assert "书面总结报告。" in signed  # the last body line is on the 落款's page
+    assert "附表" in pages[-1] and "合计" in pages[-1]
