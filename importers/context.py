@@ -110,6 +110,7 @@ class RowContext:
     memo: dict[str, dict] = field(default_factory=lambda: {"village": {}, "town": {}})
     threshold_fen: int | Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen
     accepted_ids: set[str] = field(default_factory=set)  # numbers failing their check, accepted before
+    datemode: int = 0  # the workbook's date system (1: 1904), for dates given as bare serial numbers
 
     def __post_init__(self) -> None:
         """Work out the threshold in fen once."""

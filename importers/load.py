@@ -262,7 +262,7 @@ def _run(prep: Prepared, dry_run: bool, choices: VillageChoices, report_path: st
          progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Summary:
     """run() with the defaults filled in."""
     ctx = RowContext.build(prep.category, context_data(prep.category), prep.match,
-                           choices=choices, formula_cells=prep.formula_cells)
+                           choices=choices, formula_cells=prep.formula_cells, datemode=prep.found.datemode)
     meta = batch_meta(prep)
     if dry_run:
         outcomes = normalise_all(prep, ctx, progress, cancelled)

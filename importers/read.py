@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -173,10 +174,12 @@ def _trim_blank_tail(rows: list[list[Any]]) -> None:
 def _read_csv(path: Path, max_rows: int) -> SheetData:
     """Decode a text file strictly and split it into rows with the csv module."""
     text, _encoding = decode_text(path.read_bytes())
-    first = text.split("\n", 1)[0]
+    first = re.match(r"[^\r\n]*", text).group()
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
-        rows = [row for _, row in zip(range(max_rows + 1), csv.reader(io.StringIO(text), delimiter=delimiter))]
+        # newline=None: CR-only line ends (old Mac files) are lines too, not one long line
+        rows = [row for _, row in zip(range(max_rows + 1),
+                                      csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))]
     except csv.Error:
         raise ImportFileError("CSV文件格式错误，无法解析") from None
     if len(rows) > max_rows:

@@ -145,14 +145,15 @@ def _amounts(mapped: dict[str, Any], entry: dict[str, Any], amounts: tuple[tuple
             raise RowError(f"{field_label(name)}：{exc}") from None
 
 
-def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str], names: tuple[str, ...]) -> None:
+def _dates(mapped: dict[str, Any], out: ImportRow, warnings: list[str], names: tuple[str, ...],
+           datemode: int = 0) -> None:
     """Petition date (rejects when impossible) and a birth date column cross-checked with the ID."""
     for name in names:
         value = mapped.get(name)
         if value is None or (name == "birth_date" and value == out.person["birth_date"]) or text_of(value) == "":
             continue
         try:
-            day = parse_date(value)
+            day = parse_date(value, datemode=datemode)
         except ValueError as exc:
             raise RowError(f"{field_label(name)}：{exc}") from None
         if name == "petition_date":
@@ -437,7 +438,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
     if lay.amounts:
         _amounts(mapped, row.entry, lay.amounts)
     if lay.dates:
-        _dates(mapped, row, warnings, lay.dates)
+        _dates(mapped, row, warnings, lay.dates, ctx.datemode)
     if lay.disability:
         _disability(mapped, row, warnings)
     _threshold(row, ctx, warnings)

@@ -29,6 +29,7 @@ SPARSE_AREA = 5_000_000
 MAX_SPARSENESS = 20
 WIDE_REF = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,8})"')  # column AA or beyond
 BIG_ROW = re.compile(rb'r="([A-Z]{0,3})([0-9]{6,8})"')  # row 100,000 or beyond
+DATE1904 = re.compile(rb'date1904\s*=\s*["\'](?:1|true)["\']')
 ANY_ROW = re.compile(rb'\br="[A-Z]{0,3}([0-9]{1,8})"')
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -47,6 +48,7 @@ class Sniffed:
     kind: str
     note: str | None = None
     encoding: str | None = None
+    datemode: int = 0  # 1: the workbook counts dates from 1904 (a bare serial number means another day)
 
     def __str__(self) -> str:
         """The kind, so a Sniffed prints like the plain format name."""
@@ -60,7 +62,8 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(ZIP_MAGIC):
-        kind = _sniff_zip(path, size)
+        kind, datemode = _sniff_zip(path, size)
+        return Sniffed(kind, _extension_note(path, kind), None, datemode)
     elif head == OLE2_MAGIC:
         kind = _sniff_ole2(path)
     elif path.suffix.lower() in TEXT_EXTENSIONS:
@@ -94,8 +97,8 @@ def _check_file_stat(path: Path) -> int:
     return size
 
 
-def _sniff_zip(path: Path, size: int) -> str:
-    """Check a zip's entries against the caps and tell xlsx from ods."""
+def _sniff_zip(path: Path, size: int) -> tuple[str, int]:
+    """Check a zip's entries against the caps and tell xlsx from ods; with the workbook's date mode."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -105,10 +108,10 @@ def _sniff_zip(path: Path, size: int) -> str:
                 for low, name in names.items():
                     if low.startswith("xl/worksheets/") and low.endswith(".xml"):
                         _check_extent(zf, name)
-                return "xlsx"
+                return "xlsx", _datemode(_read_small(zf, names["xl/workbook.xml"], 256 * 1024))
             if "mimetype" in names and _read_small(zf, names["mimetype"]).strip().startswith(ODS_MIME.encode()):
                 _check_ods_encryption(zf, names.get("meta-inf/manifest.xml"))
-                return "ods"
+                return "ods", 0
             if "xl/workbook.bin" in names:
                 raise ImportFileError("不支持xlsb格式，请用Excel另存为xlsx后再导入")
     except ImportFileError:
@@ -166,6 +169,11 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> None:
     if _too_big(area, cells):
         raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
                               "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
+
+
+def _datemode(workbook_xml: bytes) -> int:
+    """1 when the workbook uses the 1904 date system (<workbookPr date1904="1"/>, Mac Excel), else 0."""
+    return 1 if DATE1904.search(workbook_xml) else 0
 
 
 def _too_big(area: int, cells: int) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -51,6 +51,9 @@ def parse_date(value: Any, *, datemode: int = 0) -> date:
         return value
     if isinstance(value, bool) or value is None:
         raise ValueError("日期为空" if value is None else f"无法识别的日期：{value}")
+    if isinstance(value, (time, timedelta)):  # a date cell before 1900 (or a time) reads as a time of day
+        raise ValueError(f"不是日期（Excel 中这一格是时间 {value}，或是早于1900年的日期）。"
+                         "请在 Excel 中核对，日期请写成 2021-03-05 这样")
     if isinstance(value, (int, float)):
         return _number_date(value, datemode)
     return _text_date(str(value), datemode)
