@@ -51,7 +51,7 @@ def write_notice(path: str | os.PathLike, *, campaign_id: int | None = None, vil
         note = f"如有异议，请在公示期内向{scope.town or '镇'}社会事务办反映。监督电话：{phone}"
         write_table(add_sheet(wb, name), title=f"{name}新纳入社会救助对象公示", subtitle=period(printed),
                     columns=COLUMNS, rows=[notice_values(i, r) for i, r in enumerate(rows, 1)],
-                    totals=["合计", f"共{len(rows)}户"] + [None] * 3, landscape=False, print_date=printed,
+                    totals=["合计", f"共{len(rows)}项"] + [None] * 3, landscape=False, print_date=printed,
                     sign=replace(sign_off(printed), note=note))
         total += len(rows)
     save_workbook(wb, path)
