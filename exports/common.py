@@ -69,12 +69,19 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def quotes(text: str) -> str:
+    """公文 quotes on paper: 「」 and straight double quotes become “” (screens keep 「」)."""
+    text = text.replace("「", "“").replace("」", "”")
+    parts = text.split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+
+
 def titles(scope, what: str) -> tuple[str, str]:
     """Title row (town, villages, what) and subtitle (campaign, 截至 date)."""
     place = scope.town or ""
     if scope.village_names and len(scope.village_names) <= 3:
         place += "、".join(scope.village_names)
-    return f"{place}{what}", f"{scope.campaign_name}    截至{cn_date(scope.as_of)}"
+    return f"{place}{what}", f"{quotes(scope.campaign_name)}    截至{cn_date(scope.as_of)}"
 
 
 def show_id(number: str | None, mask: bool, hidden: bool = False) -> str | None:

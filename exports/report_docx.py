@@ -20,7 +20,7 @@ from store.export_rows import export_scope, problem_rows
 from store.reviews import suggest_notices
 from store.stats import VillageProgress, pace_context, town_totals
 
-from .common import ExportResult, cn_date, finish
+from .common import ExportResult, cn_date, finish, quotes
 from .docx_base import (add_addressee, add_heading_cn, add_page_break, add_paragraph_cn, add_signature,
                         add_table_cn, add_title, new_document, save_document)
 from .lists import fix_state
@@ -30,13 +30,6 @@ from .progress import progress_figures
 SECTIONS = ("基本情况", "排查情况", "整改情况", "工作成效", "验收、测评和督导情况", "存在问题", "下一步打算")
 NUMERALS = "一二三四五六七八九十"
 PROBLEM_KINDS = {"漏保": "“漏保”", "漏救": "“漏救”"}
-
-
-def quotes(text: str) -> str:
-    """公文 quotes: 「」 and straight double quotes become “”."""
-    text = text.replace("「", "“").replace("」", "”")
-    parts = text.split('"')
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def pct(value: float | None) -> str:

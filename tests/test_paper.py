@@ -36,6 +36,7 @@ def test_three_lists_are_internal_papers(tmp_path, demo_db):
         assert ws["A2"].value.startswith("内部资料（注意保管，不得张贴或外传）"), ws.title
         assert ws.oddHeader.left.text == "内部资料"
     assert not any("公示" in t for t in _texts(wb))
+    assert "“漏保”“漏救”" in wb.worksheets[0]["A2"].value  # 公文 quotes on paper
 
 
 def _included(case, btype, name):
