@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "packaging"))
-import build as packaging_build  # noqa: E402  (packaging/build.py)
+_spec = importlib.util.spec_from_file_location("yingbao_packaging_build", ROOT / "packaging" / "build.py")
+packaging_build = sys.modules["yingbao_packaging_build"] = importlib.util.module_from_spec(_spec)
+# (loaded by path: PyPA's `build` package may be installed under the same name)
+_spec.loader.exec_module(packaging_build)
 
 SCREEN = ["个排查对象，已走访", "操作员", "F1 帮助"]  # the dashboard with its figures, status line, footer
 EXPORTS = {"progress": ".xlsx", "lists": ".xlsx", "ledger": ".xlsx", "spotcheck": ".xlsx",

@@ -4,6 +4,7 @@ the frozen-path logic (store/runtime.py) with sys.frozen set as PyInstaller's bo
 from __future__ import annotations
 
 import importlib.metadata as md
+import importlib.util
 import io
 import sys
 import zipfile
@@ -15,8 +16,9 @@ from store import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
-sys.path.insert(0, str(PACKAGING))
-import offline_kit  # noqa: E402  (packaging/offline_kit.py)
+_spec = importlib.util.spec_from_file_location("yingbao_offline_kit", PACKAGING / "offline_kit.py")
+offline_kit = sys.modules["yingbao_offline_kit"] = importlib.util.module_from_spec(_spec)  # by path
+_spec.loader.exec_module(offline_kit)
 
 
 def installed_requires(name: str) -> list[str] | None:
