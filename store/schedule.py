@@ -52,7 +52,8 @@ class Plan:
 
     def text(self) -> str:
         """Every variant, for `backup schedule` to print."""
-        return (f"Windows（任务计划程序）：把下面的内容保存为 {TASK_NAME}.xml，"
+        return (f"Windows（任务计划程序）：最简单的是运行 backup schedule --install；或者把下面的内容用记事本"
+                f"保存为 {TASK_NAME}.xml（「另存为」时编码选 UTF-16 LE），"
                 f"在「命令提示符」中运行 {subprocess.list2cmdline(self.schtasks)}\n"
                 f"（每天 {AT}；电脑当时关着时开机后尽快补做；每次登录 5 分钟后也备份一次）\n"
                 f"{self.task_xml}\n"
