@@ -46,7 +46,7 @@ _LEDGER = (
     'FROM "case" c JOIN "person" p ON p.id = c.person_id '
     'JOIN "village" v ON v.id = p.village_id LEFT JOIN "zone" z ON z.id = p.zone_id '
     'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL '
-    "AND c.campaign_id = :cid AND date(c.created_at) <= :asof "
+    "AND c.campaign_id = :cid "
     "ORDER BY v.seq, v.id, z.seq, z.id, p.py_full, p.id"
 )
 _CONTACTS = (

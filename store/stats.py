@@ -4,8 +4,10 @@ The dashboard, the village screen, the progress table and the written report all
 so they give the same figures on the same day. The pace rule (落后, 建议通报) is store.pace's.
 
 Counting rules (as of day D, campaign window W = first day of the campaign's first phase .. D):
-- 名单人数: live cases of live persons of the village created on or before D; by category 1-7 a
-  case hit by two categories counts once in each.
+- 名单人数: live cases of live persons of the village, whenever they were entered (the as-of day
+  dates what happened: visits, benefits, checks, problems; a list typed in late was still the
+  list, and the screens, run on a fixed day in tests, count cases imported during the session);
+  by category 1-7 a case hit by two categories counts once in each.
 - 已走访: status past 待排查 (VISITED); 已研判: a conclusion is set; 符合 / 不符合 by conclusion;
   待办理 (pending): 符合 and the case not yet 已纳入 or 已办结.
 - 新纳入: benefits whose status is 纳入 or 审核确认 with status_on inside W. 低保 and 单人户
@@ -127,9 +129,7 @@ def window(campaign_id: int, as_of: dt.date) -> tuple[str, str]:
     return start.isoformat(), as_of.isoformat()
 
 
-# created before the day after D: created_at is ISO text, so a plain comparison (no date() per row)
-_LIVE = ("c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
-         "AND c.created_at < ?")
+_LIVE = "c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ?"
 _CASES = ('FROM "case" c JOIN "person" p ON p.id = c.person_id WHERE ' + _LIVE)
 _SQL = {
     "villages": 'SELECT id, name FROM "village" ORDER BY seq, id',
@@ -173,17 +173,16 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
     its pace mark. `overdue` is store.overdue.overdue_items for the day when the caller has it."""
     as_of = as_of or dt.date.today()
     day, (start, end) = as_of.isoformat(), window(campaign_id, as_of)
-    before = (as_of + dt.timedelta(days=1)).isoformat()
     rows = {vid: VillageProgress(vid, name) for vid, name in _fetch("villages", ())}
-    for vid, *counts in _fetch("base", (campaign_id, before)):
+    for vid, *counts in _fetch("base", (campaign_id,)):
         if vid in rows:
             r = rows[vid]
             (r.listed, r.visited, r.assessed, r.eligible, r.ineligible, r.monitoring,
              r.pending) = (int(n) for n in counts)
-    for vid, code, n in _fetch("categories", (campaign_id, before)):
+    for vid, code, n in _fetch("categories", (campaign_id,)):
         if vid in rows and code in rows[vid].by_category:
             rows[vid].by_category[code] = n
-    for vid, btype, n, fen, households in _fetch("benefits", (campaign_id, before, start, end)):
+    for vid, btype, n, fen, households in _fetch("benefits", (campaign_id, start, end)):
         _add_benefit(rows.get(vid), btype, n, fen, households)
     for vid, n, passed, judged in _fetch("checks", (campaign_id, day)):
         if vid in rows:
