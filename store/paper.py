@@ -28,11 +28,27 @@ def set_paper(key: str, value: str | None) -> bool:
     if key not in LABELS:
         raise ValidationError(f"未知的设置：{key}")
     value = (value or "").strip() or None
+    _check(key, value)
+    return settings.put(key, value)
+
+
+def save_paper(values: dict[str, str | None]) -> int:
+    """Set several paper settings in one transaction (all checked first); the number changed."""
+    unknown = set(values) - set(LABELS)
+    if unknown:
+        raise ValidationError(f"未知的设置：{'、'.join(sorted(unknown))}")
+    for key, value in values.items():  # check everything before writing anything
+        _check(key, (value or "").strip() or None)
+    with db.atomic():
+        return sum(set_paper(key, value) for key, value in values.items())
+
+
+def _check(key: str, value: str | None) -> None:
+    """A paper setting's value, checked: ValidationError (Chinese) on its field."""
     if value and key == SUPERVISION_PHONE and not _PHONE.match(value):
         raise ValidationError(f"监督电话格式不对：{value}（只能包含数字和 -）", field=key)
     if value and len(value) > 40:
         raise ValidationError(f"{LABELS[key]}太长（最多40个字）", field=key)
-    return settings.put(key, value)
 
 
 def paper_settings() -> dict[str, str]:
@@ -44,6 +60,11 @@ def paper_settings() -> dict[str, str]:
         PREPARER: settings.get(PREPARER) or settings.get(settings.OPERATOR) or "",
         REVIEWER: settings.get(REVIEWER) or "",
     }
+
+
+def stored_paper_settings() -> dict[str, str | None]:
+    """The four settings as stored (None where the default applies), for a form."""
+    return {key: settings.get(key) for key in LABELS}
 
 
 def category_full_names(campaign_id: int) -> dict[int, str]:

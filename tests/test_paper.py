@@ -106,3 +106,40 @@ def test_paper_settings_checked_and_defaulted(db_path):
         paper.set_paper(paper.SUPERVISION_PHONE, "打电话")
     paper.set_paper(paper.REPORT_TO, "泉港区民政局社会救助科")
     assert paper.paper_settings()[paper.REPORT_TO] == "泉港区民政局社会救助科"
+    with pytest.raises(ValidationError):  # checked before anything is written
+        paper.save_paper({paper.REPORT_TO: "别的单位", paper.SUPERVISION_PHONE: "abc"})
+    assert paper.paper_settings()[paper.REPORT_TO] == "泉港区民政局社会救助科"
+
+
+async def test_paper_form_from_the_export_screen(demo_db, tmp_path, monkeypatch):
+    from textual.widgets import Input
+
+    from tests.tui_helpers import settle, type_text
+    from tui.app import make_app
+    from tui.screens import export as export_screen
+    from tui.screens.export import ExportScreen
+    from tui.screens.paper_form import PaperForm
+
+    monkeypatch.setattr(export_screen, "documents_dir", lambda: tmp_path)
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PaperForm)
+        await type_text(pilot, "泉港区民政局社会救助科")
+        app.screen.query_one("#pf-supervision_phone", Input).value = "打电话"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PaperForm)  # the bad phone stays on screen with its reason
+        assert "监督电话格式不对" in str(app.screen.query_one("#pf-supervision_phone-error").render())
+        assert app.screen.query_one("#pf-report_to", Input).value == "泉港区民政局社会救助科"
+        app.screen.query_one("#pf-supervision_phone", Input).value = "0595-87000000"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExportScreen)
+    values = paper.paper_settings()
+    assert values[paper.REPORT_TO] == "泉港区民政局社会救助科" and values[paper.SUPERVISION_PHONE] == "0595-87000000"

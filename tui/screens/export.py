@@ -58,6 +58,7 @@ class ExportScreen(Screen):
         Binding("ctrl+s", "export", "导出", id="export.run", key_display="Ctrl+S"),
         Binding("ctrl+o", "open_file", "打开文件", id="export.open", key_display="Ctrl+O"),
         Binding("ctrl+t", "print_export", "打印", id="export.print", key_display="Ctrl+T"),
+        Binding("ctrl+e", "paper", "打印设置", id="export.paper", key_display="Ctrl+E"),
         Binding("escape", "back", "返回", key_display="Esc"),
     ]
 
@@ -71,7 +72,7 @@ class ExportScreen(Screen):
 
     def compose(self) -> ComposeResult:
         """The form: kind, villages, options, file, status."""
-        yield Static("导出/打印（Ctrl+S 导出，Ctrl+T 导出并打印，Ctrl+O 打开导出的文件，Esc 返回）", id="export-title")
+        yield Static("导出/打印（Ctrl+S 导出，Ctrl+T 导出并打印，Ctrl+O 打开文件，Ctrl+E 打印设置）", id="export-title")
         with Vertical(id="export-form"):
             yield Label("导出种类")
             yield Select(KIND_OPTIONS, value="progress", allow_blank=False, id="export-kind")
@@ -230,6 +231,23 @@ class ExportScreen(Screen):
         problem = open_with_default_app(path)
         if problem:
             self.app.call_from_thread(self.say, problem, True)
+
+    def action_paper(self) -> None:
+        """Ctrl+E: 主送单位, 监督电话, 制表人, 审核人."""
+        if not getattr(self.app, "read_only", False):
+            self.open_paper()
+
+    @work(thread=True, exclusive=True, group="export-paper", exit_on_error=False)
+    def open_paper(self) -> None:
+        """Read the stored settings off the UI thread, then open the form."""
+        from store.paper import stored_paper_settings
+        from store.schema import db
+
+        from .paper_form import PaperForm
+
+        with db.connection_context():
+            current = stored_paper_settings()
+        self.app.call_from_thread(self.app.push_screen, PaperForm(current))
 
     def action_back(self) -> None:
         """Leave the screen (when it is not the only one)."""
