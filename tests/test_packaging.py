@@ -35,7 +35,15 @@ def test_kit_for_windows_has_what_windows_markers_need():
     linux = offline_kit.resolve(["yingbao"], offline_kit.TARGETS["linux_x86_64"].env, installed_requires)
     assert {"textual", "typer", "python-calamine", "python-docx", "lxml", "openpyxl"} <= set(win)
     assert "colorama" in win and "colorama" not in linux  # typer's: platform_system == "Windows"
-    assert "pydantic" not in win  # typer is pinned below 0.29
+
+
+def test_typer_is_pinned_below_the_one_that_needs_pydantic():
+    """typer 0.29 requires pydantic (0.1 s more at every start, one more native wheel)."""
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    typer = next(offline_kit.Requirement(d) for d in deps if d.startswith("typer"))
+    assert not typer.specifier.contains("0.29.0") and typer.specifier.contains("0.28.0")
 
 
 def test_markers_are_judged_for_the_target_not_this_machine():
