@@ -121,7 +121,8 @@ def _alias_is_free(name: str, village_id: int | None) -> None:
 
 
 def rename_village(village_id: int, new_name: str) -> Village:
-    """Rename a village; the old name stays as an alias, so lists that still use it match."""
+    """Rename a village (its kind follows a new 村 / 社区 ending); the old name stays as an alias, so
+    lists that still use it match."""
     with db.atomic():
         village = get_village(village_id)
         old = village.name
@@ -129,7 +130,8 @@ def rename_village(village_id: int, new_name: str) -> Village:
         if new_name == old:
             raise ValidationError("新名称与原名称相同", field="name")
         own = VillageAlias.get_or_none(VillageAlias.alias == spelling(new_name))
-        update_village(village_id, name=new_name)
+        kind = {"kind": kind_of(new_name)} if new_name.endswith(("村", "社区")) else {}  # 村改居: 上西村 -> 上西社区
+        update_village(village_id, name=new_name, **kind)
         if own is not None:  # the new name was an alias of this village: it is the name now
             _delete_alias(own)
         add_alias(village_id, old)

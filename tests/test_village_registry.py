@@ -101,7 +101,7 @@ def test_add_rename_alias_code_and_order(db_path):
         add_alias(shang.id, "后龙村")
     assert find_village("西埔村").id == shang.id
     renamed = rename_village(shang.id, "上西社区")
-    assert renamed.name == "上西社区" and find_village("上西村").id == shang.id  # old name kept as alias
+    assert (renamed.name, renamed.kind) == ("上西社区", "社区") and find_village("上西村").id == shang.id  # alias kept
     remove_alias(shang.id, "西埔村")
     with pytest.raises(StoreError):
         find_village("西埔村")
