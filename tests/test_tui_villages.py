@@ -120,7 +120,7 @@ async def test_wizard_lists_unknown_villages_and_the_clerk_decides(db_path, tmp_
     init_town("后龙镇", "泉港区")
     houlong = create_village("后龙村")
     rows = [["序号", "姓名", "身份证号", "村(居)"], [1, "张一", ident(1), "西埔村委会"], [2, "张二", ident(2), "西埔村委会"],
-            [3, "张三", ident(3), "后龙村委会"], [4, "张四", ident(4), "新兴村民委员会"]]
+            [3, "张三", ident(3), "后龙村委会"], [4, "张四", ident(4), "新兴村民委员会"], [5, "张五", ident(5), "新兴村委会"]]
     path = fx.write_csv(tmp_path / "救助信访.csv", rows, "utf-8")
     app = make_app(db_path, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -135,7 +135,9 @@ async def test_wizard_lists_unknown_villages_and_the_clerk_decides(db_path, tmp_
         await pilot.press("f5")
         await settle(app, pilot)
         lines = [str(w.render()) for w in screen.query(".iw-vname")]
-        assert lines == ["「西埔村委会」2行，不在本镇村（居）名单中", "「新兴村民委员会」1行，不在本镇村（居）名单中"]
+        # One line a village: the two spellings of 新兴村 are decided together.
+        assert lines == ["「西埔村委会」共2行，不在本镇村（居）名单中",
+                         "「新兴村委会」、「新兴村民委员会」共2行，不在本镇村（居）名单中"]
         selects = list(screen.query(".iw-vrow Select"))
         selects[0].value = houlong.id  # the dry run runs again by itself
         await settle(app, pilot)
@@ -143,10 +145,11 @@ async def test_wizard_lists_unknown_villages_and_the_clerk_decides(db_path, tmp_
         selects[1].value = NEW
         await settle(app, pilot)
         summary = str(screen.query_one("#iw-summary", Static).render())
-        assert "新增 4" in summary and "将新建村（居）：新兴村" in summary
+        assert "新增 5" in summary and "将新建村（居）：新兴村" in summary
         assert not screen.query_one("#iw-go", Button).disabled
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     assert sorted(v.name for v in Village.select()) == ["后龙村", "新兴村"]
     assert Person.select().where(Person.village == houlong.id).count() == 3
+    assert Person.select().join(Village).where(Village.name == "新兴村").count() == 2
     assert [(a.alias, a.village_id) for a in VillageAlias.select()] == [("西埔村委会", houlong.id)]

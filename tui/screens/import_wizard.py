@@ -54,7 +54,7 @@ class ImportWizard(Screen):
         self.unknown: dict[str, dict] = {}  # 待确认 village spellings of the dry runs: name -> item
         self.village_choice: dict[str, int | str] = {}  # spelling -> village id, or NEW
         self.villages: list[tuple[int, str]] = []
-        self.village_rows: list[str] = []  # the spellings the 待确认 box shows, in order
+        self.village_rows: list = []  # the (village, spellings) groups the 待确认 box shows, in order
 
     def compose(self) -> ComposeResult:
         """Path, sheet and category, the preview, the field of the chosen column, summary, buttons."""
@@ -302,41 +302,53 @@ class ImportWizard(Screen):
 
     # --- 待确认 villages ------------------------------------------------------------------------
 
-    def show_villages(self) -> None:
-        """One line per village spelling still 待确认 (or already decided): its rows and a choice."""
-        box = self.query_one("#iw-villages", VerticalScroll)
+    def village_groups(self) -> dict[str, list[str]]:
+        """The spellings still 待确认 (or already decided), grouped by the village they would be created
+        as (后龙村委会, 后龙村民委员会 -> 后龙村): the clerk chooses once for every spelling of it."""
         still = getattr(self, "still_unknown", set())
-        names = [n for n in self.unknown if n in still or n in self.village_choice]
-        box.display = bool(names)
-        if names == self.village_rows:
+        groups: dict[str, list[str]] = {}
+        for name, item in self.unknown.items():
+            if name in still or name in self.village_choice:
+                groups.setdefault(item["plain"] if item["can_create"] else name, []).append(name)
+        return groups
+
+    def show_villages(self) -> None:
+        """One line per village still 待确认 (all its spellings, their rows) and a choice."""
+        box = self.query_one("#iw-villages", VerticalScroll)
+        groups = self.village_groups()
+        box.display = bool(groups)
+        if list(groups.items()) == self.village_rows:
             return
-        self.village_rows = names
+        self.village_rows = list(groups.items())
         box.remove_children()
-        if not names:
+        if not groups:
             return
-        box.mount(Static("待确认的村（居）（暂不导入）：选择对应的村（居）（该写法记为别名）或新建",
+        box.mount(Static("待确认的村（居）（暂不导入）：选择对应的村（居）（这些写法记为别名）或新建",
                          classes="iw-vhead"))
-        for name in names:
-            item = self.unknown[name]
+        for key, names in groups.items():
+            first = self.unknown[names[0]]
             options = [(f"对应到 {vname}", vid) for vid, vname in self.villages]
-            options += [(f"新建「{item['plain']}」", NEW)] if item["can_create"] else []
-            select = Select(options, prompt="待确认（不导入）", value=self.village_choice.get(name, Select.NULL),
+            options += [(f"新建「{first['plain']}」", NEW)] if first["can_create"] else []
+            select = Select(options, prompt="待确认（不导入）", value=self.village_choice.get(names[0], Select.NULL),
                             compact=True)
-            select.village_name = name
-            box.mount(Horizontal(Static(f"「{name}」{item['rows']}行，{item['reason']}", classes="iw-vname"), select,
+            select.village_names = names
+            rows = sum(self.unknown[n]["rows"] for n in names)
+            label = "、".join(f"「{n}」" for n in names)
+            box.mount(Horizontal(Static(f"{label}共{rows}行，{first['reason']}", classes="iw-vname"), select,
                                  classes="iw-vrow"))
 
     @on(Select.Changed, ".iw-vrow Select")
     def village_chosen(self, event: Select.Changed) -> None:
-        """A choice for one spelling: remember it and run the dry run again."""
-        name = getattr(event.select, "village_name", None)
+        """A choice for one village (all its spellings): remember it and run the dry run again."""
+        names = getattr(event.select, "village_names", None)
         value = None if event.value is Select.NULL else event.value
-        if name is None or self.village_choice.get(name) == value:
+        if not names or all(self.village_choice.get(n) == value for n in names):
             return
-        if value is None:
-            self.village_choice.pop(name, None)
-        else:
-            self.village_choice[name] = value
+        for name in names:
+            if value is None:
+                self.village_choice.pop(name, None)
+            else:
+                self.village_choice[name] = value
         self.checked = False
         self.query_one("#iw-go", Button).disabled = True
         self.start_run(dry_run=True)
