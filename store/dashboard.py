@@ -71,8 +71,11 @@ class Board:
     next_fix: NextDeadline | None
 
     def explain(self, row: VillageProgress) -> str:
-        """Why a village is (or is not) behind, with the figures the rule compares."""
-        return pace.explain(row.name, row.visited, row.listed, self.pace)
+        """Why a village is (or is not) behind, with the figures the rule compares, and a 通报 or
+        约谈 already given this phase."""
+        text = pace.explain(row.name, row.visited, row.listed, self.pace)
+        noticed = next((h.noticed_on for h in self.suggestions if h.village_id == row.id and h.noticed_on), None)
+        return text + (f"（{noticed.month}月{noticed.day}日已通报或约谈）" if noticed else "")
 
 
 def board(campaign_id: int, today: dt.date) -> Board:

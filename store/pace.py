@@ -132,6 +132,6 @@ def explain(name: str, visited: int, listed: int, ctx: PaceContext) -> str:
     head = f"{name}：已走访{visited}/{listed}人（{share:.0%}）"
     if ctx.median is None or ctx.expected is None or ctx.expected <= 0:
         return head + "，「推动落实」阶段开始前不要求走访，不判定落后"
-    ref = f"，全镇中位数{ctx.median:.0%}，{ctx.phase or '当前'}阶段截至当日应完成{ctx.expected:.0%}"
+    ref = f"，全镇中位数{ctx.median:.0%}，当日应完成{ctx.expected:.0%}"
     found = reasons_for(share, ctx)
     return head + ref + ("，进度落后：" + "、".join(found) if found else "，进度正常")
