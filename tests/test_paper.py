@@ -143,3 +143,22 @@ async def test_paper_form_from_the_export_screen(demo_db, tmp_path, monkeypatch)
         assert isinstance(app.screen, ExportScreen)
     values = paper.paper_settings()
     assert values[paper.REPORT_TO] == "泉港区民政局社会救助科" and values[paper.SUPERVISION_PHONE] == "0595-87000000"
+
+
+def test_paper_command_sets_and_shows(tmp_path):
+    from typer.testing import CliRunner
+
+    from main import app
+    from store.db import close_db
+
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "init", "--town", "后龙镇", "--district", "泉港区"]).exit_code == 0
+    close_db()
+    result = runner.invoke(app, ["--db", db, "paper", "--phone", "0595-87000000", "--reviewer", "陈明"])
+    close_db()
+    assert result.exit_code == 0 and "监督电话：0595-87000000" in result.output and "审核人：陈明" in result.output
+    assert "主送单位：泉港区民政局" in result.output
+    bad = runner.invoke(app, ["--db", db, "paper", "--phone", "打电话"])
+    close_db()
+    assert bad.exit_code == 1 and "监督电话格式不对" in bad.output and "Traceback" not in bad.output
