@@ -64,6 +64,9 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+        # save() writes only the fields set since the row was read: a value it cannot read (a date
+        # another tool wrote as 2026-02-30 reads as None) is never overwritten by an unrelated edit
+        only_save_dirty = True
 
 
 class Setting(BaseModel):

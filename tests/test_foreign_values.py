@@ -45,3 +45,15 @@ def test_exports_screens_and_overdue_go_on_and_check_lists_the_values(demo_db, t
         assert f"无法识别的日期：{where}" in check.output, where
     assert "「2026-02-30」" in check.output and "已损坏" not in check.output
     open_db(demo_db)
+
+
+def test_an_unrelated_edit_keeps_a_value_that_cannot_be_read(demo_db):
+    """Nothing lost: the unreadable birth date stays as it was when the address is edited."""
+    from store.people import update_person
+    from store.schema import Person
+
+    person = Person.select().where(Person.deleted_at.is_null()).order_by(Person.id).first()
+    db.execute_sql("UPDATE person SET birth_date = '1990-02-30' WHERE id = ?", (person.id,))
+    update_person(person.id, address="新地址 2 号")
+    raw = db.execute_sql("SELECT birth_date, address FROM person WHERE id = ?", (person.id,)).fetchone()
+    assert raw == ("1990-02-30", "新地址 2 号")
