@@ -13,7 +13,7 @@ from tests import import_fixtures as fx
 from tests.import_helpers import ident
 
 runner = CliRunner()
-ENGLISH = re.compile(r"\b(?:should|valid|unable|parse|Input|Error)\b")  # pydantic's or Python's English
+ENGLISH = re.compile(r"\b(?:should|valid|unable|parse|Input|Error|int)\b")  # pydantic's, click's or Python's
 
 
 def cli(*args):
@@ -27,7 +27,7 @@ def test_import_undo_with_a_huge_or_non_numeric_batch(db_path):
     huge = cli("--db", db_path, "import", "undo", "99999999999999999999")
     assert huge.exit_code == 1 and "找不到第99999999999999999999批导入" in huge.output
     word = cli("--db", db_path, "import", "undo", "abc")
-    assert word.exit_code == 2 and "应为整数" in word.output
+    assert word.exit_code == 2 and "整数" in word.output
     for result in (huge, word):
         assert "程序出错" not in result.output and not ENGLISH.search(result.output)
 
