@@ -68,25 +68,3 @@ def town_info() -> dict[str, str | None]:
         "district": settings.get(settings.DISTRICT),
         "operator": settings.get(settings.OPERATOR),
     }
-
-
-@dataclass(frozen=True)
-class VillageRow:
-    """A village with its case counts, for the first screen."""
-
-    id: int
-    name: str
-    kind: str
-    cases: int
-    visited: int
-
-
-def village_rows(campaign_id: int | None) -> list[VillageRow]:
-    """Every village in its order, with live cases and those past 待排查."""
-    sql = (
-        'SELECT v.id, v.name, v.kind, count(c.id), coalesce(sum(c.status != \'待排查\'), 0) '
-        'FROM "village" v LEFT JOIN "person" p ON p.village_id = v.id AND p.deleted_at IS NULL '
-        'LEFT JOIN "case" c ON c.person_id = p.id AND c.deleted_at IS NULL AND c.campaign_id = ? '
-        "GROUP BY v.id ORDER BY v.seq, v.id"
-    )
-    return [VillageRow(*r) for r in db.execute_sql(sql, (campaign_id,)).fetchall()]
