@@ -62,6 +62,22 @@ async def test_welcome_sets_up_this_years_campaign_first(db_path):
         assert app.screen.query_one("#cp-phases").row_count == 3
 
 
+async def test_welcome_saved_before_opens_the_import_at_once(db_path):
+    """Town and this year's campaign saved yesterday (or by `init`): today F8 works without Ctrl+S."""
+    from store.villages import init_town
+    from tui.screens.import_wizard import ImportWizard
+
+    init_town("后龙镇", "泉港区", "王五")
+    campaigns.start_this_year(TODAY)
+    app = make_app(db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)  # nothing imported yet
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportWizard)
+
+
 async def test_campaign_screen_edits_phases_and_header_follows(db_path):
     view = campaigns.start_this_year(TODAY)
     app = make_app(db_path, today=TODAY)

@@ -136,8 +136,7 @@ async def test_wizard_lists_unknown_villages_and_the_clerk_decides(db_path, tmp_
         await settle(app, pilot)
         lines = [str(w.render()) for w in screen.query(".iw-vname")]
         # One line a village: the two spellings of 新兴村 are decided together.
-        assert lines == ["「西埔村委会」共2行，不在本镇村（居）名单中",
-                         "「新兴村委会」、「新兴村民委员会」共2行，不在本镇村（居）名单中"]
+        assert lines == ["「西埔村」2行（名单写作 西埔村委会）", "「新兴村」2行（名单写作 新兴村委会、新兴村民委员会）"]
         selects = list(screen.query(".iw-vrow Select"))
         selects[0].value = houlong.id  # the dry run runs again by itself
         await settle(app, pilot)

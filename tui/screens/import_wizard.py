@@ -323,7 +323,7 @@ class ImportWizard(Screen):
         box.remove_children()
         if not groups:
             return
-        box.mount(Static("待确认的村（居）（暂不导入）：选择对应的村（居）（这些写法记为别名）或新建",
+        box.mount(Static("待确认的村（居）（不在本镇村（居）名单中，暂不导入）：选择对应的村（居）（这些写法记为别名）或新建",
                          classes="iw-vhead"))
         for key, names in groups.items():
             first = self.unknown[names[0]]
@@ -333,9 +333,9 @@ class ImportWizard(Screen):
                             compact=True)
             select.village_names = names
             rows = sum(self.unknown[n]["rows"] for n in names)
-            label = "、".join(f"「{n}」" for n in names)
-            box.mount(Horizontal(Static(f"{label}共{rows}行，{first['reason']}", classes="iw-vname"), select,
-                                 classes="iw-vrow"))
+            label = f"「{key}」{rows}行（名单写作 {'、'.join(names)}）" if first["can_create"] else \
+                f"「{key}」{rows}行，{first['reason']}"
+            box.mount(Horizontal(Static(label, classes="iw-vname"), select, classes="iw-vrow"))
 
     @on(Select.Changed, ".iw-vrow Select")
     def village_chosen(self, event: Select.Changed) -> None:

@@ -90,6 +90,9 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             if not field.value and camp.get(key):
                 field.value = str(camp[key])
         self.query_one("#welcome-camp-phases", Static).update(phase_line(camp["phases"], camp["report_due"]))
+        if info.get("town") and info.get("district") and camp.get("existing"):
+            # Saved in an earlier session (or by `init`): the next steps are open without a second Ctrl+S.
+            self.query_one("#welcome-next").remove_class("hidden")
 
     def field_enter(self, field) -> None:
         """Enter in a field: next field, or save from the last one."""
