@@ -29,6 +29,9 @@ SPARSE_AREA = 5_000_000
 MAX_SPARSENESS = 20
 WIDE_REF = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,8})"')  # column AA or beyond
 BIG_ROW = re.compile(rb'r="([A-Z]{0,3})([0-9]{6,8})"')  # row 100,000 or beyond
+ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table(?=[\s>]))([^>]*)>|</table:table-row>")
+ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,9})"')
+ODS_COLS = re.compile(rb'number-columns-repeated="(\d{1,9})"')
 DATE1904 = re.compile(rb'date1904\s*=\s*["\'](?:1|true)["\']')
 ANY_ROW = re.compile(rb'\br="[A-Z]{0,3}([0-9]{1,8})"')
 
@@ -111,6 +114,8 @@ def _sniff_zip(path: Path, size: int) -> tuple[str, int]:
                 return "xlsx", _datemode(_read_small(zf, names["xl/workbook.xml"], 256 * 1024))
             if "mimetype" in names and _read_small(zf, names["mimetype"]).strip().startswith(ODS_MIME.encode()):
                 _check_ods_encryption(zf, names.get("meta-inf/manifest.xml"))
+                if "content.xml" in names:
+                    _check_ods_extent(zf, names["content.xml"])
                 return "ods", 0
             if "xl/workbook.bin" in names:
                 raise ImportFileError("不支持xlsb格式，请用Excel另存为xlsx后再导入")
@@ -168,6 +173,43 @@ def _check_extent(zf: zipfile.ZipFile, name: str) -> None:
         area = _last_row(zf, name) * max_col
     if _too_big(area, cells):
         raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
+                              "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
+
+
+def _check_ods_extent(zf: zipfile.ZipFile, name: str) -> None:
+    """The ods form of _check_extent: a cell repeated 2,000 times across a row repeated 20,000 times is
+    a 731-byte file the reader expands to 40M cells (it aborted). One pass over content.xml's row and
+    cell tags: the used range (rows to the last non-empty one x columns to the last non-empty one)
+    against the cell elements written."""
+    last_row = max_col = rows = cells = width = col = row_rep = 0
+    tail = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(4 * CHUNK):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+            for m in ODS_TAG.finditer(body):
+                tag, attrs = m.group(1), m.group(2) or b""
+                if tag == b"table":
+                    rows = 0
+                elif tag == b"table-row":
+                    rep = ODS_ROWS.search(attrs)
+                    row_rep, col, width = int(rep.group(1)) if rep else 1, 0, 0
+                    if attrs.endswith(b"/"):
+                        rows += row_rep
+                elif tag is None:  # </table:table-row>
+                    if width:
+                        last_row, max_col = max(last_row, rows + row_rep), max(max_col, width)
+                    rows += row_rep
+                else:
+                    rep = ODS_COLS.search(attrs)
+                    cells += 1
+                    col += int(rep.group(1)) if rep else 1
+                    if b"value-type" in attrs or not attrs.endswith(b"/"):
+                        width = col
+    area = last_row * max_col
+    if _too_big(area, cells):
+        raise ImportFileError(f"工作表的数据范围异常（{last_row} 行 x {max_col} 列，文件中只写了 {cells} 个单元格），"
                               "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
 
 

@@ -57,3 +57,46 @@ def test_a_normal_wide_list_still_passes(tmp_path):
                                                       for r in range(1, 30)]  # 103 columns, 30 rows
     path = fx.write_xlsx(tmp_path / "宽表.xlsx", {"名单": wide})
     assert sniff(path).kind == "xlsx"
+
+
+def ods(path, body: str):
+    """A minimal ods package around one table's rows."""
+    import zipfile
+
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="名单">{body}</table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                                             'xmlns:manifest:1.0"/>', zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def cell(text: str) -> str:
+    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+
+def test_an_ods_cell_repeated_over_a_huge_range_is_refused(tmp_path, no_reader):
+    """731 bytes: one value repeated 2,000 columns x 20,000 rows made the reader abort."""
+    body = (f"<table:table-row>{cell('姓名')}{cell('身份证号')}</table:table-row>"
+            '<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="2000"'
+            ' office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    path = ods(tmp_path / "名单.ods", body)
+    assert path.stat().st_size < 2048
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)
+    assert "数据范围异常" in info.value.message and "20001 行 x 2000 列" in info.value.message
+
+
+def test_an_ods_with_the_empty_tail_libreoffice_writes_passes(tmp_path):
+    rows = "".join(f"<table:table-row>{cell(f'张{i}')}{cell(ident(i))}"
+                   '<table:table-cell table:number-columns-repeated="1022"/></table:table-row>' for i in range(1, 6))
+    tail = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+            'table:number-columns-repeated="1024"/></table:table-row>')
+    path = ods(tmp_path / "名单.ods", f"<table:table-row>{cell('姓名')}{cell('身份证号')}</table:table-row>{rows}{tail}")
+    assert sniff(path).kind == "ods"
