@@ -95,7 +95,12 @@ def _m0004() -> None:
     _run_sql_file("0004_village_alias.sql")
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004}
+def _m0005() -> None:
+    """在保名单: beneficiary rosters by kind and their covered people, matched to cases by ID number."""
+    _run_sql_file("0005_rosters.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004, 5: _m0005}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

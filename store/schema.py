@@ -422,8 +422,43 @@ class AuditLog(BaseModel):
         indexes = ((("table", "row_id"), False),)
 
 
+class Roster(BaseModel):
+    """在保名单: the beneficiaries of one kind as of a date; a newer one of the kind replaces it."""
+
+    kind = TextField(index=True)
+    as_of = DateField()
+    file_name = TextField()
+    sha256 = TextField()
+    sheet = TextField(null=True)
+    rows = IntegerField(default=0)
+    persons = IntegerField(default=0)
+    households = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    replaced_by = ForeignKeyField("self", null=True, backref="replaced", on_delete="SET NULL")
+    operator = TextField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+class CoveredPerson(BaseModel):
+    """One person of a roster: ID number, the household (key, head, relation, size) and the amount."""
+
+    roster = ForeignKeyField(Roster, backref="people", on_delete="CASCADE")
+    id_number = TextField(index=True)
+    name = TextField(null=True)
+    kind = TextField(null=True)
+    since = DateField(null=True)
+    household = TextField(null=True)
+    head_id_number = TextField(null=True)
+    relation = TextField(null=True)
+    persons = IntegerField(null=True)
+    amount = AmountField(null=True)
+    source_row = IntegerField(null=True)
+
+
 MODELS = [
     Setting, Campaign, Phase, Category, Village, Member, Zone, Person, PersonKey, ImportBatch,
     Case, RosterEntry, CaseCategory, Contact, Benefit, BenefitStep, Petition, SpotCheckRound,
     SpotCheck, Problem, Rectification, Acceptance, SatisfactionSurvey, Notice, AuditLog, VillageAlias,
+    Roster, CoveredPerson,
 ]
