@@ -145,6 +145,8 @@ def open_db(path: str | os.PathLike, *, create: bool = True, migrate: bool = Tru
     if readonly:
         return _open_readonly(path, verify)
     refuse_vanished(path)  # a database that was here and is gone is never replaced by an empty one
+    if not create and not path.exists():
+        raise StoreError(f"数据库文件不存在：{path}")  # before the gate: leave no trace beside a wrong path
     hold_for_writes(path)  # before looking at the file: a restore may be replacing it
     exists = path.exists() and (path.is_dir() or path.stat().st_size > 0)
     if exists:

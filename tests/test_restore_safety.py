@@ -121,3 +121,13 @@ def test_a_new_database_in_a_fresh_folder_is_still_created(tmp_path):
     open_db(path)
     close_db()
     assert path.is_file()
+
+
+def test_a_look_at_a_wrong_path_leaves_no_trace_that_blocks_a_new_database(tmp_path):
+    path = tmp_path / "t.db"
+    info = runner.invoke(app, ["--db", str(path), "info"])
+    close_db()
+    assert info.exit_code == 1 and "数据库文件不存在" in info.output and list(tmp_path.iterdir()) == []
+    made = runner.invoke(app, ["--db", str(path), "init", "--town", "后龙镇", "--district", "泉港区"])
+    close_db()
+    assert made.exit_code == 0, made.output
