@@ -80,6 +80,7 @@ def test_committee_spellings_give_one_village_each_and_reimport_changes_nothing(
 
 def test_info_dashboard_and_progress_table_give_the_same_counts(first_day):
     from store import dashboard, queries, stats
+    from tui.screens.dashboard import included_text
 
     db, tmp, _dibao, expected = first_day
     info = as_json("--db", db, "info")
@@ -93,6 +94,7 @@ def test_info_dashboard_and_progress_table_give_the_same_counts(first_day):
         figures = {r.name: r for r in stats.village_progress(camp.id, TODAY)}
         # Nothing visited, nothing decided, and nobody is 落后 before visits are due.
         assert all(r.behind is None for r in board.values())
+        assert {included_text(r.included) for r in board.values()} == {"0"}  # a count shows 0, not blank
         assert stats.behind_pace(list(figures.values()), camp, TODAY) == set()
     finally:
         close_db()

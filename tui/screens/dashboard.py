@@ -35,12 +35,12 @@ def fill(table: DataTable, labels: list[str], rows: list[tuple[str, list]]) -> N
 
 
 def included_text(included: dict) -> str:
-    """Benefits granted by type, short: 低12 临5 边3."""
+    """Benefits granted by type, short: 低12 临5 边3; 0 when none yet (a count shows 0, not blank)."""
     counts: dict[str, int] = {}
     for btype, n in included.items():
         key = SHORT.get(btype, btype[:1])
         counts[key] = counts.get(key, 0) + n
-    return " ".join(f"{k}{v}" for k, v in counts.items())
+    return " ".join(f"{k}{v}" for k, v in counts.items() if v) or "0"
 
 
 def fix_text(next_fix) -> str:
