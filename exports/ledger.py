@@ -21,8 +21,8 @@ from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table
 COLUMNS = [
     Column("序号", 6, "int"), Column("姓名", 9), Column("身份证号", 21), Column("联系电话", 14),
     Column("住址", 18), Column("排查类别", 14), Column("片区", 10), Column("包片人", 8),
-    Column("走访\n次数", 6, "int"), Column("最近走访", 11, "date"), Column("入户走访情况", 24),
-    Column("走访人", 8), Column("状态", 9), Column("研判结论", 8), Column("不符合原因", 18),
+    Column("入户\n次数", 6, "int"), Column("最近入户", 11, "date"), Column("入户走访情况", 24),
+    Column("走访人", 8), Column("电话\n回访", 6, "int"), Column("状态", 9), Column("研判结论", 8), Column("不符合原因", 18),
     Column("救助情况", 22), Column("下次回访", 11, "date"),
 ]
 HOUSEHOLD = Column("家庭\n人口", 6, "int")  # only once households are known
@@ -32,7 +32,7 @@ def ledger_values(i: int, r: LedgerRow, mask: bool, households: bool = False) ->
     """One ledger row (with 家庭人口 after 住址 when households are known)."""
     size = [r.household_size] if households else []
     return [i, r.person, show_id(r.id_number, mask), show_phone(r.phone, mask), r.address, *size, r.categories,
-            r.zone, r.member, r.contacts, r.last_contact, r.home_findings, r.visitor, r.status, r.conclusion,
+            r.zone, r.member, r.contacts, r.last_contact, r.home_findings, r.visitor, r.calls, r.status, r.conclusion,
             r.reason, r.benefits, r.next_followup]
 
 
@@ -50,6 +50,7 @@ def write_ledger(path: str | os.PathLike, *, campaign_id: int | None = None, vil
         title = f"{scope.town}{name}{TITLES['ledger']}" if name != scope.town else f"{name}{TITLES['ledger']}"
         subtitle = titles(scope, "")[1] + f"    共{len(rows)}人"
         totals = ["合计", f"{len(rows)}人"] + [None] * (6 + households) + [sum(r.contacts for r in rows)]
+        totals += [None, None, None, sum(r.calls for r in rows)]  # 电话回访, after 最近入户, 情况 and 走访人
         totals += [None] * (len(columns) - len(totals))
         write_table(add_sheet(wb, name), title=title, subtitle=subtitle, columns=fit_totals(columns, totals),
                     rows=[ledger_values(i, r, mask, households) for i, r in enumerate(rows, 1)], totals=totals,

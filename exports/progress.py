@@ -20,7 +20,8 @@ def progress_columns(categories: dict[int, str]) -> list[Column]:
     cats = [Column(f"{code}类\n{categories.get(code, '')}", NUM, "int") for code in range(1, 8)]
     return [
         Column("村（居）", 10), Column("名单\n人数", NUM, "int"), *cats,
-        Column("已走访", NUM, "int"), Column("走访率", RATE, "percent"), Column("已研判", NUM, "int"),
+        Column("已入户\n走访", NUM, "int"), Column("走访率", RATE, "percent"), Column("电话\n回访", NUM, "int"),
+        Column("已研判", NUM, "int"),
         Column("符合", NUM, "int"), Column("不符合", NUM, "int"),
         Column("新纳入\n低保", NUM, "int"), Column("新纳入\n单人户", NUM, "int"), Column("新纳入\n特困", NUM, "int"),
         Column("孤儿/事实\n无人抚养", 7, "int"), Column("临时救助\n人次", NUM + 1, "int"),
@@ -35,7 +36,7 @@ def progress_values(r: VillageProgress, note: str | None = None) -> list:
     """One table row of a village (or of the 合计)."""
     return [
         r.name, r.listed, *(r.by_category.get(code, 0) for code in range(1, 8)),
-        r.visited, r.visit_rate, r.assessed, r.eligible, r.ineligible,
+        r.visited, r.visit_rate, r.called, r.assessed, r.eligible, r.ineligible,
         r.new_dibao, r.new_single, r.new_tekun, r.new_children, r.temp_count, r.temp_amount, r.new_edge,
         r.monitoring, r.checked, r.pass_rate, r.problems, r.rectified, r.satisfaction, note,
     ]

@@ -114,12 +114,13 @@ def screening(f: Facts) -> list[str]:
     t, out = f.total, []
     if t.listed:
         if t.visited:
-            visits = f"已走访{t.visited}人，走访率{pct(t.visit_rate)}"
+            visits = f"已入户走访{t.visited}人，走访率{pct(t.visit_rate)}（只计入户走访）"
+            visits += f"，另电话、微信或来访联系{t.called}人" if t.called else ""
             judged = joined([count(t.assessed, "已完成研判{}人"), count(t.eligible, "其中符合救助条件{}人"),
                              count(t.ineligible, "不符合{}人")])
             out.append(joined([visits, judged]) + "。")
         else:
-            out.append("入户走访尚未开始。")
+            out.append("入户走访尚未开始" + (f"，已电话、微信或来访联系{t.called}人" if t.called else "") + "。")
     if f.village_id is None and f.behind:
         out.append(f"{len(f.behind)}个村（居）走访进度落后：{'、'.join(f.behind)}。")
     elif f.village_id is None and t.listed and f.expected:
@@ -209,7 +210,7 @@ def issues(f: Facts) -> list[str]:
     """六、存在问题: what the figures show is still open."""
     t, as_of, items = f.total, f.scope.as_of, []
     if t.listed > t.visited:
-        items.append(f"仍有{t.listed - t.visited}名排查对象尚未走访。")
+        items.append(f"仍有{t.listed - t.visited}名排查对象尚未入户走访。")
     if f.behind and f.village_id is None:
         items.append(f"部分村（居）进度落后，{'、'.join(f.behind)}走访率低于要求。")
     open_fixes = sum(fix_state(p, as_of) != "已整改" for p in f.problems)
@@ -238,9 +239,9 @@ def next_steps(f: Facts) -> list[str]:
 
 def village_table(doc, rows: list[VillageProgress], total: VillageProgress) -> None:
     """附表: a compact per-village table (the progress table's figures)."""
-    headers = ["村（居）", "名单人数", "已走访", "走访率", "已研判", "新纳入", "问题数", "已整改"]
+    headers = ["村（居）", "名单人数", "已入户走访", "走访率", "电话回访", "已研判", "新纳入", "问题数", "已整改"]
     new = lambda r: r.new_dibao + r.new_single + r.new_tekun + r.new_children + r.new_edge  # noqa: E731
-    body = [[r.name, r.listed, r.visited, pct(r.visit_rate), r.assessed, new(r), r.problems, r.rectified]
+    body = [[r.name, r.listed, r.visited, pct(r.visit_rate), r.called, r.assessed, new(r), r.problems, r.rectified]
             for r in [*rows, total]]
     add_table_cn(doc, headers, body)
 

@@ -8,11 +8,10 @@ from typing import Any, Iterable
 from . import audit
 from .categories import check_usable
 from .errors import NotFound, ValidationError
-from .schema import Campaign, Case, CaseCategory, Category, Contact, Member, Person, db, now
+from .schema import Campaign, Case, CaseCategory, Category, Contact, ContactMember, Member, Person, db, now
 from .search import active_campaign_id
+from .visits import CONTACT_KINDS, STATUSES, status_after  # noqa: F401 - STATUSES is read from here
 
-STATUSES = ["待排查", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
-CONTACT_KINDS = ["入户走访", "电话回访", "来访", "微信"]
 OUTCOMES = ["无变化", "需入户", "疑似符合", "不符合", "已解决"]
 SOURCES = ["名单", "自行发现"]
 
@@ -92,45 +91,49 @@ def set_status(case_id: int, status: str) -> Case:
         return _save_case(case, before)
 
 
-def _check_contact(kind: str, date: dt.date, outcome: str | None, member_id: int | None) -> None:
-    """Validate a contact's fields."""
+def _check_contact(kind: str, date: dt.date, outcome: str | None, member_ids: list[int]) -> None:
+    """Validate a contact's fields: a known kind, a date not in the future, members that exist."""
     if kind not in CONTACT_KINDS:
         raise ValidationError(f"无效的联系方式：{kind}", field="kind")
     if not isinstance(date, dt.date):
         raise ValidationError("请填写联系日期", field="date")
     if date > dt.date.today():
-        raise ValidationError("联系日期不能晚于今天", field="date")
+        raise ValidationError("联系日期不能晚于今天（补记以前的走访请写实际日期）", field="date")
     if outcome and outcome not in OUTCOMES:
         raise ValidationError(f"无效的结果：{outcome}", field="outcome")
-    if member_id and not Member.get_or_none(Member.id == member_id):
+    found = {m.id for m in Member.select(Member.id).where(Member.id.in_(member_ids))} if member_ids else set()
+    if set(member_ids) - found:
         raise ValidationError("找不到该工作人员", field="member")
 
 
 def record_contact(case_id: int, *, kind: str, date: dt.date, findings: str | None = None,
                    needs: str | None = None, outcome: str | None = None,
                    next_followup: dt.date | None = None, member_id: int | None = None,
-                   photos: str | None = None) -> Contact:
-    """Record a visit or call; a 待排查 case becomes 已走访; the next follow-up is kept."""
-    _check_contact(kind, date, outcome, member_id)
+                   photos: str | None = None, member_ids: Iterable[int] | None = None) -> Contact:
+    """Record a visit or call on its date, with who took part (`member_ids`, or the one `member_id`).
+
+    The case's status follows `status_after`; its 负责人 never changes here (zones assign cases).
+    """
+    ids = list(dict.fromkeys(int(m) for m in (member_ids or ([member_id] if member_id else []))))
+    _check_contact(kind, date, outcome, ids)
     if next_followup and next_followup < date:
         raise ValidationError("下次跟进日期不能早于联系日期", field="next_followup")
     with db.atomic():
         case = get_case(case_id)
         contact = Contact.create(
-            case=case.id, kind=kind, date=date, member=member_id, findings=(findings or "").strip() or None,
-            needs=needs, outcome=outcome, photos=photos, next_followup=next_followup,
-            operator=audit.current_operator(),
+            case=case.id, kind=kind, date=date, member=ids[0] if ids else None,
+            findings=(findings or "").strip() or None, needs=needs, outcome=outcome, photos=photos,
+            next_followup=next_followup, operator=audit.current_operator(),
         )
         audit.log_row("create", contact)
+        for mid in ids:
+            audit.log_row("create", ContactMember.create(contact=contact.id, member=mid))
         before = audit.snapshot(case)
-        if case.status == "待排查":
-            case.status = "已走访"
+        case.status = status_after(case.status, kind)
         if next_followup:
             case.next_followup = next_followup
         elif case.next_followup and date >= case.next_followup:
             case.next_followup = None  # the follow-up that was due has happened
-        if member_id and case.member_id is None:
-            case.member = member_id
         _save_case(case, before)
     return contact
 

@@ -45,7 +45,7 @@ WIPE_ORDER = [
     "case_category", "roster_entry", "case", "import_batch", "person_key", "person", "zone",
     "member", "village", "category", "phase", "campaign",
 ]
-STATUS_FLOW = ["待排查", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
+STATUS_FLOW = ["待排查", "已联系", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
 
 
 @dataclass

@@ -128,6 +128,8 @@ def _cases(t: Town, size: Size) -> None:
             assessed = t.day_between(t.start + dt.timedelta(days=20), t.today)
         if status in ("已走访", "动态监测", "办理中") and rng.random() < 0.8:
             follow = t.today + dt.timedelta(days=rng.randint(-12, 30))
+        if status == "已走访" and cid % 4 == 0:
+            status = "已联系"  # reached by phone only (no draw: the rest of the town stays as it was)
         source = "自行发现" if codes == {7} else "名单"
         rows.append((cid, t.campaign_id, pid, status, zone_owner[zone_id], conclusion, reason,
                      assessed and str(assessed), follow and str(follow), source, STAMP, STAMP))
@@ -170,21 +172,30 @@ def _roster(t: Town, cats: dict[int, int]) -> None:
 
 
 def _contacts(t: Town, size: Size) -> None:
-    """Visits and calls for every case past 待排查, dated between the campaign start and today."""
+    """Visits and calls for every case past 待排查, dated between the campaign start and today: a case
+    past 已联系 had a 入户走访 first, a 已联系 one only calls, 微信 or 来访 (store/visits.py)."""
     rng = t.rng
     worked = [c for c in t.cases if c["status"] != "待排查"]
     if not worked:
         return
     first = t.start + dt.timedelta(days=21)
-    rows = []
+    rows, people, cid = [], [], _next_id("contact")
     for i in range(size.contacts):
         case = worked[i] if i < len(worked) else rng.choice(worked)
         kind = rng.choices(["入户走访", "电话回访", "来访", "微信"], [50, 35, 8, 7])[0]
+        if case["status"] == "已联系" and kind == "入户走访":
+            kind = "电话回访"
+        elif case["status"] != "已联系" and i < len(worked):
+            kind = "入户走访"  # a case past 已联系 had its home visit
         day = t.day_between(first, t.today)
-        rows.append((case["id"], kind, str(day), case["member"], rng.choice(FINDINGS),
+        rows.append((cid, case["id"], kind, str(day), case["member"], rng.choice(FINDINGS),
                      rng.choice(["无变化", "需入户", "疑似符合", "不符合", "已解决"]), "演示", STAMP))
-    _many('INSERT INTO "contact" (case_id, kind, date, member_id, findings, outcome, operator, created_at) '
-          "VALUES (?,?,?,?,?,?,?,?)", rows)
+        if case["member"]:
+            people.append((cid, case["member"]))
+        cid += 1
+    _many('INSERT INTO "contact" (id, case_id, kind, date, member_id, findings, outcome, operator, created_at) '
+          "VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    _many('INSERT INTO "contact_member" (contact_id, member_id) VALUES (?,?)', people)
 
 
 def _benefits(t: Town) -> None:

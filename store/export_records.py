@@ -12,6 +12,7 @@ from . import petitions
 from .export_rows import Scope, _date, _rows, categories_by_case
 from .petitions import PetitionRow
 from .schema import db
+from .visits import HOME_VISIT
 
 
 @dataclass(slots=True)
@@ -26,8 +27,8 @@ class LedgerRow:
     categories: str
     zone: str | None
     member: str | None
-    contacts: int
-    last_contact: dt.date | None
+    contacts: int  # 入户走访 only (store/visits.py); calls, 微信 and 来访 are `calls`
+    last_contact: dt.date | None  # the latest 入户走访
     status: str
     conclusion: str | None
     reason: str | None
@@ -37,9 +38,9 @@ class LedgerRow:
     household_size: int | None = None  # None until the person's household is known
     home_findings: str | None = None  # what the latest 入户走访 found
     visitor: str | None = None  # who made that visit
+    calls: int = 0  # calls, 微信 and 来访
 
 
-HOME_VISIT = "入户走访"  # the contact kind that is a home visit (a call is not)
 _LEDGER = (
     'SELECT c.id, v.id, v.name, p.name, p.id_number, p.phone, z.name, m.name, c.status, c.conclusion, '
     'c.conclusion_reason, c.next_followup, p.address, p.household_code '
@@ -50,11 +51,15 @@ _LEDGER = (
     "ORDER BY v.seq, v.id, z.seq, z.id, p.py_full, p.id"
 )
 _CONTACTS = (
-    'SELECT t.case_id, count(*), max(t.date) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    'SELECT t.case_id, total(t.kind = :home), max(CASE WHEN t.kind = :home THEN t.date END), '
+    'total(t.kind != :home) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
     "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND t.date <= :asof GROUP BY t.case_id"
 )
 _HOME = (
-    'SELECT t.case_id, t.findings, coalesce(m.name, t.operator) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    # who: every member who took part (contact_member), else the one on the contact, else the operator
+    'SELECT t.case_id, t.findings, coalesce((SELECT group_concat(mm.name, \'、\') FROM "contact_member" cm '
+    'JOIN "member" mm ON mm.id = cm.member_id WHERE cm.contact_id = t.id), m.name, t.operator) '
+    'FROM "contact" t JOIN "case" c ON c.id = t.case_id '
     'LEFT JOIN "member" m ON m.id = t.member_id WHERE t.deleted_at IS NULL AND c.campaign_id = :cid '
     "AND t.date <= :asof AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
 )
@@ -76,9 +81,9 @@ def _benefits_by_case(params: dict) -> dict[int, str]:
 
 def ledger_rows(scope: Scope) -> list[LedgerRow]:
     """Every live case of the covered villages, by village, zone and name (pinyin)."""
-    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat(), "home": HOME_VISIT}
     cats = categories_by_case(scope.campaign_id)
-    contacts = {r[0]: (r[1], r[2]) for r in _rows(_CONTACTS, params)}
+    contacts = {r[0]: (int(r[1]), r[2], int(r[3])) for r in _rows(_CONTACTS, params)}
     benefits = _benefits_by_case(params)
     home = {case_id: (findings, who) for case_id, findings, who in _rows(_HOME, {**params, "home": HOME_VISIT})}
     sizes = dict(_rows(_HOUSEHOLDS, {}))
@@ -86,11 +91,11 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     for r in _rows(_LEDGER, params):
         if not scope.covers(r[1]):
             continue
-        count, last = contacts.get(r[0], (0, None))
+        count, last, calls = contacts.get(r[0], (0, None, 0))
         findings, visitor = home.get(r[0], (None, None))
         out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, _date(last),
                              r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11]), r[12],
-                             sizes.get(r[13]) if r[13] else None, findings, visitor))
+                             sizes.get(r[13]) if r[13] else None, findings, visitor, calls))
     return out
 
 

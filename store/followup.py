@@ -14,6 +14,7 @@ from .schema import Contact, Member, Village
 
 _SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})$")
 
 
 def parse_date(text: str, *, field: str = "date") -> dt.date | None:
@@ -29,6 +30,16 @@ def parse_date(text: str, *, field: str = "date") -> dt.date | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise ValidationError(f"没有这一日期：{raw}", field=field) from None
+
+
+def parse_day(text: str, today: dt.date, *, field: str = "date") -> dt.date | None:
+    """parse_date, plus +N / -N: N days after / before today (+10, -2); None when empty."""
+    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
+    m = _RELATIVE.match(raw)
+    if m:
+        days = int(m.group(2))
+        return today + dt.timedelta(days=days if m.group(1) == "+" else -days)
+    return parse_date(raw, field=field)
 
 
 def members(village_id: int | None = None) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ from .common import get_row, hard_delete, one_of, optional, required, today_or, 
 from .errors import ValidationError
 from .overdue import overdue_items
 from .schema import Member, Rectification, Village, db
+from .visits import HOME_VISITED_SQL
 from .villages import ROLES
 
 STALE_DAYS = 30
@@ -186,7 +187,7 @@ class Workload:
 
 
 _WORK_SQL = (
-    'SELECT c.member_id, count(*), sum(c.status != \'待排查\'), '
+    'SELECT c.member_id, count(*), sum(' + HOME_VISITED_SQL + '), '
     "sum(c.status NOT IN ('已纳入', '已办结') AND coalesce(t.last, '0000') < ?) "
     'FROM "case" c JOIN "person" p ON p.id = c.person_id '
     'LEFT JOIN (SELECT case_id, max(date) AS last FROM "contact" WHERE deleted_at IS NULL GROUP BY case_id) t '

@@ -100,7 +100,13 @@ def _m0005() -> None:
     _run_sql_file("0005_rosters.sql")
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004, 5: _m0005}
+def _m0006() -> None:
+    """Field work: who took part in a contact, attachments, how a hand-made case was found; cases
+    moved to 已走访 by calls alone go back to 已联系 (audited)."""
+    _run_sql_file("0006_field_work.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004, 5: _m0005, 6: _m0006}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

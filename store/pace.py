@@ -129,7 +129,7 @@ def explain(name: str, visited: int, listed: int, ctx: PaceContext) -> str:
     if not listed:
         return f"{name}：没有排查对象"
     share = visited / listed
-    head = f"{name}：已走访{visited}/{listed}人（{share:.0%}）"
+    head = f"{name}：入户走访{visited}/{listed}人（{share:.0%}）"
     if ctx.median is None or ctx.expected is None or ctx.expected <= 0:
         return head + "，「推动落实」阶段开始前不要求走访，不判定落后"
     ref = f"，全镇中位数{ctx.median:.0%}，当日应完成{ctx.expected:.0%}"

@@ -281,6 +281,25 @@ class Contact(BaseModel):
     deleted_at = DateTimeField(null=True)
 
 
+class CaseOrigin(BaseModel):
+    """How a hand-made case (第7类 and the like) came about: who found the person, how, when."""
+
+    case = ForeignKeyField(Case, unique=True, backref="origins", on_delete="CASCADE")
+    found_by = TextField(null=True)
+    found_how = TextField(null=True)
+    found_on = DateField(null=True)
+
+
+class ContactMember(BaseModel):
+    """Who took part in a contact: one or more members (包片干部, 村干部, 驻村干部, the office's 经办人)."""
+
+    contact = ForeignKeyField(Contact, backref="participants", on_delete="CASCADE", index=False)  # see Meta
+    member = ForeignKeyField(Member, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("contact", "member"), True),)
+
+
 class Benefit(BaseModel):
     """An assistance the case applies for or receives, with its current status."""
 
@@ -378,6 +397,21 @@ class Rectification(BaseModel):
     evidence = TextField(null=True)
 
 
+class Attachment(BaseModel):
+    """A file (照片、佐证材料) of a contact, a case or a rectification, kept under its content hash."""
+
+    case = ForeignKeyField(Case, null=True, backref="attachments", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="attachments", on_delete="CASCADE")
+    rectification = ForeignKeyField(Rectification, null=True, backref="attachments", on_delete="CASCADE")
+    sha256 = TextField(index=True)
+    name = TextField()  # the original file name, as data
+    size = IntegerField()
+    note = TextField(null=True)
+    operator = TextField(null=True)
+    created_at = DateTimeField(default=now)
+    deleted_at = DateTimeField(null=True)
+
+
 class Acceptance(BaseModel):
     """验收 of a village's work."""
 
@@ -460,5 +494,5 @@ MODELS = [
     Setting, Campaign, Phase, Category, Village, Member, Zone, Person, PersonKey, ImportBatch,
     Case, RosterEntry, CaseCategory, Contact, Benefit, BenefitStep, Petition, SpotCheckRound,
     SpotCheck, Problem, Rectification, Acceptance, SatisfactionSurvey, Notice, AuditLog, VillageAlias,
-    Roster, CoveredPerson,
+    Roster, CoveredPerson, CaseOrigin, ContactMember, Attachment,
 ]

@@ -2,7 +2,7 @@
 
 The draw:
 - population: live cases (case and person not deleted) of the campaign in the chosen villages;
-  「visited」 keeps those past 待排查, 「assessed」 those with a conclusion;
+  「visited」 keeps those with a 入户走访 (store/visits.py), 「assessed」 those with a conclusion;
 - strata: village x category. A case hit by several categories counts in the stratum of its
   lowest category code (a case without a category is in stratum 0);
 - size: ratio (default 0.3) or count. Each stratum's quota is its size x ratio (count / population
@@ -25,6 +25,7 @@ from typing import Any
 from .common import category_text
 from .errors import ValidationError
 from .schema import Village, db
+from .visits import HOME_VISITED_SQL
 
 POPULATIONS = {"all": "全部", "visited": "已走访", "assessed": "已研判"}
 STRATUM_RULE = "多类别对象按最小类别代码分层"
@@ -125,7 +126,7 @@ _POP_SQL = (
     'SELECT c.id, p.village_id, p.name, p.id_number, c.status FROM "case" c JOIN "person" p ON p.id = c.person_id '
     "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ?"
 )
-_POP_FILTER = {"all": "", "visited": " AND c.status != '待排查'", "assessed": " AND c.conclusion IS NOT NULL"}
+_POP_FILTER = {"all": "", "visited": " AND " + HOME_VISITED_SQL, "assessed": " AND c.conclusion IS NOT NULL"}
 _CATS_SQL = ('SELECT cc.case_id, c.code, c.short_name FROM "case_category" cc JOIN "category" c '
              "ON c.id = cc.category_id WHERE c.campaign_id = ? ORDER BY cc.case_id, c.code")
 

@@ -8,7 +8,8 @@ Counting rules (as of day D, campaign window W = first day of the campaign's fir
   dates what happened: visits, benefits, checks, problems; a list typed in late was still the
   list, and the screens, run on a fixed day in tests, count cases imported during the session);
   by category 1-7 a case hit by two categories counts once in each.
-- 已走访: status past 待排查 (VISITED); 已研判: a conclusion is set; 符合 / 不符合 by conclusion;
+- 已走访: cases with a live 入户走访 dated by D (VISITED, store/visits.py); 电话回访 (called): cases
+  with a call, 微信 or 来访 by D, counted on their own and never in the 走访率; 已研判: a conclusion is set; 符合 / 不符合 by conclusion;
   待办理 (pending): 符合 and the case not yet 已纳入 or 已办结.
 - 新纳入: benefits whose status is 纳入 or 审核确认 with status_on inside W. 低保 and 单人户
   (低保单人户) are separate columns; 特困 = 特困分散 + 特困集中; 孤儿·事实无人抚养 counted together;
@@ -31,9 +32,11 @@ from decimal import Decimal
 from . import pace
 from .pace import PACE_RULE_TEXT, RULE_MEDIAN, RULE_PHASE, WORK_PHASE, PaceContext  # noqa: F401 - re-exported
 from .schema import Phase, db
+from .visits import called_sql, home_visited_sql
 
 INCLUDED = ("纳入", "审核确认")
-VISITED = "c.status != '待排查'"  # the one definition of 已走访 in SQL
+# 已走访 = 入户 only, dated on or before the day (the first "?" of the query); defined in store/visits.py
+VISITED, CALLED = home_visited_sql("?"), called_sql("?")
 BENEFIT_COLUMN = {
     "低保": "new_dibao", "低保单人户": "new_single", "特困分散": "new_tekun", "特困集中": "new_tekun",
     "孤儿": "new_children", "事实无人抚养儿童": "new_children", "低保边缘": "new_edge",
@@ -51,6 +54,7 @@ class VillageProgress:
     listed: int = 0
     by_category: dict[int, int] = field(default_factory=lambda: {code: 0 for code in range(1, 8)})
     visited: int = 0
+    called: int = 0
     assessed: int = 0
     eligible: int = 0
     ineligible: int = 0
@@ -136,7 +140,7 @@ _SQL = {
     # total(): 0 where every row compares NULL (no conclusion yet: every case on the first day)
     "base": ("SELECT p.village_id, count(*), total(" + VISITED + "), total(c.conclusion IS NOT NULL), "
              "total(c.conclusion = '符合'), total(c.conclusion = '不符合'), total(c.status = '动态监测'), "
-             "total(c.conclusion = '符合' AND c.status NOT IN ('已纳入', '已办结')) "
+             "total(c.conclusion = '符合' AND c.status NOT IN ('已纳入', '已办结')), total(" + CALLED + ") "
              + _CASES + " GROUP BY p.village_id"),
     "categories": ('SELECT p.village_id, k.code, count(*) FROM "case_category" cc '
                    'JOIN "category" k ON k.id = cc.category_id JOIN "case" c ON c.id = cc.case_id '
@@ -174,11 +178,11 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
     as_of = as_of or dt.date.today()
     day, (start, end) = as_of.isoformat(), window(campaign_id, as_of)
     rows = {vid: VillageProgress(vid, name) for vid, name in _fetch("villages", ())}
-    for vid, *counts in _fetch("base", (campaign_id,)):
+    for vid, *counts in _fetch("base", (day, day, campaign_id)):  # 入户 and calls by D, then _LIVE
         if vid in rows:
             r = rows[vid]
             (r.listed, r.visited, r.assessed, r.eligible, r.ineligible, r.monitoring,
-             r.pending) = (int(n) for n in counts)
+             r.pending, r.called) = (int(n) for n in counts)
     for vid, code, n in _fetch("categories", (campaign_id,)):
         if vid in rows and code in rows[vid].by_category:
             rows[vid].by_category[code] = n

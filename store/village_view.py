@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .ids import mask_phone
 from .schema import db
+from .visits import HOME_VISITED_SQL
 
 
 @dataclass
@@ -20,7 +21,7 @@ class VillageView:
 
 
 _ZONES = (
-    "SELECT z.name, coalesce(m.name, ''), count(c.id), coalesce(sum(c.status != '待排查'), 0) "
+    "SELECT z.name, coalesce(m.name, ''), count(c.id), coalesce(sum(" + HOME_VISITED_SQL + "), 0) "
     'FROM "zone" z LEFT JOIN "member" m ON m.id = z.member_id '
     'LEFT JOIN "person" p ON p.zone_id = z.id AND p.deleted_at IS NULL '
     'LEFT JOIN "case" c ON c.person_id = p.id AND c.deleted_at IS NULL AND c.campaign_id = ? '

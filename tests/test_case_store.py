@@ -128,7 +128,7 @@ def test_last_member_follows_the_operator(demo_db):
     member_id = followup.members()[3][0]
     record_contact(case.id, kind="电话回访", date=dt.date.today(), member_id=member_id, findings="x")
     assert followup.last_member("测试员") == member_id
-    assert json.loads(AuditLog.select().order_by(AuditLog.id.desc()).first().after)["status"] == "已走访"
+    assert json.loads(AuditLog.select().order_by(AuditLog.id.desc()).first().after)["status"] == "已联系"  # a call is no home visit
     assert Contact.select().where(Contact.case == case.id).count() == 1
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from store import dashboard, pace
-from store.schema import Case
+from store.schema import Case, Contact
 from store.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
@@ -17,7 +17,9 @@ def test_village_stats_add_up_to_the_case_table(demo_db):
     rows = dashboard.village_stats(cid, DEMO_TODAY)
     total = dashboard.town_total(rows)
     assert total.cases == Case.select().where(Case.deleted_at.is_null()).count()
-    assert total.visited == Case.select().where(Case.status != "待排查").count()
+    home = Contact.select(Contact.case).where(Contact.kind == "入户走访", Contact.deleted_at.is_null())
+    assert total.visited == Case.select().where(Case.id.in_(home), Case.deleted_at.is_null()).count()
+    assert 0 < total.called < total.cases  # calls, 微信 and 来访 on their own
     assert total.monitoring == Case.select().where(Case.status == "动态监测").count()
     assert total.included_total > 0 and total.overdue > 0
     assert len(rows) == 12

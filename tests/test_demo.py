@@ -36,7 +36,7 @@ def test_demo_town_is_realistic(demo_db):
     c = counts()
     assert 10 <= c["villages"] <= 15 and c["persons"] == 3000 and c["cases"] == 1200
     statuses = {s for (s,) in db.execute_sql('SELECT DISTINCT status FROM "case"').fetchall()}
-    assert statuses == {"待排查", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"}
+    assert statuses == {"待排查", "已联系", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"}
     cats = {c for (c,) in db.execute_sql("SELECT DISTINCT g.code FROM case_category cc JOIN category g ON g.id = cc.category_id")}
     assert cats == {1, 2, 3, 4, 5, 6, 7}
     overdue = Petition.select().where((Petition.closed.is_null()) & (Petition.close_due < DEMO_TODAY)).count()

@@ -48,7 +48,8 @@ def test_town_report_structure_and_figures(tmp_path, demo_db):
     total = town_totals(village_progress(active_campaign().id, DEMO_TODAY))
     full = "\n".join(texts)
     assert f"纳入排查范围的对象共{total.listed}人" in full
-    assert f"已走访{total.visited}人，走访率{total.visit_rate * 100:.1f}%" in full
+    assert f"已入户走访{total.visited}人，走访率{total.visit_rate * 100:.1f}%（只计入户走访）" in full
+    assert f"另电话、微信或来访联系{total.called}人" in full
     assert f"新纳入低保{total.new_dibao}人" in full and f"{total.temp_amount:,.2f}元" in full
     problems = problem_rows(export_scope(None, None, DEMO_TODAY))
     assert f"共发现问题{len(problems)}个" in full and "截至2026年11月29日" in full

@@ -71,7 +71,8 @@ def test_progress_table(tmp_path, demo_db):
             assert all(v == "—" or 0 <= v <= 1 for v in values)  # 「—」: nothing to divide
             continue
         assert total[col] == pytest.approx(sum(v or 0 for v in values)), header[col]
-    assert total[1] == town.listed and total[header.index("已走访")] == town.visited
+    assert total[1] == town.listed and total[header.index("已入户\n走访")] == town.visited
+    assert total[header.index("电话\n回访")] == town.called > 0  # calls on their own, never in the 走访率
     assert total[header.index("走访率")] == pytest.approx(town.visit_rate)
     assert ws.cell(4, header.index("走访率") + 1).number_format == "0.0%"
     assert Decimal(str(total[header.index("临时救助\n金额（元）")])) == town.temp_amount
@@ -215,7 +216,7 @@ def test_formula_injection_comes_back_as_text(tmp_path, demo_db):
     ws = wb[village]
     cells = [row for row in ws.iter_rows(min_row=4) if row[1].value == '=HYPERLINK("x")']
     assert len(cells) == 1
-    name, reason = cells[0][1], cells[0][14]
+    name, reason = cells[0][1], cells[0][15]  # after 走访人 comes 电话回访
     assert name.data_type == "s" and reason.value == "+1 收入核算" and reason.data_type == "s"
     assert isinstance(cells[0][0].value, int) and isinstance(cells[0][8].value, int)
 

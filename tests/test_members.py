@@ -75,7 +75,8 @@ def test_workload_counts_in_the_demo_town(demo_db):
     assert sum(w.cases for w in rows) == live.count()
     busiest = max(rows, key=lambda w: w.cases)
     mine = live.where(Case.member == busiest.member_id)
-    assert busiest.visited == mine.where(Case.status != "待排查").count()
+    home = Contact.select(Contact.case).where(Contact.kind == "入户走访", Contact.deleted_at.is_null())
+    assert busiest.visited == mine.where(Case.id.in_(home)).count()  # 已走访: a home visit, not a call
     assert sum(w.overdue for w in rows) > 0
     # stale: open cases whose last contact is more than 30 days old (or none)
     open_cases = [c for c in mine if c.status not in ("已纳入", "已办结")]

@@ -66,8 +66,8 @@ def _town(shares):
         v = villages.create_village(f"村{i}")
         for j in range(10):
             case = cases.open_case(people.create_person(name=f"人{i}{j}", village=v.id).id, [7])
-            if j < visited:
-                cases.set_status(case.id, "已走访")
+            if j < visited:  # 已走访 is a home visit (store/visits.py)
+                cases.record_contact(case.id, kind="入户走访", date=dt.date(2000, 1, 1))
 
 
 def test_suggest_notices_median_and_expected(db_path):

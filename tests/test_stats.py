@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from store import stats
 from store.queries import active_campaign
-from store.schema import Benefit, Case, CaseCategory, Category, Person, Phase, Problem, Rectification, Village
+from store.schema import Benefit, Case, Contact, CaseCategory, Category, Person, Phase, Problem, Rectification, Village
 
 from tests.conftest import DEMO_TODAY
 
@@ -30,7 +30,12 @@ def test_figures_match_independent_counts(demo_db):
     for r in rows:
         cases = list(_village_cases(r.id))
         assert r.listed == len(cases)
-        assert r.visited == sum(c.status != "待排查" for c in cases)
+        home = {k.case_id for k in Contact.select(Contact.case).where(Contact.kind == "入户走访",
+                                                                      Contact.deleted_at.is_null())}
+        calls = {k.case_id for k in Contact.select(Contact.case).where(Contact.kind != "入户走访",
+                                                                       Contact.deleted_at.is_null())}
+        assert r.visited == sum(c.id in home for c in cases)  # 入户 only
+        assert r.called == sum(c.id in calls for c in cases)
         assert r.assessed == sum(c.conclusion is not None for c in cases)
         assert r.eligible + r.ineligible == r.assessed
         assert r.monitoring == sum(c.status == "动态监测" for c in cases)

@@ -96,8 +96,10 @@ def test_case_contact_moves_status_and_is_audited(db_path):
     follow = dt.date.today() + dt.timedelta(days=7)
     cases.record_contact(case.id, kind="电话回访", date=dt.date.today(), findings="本人在家", next_followup=follow)
     fresh = Case.get_by_id(case.id)
-    assert fresh.status == "已走访" and fresh.next_followup == follow
-    assert Contact.select().where(Contact.case == case.id).count() == 1
+    assert fresh.status == "已联系" and fresh.next_followup == follow  # a call is no home visit
+    cases.record_contact(case.id, kind="入户走访", date=dt.date.today() - dt.timedelta(days=2), findings="入户")
+    assert Case.get_by_id(case.id).status == "已走访"
+    assert Contact.select().where(Contact.case == case.id).count() == 2
     assert {"create", "update"} <= {r.action for r in audit_rows("case", case.id)}
 
 

@@ -37,7 +37,7 @@ async def test_f2_with_a_picked_person_in_under_15_keystrokes(demo_db):
         assert isinstance(app.screen, DashboardScreen)
     contact = Contact.get(Contact.case == case.id)
     assert (contact.kind, contact.findings, contact.date) == ("电话回访", NOTE, DEMO_TODAY)
-    assert Case.get_by_id(case.id).status == "已走访"
+    assert Case.get_by_id(case.id).status == "已联系"  # a call is no home visit
 
 
 async def test_f2_from_an_open_case_starts_in_the_note(demo_db):

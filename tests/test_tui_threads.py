@@ -39,7 +39,7 @@ async def test_no_database_call_on_the_ui_thread(demo_db, monkeypatch):
         await settle(app, pilot)
     monkeypatch.undo()
     assert on_ui == []
-    assert Case.get_by_id(case.id).status == "已走访"
+    assert Case.get_by_id(case.id).status == "已联系"  # a call is no home visit
 
 
 async def test_no_database_call_on_the_ui_thread_in_the_organisation_screens(demo_db, monkeypatch):

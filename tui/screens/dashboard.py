@@ -15,7 +15,7 @@ from .base import AppScreen
 
 SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特困分散": "特", "孤儿": "孤",
          "事实无人抚养儿童": "事", "临时救助急难型": "临", "临时救助支出型": "临", "低保边缘": "边"}
-COLUMNS = ["村（居）", "对象", "已走访", "进度", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
+COLUMNS = ["村（居）", "对象", "入户", "进度", "电话", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
 LATE_COLUMNS = ["事项", "村（居）", "姓名", "到期日", "逾期天数"]
 
 
@@ -109,13 +109,14 @@ class DashboardScreen(AppScreen):
         table = self.query_one("#dash-villages", DataTable)
         keep = table.cursor_row
         self.rows = {str(r.id): r for r in rows}
-        fill(table, COLUMNS, [(str(r.id), self._cells(r)) for r in ([*rows, total] if total else [])])
+        labels = COLUMNS if self.size.width >= 120 else [c for c in COLUMNS if c != "进度"]  # 电话 and 落后 fit at 100
+        fill(table, labels, [(str(r.id), self._cells(r)) for r in ([*rows, total] if total else [])])
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
         cases, visited = (total.cases, total.visited_pct) if total else (0, None)
         self.query_one("#dash-title", Static).update(
-            f"全镇 {cases} 个排查对象，已走访 {pct(visited)}，进度落后 {behind} 个村（居）"
-            "    F6 抽查  F7 问题  F8 导入  F9 导出")
+            f"全镇 {cases} 个排查对象，入户走访 {pct(visited)}，电话 {total.called if total else 0} 人，"
+            f"落后 {behind} 个村（居） F6 抽查 F7 问题 F8 导入 F9 导出")
         self._show_late(data.late if data else [], data.next_fix if data else None)
         self._explain_row(table.cursor_row)
 
@@ -123,8 +124,9 @@ class DashboardScreen(AppScreen):
         """One village's cells."""
         flag = Text("落后", style="bold red") if r.behind else Text("")
         name = Text(cut(r.name, 10), style="bold" if r.id is None else "")
-        width = 6 if self.size.width < 120 else 10 if self.size.width < 140 else 20  # 落后 must fit at 100 columns
-        return [name, str(r.cases), pct(r.visited_pct), bar((r.visited_pct or 0) / 100, width), str(r.assessed),
+        width = 10 if self.size.width < 140 else 20  # under 120 columns no bar: 落后 must fit at 100
+        progress = [bar((r.visited_pct or 0) / 100, width)] if self.size.width >= 120 else []
+        return [name, str(r.cases), pct(r.visited_pct), *progress, str(r.called), str(r.assessed),
                 included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.open_problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
 

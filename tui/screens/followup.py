@@ -1,4 +1,6 @@
-"""F2 quick follow-up: the clerk is on the phone. Person, kind, who, note, outcome, next date."""
+"""F2 quick follow-up: the clerk is on the phone, or reports a visit. Person, kind, date (today
+prefilled, earlier allowed), who took part (the person's village's members first), note, outcome,
+next date. Saving never changes the case's 负责人."""
 
 from __future__ import annotations
 
@@ -14,16 +16,17 @@ from textual.widgets.option_list import Option
 from store.cases import OUTCOMES
 from store.errors import ValidationError
 
-from ..widgets.fields import Field, FieldError, NoteArea
+from ..widgets.fields import CheckList, Field, FieldError, NoteArea
 from .form import FormScreen
 from .search import hit_label
 
 KIND_KEYS = {"f5": "电话回访", "f6": "入户走访", "f7": "来访", "f8": "微信"}
 DAY_KEYS = {"ctrl+g": 7, "ctrl+r": 15, "ctrl+t": 30}
+PICK_HINT = "参加人员（空格选择，可多选；本村人员在前）"
 
 
 class FollowupScreen(FormScreen):
-    """电话回访."""
+    """电话回访 / 入户走访 / 来访 / 微信: one contact on its date, with who took part."""
 
     CSS_PATH = "followup.tcss"
     PREFIX = "fu"
@@ -39,6 +42,8 @@ class FollowupScreen(FormScreen):
         self.case_id = case_id
         self.kind = "电话回访"
         self.hits: list = []
+        self.in_charge: int | None = None
+        self.member_names: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fu-box"):
@@ -49,8 +54,12 @@ class FollowupScreen(FormScreen):
             yield FieldError(id="fu-person-error")
             yield Static("", id="fu-kind")
             with Horizontal(id="fu-row"):
-                yield Select([], prompt="经办人", id="fu-member", allow_blank=True)
+                yield Label("日期", id="fu-date-label")
+                yield Field(self.app.today().isoformat(), id="fu-date")
                 yield Select([(o, o) for o in OUTCOMES], prompt="结果", id="fu-outcome", allow_blank=True)
+            yield FieldError(id="fu-date-error")
+            yield Label(PICK_HINT, id="fu-member-label")
+            yield CheckList(id="fu-member")
             yield FieldError(id="fu-member-error")
             yield Label("了解到的情况")
             yield NoteArea(id="fu-findings")
@@ -62,6 +71,7 @@ class FollowupScreen(FormScreen):
 
     def on_mount(self) -> None:
         """With a case: straight to the note. Without: straight to the person."""
+        self.query_one("#fu-date", Field).prefilled = True  # today: not 「typed」 for the Esc question
         self._show_kind()
         if self.case_id:
             self.query_one("#fu-person").display = False
@@ -87,26 +97,47 @@ class FollowupScreen(FormScreen):
                 line = f"对象：{case.person.name}（{case.person.village.name if village else ''}，{case.status}）"
             members = followup.members(village)
             last = followup.last_member(audit.current_operator()) or in_charge
-        self.app.call_from_thread(self._fill_context, line, members, last)
+        self.app.call_from_thread(self._fill_context, line, members, last, in_charge)
 
-    def _fill_context(self, line: str, members: list, last: int | None) -> None:
-        """Fill the person line and the member list."""
+    def _fill_context(self, line: str, members: list, last: int | None, in_charge: int | None = None) -> None:
+        """Fill the person line and the member list (the one used last chosen; for a visit also the
+        case's member in charge)."""
         if line:
             self.query_one("#fu-who-line", Static).update(line)
-        select = self.query_one("#fu-member", Select)
-        select.set_options([(label, mid) for mid, label in members])
-        if last and any(mid == last for mid, _l in members):
-            select.value = last
+        self.in_charge = in_charge
+        box = self.query_one("#fu-member", CheckList)
+        chosen = set(box.selected)
+        box.clear_options()
+        known = {mid for mid, _l in members}
+        self.member_names = {mid: label.split("（")[0] for mid, label in members}
+        picks = {m for m in chosen | {last} | ({in_charge} if self.kind == "入户走访" else set()) if m in known}
+        box.add_options([(label, mid) for mid, label in sorted(members, key=lambda m: m[0] not in picks)])
+        for mid in picks:
+            box.select(mid)
+
+    @on(CheckList.SelectedChanged, "#fu-member")
+    def _picked(self) -> None:
+        """The names chosen, on the label line (the list shows three at a time)."""
+        box = self.query_one("#fu-member", CheckList)
+        names = [self.member_names.get(v, "") for v in box.selected]
+        self.query_one("#fu-member-label", Label).update(f"参加人员：{'、'.join(names)}" if names else PICK_HINT)
 
     def _show_kind(self) -> None:
-        """The kind line, current one marked."""
+        """The title and the kind line follow the kind chosen."""
+        self.query_one("#fu-title", Static).update(f"{self.kind}（Ctrl+S 保存，Esc 放弃）")
         parts = [f"{k.upper()} {'【' + v + '】' if v == self.kind else v}" for k, v in KIND_KEYS.items()]
         self.query_one("#fu-kind", Static).update("方式：" + "  ".join(parts))
 
     def action_kind(self, kind: str) -> None:
-        """F5-F8: the kind of contact."""
+        """F5-F8: the kind of contact; a home visit takes the member in charge along."""
         self.kind = kind
         self._show_kind()
+        box = self.query_one("#fu-member", CheckList)
+        if kind == "入户走访" and self.in_charge is not None:
+            try:
+                box.select(self.in_charge)
+            except Exception:  # noqa: BLE001 - not in the list (inactive): nothing to choose
+                pass
 
     def action_days(self, n: int) -> None:
         """Ctrl+G/R/T: next follow-up in 7/15/30 days."""
@@ -174,24 +205,25 @@ class FollowupScreen(FormScreen):
 
     def values(self) -> dict:
         """The form's values, the date parsed; errors point at their field."""
-        from store.followup import parse_date
+        from store.followup import parse_day
 
         if not self.case_id:
             raise ValidationError("请先选择对象：输入姓名或拼音首字母，再按 Enter", field="person")
-        raw = self.query_one("#fu-next_followup", Field).value.strip()
-        if raw.startswith("+") and raw[1:].isdigit():
-            nxt = self.app.today() + dt.timedelta(days=int(raw[1:]))
-        else:
-            nxt = parse_date(raw, field="next_followup")
-        member = self.query_one("#fu-member", Select).value
+        today = self.app.today()
+        day = parse_day(self.query_one("#fu-date", Field).value, today, field="date")
+        if day is None:
+            raise ValidationError("请填写日期（今天或以前的某一天）", field="date")
+        if day > today:
+            raise ValidationError("日期不能晚于今天：补记以前的走访请写实际日期", field="date")
+        nxt = parse_day(self.query_one("#fu-next_followup", Field).value, today, field="next_followup")
         outcome = self.query_one("#fu-outcome", Select).value
-        return {"case_id": self.case_id, "kind": self.kind, "date": self.app.today(), "next_followup": nxt,
+        return {"case_id": self.case_id, "kind": self.kind, "date": day, "next_followup": nxt,
                 "findings": self.query_one("#fu-findings", NoteArea).text,
-                "member_id": member if isinstance(member, int) else None,
+                "member_ids": list(self.query_one("#fu-member", CheckList).selected),
                 "outcome": outcome if isinstance(outcome, str) else None}
 
     def write(self, values: dict):
-        """store.cases.record_contact (a 待排查 case becomes 已走访)."""
+        """store.cases.record_contact (入户 makes a case 已走访, a call 已联系; 负责人 unchanged)."""
         from store.cases import record_contact
 
         values = dict(values)
@@ -199,6 +231,6 @@ class FollowupScreen(FormScreen):
 
     def _saved(self, result) -> None:
         """Say what was saved."""
-        self.notify("已保存回访记录")
+        self.notify(f"已保存{self.kind}记录")
         super()._saved(result)
 

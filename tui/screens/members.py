@@ -12,7 +12,7 @@ from ..errors import retry_locked
 from ..messages import DataChanged
 from .base import AppScreen
 
-COLUMNS = ["村（居）", "姓名", "职务", "电话", "在岗", "对象", "已走访", "逾期", "30天未联系"]
+COLUMNS = ["村（居）", "姓名", "职务", "电话", "在岗", "对象", "已入户", "逾期", "30天未联系"]
 
 
 def masked(phone: str | None) -> str:
@@ -81,7 +81,7 @@ class MembersScreen(AppScreen):
             table.add_row(m.village, m.name, m.role, masked(m.phone), active, *nums, key=str(m.id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         active = sum(1 for m in rows if m.active)
-        self.query_one("#mem-title", Static).update(f"人员 {len(rows)} 人（在岗 {active} 人）  工作量：负责的对象、已走访、逾期事项、30天未联系")
+        self.query_one("#mem-title", Static).update(f"人员 {len(rows)} 人（在岗 {active} 人）  工作量：负责的对象、已入户走访、逾期事项、30天未联系")
 
     def current(self):
         """The member under the cursor."""

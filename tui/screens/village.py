@@ -18,7 +18,7 @@ def figures_text(r) -> Text:
     """The village's line of the read model, as on the dashboard."""
     from .dashboard import included_text
 
-    text = Text(f"对象 {r.cases}  已走访 {r.visited}（{pct(r.visited_pct)}）  已研判 {r.assessed}  "
+    text = Text(f"对象 {r.cases}  入户走访 {r.visited}（{pct(r.visited_pct)}）  电话回访 {r.called}  已研判 {r.assessed}  "
                 f"待办理 {r.pending}  新纳入 {included_text(r.included) or 0}  监测 {r.monitoring}  "
                 f"抽查 {r.spot_checked}  未整改问题 {r.open_problems}  逾期 {r.overdue}")
     if r.behind:

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from store.case_table import COLUMNS, CaseFilter, CaseRow
+from store.visits import STATUSES
 
 from ..errors import ReportsWorkerErrors
 
@@ -25,7 +26,7 @@ from .fields import Field
 from .paged_table import PagedTable
 
 SORT_KEYS = list(COLUMNS)
-STATUS_CHOICES = ["待排查", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
+STATUS_CHOICES = STATUSES
 CONCLUSIONS = [None, "符合", "不符合"]
 
 
