@@ -272,6 +272,8 @@ def make_backup(db_path: str | os.PathLike, target_dir: str | os.PathLike | None
     _sweep_stale(folder)
     when = (now or dt.datetime.now()).replace(microsecond=0)
     final, counts = _write_verified(db_path, folder, when, timeout_s)
+    from .attachments import back_up_files  # the photos beside the copy, each verified by hash
+    back_up_files(db_path, final)
     size = final.stat().st_size
     pruned = prune(folder, final, keep_daily, keep_weekly, keep_monthly, protected_times(db_path))
     recorded = record(db_path, final, size, when)

@@ -6,13 +6,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from . import audit
+from .attachments import case_attachments
+from .case_add import origin_text
 from .cases import get_case
 from .ids import mask_id, mask_phone
 from .imports import raw_pairs
 from .people import age_of, id_override_reason
-from .schema import (Benefit, BenefitStep, CaseCategory, Category, Contact, ImportBatch, Member, Person, Petition,
-                     Problem, Rectification, RosterEntry, SpotCheck, Village, Zone, db)
+from .schema import (Attachment, Benefit, BenefitStep, CaseCategory, Category, Contact, ContactMember, ImportBatch,
+                     Member, Person, Petition, Problem, Rectification, RosterEntry, SpotCheck, Village, Zone, db)
 
 DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
@@ -59,6 +63,8 @@ class CaseDetail:
     problems: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     id_note: str = ""  # set when the ID number fails its check: 「身份证号未通过校验（已核实：...）」
+    origin: str = ""  # a hand-made case: 「入户排查发现（王某，2026-11-30）」
+    attachments: list[str] = field(default_factory=list)
 
 
 def _yuan(v) -> str:
@@ -131,9 +137,17 @@ def _contacts(case_id: int) -> list[dict]:
     q = (Contact.select().where((Contact.case == case_id) & Contact.deleted_at.is_null())
          .order_by(Contact.date.desc(), Contact.id.desc()))
     rows = list(q)
+    who: dict[int, list[str]] = {}
+    for cm in (ContactMember.select(ContactMember.contact, Member.name).join(Member)
+               .where(ContactMember.contact.in_([c.id for c in rows])).order_by(ContactMember.id).dicts()):
+        who.setdefault(cm["contact"], []).append(cm["name"])
     names = {m.id: m.name for m in Member.select().where(Member.id.in_({c.member_id for c in rows if c.member_id}))}
-    return [{"id": c.id, "date": c.date, "kind": c.kind, "who": names.get(c.member_id, ""),
-             "findings": c.findings or "", "outcome": c.outcome or "", "next": c.next_followup} for c in rows]
+    files = {a.contact_id: a.n for a in Attachment.select(Attachment.contact, fn.COUNT(Attachment.id).alias("n"))
+             .where(Attachment.contact.in_([c.id for c in rows]), Attachment.deleted_at.is_null())
+             .group_by(Attachment.contact)}
+    return [{"id": c.id, "date": c.date, "kind": c.kind, "who": "、".join(who.get(c.id, [])) or names.get(c.member_id, ""),
+             "findings": c.findings or "", "outcome": c.outcome or "", "next": c.next_followup,
+             "files": files.get(c.id, 0)} for c in rows]
 
 
 def _benefits(case_id: int) -> list[dict]:
@@ -189,6 +203,8 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
     )
     d.hints = hints(case.id, today)
     d.id_note = id_note(p.id, p.id_number)
+    d.origin = origin_text(case.id)
+    d.attachments = [f"{a.name}  {a.size_text}  {a.to}  添加于{a.added}" for a in case_attachments(case.id)]
     return d
 
 

@@ -216,6 +216,8 @@ def _run(con: sqlite3.Connection, report: CheckReport) -> None:
     _foreign_keys(con, report)
     _orphans(con, report)
     _id_numbers(con, report)
+    from .attachments import check_files  # missing or damaged photos and papers
+    report.problems += check_files(con, report.path)
     _bad_dates(con, report)
     _backup_age(con, report, dt.datetime.now())
 

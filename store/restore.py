@@ -218,4 +218,6 @@ def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
             raise type(exc)(f"{exc.message}；{where}") from exc
         finally:
             close_db()
+        from .attachments import restore_files  # the photos the restored database names
+        restore_files(backup_file, db_path)
     return RestoreResult(db_path, backup_file, kept, version, opened.upgrade_copy)

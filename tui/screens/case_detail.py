@@ -38,6 +38,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         Binding("d", "delete_contact", "删联系记录", key_display="d", show=False),
         *case_org.BINDINGS,
         Binding("h", "history", "修改记录", key_display="h", show=False),
+        Binding("f", "attachments", "附件", key_display="f"),
     ]
     WRITE_ACTIONS = frozenset({"reveal", "edit_person", "assess", "add_benefit", "advance", "delete_contact",
                                *case_org.WRITE_ACTIONS})
@@ -45,6 +46,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
                ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
                ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact"),
                ("本人修改记录", "此人及其排查对象、联系记录的全部修改（h）", "history"),
+               ("附件", "照片、佐证材料：添加、打开、删除、恢复（f）", "attachments"),
                *case_org.PALETTE]
 
     def __init__(self, case_id: int) -> None:
@@ -88,9 +90,12 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         self.query_one("#cd-hints", Static).update(hints)
         self.query_one("#cd-hints").display = bool(hints)
         parts = [
-            section("排查类别", d.categories), section("名单信息", d.roster),
-            section("联系记录（最新在前）", [f"{day(c['date'])} {c['kind']} {c['who'] or '（未填经办人）'}：{c['findings']}"
-                                    f"{'（' + c['outcome'] + '）' if c['outcome'] else ''}" for c in d.contacts]),
+            section("排查类别", [*d.categories, *([f"来源：{d.origin}"] if d.origin else [])]),
+            section("名单信息", d.roster),
+            section("联系记录（最新在前）", [f"{day(c['date'])} {c['kind']} {c['who'] or '（未填参加人员）'}：{c['findings']}"
+                                    f"{'（' + c['outcome'] + '）' if c['outcome'] else ''}"
+                                    f"{'  附件' + str(c['files']) + '个' if c['files'] else ''}" for c in d.contacts]),
+            section("附件：照片、佐证材料（f 查看、添加、打开）", d.attachments),
             section("救助", [f"{b['type']}  当前：{b['status']}{'  金额' + str(b['amount']) + '元' if b['amount'] else ''}"
                            f"  环节：{'，'.join(b['steps'])}" for b in d.benefits]),
             section("信访（p 登记或修改，y 延期，c 办结）", [case_org.petition_line(r) for r in self.pets]),
@@ -225,3 +230,10 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
 
         if self.detail:
             self.app.push_screen(HistoryScreen(self.detail.person_id, self.detail.name))
+
+    def action_attachments(self) -> None:
+        """f: the case's photos and papers."""
+        from .attachments import AttachmentsScreen
+
+        if self.detail:
+            self.app.push_screen(AttachmentsScreen(self.case_id, self.detail.name))

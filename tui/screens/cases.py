@@ -14,11 +14,16 @@ class CasesScreen(AppScreen):
 
     CSS_PATH = "cases.tcss"
     BINDINGS = [Binding("escape", "back", "返回", key_display="Esc"),
-                Binding("enter", "noop", "打开", key_display="Enter")]
+                Binding("enter", "noop", "打开", key_display="Enter"),
+                Binding("n", "add_case", "新增对象", key_display="n"),
+                Binding("w", "attach_folder", "从文件夹添加附件", key_display="w", show=False)]
+    WRITE_ACTIONS = frozenset({"add_case", "attach_folder"})  # greyed out in read-only mode
     PALETTE = [("只看跟进逾期", "筛选下次跟进已过期的对象（o）", "browser_overdue"),
                ("清除筛选", "显示全部对象（x）", "browser_clear"),
                ("只看未分片的对象", "没有片区的对象（u，再按一次显示全部）", "browser_unzoned"),
-               ("分到片区", "把标记的对象（空格标记）或当前筛选的全部对象分到一个片区（a）", "browser_assign")]
+               ("分到片区", "把标记的对象（空格标记）或当前筛选的全部对象分到一个片区（a）", "browser_assign"),
+               ("新增排查对象", "添加名单以外的人（如第7类 其他困难群众），记下发现人和方式（n）", "add_case"),
+               ("从文件夹添加附件", "村里发来的照片按姓名或身份证号后4-6位对应到人，先预览再添加（w）", "attach_folder")]
 
     def compose_body(self) -> ComposeResult:
         yield CaseBrowser(id="cases-browser")
@@ -34,6 +39,19 @@ class CasesScreen(AppScreen):
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+
+    def action_add_case(self) -> None:
+        """n: a person the village found, as a new case; it opens after saving."""
+        from ..messages import OpenCase
+        from .case_add_form import CaseAddForm
+
+        self.app.push_screen(CaseAddForm(), lambda case_id: case_id and self.app.post_message(OpenCase(case_id)))
+
+    def action_attach_folder(self) -> None:
+        """w: the photos a village sent, matched to persons, attached after a preview."""
+        from .attach_folder import AttachFolderScreen
+
+        self.app.push_screen(AttachFolderScreen())
 
     def action_noop(self) -> None:
         """Enter is handled by the table (shown in the footer only)."""

@@ -31,6 +31,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     CSS_PATH = "search.tcss"
     BINDINGS = [Binding("escape", "close", "返回", key_display="Esc"),
+                Binding("f5", "add_case", "新增对象", key_display="F5"),
                 Binding("down", "down", show=False), Binding("up", "up", show=False)]
 
     def __init__(self) -> None:
@@ -42,7 +43,8 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Static("搜索：姓名、拼音首字母（如 lzm）、全拼、身份证号后4-6位或电话。Enter 打开，Esc 返回")
+            yield Static("搜索：姓名、拼音首字母（如 lzm）、全拼、身份证号后4-6位或电话。Enter 打开，"
+                         "F5 新增排查对象，Esc 返回")
             yield Field(placeholder="输入后即时显示结果", id="search-input")
             yield Static("", id="search-count")
             yield OptionList(id="search-results")
@@ -95,10 +97,30 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
             return
         hit = self.hits[index]
         if not hit.case_id:
-            self.notify(f"{hit.name} 不是本次整治的排查对象", severity="warning")
+            self._add_case(hit.person_id, f"{hit.name}（{hit.village or ''}，{mask_id(hit.id_number) or '无身份证号'}）")
             return
         self.dismiss(None)
         self.app.post_message(OpenCase(hit.case_id))
+
+    def action_add_case(self) -> None:
+        """F5: a new person as a case (第7类 by default), the typed name in the form."""
+        typed = self.query_text.strip()
+        self._add_case(None, "", typed if typed and not typed.isascii() else "")
+
+    def _add_case(self, person_id: int | None, label: str, name: str = "") -> None:
+        """Open the 新增排查对象 form; the new case opens after saving."""
+        from .case_add_form import CaseAddForm
+
+        if getattr(self.app, "read_only", False):
+            self.notify("只读方式打开，不能新增排查对象", severity="warning")
+            return
+
+        def opened(case_id) -> None:
+            if case_id:
+                self.dismiss(None)
+                self.app.post_message(OpenCase(case_id))
+
+        self.app.push_screen(CaseAddForm(person_id, label, name), opened)
 
     def action_down(self) -> None:
         """Down while typing moves in the results."""
