@@ -106,7 +106,14 @@ def _m0006() -> None:
     _run_sql_file("0006_field_work.sql")
 
 
-MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004, 5: _m0005, 6: _m0006}
+def _m0007() -> None:
+    """Households (户), 重病 and 先行救助 flags, petitions from the category-5 list; the notice due
+    date of every petition recomputed from its receipt (信访工作条例 2022)."""
+    _run_sql_file("0007_households.sql")
+
+
+MIGRATIONS: dict[int, Callable[[], None]] = {1: _m0001, 2: _m0002, 3: _m0003, 4: _m0004, 5: _m0005, 6: _m0006,
+                                             7: _m0007}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -173,6 +173,7 @@ class Person(BaseModel):
     disability_grade = IntegerField(null=True)
     disability_cert = TextField(null=True)
     household_note = TextField(null=True)
+    serious_illness = BooleanField(default=False)  # 重病 (重特大疾病), set by the clerk
     py_initials = TextField(null=True)
     py_full = TextField(null=True)
     created_at = DateTimeField(default=now)
@@ -311,6 +312,7 @@ class Benefit(BaseModel):
     amount = AmountField(null=True)
     decision_no = TextField(null=True)
     note = TextField(null=True)
+    advance = BooleanField(default=False)  # 先行救助: granted first, its steps completed after
     created_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
 
@@ -343,6 +345,8 @@ class Petition(BaseModel):
     review_on = DateField(null=True)
     recheck_on = DateField(null=True)
     deleted_at = DateTimeField(null=True)
+    # the category-5 list row it was made from (None when entered by hand); undoing that import removes it
+    entry = ForeignKeyField(RosterEntry, null=True, backref="petitions", on_delete="CASCADE")
 
 
 class SpotCheckRound(BaseModel):
@@ -490,9 +494,24 @@ class CoveredPerson(BaseModel):
     source_row = IntegerField(null=True)
 
 
+class Household(BaseModel):
+    """A household (户), keyed by the code its members carry in person.household_code (the head's ID
+    number when a list gives it); its size counts members not entered as persons too."""
+
+    code = TextField(unique=True)
+    village = ForeignKeyField(Village, null=True, backref="households", on_delete="SET NULL")
+    size = IntegerField(null=True)  # 家庭人口; None: as many as its persons
+    income = AmountField(null=True)  # 家庭年人均收入 (元)
+    housing = TextField(null=True)  # 住房情况
+    assets = TextField(null=True)  # 财产情况 (车辆、存款、经营等)
+    note = TextField(null=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
 MODELS = [
     Setting, Campaign, Phase, Category, Village, Member, Zone, Person, PersonKey, ImportBatch,
     Case, RosterEntry, CaseCategory, Contact, Benefit, BenefitStep, Petition, SpotCheckRound,
     SpotCheck, Problem, Rectification, Acceptance, SatisfactionSurvey, Notice, AuditLog, VillageAlias,
-    Roster, CoveredPerson, CaseOrigin, ContactMember, Attachment,
+    Roster, CoveredPerson, CaseOrigin, ContactMember, Attachment, Household,
 ]
