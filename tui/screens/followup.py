@@ -114,6 +114,8 @@ class FollowupScreen(FormScreen):
         box.add_options([(label, mid) for mid, label in sorted(members, key=lambda m: m[0] not in picks)])
         for mid in picks:
             box.select(mid)
+        if not members:
+            self.query_one("#fu-member-label", Label).update("参加人员：还没有登记工作人员（Ctrl+N 人员里添加），可以不选")
 
     @on(CheckList.SelectedChanged, "#fu-member")
     def _picked(self) -> None:
