@@ -232,7 +232,7 @@ def _petitions(t: Town) -> None:
             continue
         received = t.day_between(t.today - dt.timedelta(days=120), t.today - dt.timedelta(days=2))
         accepted = received + dt.timedelta(days=rng.randint(0, 3))
-        notice_due, close_due = accepted + dt.timedelta(days=15), accepted + dt.timedelta(days=60)
+        notice_due, close_due = received + dt.timedelta(days=15), accepted + dt.timedelta(days=60)
         sent = notice_due - dt.timedelta(days=rng.randint(1, 10)) if rng.random() < 0.8 else None
         closed = outcome = None
         if rng.random() < 0.5 and close_due < t.today + dt.timedelta(days=40):

@@ -44,7 +44,9 @@ def _case_dependents(case_range: list[int] | None, link_range: list[int] | None)
         return []
     found = []
     for table, label in CASE_DEPENDENTS:
-        n = _one(f'SELECT count(*) FROM "{table}" WHERE case_id BETWEEN ? AND ?', case_range)
+        # a petition made from a list row goes with that row (store.list_petitions)
+        extra = " AND entry_id IS NULL" if table == "petition" else ""
+        n = _one(f'SELECT count(*) FROM "{table}" WHERE case_id BETWEEN ? AND ?{extra}', case_range)
         if n:
             found.append(f"{label}{n}条")
     lo, hi = link_range or (0, -1)

@@ -190,6 +190,10 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         if cancelled():
             raise ImportCancelled()
         batch_id = writer.finish()
+        if meta.category_code == 5:  # the list's rows become petitions (store.list_petitions)
+            from .list_petitions import sync_list_petitions
+
+            sync_list_petitions(camp.id)
         if before_commit:
             before_commit(plan)
         if cancelled():

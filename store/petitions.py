@@ -1,7 +1,7 @@
 """Petitions (信访, 信访工作条例 2022) for any case: deadlines, one extension, closing, days left.
 
-Notice due = accepted + 15 days; close due = accepted + 60 days, plus one extension of at most
-30 days with a reason. A due date strictly before today is overdue (due today is not), the rule
+Notice due = received + 15 days (自收到信访事项之日起, 信访工作条例 2022); close due = accepted +
+60 days, plus one extension of at most 30 days with a reason. A due date strictly before today is overdue (due today is not), the rule
 of store/overdue.py; `state()` and `petition_rows()` agree with `overdue_items()`.
 """
 
@@ -26,11 +26,10 @@ DATES = {"received": "收到日期", "accepted": "受理日期", "notice_sent": 
          "review_on": "复查日期", "recheck_on": "复核日期"}
 
 
-def _dues(accepted: dt.date | None) -> dict[str, dt.date | None]:
-    """Notice and close due dates from the acceptance date."""
-    if accepted is None:
-        return {"notice_due": None, "close_due": None}
-    return {"notice_due": accepted + dt.timedelta(NOTICE_DAYS), "close_due": accepted + dt.timedelta(CLOSE_DAYS)}
+def dues(received: dt.date | None, accepted: dt.date | None) -> dict[str, dt.date | None]:
+    """Notice due from the receipt, close due from the acceptance (None without the date)."""
+    return {"notice_due": received + dt.timedelta(NOTICE_DAYS) if received else None,
+            "close_due": accepted + dt.timedelta(CLOSE_DAYS) if accepted else None}
 
 
 def _check_order(received: dt.date | None, accepted: dt.date | None) -> None:
@@ -49,7 +48,7 @@ def create_petition(case_id: int, *, kind: str, received: Any, accepted: Any = N
     with db.atomic():
         case = get_case(case_id)
         pet = Petition.create(case=case.id, kind=kind, received=got, accepted=acc, summary=optional(summary),
-                              extension_days=0, **_dues(acc))
+                              extension_days=0, **dues(got, acc))
         audit.log_row("create", pet)
     return pet
 
@@ -70,8 +69,8 @@ def edit_petition(petition_id: int, **changes: Any) -> Petition:
     with db.atomic():
         pet = get_row(Petition, petition_id, "信访记录")
         _check_order(data.get("received", pet.received), data.get("accepted", pet.accepted))
-        if "accepted" in data:
-            data.update(_dues(data["accepted"]))
+        if "accepted" in data or "received" in data:
+            data.update(dues(data.get("received", pet.received), data.get("accepted", pet.accepted)))
         return update_row(pet, data)
 
 

@@ -32,10 +32,11 @@ def day(n):
 
 def test_due_dates_for_a_case_of_any_category(db_path):
     pet = _petition(category=2)
-    assert (pet.notice_due, pet.close_due, pet.extension_days) == (day(15), day(60), 0)
+    # notice: 15 days from receipt (two days before acceptance); close: 60 days from acceptance
+    assert (pet.notice_due, pet.close_due, pet.extension_days) == (day(13), day(60), 0)
 
 
-@pytest.mark.parametrize("n,notice_left,notice_over", [(15, 0, False), (16, -1, True)])
+@pytest.mark.parametrize("n,notice_left,notice_over", [(13, 0, False), (14, -1, True)])
 def test_notice_boundary(db_path, n, notice_left, notice_over):
     pet = _petition()
     st = petitions.state(Petition.get_by_id(pet.id), day(n))

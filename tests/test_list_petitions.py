@@ -1,0 +1,79 @@
+"""Petitions from the category-5 list (信访): imported rows become petitions with running clocks,
+on a database built the clerk's way (tests/day_one.py), and re-imports never duplicate them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from store.dashboard import board
+from store.db import close_db, open_db
+from store.schema import Petition
+from tests.day_one import TOWN, cli, ok
+from tests.import_fixtures import write_xlsx
+from tests.import_helpers import ident
+from tests.test_day_one import start_day
+
+TODAY = dt.date.today()
+
+
+def petition_list(path: Path, received: dt.date, reply: str = "") -> Path:
+    """A category-5 list: one petitioner received on `received`, and one answered long ago."""
+    rows = [["2021年以来社会救助类信访对象名单"],
+            ["序号", "乡镇", "村(居)", "姓名", "身份证号码", "来访日期", "反映问题", "答复情况"],
+            [1, TOWN, "后龙村委会", "信访甲", ident(501, "19700101"), received, "申请低保", reply],
+            [2, TOWN, "上西村", "信访乙", ident(503, "19650101"), TODAY - dt.timedelta(200), "临时救助",
+             "已答复不符合条件"]]
+    return write_xlsx(path, {"Sheet1": rows})
+
+
+def _petitions(db: str) -> list[Petition]:
+    open_db(Path(db))
+    try:
+        return list(Petition.select().order_by(Petition.received.desc()))
+    finally:
+        close_db()
+
+
+def _late(db: str) -> list[tuple[str, str]]:
+    from store.cases import require_campaign
+
+    open_db(Path(db))
+    try:
+        return sorted((i.kind, i.person) for i in board(require_campaign().id, TODAY).late)
+    finally:
+        close_db()
+
+
+def test_a_list_petition_70_days_old_is_overdue_and_reimport_adds_none(tmp_path):
+    db = str(tmp_path / "t.db")
+    start_day(db)
+    received = TODAY - dt.timedelta(70)
+    path = petition_list(tmp_path / "信访对象名单.xlsx", received)
+    ok("--db", db, "import", str(path), "--category", "5")
+    pets = _petitions(db)
+    assert len(pets) == 2
+    new, old = pets
+    assert (new.received, new.notice_due, new.close_due, new.summary, new.closed) == (
+        received, received + dt.timedelta(15), received + dt.timedelta(60), "申请低保", None)
+    assert old.reply == "已答复不符合条件" and old.closed is not None  # answered: no clock runs
+    assert _late(db) == [("petition_close", "信访甲"), ("petition_notice", "信访甲")]
+    assert "信访告知逾期" in ok("--db", db, "overdue")
+    # the same list again, then with the reply filled in: still one petition each, now answered
+    ok("--db", db, "import", str(path), "--category", "5")
+    assert len(_petitions(db)) == 2
+    answered = petition_list(tmp_path / "信访对象名单（已答复）.xlsx", received, reply="已书面答复")
+    ok("--db", db, "import", str(answered), "--category", "5")
+    pets = _petitions(db)
+    assert len(pets) == 2 and pets[0].reply == "已书面答复" and pets[0].closed == TODAY
+    assert _late(db) == []
+
+
+def test_undoing_the_list_import_removes_its_petitions(tmp_path):
+    db = str(tmp_path / "t.db")
+    start_day(db)
+    ok("--db", db, "import", str(petition_list(tmp_path / "信访.xlsx", TODAY - dt.timedelta(3))), "--category", "5")
+    assert len(_petitions(db)) == 2
+    result = cli("--db", db, "import", "undo", "1")
+    assert result.exit_code == 0, result.output
+    assert _petitions(db) == []
