@@ -133,3 +133,23 @@ async def test_new_person_from_the_case_table_and_a_photo(demo_db, tmp_path):
         assert "林阿婆.jpg" in str(app.screen.query_one("#att-table").get_row_at(0))
     case = Case.select().join(Person).where(Person.name == "林阿婆").get()
     assert case.person.village.name == "上西村" and Attachment.get(Attachment.case == case.id).name == "林阿婆.jpg"
+
+
+async def test_evidence_for_a_rectification_from_the_case(demo_db, tmp_path):
+    from store.schema import Problem, Rectification
+
+    fix = Rectification.select().join(Problem).where(Problem.case.is_null(False), Problem.deleted_at.is_null()).first()
+    case_id = fix.problem.case_id
+    scan = tmp_path / "整改佐证.pdf"
+    scan.write_bytes(b"%PDF-1.4 " + b"0" * 32)
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case_id, "f")
+        await pilot.press("a")
+        await settle(app, pilot)
+        app.screen.query_one("#af-target").value = ("rectification", fix.id)
+        await type_text(pilot, str(scan))
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    row = Attachment.get(Attachment.name == "整改佐证.pdf")
+    assert (row.rectification_id, row.case_id, row.contact_id) == (fix.id, case_id, None)

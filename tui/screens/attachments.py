@@ -137,7 +137,8 @@ class AttachmentsScreen(AppScreen):
 
 
 class AttachForm(FormScreen):
-    """添加附件: one or more file paths (separated by ;), to the case or one of its visits."""
+    """添加附件: one or more file paths (separated by ;), to the case, one of its visits or one of its
+    rectifications (整改的佐证材料)."""
 
     CSS_PATH = "attachments.tcss"
     PREFIX = "af"
@@ -150,7 +151,7 @@ class AttachForm(FormScreen):
         with Vertical(id="af-box"):
             yield Static("添加附件（Ctrl+S 保存，Esc 取消）：文件复制到数据库旁边的附件文件夹，原文件不动", id="af-title")
             yield Label("添加到")
-            yield Select([("排查对象", 0)], value=0, allow_blank=False, id="af-target")
+            yield Select([("排查对象", ("case", 0))], value=("case", 0), allow_blank=False, id="af-target")
             yield Label("文件路径（多个文件用 ; 分开，如 D:\\照片\\张三1.jpg;D:\\照片\\张三2.jpg）")
             yield Field(id="af-file")
             yield FieldError(id="af-file-error")
@@ -163,20 +164,22 @@ class AttachForm(FormScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="af-load")
     def load(self) -> None:
-        """The case's live contacts, newest first."""
-        from store.schema import Contact, db
+        """The case's live contacts (newest first) and the rectifications of its problems."""
+        from store.schema import Contact, Problem, Rectification, db
 
         with db.connection_context():
-            contacts = [(f"{c.kind} {c.date}", c.id) for c in Contact.select()
+            contacts = [(f"{c.kind} {c.date}", ("contact", c.id)) for c in Contact.select()
                         .where(Contact.case == self.case_id, Contact.deleted_at.is_null())
                         .order_by(Contact.date.desc(), Contact.id.desc())]
-        self.app.call_from_thread(self._fill, contacts)
+            fixes = [(f"整改：{r.problem.description[:12]}", ("rectification", r.id)) for r in Rectification.select()
+                     .join(Problem).where(Problem.case == self.case_id, Problem.deleted_at.is_null())]
+        self.app.call_from_thread(self._fill, contacts + fixes)
 
-    def _fill(self, contacts: list) -> None:
-        """Offer the visits; the newest one chosen (photos are usually of the visit just made)."""
+    def _fill(self, targets: list) -> None:
+        """Offer the visits and rectifications; the newest visit chosen (photos are usually of it)."""
         target = self.query_one("#af-target", Select)
-        target.set_options([("排查对象", 0), *contacts])
-        target.value = contacts[0][1] if contacts else 0
+        target.set_options([("排查对象", ("case", 0)), *targets])
+        target.value = targets[0][1] if targets else ("case", 0)
 
     def values(self) -> dict:
         """The paths and the target."""
@@ -185,7 +188,7 @@ class AttachForm(FormScreen):
         paths = [p.strip().strip('"') for p in text_of(self, "af", "file").replace("；", ";").split(";") if p.strip()]
         if not paths:
             raise ValidationError("请填写文件路径", field="file")
-        return {"paths": paths, "contact": chosen(self, "af", "target") or None}
+        return {"paths": paths, "target": chosen(self, "af", "target") or ("case", 0)}
 
     def write(self, values: dict):
         """store.attachments.attach for each file (all checked before any is copied)."""
@@ -193,9 +196,10 @@ class AttachForm(FormScreen):
 
         for p in values["paths"]:
             check_file(p)
-        contact = values["contact"]
+        kind, row_id = values["target"]
+        where = {"case_id": self.case_id} if kind == "case" else {f"{kind}_id": row_id}
         for p in values["paths"]:
-            attach(p, contact_id=contact, case_id=None if contact else self.case_id)
+            attach(p, **where)
         return len(values["paths"])
 
     def _saved(self, result) -> None:
