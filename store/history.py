@@ -26,7 +26,8 @@ TABLE_LABELS = {
     "member": "工作人员", "zone": "片区", "setting": "设置", "roster_entry": "名单记录",
     "import_batch": "导入批次", "problem": "问题", "rectification": "整改", "spot_check": "抽查",
     "spot_check_round": "抽查批次", "campaign": "整治工作", "category": "排查重点",
-    "village_alias": "村（居）别名",
+    "village_alias": "村（居）别名", "attachment": "附件", "contact_member": "走访参加人员",
+    "case_origin": "发现来源",
 }
 _ID_FIELDS = {"id_number", "id_original"}
 _HIDDEN_FIELDS = {"id_rev", "phone_rev"}
@@ -148,6 +149,19 @@ def _case_children(case_ids: list[int]) -> dict[str, list[int]]:
     return {
         "contact": [c.id for c in Contact.select(Contact.id).where(Contact.case.in_(case_ids))],
         "case_category": [k.id for k in CaseCategory.select(CaseCategory.id).where(CaseCategory.case.in_(case_ids))],
+        **_field_work_children(case_ids),
+    }
+
+
+def _field_work_children(case_ids: list[int]) -> dict[str, list[int]]:
+    """A case's attachments, the people of its contacts and how it was found (issue 16's tables)."""
+    from .schema import Attachment, CaseOrigin, ContactMember
+
+    return {
+        "attachment": [a.id for a in Attachment.select(Attachment.id).where(Attachment.case.in_(case_ids))],
+        "contact_member": [m.id for m in ContactMember.select(ContactMember.id).join(Contact)
+                           .where(Contact.case.in_(case_ids))],
+        "case_origin": [o.id for o in CaseOrigin.select(CaseOrigin.id).where(CaseOrigin.case.in_(case_ids))],
     }
 
 

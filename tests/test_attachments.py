@@ -112,3 +112,19 @@ def test_folder_preview_writes_nothing_and_apply_attaches_the_matches(demo_db, t
     assert attach_folder.apply(preview.matched) == 2
     assert Attachment.select().where(Attachment.case == by_tail.cases[0].id).count() == 1
     assert Contact.select().count() > 0  # the visits are untouched
+
+
+def test_a_persons_history_shows_their_attachments_and_visit_people(demo_db, tmp_path):
+    from store import history
+    from store.cases import record_contact
+    from store.schema import Member
+    from tui.history_text import label
+
+    case = Case.select().where(Case.status == "待排查").first()
+    member = Member.select().first()
+    record_contact(case.id, kind="入户走访", date=dt.date.today(), member_ids=[member.id])
+    attachments.attach(photo(tmp_path, "入户.jpg", b"h"), case_id=case.id)
+    changes = history.person_history(case.person_id)
+    labels = {c.table_label for c in changes}
+    assert {"附件", "走访参加人员", "走访/回访"} <= labels
+    assert label("found_how", "case_origin") == "发现方式" and label("name", "attachment") == "文件名"

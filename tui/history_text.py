@@ -25,6 +25,8 @@ FIELD_LABELS = {
     "query": "查询内容", "count": "找到人数", "person_ids": "涉及人员（编号）",
     "alias": "别名", "code": "代码", "seq": "顺序", "acceptances": "验收次数", "surveys": "测评次数",
     "notices": "通报约谈次数", "aliases": "别名数", "zone_renames": "片区改名",
+    "contact": "走访记录", "contact_id": "走访记录", "rectification": "整改", "rectification_id": "整改",
+    "sha256": "校验值", "found_by": "发现人", "found_how": "发现方式", "found_on": "发现日期",
 }
 ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})")
 SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
@@ -33,7 +35,9 @@ SKIP = {"py_initials", "py_full", "id_rev", "phone_rev", "updated_at"}
 # a field that means something else in one table (a village's name is not a person's 姓名)
 TABLE_FIELD_LABELS = {"village": {"name": "名称", "kind": "类型", "cadre": "驻村干部", "cadre_id": "驻村干部",
                                   "is_demo": "演示数据", "village": "村（居）"},
-                      "village_alias": {"village": "村（居）", "village_id": "村（居）"}}
+                      "village_alias": {"village": "村（居）", "village_id": "村（居）"},
+                      "attachment": {"name": "文件名", "member": "工作人员"},
+                      "contact_member": {"member": "参加人员", "member_id": "参加人员"}}
 
 
 def label(field: str, table: str | None = None) -> str:
