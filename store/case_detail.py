@@ -65,6 +65,7 @@ class CaseDetail:
     id_note: str = ""  # set when the ID number fails its check: 「身份证号未通过校验（已核实：...）」
     origin: str = ""  # a hand-made case: 「入户排查发现（王某，2026-11-30）」
     attachments: list[str] = field(default_factory=list)
+    coverage: str = ""  # 在保: 「低保（农村低保，2019-03-01起）」, 「未在保（已对照：低保、特困）」
 
 
 def _yuan(v) -> str:
@@ -205,7 +206,20 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
     d.id_note = id_note(p.id, p.id_number)
     d.origin = origin_text(case.id)
     d.attachments = [f"{a.name}  {a.size_text}  {a.to}  添加于{a.added}" for a in case_attachments(case.id)]
+    d.coverage = coverage_text(p.id)
     return d
+
+
+def coverage_text(person_id: int) -> str:
+    """The kinds covering a person with their since dates, or which rosters they are not on."""
+    from .coverage import coverage_of
+    from .rosters import current_rosters
+
+    covered = coverage_of([person_id]).get(person_id, [])
+    if covered:
+        return "、".join(c.label() for c in covered)
+    rosters = current_rosters()
+    return f"未在保（已对照：{'、'.join(rosters)}）" if rosters else "未导入在保名单，无法对照"
 
 
 def id_note(person_id: int, number: str | None) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .common import stored_date
+from .coverage import coverage_of, covered_sql
 from .ids import mask_id
 from .schema import db
 
@@ -19,7 +20,11 @@ COLUMNS = {
     "member": ("负责人", "m.name"),
     "last_contact": ("最近联系", "lc.last"),
     "next_followup": ("下次跟进", "c.next_followup"),
+    "coverage": ("在保", f"p.id IN ({covered_sql()[0]})"),
 }
+# 在保 filter values besides a roster kind (store.rosters.KINDS): covered by none / by any kind.
+UNCOVERED, COVERED = "未在保", "在保"
+SHORT_KIND = {"低保": "低", "特困": "特", "孤儿": "孤", "事实无人抚养儿童": "事", "低保边缘": "边", "临时救助": "临"}
 # Joined only when sorting by these columns: they cost an aggregate over the whole table.
 _SORT_JOINS = {
     "codes": (' LEFT JOIN (SELECT x.case_id, group_concat(k.code, \',\') AS codes FROM "case_category" x '
@@ -43,6 +48,7 @@ class CaseFilter:
     overdue_only: bool = False
     text: str = ""
     unzoned: bool = False
+    coverage: str | None = None  # 未在保, 在保, or a roster kind (在保 by that kind)
 
     def describe(self, names: dict | None = None) -> str:
         """A short Chinese description for the filter bar."""
@@ -50,6 +56,8 @@ class CaseFilter:
         parts = [names.get(k) or f"{label}{value}" for k, label, value in (
             ("village", "村", self.village_id), ("zone", "片区", self.zone_id), ("member", "负责人", self.member_id),
             ("category", "类别", self.category), ("status", "", self.status), ("conclusion", "", self.conclusion),
+            ("coverage", "", self.coverage if self.coverage in (UNCOVERED, COVERED) else
+             self.coverage and f"在保（{self.coverage}）"),
         ) if value]
         if self.unzoned:
             parts.append("未分片")
@@ -74,6 +82,7 @@ class CaseRow:
     last_contact: dt.date | None
     next_followup: dt.date | None
     conclusion: str | None = None
+    coverage: str = ""  # the kinds covering the person, short: 低 特
 
 
 _FROM = (
@@ -103,6 +112,10 @@ def _where(f: CaseFilter, campaign_id: int, today: dt.date) -> tuple[str, list]:
         sql.append('EXISTS (SELECT 1 FROM "case_category" cc JOIN "category" k ON k.id = cc.category_id '
                    "WHERE cc.case_id = c.id AND k.code = ?)")
         params.append(int(f.category))
+    if f.coverage:
+        sub, kinds = covered_sql(None if f.coverage in (UNCOVERED, COVERED) else (f.coverage,))
+        sql.append(f"p.id {'NOT ' if f.coverage == UNCOVERED else ''}IN ({sub})")
+        params += kinds
     if f.unzoned:
         sql.append("p.zone_id IS NULL")
     if f.overdue_only:
@@ -144,10 +157,11 @@ def rows_for(ids: list[int]) -> list[CaseRow]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    got = {r[0]: r for r in db.execute_sql(_ROWS + _FROM + f"WHERE c.id IN ({marks})", ids).fetchall()}
+    got = {r[0]: r for r in db.execute_sql(_ROWS + ", p.id " + _FROM + f"WHERE c.id IN ({marks})", ids).fetchall()}
+    kinds = coverage_of([r[10] for r in got.values()])
     return [
         CaseRow(r[0], r[1], r[2], mask_id(r[3]) if r[3] else "", r[4] or "", r[5], r[6], _date(r[7]),
-                _date(r[8]), r[9])
+                _date(r[8]), r[9], " ".join(SHORT_KIND.get(c.kind, c.kind[:1]) for c in kinds.get(r[10], [])))
         for r in (got[i] for i in ids if i in got)
     ]
 

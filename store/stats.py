@@ -21,6 +21,11 @@ Counting rules (as of day D, campaign window W = first day of the campaign's fir
 - 问题数: live problems found on or before D; 已整改: their rectification done on or before D.
 - 逾期: items overdue on D (store.overdue's rule).
 - 满意度: the village's latest survey inside W: (满意 + 基本满意) / 测评人数.
+- 已在保 (covered): listed cases whose person is on a current 在保名单 of any kind, as a person or
+  a member of a covered household (store.coverage's one definition); 未在保 = 名单人数 - 已在保.
+  新纳入未获名单确认 (new_unconfirmed): 新纳入 benefits that the current roster of their kind, dated
+  store.roster_checks.GRACE_DAYS or more after the decision, does not list (the report's 新纳入
+  figures count the app's records confirmed by the roster where one exists).
 """
 
 from __future__ import annotations
@@ -78,12 +83,19 @@ class VillageProgress:
     surveyed: int = 0
     satisfied: int = 0
     included: dict[str, int] = field(default_factory=dict)  # benefit type -> count (新纳入 by type)
+    covered: int = 0  # 已在保 (store.coverage)
+    new_unconfirmed: int = 0  # 新纳入 that a current roster past the grace days does not list
     behind: str | None = None  # the pace rule's first reason, None when on pace
 
     @property
     def cases(self) -> int:
         """名单人数 (the dashboard's 对象)."""
         return self.listed
+
+    @property
+    def uncovered(self) -> int:
+        """未在保: listed cases not on any current roster."""
+        return self.listed - self.covered
 
     @property
     def visit_rate(self) -> float | None:
@@ -197,6 +209,7 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
     for vid, surveyed, satisfied in _fetch("surveys", (start, end)):
         if vid in rows:
             rows[vid].surveyed, rows[vid].satisfied = surveyed, satisfied
+    _add_coverage(rows, campaign_id, start, end)
     if overdue is None:
         from .overdue import overdue_items
 
@@ -210,6 +223,20 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
         for r in out:
             r.behind = reasons.get(r.id)
     return out
+
+
+def _add_coverage(rows: dict[int, VillageProgress], campaign_id: int, start: str, end: str) -> None:
+    """已在保 and 新纳入未获名单确认 per village (nothing to count before the first roster)."""
+    from .coverage import covered_by_village, has_rosters
+    from .roster_checks import unconfirmed_by_village
+
+    if not has_rosters():
+        return
+    for key, counts in (("covered", covered_by_village(campaign_id)),
+                        ("new_unconfirmed", unconfirmed_by_village(campaign_id, start, end))):
+        for vid, n in counts.items():
+            if vid in rows:
+                setattr(rows[vid], key, n)
 
 
 def _add_benefit(row: VillageProgress | None, btype: str, n: int, fen: int, households: int) -> None:

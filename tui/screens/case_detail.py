@@ -117,6 +117,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
             *([f"[yellow]{escape(d.id_note)}[/yellow]"] if d.id_note else []),
             f"村（居）：{escape(d.village)}  片区：{escape(d.zone)}  负责人：{escape(d.member)}  电话：{d.phone_masked}",
             f"住址：{escape(d.address)}  残疾：{d.disability or '无'}",
+            f"在保：{escape(d.coverage)}",
             f"状态：[b]{d.status}[/b]  研判：{escape(conclusion)}  下次跟进：{day(d.next_followup) or '未定'}",
             f"家庭情况：{escape(d.household_note) or '（未填写）'}",
         ]

@@ -15,7 +15,7 @@ from .base import AppScreen
 
 SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特困分散": "特", "孤儿": "孤",
          "事实无人抚养儿童": "事", "临时救助急难型": "临", "临时救助支出型": "临", "低保边缘": "边"}
-COLUMNS = ["村（居）", "对象", "入户", "进度", "电话", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
+COLUMNS = ["村（居）", "对象", "未在保", "入户", "进度", "电话", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
 LATE_COLUMNS = ["事项", "村（居）", "姓名", "到期日", "逾期天数"]
 
 
@@ -91,6 +91,7 @@ class DashboardScreen(AppScreen):
     def load(self) -> None:
         """Count every village's progress and list what is overdue, off the UI thread."""
         from store import dashboard
+        from store.coverage import has_rosters
         from store.schema import db
         from store.search import active_campaign_id
 
@@ -98,11 +99,12 @@ class DashboardScreen(AppScreen):
         with db.connection_context():
             cid = active_campaign_id()
             data = dashboard.board(cid, today) if cid else None
-        self.app.call_from_thread(self.show, data)
+            rostered = has_rosters()
+        self.app.call_from_thread(self.show, data, rostered)
 
-    def show(self, data) -> None:
-        """Fill both tables, keeping the cursor where it was."""
-        self.board = data
+    def show(self, data, rostered: bool = False) -> None:
+        """Fill both tables, keeping the cursor where it was (未在保 once a 在保名单 is imported)."""
+        self.board, self.rostered = data, rostered
         rows = data.rows if data else []
         total = data.total if data else None
         self._suggest([h for h in data.suggestions if h.noticed_on is None] if data else [])
@@ -110,6 +112,7 @@ class DashboardScreen(AppScreen):
         keep = table.cursor_row
         self.rows = {str(r.id): r for r in rows}
         labels = COLUMNS if self.size.width >= 120 else [c for c in COLUMNS if c != "进度"]  # 电话 and 落后 fit at 100
+        labels = [c for c in labels if c != "未在保" or rostered]
         fill(table, labels, [(str(r.id), self._cells(r)) for r in ([*rows, total] if total else [])])
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         behind = sum(1 for r in rows if r.behind)
@@ -126,7 +129,8 @@ class DashboardScreen(AppScreen):
         name = Text(cut(r.name, 10), style="bold" if r.id is None else "")
         width = 10 if self.size.width < 140 else 20  # under 120 columns no bar: 落后 must fit at 100
         progress = [bar((r.visited_pct or 0) / 100, width)] if self.size.width >= 120 else []
-        return [name, str(r.cases), pct(r.visited_pct), *progress, str(r.called), str(r.assessed),
+        uncovered = [str(r.uncovered)] if getattr(self, "rostered", False) else []
+        return [name, str(r.cases), *uncovered, pct(r.visited_pct), *progress, str(r.called), str(r.assessed),
                 included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.open_problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
 

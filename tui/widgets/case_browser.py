@@ -33,7 +33,7 @@ CONCLUSIONS = [None, "符合", "不符合"]
 def cells(r: CaseRow) -> tuple:
     """A row for the table: the case id, then the cells."""
     return (r.case_id, r.village, r.name, r.id_masked, r.codes, r.status, r.member, day(r.last_contact),
-            day(r.next_followup))
+            day(r.next_followup), r.coverage)
 
 
 def fetch_rows(ids: list[int]) -> list[tuple]:
@@ -59,6 +59,7 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         Binding("c", "pick('category')", "类别", key_display="c"),
         Binding("s", "pick('status')", "状态", key_display="s"),
         Binding("o", "overdue", "逾期", key_display="o"),
+        Binding("b", "pick('coverage')", "在保", key_display="b", show=False),
         Binding("j", "conclusion", "研判", key_display="j", show=False),
         Binding("f", "text_filter", "筛选栏", key_display="f"),
         Binding("x", "clear", "清除", key_display="x", show=False),
@@ -170,10 +171,15 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
             return
         if what == "status":
             options = [(s, s) for s in STATUS_CHOICES]
+        elif what == "coverage":
+            from store.rosters import KINDS
+
+            options = [("未在保", "未在保（不在任何现行在保名单）"), ("在保", "在保（任一类）"),
+                       *[(k, f"在保：{k}") for k in KINDS]]
         else:
             options = [(c.id, c.label) for c in self.choices.get(what, [])]
         titles = {"village": "按村（居）筛选", "zone": "按片区筛选", "member": "按负责人筛选",
-                  "category": "按类别筛选", "status": "按状态筛选"}
+                  "category": "按类别筛选", "status": "按状态筛选", "coverage": "按在保情况筛选"}
 
         def chosen(value) -> None:
             """Apply the chosen value (None: cancelled)."""

@@ -1,0 +1,291 @@
+"""Import a 在保名单 (beneficiary roster) with the list pipeline's reading, header detection, ID
+checks, dates and amounts.
+
+Household files (户主 and members with 与户主关系, 保障人数, 月保障金) and person files both work. A
+row's household is its 户主身份证号 when the file has one, else its 户编号, else the 户主 row above
+it (the system's export lists a household's head, then its members), else the person alone. A
+member row without its own 纳入时间 takes the household's. 临时救助 grants older than 12 months
+before the roster's date are skipped. Only what matching and the case detail need is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.errors import ImportFileError
+from importers.headers import HeaderMatch, detect_header, find_report_date, map_row, pick_sheet
+from importers.read import SheetData, fill_merged, read_sheets
+from importers.rows import RowError, _looks_total, _parse_id, is_blank_row, text_of
+from importers.sniff import Sniffed, sniff
+from importers.values import clean_name, parse_amount, parse_date
+from store.errors import ValidationError
+from store.ids import mask_id
+from store.rosters import TEMP_MONTHS_DAYS, CoveredRow, RosterMeta, Saved, parse_kind, same_file, save_roster
+
+HEAD_WORDS = {"户主", "本人", "户主本人", "申请人", "户主(本人)"}
+MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号两列，或户主姓名、户主身份证号），请检查文件"
+
+
+@dataclass(slots=True)
+class RosterOutcome:
+    """One non-blank source row and what became of it (the import report reads these)."""
+
+    source_row: int
+    cells: list[Any]
+    status: str = "ok"  # ok / rejected / skipped
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data: None = None
+
+    @property
+    def final(self) -> str:
+        """The report's result: rejected / skipped, or unchanged (imported, with a note)."""
+        return self.status if self.status != "ok" else "unchanged"
+
+
+@dataclass
+class RosterPrep:
+    """A read roster file: the kind, date, sheet, header and the normalised rows."""
+
+    path: Path
+    found: Sniffed
+    kind: str
+    sub_kind: str | None
+    as_of: dt.date
+    as_of_note: str | None
+    sheet: SheetData
+    match: HeaderMatch
+    sha256: str
+    rows: list[CoveredRow] = field(default_factory=list)
+    outcomes: list[RosterOutcome] = field(default_factory=list)
+
+    @property
+    def header_label(self) -> str:
+        """「表头在第3行」."""
+        return f"表头在第{self.match.row_index + 1}行"
+
+    def count(self, status: str) -> int:
+        """Source rows with this status."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def warned(self) -> int:
+        """Rows kept with a note."""
+        return sum(1 for o in self.outcomes if o.status == "ok" and o.warnings)
+
+
+def prepare_roster(path: str | Path, kind: str, *, as_of: dt.date | None = None, sheet: str | None = None,
+                   today: dt.date | None = None) -> RosterPrep:
+    """Read and normalise a roster file; ImportFileError (one Chinese line) when it cannot be used."""
+    try:
+        main_kind, sub_kind = parse_kind(kind)
+    except ValidationError as exc:
+        raise ImportFileError(exc.message) from None
+    path = Path(path)
+    found = sniff(path)
+    sheets = read_sheets(path, found)
+    data, match = _pick(sheets, sheet)
+    if match.missing_required:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(match.missing_required)}")
+    fill_merged(data, match.first_data_row)
+    day, note = _as_of(as_of, data, match, path)
+    prep = RosterPrep(path, found, main_kind, sub_kind, day, note, data, match, _sha256(path))
+    _normalise(prep, today or dt.date.today())
+    if not prep.outcomes:
+        raise ImportFileError("未发现数据行")
+    return prep
+
+
+def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderMatch]:
+    """The named sheet (or the best one by its header words) and its header."""
+    if name is None:
+        got = pick_sheet(sheets)
+        if got is None:
+            raise ImportFileError(MSG_NO_HEADER)
+        return got
+    data = next((s for s in sheets if s.name == name), None)
+    if data is None:
+        raise ImportFileError(f"没有名为「{name}」的工作表，可选：{'、'.join(s.name for s in sheets)}")
+    match = detect_header(data.rows)
+    if match is None:
+        raise ImportFileError(f"工作表「{name}」中{MSG_NO_HEADER}")
+    return data, match
+
+
+def _as_of(given: dt.date | None, data: SheetData, match: HeaderMatch, path: Path) -> tuple[dt.date, str | None]:
+    """The roster's date: given, else a date in the title lines, else the file's modification day."""
+    if given is not None:
+        return given, None
+    found = find_report_date(data.rows[:match.row_index])
+    if found is not None:
+        return found, f"名单日期取自标题：{found.isoformat()}"
+    day = dt.date.fromtimestamp(path.stat().st_mtime)
+    return day, f"文件中未写名单日期，按文件修改日期 {day.isoformat()} 计（可用 --as-of 指定）"
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256 in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Household:
+    """The household the rows under a 户主 row belong to."""
+
+    key: str | None = None
+    head: str | None = None
+
+
+def _normalise(prep: RosterPrep, today: dt.date) -> None:
+    """Every non-blank row under the header into a CoveredRow, or rejected / skipped with a reason."""
+    rows, match, fields = prep.sheet.rows, prep.match, prep.match.fields
+    seen: dict[str, CoveredRow] = {}
+    last = _Household()
+    oldest = prep.as_of - dt.timedelta(days=TEMP_MONTHS_DAYS) if prep.kind == "临时救助" else None
+    for index in range(match.first_data_row, len(rows)):
+        cells = rows[index]
+        if is_blank_row(cells):
+            continue
+        out = RosterOutcome(index + 1, cells)
+        prep.outcomes.append(out)
+        if _looks_total(cells):
+            out.status, out.reasons = "skipped", ["合计/小计行"]
+            continue
+        try:
+            row = _row(map_row(cells, match), fields, prep, out, last, today)
+        except RowError as exc:
+            out.status, out.reasons = "rejected", [str(exc)]
+            continue
+        if oldest is not None and row.since is not None and row.since < oldest.isoformat():
+            out.status, out.reasons = "skipped", [f"救助日期 {row.since} 早于名单日期前12个月"]
+            continue
+        if _merged(seen, row, prep.kind, out):
+            continue
+        seen[row.id_number] = row
+        prep.rows.append(row)
+    _fill_households(prep.rows)
+
+
+def _row(mapped: dict[str, Any], fields: set[str], prep: RosterPrep, out: RosterOutcome, last: _Household,
+         today: dt.date) -> CoveredRow:
+    """One data row as a CoveredRow; RowError rejects it."""
+    name = clean_name(mapped.get("name")) if mapped.get("name") not in (None, "") else ""
+    if not name:
+        raise RowError("姓名为空")
+    number, _original, note = _parse_id(mapped.get("id_number"), today)
+    if note:
+        out.warnings.append(note)
+    relation = text_of(mapped.get("relation")) or None
+    head = _head_id(mapped, fields, out, today)
+    code = text_of(mapped.get("household_code")) or None
+    is_head = relation in HEAD_WORDS if relation else head in (None, number)
+    if head:
+        key = head
+    elif code:
+        key = f"#{code}"
+    elif is_head or not last.key:
+        key = number
+    else:
+        key, head = last.key, last.head
+    if is_head:
+        last.key, last.head = key, number
+    return CoveredRow(number, name, text_of(mapped.get("benefit_kind")) or prep.sub_kind,
+                      _date(mapped, "since", prep, out), key, head or (number if is_head else None), relation,
+                      _persons(mapped.get("persons"), out), _amount(mapped, prep, out), out.source_row)
+
+
+def _head_id(mapped: dict[str, Any], fields: set[str], out: RosterOutcome, today: dt.date) -> str | None:
+    """The 户主身份证号 of the row (None when the file has none or the cell is blank or invalid)."""
+    if "head_id_number" not in fields or mapped.get("head_id_number") in (None, ""):
+        return None
+    try:
+        return _parse_id(mapped["head_id_number"], today)[0]
+    except RowError as exc:
+        out.warnings.append(f"户主{exc}，按上一户计")
+        return None
+
+
+def _date(mapped: dict[str, Any], name: str, prep: RosterPrep, out: RosterOutcome) -> str | None:
+    """A date column as ISO text; a bad value is a note, never a guess."""
+    value = mapped.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(value, datemode=prep.found.datemode).isoformat()
+    except ValueError as exc:
+        out.warnings.append(f"纳入时间：{exc}")
+        return None
+
+
+def _amount(mapped: dict[str, Any], prep: RosterPrep, out: RosterOutcome) -> int | None:
+    """月保障金 / 救助金额 in fen, with the column's unit."""
+    value = mapped.get("amount")
+    if value in (None, ""):
+        return None
+    col = next(c for c, f in prep.match.columns.items() if f == "amount")
+    try:
+        return int(parse_amount(value, prep.match.units.get(col)) * 100)
+    except ValueError as exc:
+        out.warnings.append(f"金额：{exc}")
+        return None
+
+
+def _persons(value: Any, out: RosterOutcome) -> int | None:
+    """保障人数 as a whole number 1-99."""
+    text = text_of(value).removesuffix("人")
+    if not text:
+        return None
+    if text.isdigit() and 0 < int(text) < 100:
+        return int(text)
+    out.warnings.append(f"保障人数无法识别：{text}")
+    return None
+
+
+def _merged(seen: dict[str, CoveredRow], row: CoveredRow, kind: str, out: RosterOutcome) -> bool:
+    """A repeated ID: 临时救助 grants add up (latest date kept); any other kind keeps the first row."""
+    first = seen.get(row.id_number)
+    if first is None:
+        return False
+    if kind == "临时救助":
+        first.amount = (first.amount or 0) + (row.amount or 0) if first.amount or row.amount else None
+        first.since = max(filter(None, (first.since, row.since)), default=None)
+        out.warnings.append(f"同一人第二次救助，已合并到第{first.source_row}行")
+    else:
+        out.status, out.reasons = "skipped", [f"身份证号 {mask_id(row.id_number)} 与第{first.source_row}行重复"]
+    return True
+
+
+def _fill_households(rows: list[CoveredRow]) -> None:
+    """Members without their own 纳入时间 or 保障人数 take their household's (the head's first)."""
+    by_key: dict[str, CoveredRow] = {}
+    for r in rows:
+        if r.household and (r.household not in by_key or r.id_number == r.household):
+            by_key[r.household] = r
+    for r in rows:
+        head = by_key.get(r.household) if r.household else None
+        if head is None or head is r:
+            continue
+        r.since = r.since or head.since
+        r.persons = r.persons or head.persons
+
+
+def run_roster(prep: RosterPrep, *, dry_run: bool = False) -> Saved | None:
+    """Store the roster (None for a dry run)."""
+    if dry_run:
+        return None
+    meta = RosterMeta(prep.kind, prep.as_of, prep.path.name, prep.sha256, prep.sheet.name, len(prep.outcomes),
+                      prep.count("rejected"), prep.warned)
+    return save_roster(meta, prep.rows)
+
+
+def earlier_imports(prep: RosterPrep) -> list[int]:
+    """Rosters of the same kind already imported from this very file."""
+    return same_file(prep.sha256, prep.kind)

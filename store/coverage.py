@@ -1,0 +1,91 @@
+"""Who is already covered (在保): every person matched by ID number against the current roster of
+each kind, as a person or as a member of a covered household.
+
+A person is covered by a kind when their ID number is on the kind's current roster (a household
+file lists every member with their own ID), or, for the household kinds 低保 and 低保边缘, when
+another person of the same household in the app (same household code) is on it. The since date is
+the roster line's own, else its household's (importers/roster.py fills it). This module holds the
+one SQL definition of 在保 that the case table, the case detail, `find`, the figures and the
+worklists use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .common import chunks, stored_date
+from .schema import db
+
+HOUSEHOLD_KINDS = ("低保", "低保边缘")
+# 在保 for the 漏保 worklist: the protection kinds (临时救助 and 低保边缘 are no 兜底保障).
+PROTECTION_KINDS = ("低保", "特困", "孤儿", "事实无人抚养儿童")
+
+_DIRECT = ('SELECT p.id AS person_id, r.kind AS kind, cp.since AS since, cp.kind AS sub_kind, 0 AS via, '
+           'cp.amount AS amount, r.as_of AS as_of FROM "covered_person" cp '
+           'JOIN "roster" r ON r.id = cp.roster_id JOIN "person" p ON p.id_number = cp.id_number '
+           "WHERE r.replaced_by_id IS NULL")
+_HOUSEHOLD = ('SELECT m.id, r.kind, cp.since, cp.kind, 1, NULL, r.as_of FROM "covered_person" cp '
+              'JOIN "roster" r ON r.id = cp.roster_id JOIN "person" h ON h.id_number = cp.id_number '
+              'JOIN "person" m ON m.household_code = h.household_code AND m.id != h.id '
+              f"WHERE r.replaced_by_id IS NULL AND h.household_code IS NOT NULL AND r.kind IN {HOUSEHOLD_KINDS!r}")
+
+
+def covered_sql(kinds: tuple[str, ...] | None = None) -> tuple[str, list]:
+    """A subquery of the ids of covered persons (by any kind, or by these kinds) and its parameters."""
+    if not kinds:
+        return f"SELECT person_id FROM ({_DIRECT} UNION ALL {_HOUSEHOLD})", []
+    marks = ",".join("?" * len(kinds))
+    return f"SELECT person_id FROM ({_DIRECT} UNION ALL {_HOUSEHOLD}) WHERE kind IN ({marks})", list(kinds)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One kind a person is covered by."""
+
+    kind: str
+    since: dt.date | None
+    sub_kind: str | None = None
+    via_household: bool = False
+    as_of: dt.date | None = None
+
+    def label(self) -> str:
+        """「低保（农村低保，2019-03-01起，家庭成员）」 for the case detail."""
+        parts = [p for p in (self.sub_kind if self.sub_kind and self.sub_kind != self.kind else None,
+                             f"{self.since.isoformat()}起" if self.since else None,
+                             "同户在保" if self.via_household else None) if p]
+        return self.kind + (f"（{'，'.join(parts)}）" if parts else "")
+
+    def as_json(self) -> dict:
+        """{kind, since} for `find --json`."""
+        return {"kind": self.kind, "since": self.since.isoformat() if self.since else None}
+
+
+def coverage_of(person_ids: list[int]) -> dict[int, list[Coverage]]:
+    """{person id: the kinds covering them, earliest since first}; persons not covered are absent."""
+    out: dict[int, dict[str, Coverage]] = {}
+    for part in chunks(sorted(set(person_ids))):
+        marks = ",".join("?" * len(part))
+        sql = (f"SELECT person_id, kind, since, sub_kind, via, as_of FROM ({_DIRECT} UNION ALL {_HOUSEHOLD}) "
+               f"WHERE person_id IN ({marks}) ORDER BY via, since IS NULL, since")
+        for pid, kind, since, sub, via, as_of in db.execute_sql(sql, part).fetchall():
+            out.setdefault(pid, {}).setdefault(kind, Coverage(kind, stored_date(since), sub, bool(via),
+                                                              stored_date(as_of)))
+    from .rosters import KINDS
+
+    order = {k: i for i, k in enumerate(KINDS)}
+    return {pid: sorted(kinds.values(), key=lambda c: order.get(c.kind, 99)) for pid, kinds in out.items()}
+
+
+def covered_by_village(campaign_id: int, kinds: tuple[str, ...] | None = None) -> dict[int | None, int]:
+    """{village id: live cases of the campaign whose person is covered} (the figures' 已在保)."""
+    sub, params = covered_sql(kinds)
+    sql = ('SELECT p.village_id, count(*) FROM "case" c JOIN "person" p ON p.id = c.person_id '
+           "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
+           f"AND p.id IN ({sub}) GROUP BY p.village_id")
+    return dict(db.execute_sql(sql, [campaign_id, *params]).fetchall())
+
+
+def has_rosters() -> bool:
+    """True once any roster was imported (before that, 未在保 means nothing)."""
+    return bool(db.execute_sql('SELECT EXISTS(SELECT 1 FROM "roster")').fetchone()[0])

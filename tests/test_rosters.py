@@ -1,0 +1,220 @@
+"""在保名单 (issue 18): import, coverage on every case, 漏保 suspects, 漏救 checks, confirmation.
+
+Every test starts from a day-one database built through the CLI (init, this year's campaign, the
+villages, the district's messy lists: tests/day_one.py), as the clerk builds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from store.db import close_db, open_db
+from tests.day_one import REGISTERED, cli, dibao_list, disability_list, ok
+from tests.import_helpers import ident
+from tests.roster_fixtures import household_roster, person_roster
+
+TODAY = dt.date.today()
+MEMBER_ID = ident(305, "19800505")  # 残疾05号 of the disability list: a member (子女) of a 低保 household
+HEAD_ID = ident(500, "19550101")  # the household's head: on no list
+
+
+def as_json(*args: str):
+    """stdout of a --json command, parsed."""
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def day_one(tmp_path: Path):
+    """The first evening: init, this year's campaign, the villages, the 低保 and disability lists."""
+    db = str(tmp_path / "town.db")
+    ok("--db", db, "init", "--town", "后龙镇", "--district", "泉港区", "--operator", "小林")
+    ok("--db", db, "campaign", "new", "--year", str(TODAY.year), "--start", TODAY.isoformat())
+    for name in REGISTERED:
+        ok("--db", db, "village", "add", name)
+    dibao, _ = dibao_list(tmp_path / "2021年低保对象自付医疗费用名单.xlsx")
+    disabled, _ = disability_list(tmp_path / "2021年以来新增持证残疾人名单.xlsx")
+    ok("--db", db, "import", str(dibao), "--category", "2", "--create-villages")
+    ok("--db", db, "import", str(disabled), "--category", "4", "--create-villages")
+    return db, tmp_path
+
+
+def dibao_roster(tmp_path: Path, name: str = "低保.xlsx", extra: list[dict] | None = None, **kw) -> Path:
+    """A 低保 household roster: 王大's household (with 残疾05号 as a child), and 低保01号 alone."""
+    households = [
+        {"head": ("王大", HEAD_ID), "since": dt.date(2019, 3, 1),
+         "members": [("残疾05号", MEMBER_ID, "子女"), ("王妻", ident(502, "19560101"), "配偶")]},
+        {"head": ("低保01号", ident(101, "19600101")), "since": dt.date(2018, 5, 1), "kind": "城市低保"},
+        *(extra or []),
+    ]
+    return household_roster(tmp_path / name, households, **kw)
+
+
+def test_member_of_a_dibao_household_is_covered_with_the_households_since(day_one):
+    db, tmp = day_one
+    out = ok("--db", db, "roster", "import", str(dibao_roster(tmp)), "--kind", "低保")
+    assert "在保 4 人（2 户）" in out and "名单日期：2026-06-30" in out
+    hit = as_json("--db", db, "find", "残疾05号")
+    assert hit[0]["coverage"] == [{"kind": "低保", "since": "2019-03-01"}]
+    assert as_json("--db", db, "find", "残疾06号")[0]["coverage"] == []
+    open_db(Path(db))
+    try:
+        from store.case_detail import coverage_text
+        from store.schema import Person
+
+        person = Person.get(Person.id_number == MEMBER_ID)
+        assert coverage_text(person.id) == "低保（农村低保，2019-03-01起）"
+    finally:
+        close_db()
+
+
+def test_each_kind_and_the_uncovered_counts_per_village_equal_a_hand_count(day_one):
+    db, tmp = day_one
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp)), "--kind", "农村低保")
+    rosters = {  # kind -> (person list name, the IDs on it)
+        "特困": [("残疾06号", ident(306, "19800505"), dt.date(2020, 1, 1))],
+        "孤儿": [("某孤儿", ident(700, "20150101"), dt.date(2021, 1, 1))],
+        "事实无人抚养儿童": [("残疾07号", ident(307, "19800505"), dt.date(2022, 1, 1))],
+        "低保边缘": [("低保02号", ident(102, "19600101"), dt.date(2023, 1, 1))],
+        "临时救助": [("低保03号", ident(103, "19600101"), TODAY - dt.timedelta(days=40)),
+                   ("低保04号", ident(104, "19600101"), TODAY - dt.timedelta(days=500))],  # too old
+    }
+    for kind, people in rosters.items():
+        path = person_roster(tmp / f"{kind}.xlsx", people)
+        ok("--db", db, "roster", "import", str(path), "--kind", kind, "--as-of", TODAY.isoformat())
+    listed = {r["kind"]: r for r in as_json("--db", db, "roster", "list")}
+    assert set(listed) == {"低保", "特困", "孤儿", "事实无人抚养儿童", "低保边缘", "临时救助"}
+    assert listed["临时救助"]["persons"] == 1 and all(r["current"] for r in listed.values())
+    covered_ids = {MEMBER_ID, ident(101, "19600101"), ident(306, "19800505"), ident(307, "19800505"),
+                   ident(102, "19600101"), ident(103, "19600101")}
+    open_db(Path(db))
+    try:
+        from store.dashboard import board
+        from store.schema import db as peewee_db
+        from store.search import active_campaign_id
+
+        cases = peewee_db.execute_sql(
+            'SELECT v.id, p.id_number FROM "case" c JOIN "person" p ON p.id = c.person_id '
+            'JOIN "village" v ON v.id = p.village_id WHERE c.deleted_at IS NULL').fetchall()
+        by_hand: dict[int, int] = {}
+        for vid, number in cases:
+            by_hand[vid] = by_hand.get(vid, 0) + (number not in covered_ids)
+        rows = board(active_campaign_id(), TODAY).rows
+        assert {r.id: r.uncovered for r in rows if r.listed} == by_hand
+        assert sum(r.covered for r in rows) == 6
+    finally:
+        close_db()
+
+
+def test_a_newer_roster_confirms_inclusions_and_lists_the_mismatches(day_one):
+    db, tmp = day_one
+    open_db(Path(db))
+    try:
+        from store.assess import advance_benefit, assess
+        from store.schema import Case, Person
+
+        def case_of(number: str) -> int:
+            return Case.get(Case.person == Person.get(Person.id_number == number).id).id
+
+        decided = TODAY - dt.timedelta(days=60)
+        included = ident(110, "19600101")  # 低保10号: the app includes them, the new roster has them
+        missing = ident(111, "19600101")  # 低保11号: the app includes them, the new roster does not
+        refused = ident(112, "19600101")  # 低保12号: the app says 不符合, the new roster has them
+        for number in (included, missing):
+            benefit = assess(case_of(number), "符合", benefit_types=["低保"], on=decided)[0]
+            advance_benefit(benefit.id, "纳入", on=decided)
+        assess(case_of(refused), "不符合", reason="收入超标", next_check=TODAY + dt.timedelta(days=90), on=TODAY)
+    finally:
+        close_db()
+    old = dibao_roster(tmp, "低保旧.xlsx", title_date=TODAY - dt.timedelta(days=70))
+    ok("--db", db, "roster", "import", str(old), "--kind", "低保")
+    before = as_json("--db", db, "roster", "confirm")
+    assert before["confirmed"] == 0 and before["pending"] == 2 and before["mismatches"] == []
+    newer = dibao_roster(tmp, "低保新.xlsx", title_date=TODAY, extra=[
+        {"head": ("低保10号", included), "since": decided}, {"head": ("低保12号", refused), "since": decided}])
+    out = ok("--db", db, "roster", "import", str(newer), "--kind", "低保")
+    assert "替换第1份" in out and "已由名单确认" in out
+    after = as_json("--db", db, "roster", "confirm")
+    assert after["confirmed"] == 1 and after["pending"] == 0
+    kinds = {m["name"]: m["kind"] for m in after["mismatches"]}
+    assert kinds == {"低保11号": "名单未见", "低保12号": "名单在保"}
+    history = [r for r in as_json("--db", db, "roster", "list") if not r["current"]]
+    assert [r["id"] for r in history] == [1]
+
+
+def test_an_older_roster_goes_into_history_and_remove_restores_the_previous(day_one):
+    db, tmp = day_one
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp, "新.xlsx")), "--kind", "低保", "--as-of", "2026-06-30")
+    out = ok("--db", db, "roster", "import", str(dibao_roster(tmp, "旧.xlsx", title_date=None)), "--kind", "低保",
+             "--as-of", "2025-06-30")
+    assert "只作历史" in out
+    assert [(r["id"], r["current"]) for r in as_json("--db", db, "roster", "list")] == [(1, True), (2, False)]
+    again = cli("--db", db, "roster", "import", str(tmp / "新.xlsx"), "--kind", "低保")
+    assert again.exit_code == 1 and "已作为低保名单导入过" in again.output
+    ok("--db", db, "roster", "remove", "1")
+    assert [(r["id"], r["current"]) for r in as_json("--db", db, "roster", "list")] == [(2, True)]
+
+
+def test_bad_rows_are_reported_and_the_rest_imported(day_one):
+    db, tmp = day_one
+    rows = [["在保人员名单"], ["姓名", "身份证号", "批准日期", "月保障金"],
+            ["甲", ident(601, "19700101"), "2021.3.5", "1,200"],
+            ["乙", "3.50505197001016e17", "2021-03-05", 800],  # an ID that lost digits as a float
+            ["丙", ident(603, "19700101"), "2021/13/01", 800],  # an impossible date: kept, noted
+            ["甲", ident(601, "19700101"), "2021-03-05", 800]]  # a repeated ID
+    path = tmp / "特困.xlsx"
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    data = as_json("--db", db, "roster", "import", str(path), "--kind", "特困", "--as-of", "2026-07-01")
+    assert (data["persons"], data["rejected"], data["skipped"], data["warnings"]) == (2, 1, 1, 1)
+    report = openpyxl.load_workbook(data["report"], read_only=True)
+    reasons = [str(r[-1]) for r in report.active.iter_rows(min_row=3, values_only=True)]
+    assert any("身份证号" in r for r in reasons) and any("重复" in r for r in reasons)
+    bad = cli("--db", db, "roster", "import", str(path), "--kind", "五保户口")
+    assert bad.exit_code == 2 and "无法识别的名单类别" in bad.output
+
+
+def test_suspects_rank_severe_disability_first_and_assign_in_one_step(day_one):
+    db, tmp = day_one
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp)), "--kind", "低保")
+    data = as_json("--db", db, "roster", "suspects")["suspects"]
+    assert data and all("未在保" in " ".join(s["reasons"]) for s in data)
+    scores = [s["score"] for s in data]
+    assert scores == sorted(scores, reverse=True) and data[0]["reasons"][0].startswith("新增")
+    assert "残疾05号" not in {s["name"] for s in data}  # covered as a member of a 低保 household
+    assert all("********" in s["id_number"] for s in data)
+    open_db(Path(db))
+    try:
+        from store.members import add_member
+        from store.schema import Case, Member
+
+        member = add_member("林协理", "社会救助协理员")
+    finally:
+        close_db()
+    done = as_json("--db", db, "roster", "suspects", "--assign", "--member", str(member.id))
+    assert done["assigned"]["members_set"] == len(data)
+    open_db(Path(db))
+    try:
+        assert {c.member_id for c in Case.select().where(Case.id.in_([s["case_id"] for s in data]))} == {member.id}
+        assert Member.get_by_id(member.id).name == "林协理"
+    finally:
+        close_db()
+
+
+def test_relief_gaps_flag_dibao_costs_and_covered_disabled_without_temporary_relief(day_one):
+    db, tmp = day_one
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp)), "--kind", "低保")
+    gaps = as_json("--db", db, "roster", "gaps")
+    names = {g["name"] for g in gaps}
+    assert "残疾05号" in names and "低保00号" in names  # covered household with a disabled member; category 2
+    relief = person_roster(tmp / "临时救助.xlsx", [("残疾05号", MEMBER_ID, TODAY)])
+    ok("--db", db, "roster", "import", str(relief), "--kind", "临时救助", "--as-of", TODAY.isoformat())
+    assert "残疾05号" not in {g["name"] for g in as_json("--db", db, "roster", "gaps")}
