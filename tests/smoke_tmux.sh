@@ -59,7 +59,7 @@ $T send-keys -t s -l "烟测：电话联系本人，情况属实"
 sleep 0.3
 $T send-keys -t s C-s
 wait_for "烟测：电话联系本人" 10
-wait_for "已走访"
+wait_for "已联系"  # a call: contacted, not visited at home
 $T send-keys -t s F1
 wait_for "按键说明"
 $T send-keys -t s Escape
@@ -78,5 +78,5 @@ n = Contact.select().where(Contact.case == c.id, Contact.findings.contains("烟�
 print(c.status, n)
 PYEOF
 )"
-[ "$STATUS" = "已走访 1" ] || fail "database after the follow-up: $STATUS"
+[ "$STATUS" = "已联系 1" ] || fail "database after the follow-up: $STATUS"
 echo "SMOKE OK"
