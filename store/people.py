@@ -14,7 +14,7 @@ from .search import name_keys, reverse
 EDITABLE = {
     "name", "id_number", "sex", "birth_date", "phone", "village", "zone", "address",
     "household_code", "relation", "disability_category", "disability_grade", "disability_cert",
-    "household_note",
+    "household_note", "serious_illness",
 }
 ID_OVERRIDE = "id_override"  # audit action of an accepted ID number that fails its checksum or birth date
 
