@@ -68,10 +68,10 @@ def test_real_terminal_closed_in_tmux(tmp_path, demo_db, how):
         screen = ""
         for _ in range(300):
             screen = subprocess.run(tmux + ["capture-pane", "-p", "-t", "s"], capture_output=True, text=True).stdout
-            if "操作员" in screen and "已走访" in screen:
+            if "操作员" in screen and "入户走访" in screen:
                 break
             time.sleep(0.1)
-        assert "已走访" in screen, screen
+        assert "入户走访" in screen, screen
         pid = int(pid_file.read_text().strip())
         if how == "kill-window":
             subprocess.run(tmux + ["kill-server"], check=False)
