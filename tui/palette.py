@@ -50,6 +50,13 @@ def _villages_screen():
     return VillagesScreen()
 
 
+def _rosters_screen(view: str):
+    """The 在保对照 screen on one of its lists (imported when chosen)."""
+    from .screens.rosters import RostersScreen
+
+    return RostersScreen(view)
+
+
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .messages import OpenVillage
@@ -67,6 +74,12 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("问题与整改", "问题清单和整改清单（F7）", lambda: run("problems")),
         SystemCommand("导入名单", "从Excel或CSV名单导入排查对象（F8）", lambda: run("import_list")),
         SystemCommand("导出/打印", "进度表、名单、台账、报告等（F9）", lambda: run("export")),
+        SystemCommand("「漏保」疑似对象", "未在保而名单信息显示可能符合条件的对象，按可能性排序并说明原因，可一步分派",
+                      lambda: app.push_screen(_rosters_screen("suspects"))),
+        SystemCommand("「漏救」检查", "低保对象自付医疗费用高、在保家庭有新增残疾人，未记录临时救助",
+                      lambda: app.push_screen(_rosters_screen("gaps"))),
+        SystemCommand("名单核对", "本系统的纳入与现行在保名单不一致的对象（导入新名单后核对）",
+                      lambda: app.push_screen(_rosters_screen("mismatches"))),
         SystemCommand("修改记录", "全镇修改记录，按操作员、类别、日期筛选；恢复已删除的记录（Ctrl+L）", lambda: run("history")),
         SystemCommand("设置", "操作员、备份文件夹、立即备份、备份列表（F10）", lambda: run("settings")),
         SystemCommand("立即备份", "备份并校验数据库（设置里 F5）", lambda: run("backup_now")),

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, ProgressBar, Select, Static
 
 from ..widgets.path_suggester import PathSuggester
+from .roster_import import ROSTER, RosterImportMixin, roster_options
 
 PREVIEW_ROWS = 20
 CATEGORY_NAMES = {1: "特困人员医疗费用", 2: "低保对象自付医疗费用", 3: "普通居民自付医疗费用", 4: "新增残疾人",
@@ -37,7 +38,7 @@ def field_options() -> list[tuple[str, str]]:
     return [("不导入", "-")] + [(spec["label"], name) for name, spec in synonyms()["fields"].items()]
 
 
-class ImportWizard(Screen):
+class ImportWizard(RosterImportMixin, Screen):
     """导入名单向导."""
 
     CSS_PATH = "import_wizard.tcss"
@@ -67,8 +68,8 @@ class ImportWizard(Screen):
             yield Static("", id="iw-info")
             with Horizontal(id="iw-options"):
                 yield Select([], prompt="工作表", id="iw-sheet", compact=True)
-                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()], prompt="排查类别", id="iw-category",
-                             compact=True)
+                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()] + roster_options(),
+                             prompt="排查类别", id="iw-category", compact=True)
                 yield Checkbox("新建名单中的新村（居）", id="iw-create", compact=True)
             yield DataTable(id="iw-preview", zebra_stripes=True, cursor_type="column")
             with Horizontal(id="iw-map-row"):
@@ -215,6 +216,9 @@ class ImportWizard(Screen):
         category = self.query_one("#iw-category", Select).value
         if category is Select.NULL:
             self.notify("请选择排查类别", severity="warning")
+            return
+        if str(category).startswith(ROSTER):  # 在保名单: the roster importer, not the list pipeline
+            self.start_roster(category, dry_run)
             return
         prep = dataclasses.replace(self.prep, category=int(category))
         self.cancel_event.clear()
