@@ -113,7 +113,7 @@ def test_newer_schema_and_missing_tables(tmp_path, closed_demo):
     newer = tmp_path / "newer.db"
     shutil.copyfile(closed_demo, newer)
     con = sqlite3.connect(newer)
-    con.execute("PRAGMA user_version = 7")
+    con.execute(f"PRAGMA user_version = {schema_version() + 1}")  # newer than this code
     con.commit()
     con.close()
     assert any("较新版本" in p for p in check_database(newer).problems)
