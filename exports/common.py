@@ -5,7 +5,8 @@ households in the form the 低保 rules allow (name, household size, benefit and
 period, the 监督电话), never an ID number, phone, health, disability or children's data. The
 progress table holds counts only and may be shown. The three lists (问题清单、整改清单、成果清单)
 go up to the town and the district: they are internal working papers marked 内部资料, like the
-ledger, the spot-check record, the petition table and the written report. In the lists children
+ledger, the spot-check record, the petition table, the written report and the 入户调查表 (it carries
+health and disability data). In the lists children
 (under 18, or holding a 孤儿 / 事实无人抚养儿童 benefit) still appear without name or ID number and
 防返贫 (category 6) rows without ID number; elsewhere ID numbers and phones are masked unless the
 export is made unmasked on purpose (audited).
@@ -27,13 +28,16 @@ from store.ids import mask_id, mask_phone
 KINDS = {
     "progress": "村居排查进度表", "lists": "三项清单", "ledger": "排查台账",
     "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告", "notice": "村级公示表",
+    "survey": "入户调查表",
 }
 TITLES = {
     "progress": "村（居）排查进度表", "lists": "三项清单", "ledger": "排查台账",
     "spotcheck": "抽查记录表", "petitions": "信访办理情况表", "report": "书面总结报告", "notice": "村级公示表",
+    "survey": "入户调查表",
 }
+DOCX = frozenset({"report", "survey"})  # the kinds written as Word documents
 POSTED = frozenset({"notice"})  # made for a village notice board
-INTERNAL = frozenset({"lists", "ledger", "spotcheck", "petitions", "report"})  # marked 内部资料
+INTERNAL = frozenset({"lists", "ledger", "spotcheck", "petitions", "report", "survey"})  # marked 内部资料
 HIDDEN_NAME = "（依规不公开）"
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -56,7 +60,7 @@ class ExportResult:
 
 def suffix(kind: str) -> str:
     """The file extension of a kind."""
-    return ".docx" if kind == "report" else ".xlsx"
+    return ".docx" if kind in DOCX else ".xlsx"
 
 
 def default_file_name(kind: str, town: str | None, as_of: dt.date) -> str:
@@ -130,7 +134,7 @@ def finish(kind: str, path: str | os.PathLike, rows: int, mask: bool, sheets: in
 
 
 _MODULES = {"progress": "progress", "lists": "lists", "ledger": "ledger", "spotcheck": "spotcheck",
-            "petitions": "petitions", "report": "report_docx", "notice": "notice"}
+            "petitions": "petitions", "report": "report_docx", "notice": "notice", "survey": "survey"}
 
 
 def sign_off(print_date: dt.date | None):

@@ -159,18 +159,19 @@ def rectification(f: Facts) -> list[str]:
 
 
 def _hh(households: int, persons: int, show: bool) -> str:
-    """「12户15人」 once households are known, else 「15人」."""
-    return f"{households}户{persons}人" if show else f"{persons}人"
+    """「12户15人」 once households are known (人: the households' members, store.stats), else the
+    listed persons as 「{}人」 (filled in by count())."""
+    return f"{households}户{persons}人" if show else "{}人"
 
 
 def results(f: Facts) -> list[str]:
     """四、工作成效."""
     t, hh = f.total, f.households
-    new = joined([count(t.new_dibao, "新纳入低保" + _hh(t.new_dibao_households, t.new_dibao, hh)),
+    new = joined([count(t.new_dibao, "新纳入低保" + _hh(t.new_dibao_households, t.new_dibao_persons, hh)),
                   count(t.new_single, "重度残疾人、重病患者单独纳入低保（单人户）{}人"),
-                  count(t.new_tekun, "新纳入特困人员救助供养{}人"),
+                  count(t.new_tekun, "新纳入特困人员救助供养" + _hh(t.new_tekun_households, t.new_tekun, hh)),
                   count(t.new_children, "新纳入孤儿和事实无人抚养儿童保障{}人"),
-                  count(t.new_edge, "认定低保边缘家庭" + _hh(t.new_edge_households, t.new_edge, hh)),
+                  count(t.new_edge, "认定低保边缘家庭" + _hh(t.new_edge_households, t.new_edge_persons, hh)),
                   f"实施临时救助{t.temp_count}人次，发放临时救助金{money(t.temp_amount)}" if t.temp_count else ""])
     waiting = f"，研判符合条件的{t.pending}人正在审核审批中" if t.pending else ""
     out = [new + "。" if new else f"尚无新纳入保障的对象{waiting}。"]

@@ -13,8 +13,9 @@ Counting rules (as of day D, campaign window W = first day of the campaign's fir
   待办理 (pending): 符合 and the case not yet 已纳入 or 已办结.
 - 新纳入: benefits whose status is 纳入 or 审核确认 with status_on inside W. 低保 and 单人户
   (低保单人户) are separate columns; 特困 = 特困分散 + 特困集中; 孤儿·事实无人抚养 counted together;
-  临时救助 = 急难型 + 支出型 (人次 and 金额). 低保 and 低保边缘 are also counted in 户 (a person
-  without a household code is a household of one).
+  临时救助 = 急难型 + 支出型 (人次 and 金额). 低保, 低保边缘 and 特困 are also counted in 户 and
+  人 (a person without a household code is a household of one; a household's 人 is its size
+  (家庭人口, store.households) or else its persons entered).
 - 动态监测: cases in status 动态监测.
 - 已抽查: cases of the village spot-checked with a result dated on or before D (a case checked in
   two rounds counts once); 合格率 = 合格 / (合格 + 不合格 + 无法核实) over the checks.
@@ -73,6 +74,10 @@ class VillageProgress:
     temp_amount: Decimal = Decimal("0.00")
     new_edge: int = 0
     new_edge_households: int = 0
+    new_dibao_persons: int = 0  # 人 of the new 低保 households (家庭人口)
+    new_edge_persons: int = 0
+    new_tekun_households: int = 0
+    new_tekun_persons: int = 0
     monitoring: int = 0
     checked: int = 0
     check_passed: int = 0
@@ -164,6 +169,17 @@ _SQL = {
                  + _LIVE.replace("c.campaign_id", "+c.campaign_id")
                  + " AND b.deleted_at IS NULL AND b.status IN ('纳入', '审核确认') "
                  "AND b.status_on BETWEEN ? AND ? GROUP BY 1, 2"),
+    # one row per (village, group, household) of included benefits, with the household's 人
+    "households": ("SELECT village_id, grp, count(*), total(size) FROM (SELECT p.village_id, "
+                   "CASE WHEN b.type LIKE '特困%' THEN 'tekun' WHEN b.type = '低保' THEN 'dibao' ELSE 'edge' END "
+                   "AS grp, coalesce(p.household_code, '#' || p.id) AS hh, coalesce(max(h.size), "
+                   "nullif(max((SELECT count(*) FROM \"person\" m WHERE m.household_code = p.household_code "
+                   "AND m.deleted_at IS NULL)), 0), 1) AS size FROM \"benefit\" b "
+                   'JOIN "case" c ON c.id = b.case_id JOIN "person" p ON p.id = c.person_id '
+                   'LEFT JOIN "household" h ON h.code = p.household_code WHERE '
+                   + _LIVE.replace("c.campaign_id", "+c.campaign_id")
+                   + " AND b.deleted_at IS NULL AND b.status IN ('纳入', '审核确认') AND b.status_on BETWEEN ? AND ? "
+                   "AND b.type IN ('低保', '低保边缘', '特困分散', '特困集中') GROUP BY 1, 2, 3) GROUP BY 1, 2"),
     "checks": ('SELECT p.village_id, count(DISTINCT s.case_id), coalesce(sum(s.result = \'合格\'), 0), '
                "coalesce(sum(s.result IN ('合格', '不合格', '无法核实')), 0) FROM \"spot_check\" s "
                'JOIN "spot_check_round" r ON r.id = s.round_id JOIN "case" c ON c.id = s.case_id '
@@ -200,6 +216,11 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
             rows[vid].by_category[code] = n
     for vid, btype, n, fen, households in _fetch("benefits", (campaign_id, start, end)):
         _add_benefit(rows.get(vid), btype, n, fen, households)
+    for vid, group, households, persons in _fetch("households", (campaign_id, start, end)):
+        if vid in rows:
+            setattr(rows[vid], f"new_{group}_persons", int(persons))
+            if group == "tekun":
+                rows[vid].new_tekun_households = households
     for vid, n, passed, judged in _fetch("checks", (campaign_id, day)):
         if vid in rows:
             rows[vid].checked, rows[vid].check_passed, rows[vid].check_judged = n, passed, judged

@@ -23,7 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Sele
 from exports.common import INTERNAL, POSTED, TITLES, default_file_name, parse_as_of
 
 KIND_OPTIONS = [(f"{TITLES[k]}（{'张贴公示用' if k in POSTED else '内部资料' if k in INTERNAL else '汇总'}）", k)
-                for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice")]
+                for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice", "survey")]
 
 
 def documents_dir() -> Path:
