@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from importers.errors import ImportFileError
-from importers.headers import HeaderMatch, detect_header, find_report_date, map_row, pick_sheet
+from importers.headers import HeaderMatch, detect_header, find_report_date, pick_sheet
 from importers.read import SheetData, fill_merged, read_sheets
 from importers.rows import RowError, _looks_total, _parse_id, is_blank_row, text_of
 from importers.sniff import Sniffed, sniff
@@ -144,11 +144,84 @@ class _Household:
     head: str | None = None
 
 
+class _Cells:
+    """Reads one field of a row by its column; parsed values are remembered per cell value (a
+    roster repeats its dates, amounts, relations and each head's ID down a household)."""
+
+    def __init__(self, prep: RosterPrep, today: dt.date) -> None:
+        self.col = {name: c for c, name in prep.match.columns.items()}
+        self.unit = prep.match.units.get(self.col.get("amount"))
+        self.datemode, self.today = prep.found.datemode, today
+        self.memo: dict[str, dict[Any, tuple[Any, str | None]]] = {name: {} for name in PARSERS}
+
+    def raw(self, cells: list[Any], name: str) -> Any:
+        """The cell of a field ('' when the file has no such column or the row is short)."""
+        col = self.col.get(name)
+        return cells[col] if col is not None and col < len(cells) else ""
+
+    def parsed(self, cells: list[Any], name: str, out: RosterOutcome) -> Any:
+        """A field through its parser, remembered per value; a parser's note goes to the row."""
+        col = self.col.get(name)
+        if col is None or col >= len(cells):
+            return None
+        value = cells[col]
+        if value is None or value == "":
+            return None
+        memo = self.memo[name]
+        got = memo.get(value)
+        if got is None:
+            got = memo[value] = PARSERS[name](self, value)
+        if got[1]:
+            out.warnings.append(got[1])
+        return got[0]
+
+
+def _text(_cells: _Cells, value: Any) -> tuple[str | None, None]:
+    """Trimmed text (None when blank)."""
+    return text_of(value) or None, None
+
+
+def _date(cells: _Cells, value: Any) -> tuple[str | None, str | None]:
+    """A date as ISO text; a bad value is a note, never a guess."""
+    try:
+        return parse_date(value, datemode=cells.datemode).isoformat(), None
+    except ValueError as exc:
+        return None, f"纳入时间：{exc}"
+
+
+def _amount(cells: _Cells, value: Any) -> tuple[int | None, str | None]:
+    """月保障金 / 救助金额 in fen, with the column's unit."""
+    try:
+        return int(parse_amount(value, cells.unit) * 100), None
+    except ValueError as exc:
+        return None, f"金额：{exc}"
+
+
+def _persons(_cells: _Cells, value: Any) -> tuple[int | None, str | None]:
+    """保障人数 as a whole number 1-99."""
+    text = text_of(value).removesuffix("人")
+    if text.isdigit() and 0 < int(text) < 100:
+        return int(text), None
+    return None, f"保障人数无法识别：{text}" if text else None
+
+
+def _head_id(cells: _Cells, value: Any) -> tuple[str | None, str | None]:
+    """The 户主身份证号 (None with a note when invalid: the row then follows the 户主 row above)."""
+    try:
+        return _parse_id(value, cells.today)[0], None
+    except RowError as exc:
+        return None, f"户主{exc}，按上一户计"
+
+
+PARSERS = {"relation": _text, "household_code": _text, "benefit_kind": _text, "since": _date, "amount": _amount,
+           "persons": _persons, "head_id_number": _head_id}
+
+
 def _normalise(prep: RosterPrep, today: dt.date) -> None:
     """Every non-blank row under the header into a CoveredRow, or rejected / skipped with a reason."""
-    rows, match, fields = prep.sheet.rows, prep.match, prep.match.fields
+    rows, match = prep.sheet.rows, prep.match
     seen: dict[str, CoveredRow] = {}
-    last = _Household()
+    last, cells_of = _Household(), _Cells(prep, today)
     oldest = prep.as_of - dt.timedelta(days=TEMP_MONTHS_DAYS) if prep.kind == "临时救助" else None
     for index in range(match.first_data_row, len(rows)):
         cells = rows[index]
@@ -160,7 +233,7 @@ def _normalise(prep: RosterPrep, today: dt.date) -> None:
             out.status, out.reasons = "skipped", ["合计/小计行"]
             continue
         try:
-            row = _row(map_row(cells, match), fields, prep, out, last, today)
+            row = _row(cells, cells_of, prep, out, last)
         except RowError as exc:
             out.status, out.reasons = "rejected", [str(exc)]
             continue
@@ -174,18 +247,18 @@ def _normalise(prep: RosterPrep, today: dt.date) -> None:
     _fill_households(prep.rows)
 
 
-def _row(mapped: dict[str, Any], fields: set[str], prep: RosterPrep, out: RosterOutcome, last: _Household,
-         today: dt.date) -> CoveredRow:
+def _row(cells: list[Any], at: _Cells, prep: RosterPrep, out: RosterOutcome, last: _Household) -> CoveredRow:
     """One data row as a CoveredRow; RowError rejects it."""
-    name = clean_name(mapped.get("name")) if mapped.get("name") not in (None, "") else ""
+    value = at.raw(cells, "name")
+    name = clean_name(value) if value is not None and value != "" else ""
     if not name:
         raise RowError("姓名为空")
-    number, _original, note = _parse_id(mapped.get("id_number"), today)
+    number, _original, note = _parse_id(at.raw(cells, "id_number"), at.today)
     if note:
         out.warnings.append(note)
-    relation = text_of(mapped.get("relation")) or None
-    head = _head_id(mapped, fields, out, today)
-    code = text_of(mapped.get("household_code")) or None
+    relation = at.parsed(cells, "relation", out)
+    head = at.parsed(cells, "head_id_number", out)
+    code = at.parsed(cells, "household_code", out)
     is_head = relation in HEAD_WORDS if relation else head in (None, number)
     if head:
         key = head
@@ -197,56 +270,9 @@ def _row(mapped: dict[str, Any], fields: set[str], prep: RosterPrep, out: Roster
         key, head = last.key, last.head
     if is_head:
         last.key, last.head = key, number
-    return CoveredRow(number, name, text_of(mapped.get("benefit_kind")) or prep.sub_kind,
-                      _date(mapped, "since", prep, out), key, head or (number if is_head else None), relation,
-                      _persons(mapped.get("persons"), out), _amount(mapped, prep, out), out.source_row)
-
-
-def _head_id(mapped: dict[str, Any], fields: set[str], out: RosterOutcome, today: dt.date) -> str | None:
-    """The 户主身份证号 of the row (None when the file has none or the cell is blank or invalid)."""
-    if "head_id_number" not in fields or mapped.get("head_id_number") in (None, ""):
-        return None
-    try:
-        return _parse_id(mapped["head_id_number"], today)[0]
-    except RowError as exc:
-        out.warnings.append(f"户主{exc}，按上一户计")
-        return None
-
-
-def _date(mapped: dict[str, Any], name: str, prep: RosterPrep, out: RosterOutcome) -> str | None:
-    """A date column as ISO text; a bad value is a note, never a guess."""
-    value = mapped.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return parse_date(value, datemode=prep.found.datemode).isoformat()
-    except ValueError as exc:
-        out.warnings.append(f"纳入时间：{exc}")
-        return None
-
-
-def _amount(mapped: dict[str, Any], prep: RosterPrep, out: RosterOutcome) -> int | None:
-    """月保障金 / 救助金额 in fen, with the column's unit."""
-    value = mapped.get("amount")
-    if value in (None, ""):
-        return None
-    col = next(c for c, f in prep.match.columns.items() if f == "amount")
-    try:
-        return int(parse_amount(value, prep.match.units.get(col)) * 100)
-    except ValueError as exc:
-        out.warnings.append(f"金额：{exc}")
-        return None
-
-
-def _persons(value: Any, out: RosterOutcome) -> int | None:
-    """保障人数 as a whole number 1-99."""
-    text = text_of(value).removesuffix("人")
-    if not text:
-        return None
-    if text.isdigit() and 0 < int(text) < 100:
-        return int(text)
-    out.warnings.append(f"保障人数无法识别：{text}")
-    return None
+    return CoveredRow(number, name, at.parsed(cells, "benefit_kind", out) or prep.sub_kind,
+                      at.parsed(cells, "since", out), key, head or (number if is_head else None), relation,
+                      at.parsed(cells, "persons", out), at.parsed(cells, "amount", out), out.source_row)
 
 
 def _merged(seen: dict[str, CoveredRow], row: CoveredRow, kind: str, out: RosterOutcome) -> bool:
