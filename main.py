@@ -1253,6 +1253,244 @@ def village_remove(ctx: typer.Context, name: str = typer.Argument(..., help="村
     typer.echo(f"已删除村（居）：{remove_village(find_village(name, exact=True).id)}")
 
 
+# --- case add (第7类), attachments (照片、佐证材料) ----------------------------------------------
+
+case_app = typer.Typer(help="排查对象：手工添加（如第7类 其他困难群众）。", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+
+
+@case_app.command("add")
+def case_add(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name", help="姓名"),
+    id_number: Optional[str] = typer.Option(None, "--id", help="身份证号（已登记的人员按号码找到）"),
+    village: Optional[str] = typer.Option(None, "--village", help="村（居）名称（新人员必填）"),
+    category: list[int] = typer.Option([7], "--category", help="排查类别代码，可重复（默认 7 其他困难群众）"),
+    found_by: str = typer.Option(..., "--found-by", help="发现人"),
+    how: str = typer.Option("入户排查", "--how", help="发现方式：入户排查/群众反映/村（居）上报/部门推送/来访求助/其他"),
+    date: Optional[str] = typer.Option(None, "--date", help="发现日期（默认今天）"),
+    phone: Optional[str] = typer.Option(None, "--phone", help="电话"),
+    address: Optional[str] = typer.Option(None, "--address", help="住址"),
+    id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明（记入修改记录）"),
+) -> None:
+    """添加一个排查对象（人员不在名单上，如村里自行发现的困难群众）。"""
+    from store.case_add import NewPerson, add_case
+    from store.errors import IdNeedsReason
+
+    state(ctx).open(create=False)
+    try:
+        case = add_case(codes=category, found_by=found_by, found_how=how, found_on=_parse_day(date) if date else None,
+                        new=NewPerson(name, id_number, village, phone, address, id_reason))
+    except IdNeedsReason as exc:
+        fail(f"{exc.message}（用 --id-reason 写明核实情况）", 1)
+    typer.echo(f"已添加排查对象：{case.person.name}（对象编号 {case.id}，类别 {'、'.join(map(str, sorted(set(category))))}）")
+
+
+attach_app = typer.Typer(help="附件（照片、佐证材料）：添加、列出、打开、删除、恢复、从文件夹添加。",
+                         no_args_is_help=True)
+app.add_typer(attach_app, name="attach")
+
+
+@attach_app.command("add")
+def attach_add(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="文件（可多个）"),
+    case: Optional[int] = typer.Option(None, "--case", help="排查对象编号"),
+    contact: Optional[int] = typer.Option(None, "--contact", help="走访记录编号"),
+    rectification: Optional[int] = typer.Option(None, "--rectification", help="整改编号"),
+) -> None:
+    """把文件添加为附件（复制到数据库旁边的附件文件夹，原文件不动）。"""
+    from store.attachments import attach
+
+    state(ctx).open(create=False)
+    for f in files:
+        row = attach(f, case_id=case, contact_id=contact, rectification_id=rectification)
+        typer.echo(f"已添加附件 {row.id}：{row.name}")
+
+
+@attach_app.command("list")
+def attach_list(
+    ctx: typer.Context,
+    case: int = typer.Argument(..., help="排查对象编号"),
+    deleted: bool = typer.Option(False, "--deleted", help="也列出已删除的"),
+) -> None:
+    """列出一个排查对象的附件。"""
+    from store.attachments import case_attachments
+
+    state(ctx).open(create=False)
+    rows = case_attachments(case, deleted=deleted)
+    for r in rows:
+        typer.echo(f"{r.id}\t{r.name}\t{r.size_text}\t{r.added}\t{r.to}{'（已删除）' if r.deleted else ''}")
+    if not rows:
+        typer.echo("没有附件")
+
+
+@attach_app.command("open")
+def attach_open(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+    """用系统默认程序打开附件。"""
+    from store.attachments import file_of, open_with_system
+
+    state(ctx).open(create=False)
+    open_with_system(file_of(attachment))
+
+
+@attach_app.command("delete")
+def attach_delete(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+    """删除附件（可恢复）。"""
+    from store.attachments import delete_attachment
+
+    state(ctx).open(create=False)
+    typer.echo(f"已删除附件：{delete_attachment(attachment).name}（attach restore {attachment} 可恢复）")
+
+
+@attach_app.command("restore")
+def attach_restore(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+    """恢复删除的附件。"""
+    from store.attachments import restore_attachment
+
+    state(ctx).open(create=False)
+    typer.echo(f"已恢复附件：{restore_attachment(attachment).name}")
+
+
+@attach_app.command("folder")
+def attach_folder(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="文件夹（照片按姓名或身份证号后4-6位命名）"),
+    village: Optional[str] = typer.Option(None, "--village", help="只匹配这个村（居）的对象"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接添加"),
+) -> None:
+    """从文件夹添加附件：先列出每个文件对应的人，确认后才添加。"""
+    from store import attach_folder as af
+    from store.case_add import _village_id
+
+    state(ctx).open(create=False)
+    preview = af.preview_folder(folder, _village_id(village) if village else None)
+    for m in preview.matched:
+        typer.echo(f"{m.path.name} -> {m.person}（按{m.how}）")
+    for m in preview.left:
+        typer.echo(f"{m.path.name}：{m.how}，不添加（{m.person}）")
+    if not preview.matched:
+        fail("没有可以添加的文件", 1)
+    if not yes:
+        typer.confirm(f"添加以上 {len(preview.matched)} 个文件？", abort=True)
+    typer.echo(f"已添加 {af.apply(preview.matched)} 个附件")
+
+
+# --- households (户): head, relation, size, income, housing, members ----------------------------
+
+household_app = typer.Typer(help="家庭（户）：户主和与户主关系、家庭人口、年人均收入、住房和财产、添加成员。",
+                            no_args_is_help=True)
+app.add_typer(household_app, name="household")
+
+
+def _person_by_id(id_number: str):
+    """The live person with this ID number, or a Chinese failure."""
+    from store.ids import IdError, parse_id
+    from store.schema import Person
+
+    try:
+        number = parse_id(id_number, override=True).number
+    except IdError as exc:
+        fail(f"身份证号有误：{exc.message}", 2)
+    person = Person.get_or_none((Person.id_number == number) & Person.deleted_at.is_null())
+    if person is None:
+        fail(f"没有身份证号为 {id_number} 的人员", 1)
+    return person
+
+
+@household_app.command("set")
+def household_set(
+    ctx: typer.Context,
+    id_number: str = typer.Argument(..., help="人员的身份证号"),
+    head: str = typer.Option(..., "--head", help="户主：「本人」或户主的身份证号；空字符串表示移出所在的户"),
+    relation: Optional[str] = typer.Option(None, "--relation", help="与户主关系，如 配偶、子女、父母"),
+) -> None:
+    """设置人员所在的户（户主和与户主关系）。"""
+    from store.households import household_of, set_household
+
+    state(ctx).open(create=False)
+    person = _person_by_id(id_number)
+    hh = set_household(person.id, head, relation)
+    if hh is None:
+        typer.echo(f"{person.name} 已不属于任何户")
+        return
+    view = household_of(person.id)
+    typer.echo(f"{person.name} 属于户主为 {view.head or '（户主未登记）'} 的户（家庭人口 {view.persons} 人）")
+
+
+@household_app.command("edit")
+def household_edit(
+    ctx: typer.Context,
+    id_number: str = typer.Argument(..., help="户中任一人员的身份证号"),
+    size: Optional[str] = typer.Option(None, "--size", help="家庭人口（含未登记为人员的成员）"),
+    income: Optional[str] = typer.Option(None, "--income", help="家庭年人均收入（元）"),
+    housing: Optional[str] = typer.Option(None, "--housing", help="住房情况"),
+    assets: Optional[str] = typer.Option(None, "--assets", help="财产情况（车辆、存款、经营等）"),
+    note: Optional[str] = typer.Option(None, "--note", help="备注"),
+) -> None:
+    """修改户的家庭人口、年人均收入、住房和财产情况。"""
+    from store.households import save_household
+
+    state(ctx).open(create=False)
+    person = _person_by_id(id_number)
+    if not person.household_code:
+        fail(f"{person.name} 尚未设置所在的户，请先用 household set 设置户主", 1)
+    given = {"size": size, "income": income, "housing": housing, "assets": assets, "note": note}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        fail("没有要修改的内容（见 household edit --help）", 2)
+    save_household(person.household_code, **changes)
+    _print_household(person.id)
+
+
+@household_app.command("add-member")
+def household_add_member(
+    ctx: typer.Context,
+    id_number: str = typer.Argument(..., help="户中任一人员的身份证号"),
+    name: str = typer.Option(..., "--name", help="成员姓名"),
+    relation: str = typer.Option(..., "--relation", help="与户主关系，如 配偶、子女、父母"),
+    member_id: Optional[str] = typer.Option(None, "--id", help="成员的身份证号（可不填）"),
+    id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明"),
+) -> None:
+    """为户添加一名成员（登记为人员）。"""
+    from store.households import add_member
+
+    state(ctx).open(create=False)
+    person = _person_by_id(id_number)
+    if not person.household_code:
+        fail(f"{person.name} 尚未设置所在的户，请先用 household set 设置户主", 1)
+    add_member(person.household_code, name=name, relation=relation, id_number=member_id,
+               id_override_reason=id_reason)
+    _print_household(person.id)
+
+
+@household_app.command("show")
+def household_show(ctx: typer.Context, id_number: str = typer.Argument(..., help="户中任一人员的身份证号")) -> None:
+    """显示人员所在的户：成员、家庭人口、收入、住房和财产，以及对照低保标准的提示。"""
+    state(ctx).open(create=False)
+    _print_household(_person_by_id(id_number).id)
+
+
+def _print_household(person_id: int) -> None:
+    """The household of a person, members masked, with the income hint."""
+    import datetime as dt
+
+    from store.households import household_of, income_hint
+
+    view = household_of(person_id)
+    if view is None:
+        typer.echo("该人员尚未设置所在的户")
+        return
+    typer.echo(f"户主：{view.head or '（未登记）'}  家庭人口：{view.persons}人  "
+               f"年人均收入：{'未填' if view.income is None else str(view.income) + '元'}")
+    typer.echo(f"住房：{view.housing or '未填'}  财产：{view.assets or '未填'}")
+    for m in view.members:
+        typer.echo(f"  {m.name}  {m.relation or '（关系未填）'}  {m.id_masked}  {m.disability}{'  重病' if m.serious_illness else ''}")
+    hint = income_hint(view, dt.date.today())
+    if hint:
+        typer.echo(f"提示：{hint}")
+
+
 def run() -> None:
     """Console-script entry point: `yingbao`."""
     app()
