@@ -218,3 +218,19 @@ def test_relief_gaps_flag_dibao_costs_and_covered_disabled_without_temporary_rel
     relief = person_roster(tmp / "临时救助.xlsx", [("残疾05号", MEMBER_ID, TODAY)])
     ok("--db", db, "roster", "import", str(relief), "--kind", "临时救助", "--as-of", TODAY.isoformat())
     assert "残疾05号" not in {g["name"] for g in as_json("--db", db, "roster", "gaps")}
+
+
+def test_unreadable_or_empty_roster_files_say_why_and_store_nothing(day_one):
+    db, tmp = day_one
+    fake = tmp / "在保名单.xlsx"
+    fake.write_text("<html>不是表格</html>", encoding="utf-8")
+    empty = tmp / "空名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "身份证号", "纳入时间"])
+    wb.save(empty)
+    for path, why in ((fake, "不是有效的Excel文件"), (empty, "未发现数据行")):
+        result = cli("--db", db, "roster", "import", str(path), "--kind", "低保")
+        assert result.exit_code == 2 and why in result.output and "Traceback" not in result.output
+    assert as_json("--db", db, "roster", "list") == []
+    bad_date = cli("--db", db, "roster", "import", str(empty), "--kind", "低保", "--as-of", "2026-13-01")
+    assert bad_date.exit_code == 2 and "日期格式不正确" in bad_date.output
