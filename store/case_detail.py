@@ -11,6 +11,7 @@ from peewee import fn
 from . import audit
 from .attachments import case_attachments
 from .case_add import origin_text
+from .households import household_line
 from .cases import get_case
 from .ids import mask_id, mask_phone
 from .imports import raw_pairs
@@ -66,6 +67,8 @@ class CaseDetail:
     origin: str = ""  # a hand-made case: 「入户排查发现（王某，2026-11-30）」
     attachments: list[str] = field(default_factory=list)
     coverage: str = ""  # 在保: 「低保（农村低保，2019-03-01起）」, 「未在保（已对照：低保、特困）」
+    household: str = ""  # 「户主王大，家庭人口3人（已登记2人），年人均收入9000.00元」 (store.households)
+    serious_illness: bool = False
 
 
 def _yuan(v) -> str:
@@ -152,12 +155,15 @@ def _contacts(case_id: int) -> list[dict]:
 
 
 def _benefits(case_id: int) -> list[dict]:
-    """Live benefits with their steps in order."""
+    """Live benefits with their steps in order (a 先行救助 one with the steps still to complete)."""
+    from .assess import missing_steps
+
     out = []
     for b in Benefit.select().where((Benefit.case == case_id) & Benefit.deleted_at.is_null()).order_by(Benefit.id):
         steps = [f"{s.status} {s.date}" for s in BenefitStep.select().where(BenefitStep.benefit == b.id)
                  .order_by(BenefitStep.date, BenefitStep.id)]
-        out.append({"id": b.id, "type": b.type, "status": b.status, "amount": b.amount, "steps": steps})
+        out.append({"id": b.id, "type": b.type, "status": b.status, "amount": b.amount, "steps": steps,
+                    "advance": bool(b.advance), "todo": missing_steps(b)})
     return out
 
 
@@ -207,6 +213,7 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
     d.origin = origin_text(case.id)
     d.attachments = [f"{a.name}  {a.size_text}  {a.to}  添加于{a.added}" for a in case_attachments(case.id)]
     d.coverage = coverage_text(p.id)
+    d.household, d.serious_illness = household_line(p.id), bool(p.serious_illness)
     return d
 
 

@@ -223,3 +223,56 @@ def income_hint(view: HouseholdView | None, on: dt.date) -> str | None:
     if monthly < std * EDGE_FACTOR:
         return base + "低于标准的1.5倍，可认定「低保边缘」家庭"
     return None
+
+
+def form_values(person_id: int) -> dict[str, Any]:
+    """The household part of the person form: 户主 as typed (「本人」 or the head's masked ID number,
+    never the full number), relation, 重病, and the household's size, income, housing, assets."""
+    person = get_person(person_id)
+    view = household_of(person_id)
+    head = ""
+    if person.household_code:
+        own = person.household_code in (person.id_number, f"P{person.id}")
+        head = "本人" if own else ids.mask_id(person.household_code) if person.household_code[:1].isdigit() \
+            else person.household_code
+    income = view.income if view is not None else None
+    return {"head": head, "relation": person.relation or "", "serious_illness": bool(person.serious_illness),
+            "size": str(view.size) if view is not None and view.size else "",
+            "income": "" if income is None else str(int(income)) if income == int(income) else str(income),
+            "housing": view.housing if view else "", "assets": view.assets if view else ""}
+
+
+def save_form(person_id: int, person: dict[str, Any], household: dict[str, Any],
+              id_override_reason: str | None = None) -> Person:
+    """The person form's save in one transaction: person fields (store.people), then the 户主 and
+    relation when given ("head" / "relation"), then the household's own fields."""
+    household = dict(household)
+    head, relation = household.pop("head", None), household.pop("relation", None)
+    with db.atomic():
+        if person:
+            update_person(person_id, id_override_reason=id_override_reason, **person)
+        if head is not None:
+            set_household(person_id, head, relation)
+        elif relation is not None:
+            update_person(person_id, relation=optional(relation))
+        if household:
+            code = get_person(person_id).household_code
+            if not code:
+                raise ValidationError("请先填写户主（「本人」或户主身份证号）", field="head")
+            save_household(code, **household)
+        return get_person(person_id)
+
+
+def household_line(person_id: int) -> str:
+    """One line for the case detail: 「户主王大，家庭人口3人（已登记2人），年人均收入9000.00元」."""
+    view = household_of(person_id)
+    if view is None:
+        return ""
+    me = next((m for m in view.members if m.person_id == person_id), None)
+    parts = [f"户主{view.head or '（未登记）'}" + (f"，本人为{me.relation}" if me and me.relation not in SELF and me.relation else ""),
+             f"家庭人口{view.persons}人（已登记{len(view.members)}人）"]
+    if view.income is not None:
+        parts.append(f"年人均收入{view.income}元")
+    if view.housing:
+        parts.append(f"住房：{view.housing}")
+    return "，".join(parts)

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Select, Static
+from textual.widgets import Checkbox, Label, Select, Static
 
-from store.assess import BENEFIT_TYPES, next_steps
+from store.assess import ADVANCE_TYPE, BENEFIT_TYPES, END_STATES, next_steps
 from store.errors import ValidationError
 
 from ..widgets.fields import Field, FieldError
@@ -55,6 +55,8 @@ class BenefitForm(FormScreen):
             yield Static("新增救助申请（Ctrl+S 保存，Esc 取消）", classes="bf-title")
             yield Select([(t, t) for t in BENEFIT_TYPES], prompt="救助类型", id="bf-btype")
             yield FieldError(id="bf-btype-error")
+            yield Checkbox(f"先行救助（仅{ADVANCE_TYPE}：先发放，手续事后补办）", id="bf-advance")
+            yield FieldError(id="bf-advance-error")
             yield from _date_fields("bf")
 
     def values(self) -> dict:
@@ -65,7 +67,8 @@ class BenefitForm(FormScreen):
         if not isinstance(btype, str):
             raise ValidationError("请选择救助类型", field="btype")
         return {"btype": btype, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
-                "amount": parse_amount(self.query_one("#bf-amount", Field).value)}
+                "amount": parse_amount(self.query_one("#bf-amount", Field).value),
+                "advance": self.query_one("#bf-advance", Checkbox).value}
 
     def write(self, values: dict):
         """store.assess.add_benefit."""
@@ -86,10 +89,16 @@ class AdvanceForm(BenefitForm):
     def compose(self) -> ComposeResult:
         with Vertical(id="bf-box"):
             b = self.benefit
-            yield Static(f"推进「{b['type']}」，当前环节：{b['status']}（Ctrl+S 保存，Esc 取消）", classes="bf-title")
-            yield Select([(s, s) for s in next_steps(b["status"])], prompt="下一环节", id="bf-status")
+            todo = b.get("todo") or []
+            title = (f"补办「{b['type']}」（先行救助）的手续" if todo else f"推进「{b['type']}」，当前环节：{b['status']}")
+            yield Static(f"{title}（Ctrl+S 保存，Esc 取消）", classes="bf-title")
+            steps = todo + END_STATES if todo else next_steps(b["status"])
+            yield Select([(s, s) for s in steps], prompt="补办环节" if todo else "下一环节", id="bf-status")
             yield FieldError(id="bf-status-error")
             yield from _date_fields("bf")
+            yield Label("理由或备注（公示未满期限即审核确认时必填，记入修改记录）")
+            yield Field(id="bf-note")
+            yield FieldError(id="bf-note-error")
 
     def values(self) -> dict:
         """Status, date, amount."""
@@ -99,7 +108,8 @@ class AdvanceForm(BenefitForm):
         if not isinstance(status, str):
             raise ValidationError("请选择下一环节", field="status")
         return {"status": status, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
-                "amount": parse_amount(self.query_one("#bf-amount", Field).value)}
+                "amount": parse_amount(self.query_one("#bf-amount", Field).value),
+                "note": self.query_one("#bf-note", Field).value.strip() or None}
 
     def write(self, values: dict):
         """store.assess.advance_benefit."""

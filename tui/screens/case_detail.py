@@ -96,7 +96,8 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
                                     f"{'（' + c['outcome'] + '）' if c['outcome'] else ''}"
                                     f"{'  附件' + str(c['files']) + '个' if c['files'] else ''}" for c in d.contacts]),
             section("附件：照片、佐证材料（f 查看、添加、打开）", d.attachments),
-            section("救助", [f"{b['type']}  当前：{b['status']}{'  金额' + str(b['amount']) + '元' if b['amount'] else ''}"
+            section("救助", [f"{b['type']}{'（先行救助）' if b.get('advance') else ''}  当前：{b['status']}"
+                           f"{'  金额' + str(b['amount']) + '元' if b['amount'] else ''}"
                            f"  环节：{'，'.join(b['steps'])}" for b in d.benefits]),
             section("信访（p 登记或修改，y 延期，c 办结）", [case_org.petition_line(r) for r in self.pets]),
             section("抽查", d.spot_checks),
@@ -116,9 +117,10 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
             + ("  [red]（已显示，30秒后隐藏）[/red]" if self.revealed else "  （按 i 显示）"),
             *([f"[yellow]{escape(d.id_note)}[/yellow]"] if d.id_note else []),
             f"村（居）：{escape(d.village)}  片区：{escape(d.zone)}  负责人：{escape(d.member)}  电话：{d.phone_masked}",
-            f"住址：{escape(d.address)}  残疾：{d.disability or '无'}",
+            f"住址：{escape(d.address)}  残疾：{d.disability or '无'}{'  重病' if d.serious_illness else ''}",
             f"在保：{escape(d.coverage)}",
             f"状态：[b]{d.status}[/b]  研判：{escape(conclusion)}  下次跟进：{day(d.next_followup) or '未定'}",
+            f"家庭（户）：{escape(d.household) or '（未设置户主，按 e 填写）'}",
             f"家庭情况：{escape(d.household_note) or '（未填写）'}",
         ]
         self.query_one("#cd-person", Static).update("\n".join(lines))

@@ -1,4 +1,5 @@
-"""修改人员信息: name, ID number and phone (blank keeps them), address, household notes, disability.
+"""修改人员信息: name, ID number and phone (blank keeps them), address, household notes, disability,
+重病, and the household (户主, relation, size, annual per-capita income, housing, assets).
 
 An ID number that fails only its checksum or birth date is refused with the reason and a
 「核实说明」 field appears under it: saving again with a reason accepts the number (audited)."""
@@ -18,6 +19,11 @@ from .form import FormScreen
 
 FIELDS = (("name", "姓名", ""), ("id_number", "身份证号（留空不修改）", "18位，如 350505199001011234"),
           ("phone", "电话（留空不修改）", "如 13800001234"), ("address", "住址", ""))
+HOUSEHOLD_FIELDS = (("head", "户主（填「本人」或户主的身份证号；清空表示不属于任何户）", "本人"),
+                    ("relation", "与户主关系", "如 户主、配偶、子女、父母"),
+                    ("size", "家庭人口（含未登记的成员）", "如 3"), ("income", "家庭年人均收入（元）", "如 8600"),
+                    ("housing", "住房情况", "如 砖混平房两间，自有"), ("assets", "财产情况（车辆、存款、经营等）", "如 无车辆"))
+HOUSEHOLD_KEYS = tuple(k for k, _l, _h in HOUSEHOLD_FIELDS)
 
 
 class PersonForm(FormScreen):
@@ -45,6 +51,13 @@ class PersonForm(FormScreen):
             yield Select([(f"{k} {v}", k) for k, v in DISABILITY.items()], prompt="残疾类别", id="pf-disability_category")
             yield Select([(v, k) for k, v in GRADES.items()], prompt="残疾等级", id="pf-disability_grade")
             yield FieldError(id="pf-disability_grade-error")
+            yield Select([("重病：是（重特大疾病）", True), ("重病：否", False)], prompt="是否重病",
+                         id="pf-serious_illness")
+            yield Static("家庭（户）", classes="pf-section")
+            for key, label, hint in HOUSEHOLD_FIELDS:
+                yield Label(label)
+                yield Field(placeholder=hint, id=f"pf-{key}")
+                yield FieldError(id=f"pf-{key}-error")
             yield Label("家庭情况")
             yield NoteArea(id="pf-household_note")
             yield FieldError(id="pf-household_note-error")
@@ -57,6 +70,7 @@ class PersonForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pf-load")
     def load(self) -> None:
         """The person's editable values (phone not shown: it stays masked)."""
+        from store.households import form_values
         from store.ids import mask_id
         from store.people import get_person
         from store.schema import db
@@ -65,7 +79,7 @@ class PersonForm(FormScreen):
             p = get_person(self.person_id)
             values = {"name": p.name, "address": p.address or "", "household_note": p.household_note or "",
                       "disability_category": p.disability_category, "disability_grade": p.disability_grade,
-                      "id_masked": mask_id(p.id_number)}
+                      "id_masked": mask_id(p.id_number), **form_values(p.id)}
         self.app.call_from_thread(self._fill, values)
 
     def _fill(self, values: dict) -> None:
@@ -79,6 +93,9 @@ class PersonForm(FormScreen):
         for key in ("disability_category", "disability_grade"):
             if values[key]:
                 self.query_one(f"#pf-{key}", Select).value = values[key]
+        self.query_one("#pf-serious_illness", Select).value = values["serious_illness"]
+        for key in HOUSEHOLD_KEYS:
+            self.query_one(f"#pf-{key}", Field).value = values[key]
         self.query_one("#pf-name").focus()
 
     def dirty(self) -> bool:
@@ -90,7 +107,9 @@ class PersonForm(FormScreen):
         sel = lambda k: v if isinstance(v := self.query_one(f"#pf-{k}", Select).value, int) else None  # noqa: E731
         now = {"name": self.query_one("#pf-name", Field).value, "address": self.query_one("#pf-address", Field).value,
                "household_note": self.query_one("#pf-household_note", NoteArea).text,
-               "disability_category": sel("disability_category"), "disability_grade": sel("disability_grade")}
+               "disability_category": sel("disability_category"), "disability_grade": sel("disability_grade"),
+               "serious_illness": self.query_one("#pf-serious_illness", Select).value is True,
+               **{k: self.query_one(f"#pf-{k}", Field).value.strip() for k in HOUSEHOLD_KEYS}}
         out = {k: v for k, v in now.items() if v != self.original.get(k)}
         for key in ("id_number", "phone"):
             typed = self.query_one(f"#pf-{key}", Field).value.strip()
@@ -101,12 +120,14 @@ class PersonForm(FormScreen):
         return out
 
     def write(self, values: dict):
-        """store.people.update_person (with the 核实说明 when the ID needs one)."""
-        from store.people import update_person
+        """store.households.save_form: the person (with the 核实说明 when the ID needs one), then the
+        household, in one transaction."""
+        from store.households import save_form
 
         values = dict(values)
         reason = values.pop("id_override_reason", None)
-        return update_person(self.person_id, id_override_reason=reason, **values) if values else None
+        household = {k: values.pop(k) for k in HOUSEHOLD_KEYS if k in values}
+        return save_form(self.person_id, values, household, reason) if values or household else None
 
     def show_error(self, exc) -> None:
         """An ID that fails only its check: the error under it, then the 核实说明 field to fill."""

@@ -1,0 +1,74 @@
+"""Pilot tests: the person form sets the household (户主, size, income) and 重病; 审核确认 too soon
+after 公示 asks for a reason under its field, then saves it; the case detail shows both."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Select
+
+from store import assess
+from store.schema import BenefitStep, Case, Household, Person
+from tests.conftest import DEMO_TODAY
+from tests.tui_helpers import open_case, settle, type_text
+from tui.app import make_app
+from tui.screens.benefit_form import AdvanceForm
+from tui.screens.case_detail import CaseDetailScreen
+from tui.screens.person_form import PersonForm
+
+SIZE = (100, 40)
+
+
+def _waiting_case() -> Case:
+    return (Case.select().join(Person).where(Case.status == "待排查", Case.deleted_at.is_null(),
+                                              Person.household_code.is_null(), Person.id_number.is_null(False))
+            .order_by(Case.id).first())
+
+
+async def test_person_form_sets_the_household_and_serious_illness(demo_db):
+    case = _waiting_case()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case.id, "e")
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        form.query_one("#pf-head").value = "本人"
+        form.query_one("#pf-size").value = "3"
+        form.query_one("#pf-income").value = "九千"
+        form.query_one("#pf-serious_illness", Select).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "数字" in str(form.query_one("#pf-income-error").render())
+        assert form.query_one("#pf-head").value == "本人"  # nothing typed is lost
+        form.query_one("#pf-income").value = "9000"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        shown = str(app.screen.query_one("#cd-person").render())
+        assert "家庭人口3人（已登记1人）" in shown and "年人均收入9000.00元" in shown and "重病" in shown
+    person = Person.get_by_id(case.person_id)
+    assert (person.household_code, person.relation, person.serious_illness) == (person.id_number, "户主", True)
+    hh = Household.get(Household.code == person.id_number)
+    assert (hh.size, str(hh.income)) == (3, "9000.00")
+
+
+async def test_review_too_soon_after_publicity_asks_for_a_reason(demo_db):
+    case = _waiting_case()
+    (b,) = assess.assess(case.id, "符合", benefit_types=["低保"], on=DEMO_TODAY - dt.timedelta(10))
+    assess.advance_benefit(b.id, "公示", on=DEMO_TODAY - dt.timedelta(5))
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case.id, "n")
+        form = app.screen
+        assert isinstance(form, AdvanceForm)
+        form.query_one("#bf-status", Select).value = "审核确认"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "公示期应不少于7天" in str(form.query_one("#bf-note-error").render())
+        form.query_one("#bf-note").focus()
+        await type_text(pilot, "急需保障")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    step = BenefitStep.get(BenefitStep.benefit == b.id, BenefitStep.status == "审核确认")
+    assert step.date == DEMO_TODAY and "急需保障" in step.note
