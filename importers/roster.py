@@ -18,6 +18,7 @@ from typing import Any
 
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, detect_header, find_report_date, pick_sheet
+from importers.headers import _text_date as text_date
 from importers.read import SheetData, fill_merged, read_sheets
 from importers.rows import RowError, _looks_total, _parse_id, is_blank_row, text_of
 from importers.sniff import Sniffed, sniff
@@ -117,14 +118,18 @@ def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderM
 
 
 def _as_of(given: dt.date | None, data: SheetData, match: HeaderMatch, path: Path) -> tuple[dt.date, str | None]:
-    """The roster's date: given, else a date in the title lines, else the file's modification day."""
+    """The roster's date: given, else a date in the title lines or the file name, else the file's modification day."""
     if given is not None:
         return given, None
     found = find_report_date(data.rows[:match.row_index])
     if found is not None:
         return found, f"名单日期取自标题：{found.isoformat()}"
+    found = text_date(path.stem)
+    if found is not None:
+        return found, f"名单日期取自文件名：{found.isoformat()}"
     day = dt.date.fromtimestamp(path.stat().st_mtime)
-    return day, f"文件中未写名单日期，按文件修改日期 {day.isoformat()} 计（可用 --as-of 指定）"
+    return day, (f"文件中未写名单日期，按文件修改日期 {day.isoformat()} 计（命令行可用 --as-of 指定；"
+                 "也可把日期写进文件名，如 低保名单2026年6月30日.xlsx）")
 
 
 def _sha256(path: Path) -> str:

@@ -178,6 +178,8 @@ def test_bad_rows_are_reported_and_the_rest_imported(day_one):
     report = openpyxl.load_workbook(data["report"], read_only=True)
     reasons = [str(r[-1]) for r in report.active.iter_rows(min_row=3, values_only=True)]
     assert any("身份证号" in r for r in reasons) and any("重复" in r for r in reasons)
+    named = person_roster(tmp / "特困人员名册2026年5月31日.xlsx", [("甲", ident(601, "19700101"), None)])
+    assert as_json("--db", db, "roster", "import", str(named), "--kind", "特困", "--dry-run")["as_of"] == "2026-05-31"
     bad = cli("--db", db, "roster", "import", str(path), "--kind", "五保户口")
     assert bad.exit_code == 2 and "无法识别的名单类别" in bad.output
 

@@ -63,7 +63,7 @@ class RosterImportMixin:
                 f"在保 {len(prep.rows)} 人（{households} 户），未导入 {prep.count('rejected')}，"
                 f"跳过 {prep.count('skipped')}，有提示 {prep.warned}")
         if prep.as_of_note:
-            text += f"\n{prep.as_of_note.replace('（可用 --as-of 指定）', '（命令行可用 --as-of 指定）')}"
+            text += f"\n{prep.as_of_note}"
         bar = self.query_one("#iw-progress", ProgressBar)
         bar.update(total=1, progress=1)
         go = self.query_one("#iw-go", Button)
