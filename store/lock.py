@@ -99,12 +99,21 @@ class InstanceLock:
         return self._fd is not None
 
     def release(self) -> None:
-        """Give the lock back (the file stays: deleting it would race another starter)."""
+        """Give the lock back and delete the file, so a clean exit leaves nothing that looks like a crash.
+
+        POSIX: the file is unlinked while still locked; a starter that opened it just before locks a
+        file no longer at the path, sees that in acquire() and tries again. Windows: an open file can't
+        be deleted, so the delete after closing fails harmlessly when another starter has it open.
+        """
         if self._fd is None:
             return
+        if os.name != "nt":
+            _remove_quietly(self.path)
         _unlock(self._fd)
         os.close(self._fd)
         self._fd = None
+        if os.name == "nt":  # pragma: no cover
+            _remove_quietly(self.path)
 
     def __enter__(self) -> "InstanceLock":
         return self
@@ -123,12 +132,42 @@ def _open(path: Path) -> int:
         raise StoreError(f"无法创建锁文件：{path}（{exc.strerror}）") from exc
 
 
+def _remove_quietly(path: Path) -> None:
+    """Delete a lock file; a file in use or already gone is left to the next start."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """True when the open file is still the one at the path (not unlinked by a closing window)."""
+    if os.name == "nt":  # pragma: no cover - an open file can't be deleted there
+        return True
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+    except OSError:
+        return False
+
+
+def _lock_at(path: Path) -> int | None:
+    """Open and lock the file at path; None when someone else holds it."""
+    for _ in range(5):
+        fd = _open(path)
+        if not _try_lock(fd):
+            os.close(fd)
+            return None
+        if _same_file(fd, path):
+            return fd
+        os.close(fd)  # the holder deleted it on exit between our open and lock: take the new one
+    return None
+
+
 def acquire(db_path: str | os.PathLike) -> InstanceLock:
     """Take the database's single-instance lock, or raise AlreadyRunning (Chinese message)."""
     path = lock_path(db_path)
-    fd = _open(path)
-    if not _try_lock(fd):
-        os.close(fd)
+    fd = _lock_at(path)
+    if fd is None:
         raise AlreadyRunning(
             f"程序已在运行：另一个窗口已打开此数据库（{Path(db_path).name}）。"
             "请切换到已打开的窗口，或关闭它后再试"

@@ -29,6 +29,28 @@ def test_second_instance_is_refused_in_chinese(tmp_path):
     assert not again.held and not is_locked(db)
 
 
+def test_a_clean_release_leaves_no_lock_file(tmp_path):
+    db = tmp_path / "c.db"
+    held = acquire(db)
+    assert lock_path(db).exists()
+    held.release()
+    assert not lock_path(db).exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows can't delete an open file")
+def test_a_starter_that_opened_the_deleted_lock_file_takes_the_new_one(tmp_path):
+    db = tmp_path / "c.db"
+    first = acquire(db)
+    stale = os.open(lock_path(db), os.O_RDWR)  # a second window opened the file, not yet locked
+    first.release()
+    second = acquire(db)  # the window after it locks the file at the path
+    assert lock_path(db).exists() and is_locked(db)
+    with pytest.raises(AlreadyRunning):
+        acquire(db)
+    os.close(stale)
+    second.release()
+
+
 def test_lock_of_a_killed_process_is_free(tmp_path):
     db = tmp_path / "c.db"
     code = f"from store.lock import acquire; l = acquire({str(db)!r}); print('held', flush=True); import time; time.sleep(60)"
