@@ -37,7 +37,11 @@ TABLE_FIELD_LABELS = {"village": {"name": "名称", "kind": "类型", "cadre": "
                                   "is_demo": "演示数据", "village": "村（居）"},
                       "village_alias": {"village": "村（居）", "village_id": "村（居）"},
                       "attachment": {"name": "文件名", "member": "工作人员"},
-                      "contact_member": {"member": "参加人员", "member_id": "参加人员"}}
+                      "contact_member": {"member": "参加人员", "member_id": "参加人员"},
+                      "roster": {"kind": "名单类别", "as_of": "名单日期", "file_name": "文件", "sheet": "工作表",
+                                 "households": "户数", "rejected": "未导入行数", "warnings": "有提示行数",
+                                 "replaced": "替换的名单", "history": "只作历史", "replaced_by": "被替换为",
+                                 "replaced_by_id": "被替换为"}}
 
 
 def label(field: str, table: str | None = None) -> str:
