@@ -69,8 +69,9 @@ def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], counts:
 def batch_meta(prep: Prepared) -> BatchMeta:
     """The batch row's data (count_outcomes fills in the counts once every row is read)."""
     width = max((len(prep.sheet.rows[i]) for i in prep.data_rows), default=0)
+    head = next((c for c, name in prep.match.columns.items() if name == "head_id_number"), None)
     return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
-                     0, 0, 0, 0, raw_keys=raw_keys(prep.match.headers, width))
+                     0, 0, 0, 0, raw_keys=raw_keys(prep.match.headers, width), head_column=head)
 
 
 def count_outcomes(meta: BatchMeta, outcomes: list[Outcome]) -> None:

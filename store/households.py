@@ -276,3 +276,29 @@ def household_line(person_id: int) -> str:
     if view.housing:
         parts.append(f"住房：{view.housing}")
     return "，".join(parts)
+
+
+def households_from_list(rows: list, column: int) -> int:
+    """Households from a list's 户主身份证号 column (inside the import's transaction): each imported
+    row's person without a household joins the one of its head (created when new, in the person's
+    village); the head's own row makes it 户主. A household set by the clerk is never replaced; an
+    unusable number is skipped (the row itself was imported). Audited; returns the persons placed."""
+    heads: dict[int, str] = {}
+    for row in rows:
+        if row.outcome == "conflict" or row.person_id is None or column >= len(row.raw) or row.raw[column] in (None, ""):
+            continue
+        try:
+            heads[row.person_id] = ids.parse_id(str(row.raw[column]), override=True).number
+        except ids.IdError:
+            continue
+    placed, wanted = 0, list(heads)
+    for start in range(0, len(wanted), 500):
+        for person in Person.select().where(Person.id.in_(wanted[start:start + 500]), Person.household_code.is_null()):
+            code = heads[person.id]
+            _ensure(code, person.village_id)
+            changes = {"household_code": code}
+            if code == person.id_number and not person.relation:
+                changes["relation"] = HEAD
+            update_person(person.id, **changes)
+            placed += 1
+    return placed

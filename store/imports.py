@@ -72,6 +72,7 @@ class BatchMeta:
     warnings: int
     report_path: str | None = None
     raw_keys: list[str] | None = None  # the headers of the rows' raw values, kept once on the batch
+    head_column: int | None = None  # the raw column of 户主身份证号 when the list has one (store.households)
 
 
 @dataclass
@@ -190,6 +191,10 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         if cancelled():
             raise ImportCancelled()
         batch_id = writer.finish()
+        if meta.head_column is not None:  # the list names each row's 户主: households (store.households)
+            from .households import households_from_list
+
+            households_from_list(plan.rows, meta.head_column)
         if meta.category_code == 5:  # the list's rows become petitions (store.list_petitions)
             from .list_petitions import sync_list_petitions
 

@@ -113,3 +113,24 @@ def test_emergency_aid_granted_first_then_its_steps(town):
     assert Benefit.get_by_id(b.id).status == "纳入"
     assert not any("先行救助" in h for h in assess.hints(case.id, DAY))
     assert Household.select().count() == 0
+
+
+def test_a_list_with_the_heads_id_number_makes_households(town, tmp_path):
+    from tests.import_fixtures import write_xlsx
+    from tests.import_helpers import do_import
+
+    head, spouse, alone = ident(21, "19600101"), ident(22, "19620101"), ident(23, "19700101")
+    rows = [["姓名", "身份证号", "户主姓名", "户主身份证号", "与户主关系", "村居", "自付金额"],
+            ["王大", head, "王大", head, "户主", "后龙村", 12000],
+            ["李二", spouse, "王大", head, "配偶", "后龙村", 15000],
+            ["张三", alone, "张三", 3.50505e17, "户主", "后龙村", 13000]]  # a float: no household, still imported
+    do_import(write_xlsx(tmp_path / "低保对象自付医疗费用.xlsx", {"Sheet1": rows}), category=2)
+    people = {p.name: p for p in Person.select()}
+    assert people["王大"].household_code == people["李二"].household_code == head
+    assert (people["王大"].relation, people["李二"].relation) == ("户主", "配偶")
+    assert people["张三"].household_code is None
+    view = households.household_of(people["李二"].id)
+    assert (view.head, view.persons) == ("王大", 2)
+    households.set_household(people["李二"].id, "本人")  # the clerk's choice is kept on re-import
+    do_import(write_xlsx(tmp_path / "再次导入.xlsx", {"Sheet1": rows}), category=2)
+    assert Person.get_by_id(people["李二"].id).household_code == spouse
