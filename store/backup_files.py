@@ -257,6 +257,31 @@ def record(db_path: Path, path: Path, size: int, when: dt.datetime) -> bool:
     return True
 
 
+def recorded_backup(db_path: Path) -> dt.datetime | None:
+    """The LAST_BACKUP a database file holds, read without opening it for writing; None if unreadable."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = 'last_backup'").fetchone()
+        finally:
+            con.close()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+    except (sqlite3.Error, ValueError, OSError):
+        return None
+
+
+def keep_later_backup(earlier: dt.datetime | None) -> None:
+    """After a restore: the restored file's LAST_BACKUP is older than the backup it came from."""
+    from . import settings
+    from .schema import Setting
+
+    if earlier is not None and (last_backup() or dt.datetime.min) < earlier:
+        Setting.insert(key=settings.LAST_BACKUP, value=earlier.isoformat(timespec="seconds")) \
+            .on_conflict_replace().execute()
+
+
 def last_backup() -> dt.datetime | None:
     """When the last verified backup was made (from the open database's settings)."""
     from . import settings

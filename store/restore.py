@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .backup import copy_database, create_private, discard, readonly
 from .fsio import fsync_dir, fsync_file
-from .backup_files import check_backup_file
+from .backup_files import check_backup_file, keep_later_backup, recorded_backup
 from .db import BUSY_TIMEOUT_MS, close_db, header_user_version, open_db, secure_path
 from .errors import NotADatabase, StoreError, cannot_write, is_access_problem, is_damage
 from .lock import AlreadyRunning, Restoring, acquire
@@ -206,11 +206,13 @@ def restore(backup_file: str | os.PathLike, db_path: str | os.PathLike, *,
     with held, Restoring(db_path):
         version = check_backup_file(backup_file, full=True)
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        backed_up = recorded_backup(db_path) if db_path.exists() else None
         kept = _swap(backup_file, db_path, stamp)
         try:
             secure_path(db_path)
             opened = open_db(db_path)
             with db.atomic():
+                keep_later_backup(backed_up)  # the status line must not say 从未备份 after a restore
                 audit.log("restore_db", "setting", None, {"kept": [str(p) for p in kept]},
                           {"from": str(backup_file), "version": version})
         except StoreError as exc:

@@ -57,7 +57,10 @@ def test_round_trip_restores_exactly_the_backup(demo_db, tmp_path):
     changed = dump(demo_db)
     assert changed != expected
     out = restore(res.path, demo_db)
-    assert dump(demo_db) == expected
+    restored = dump(demo_db)
+    assert [r for r in restored.pop("setting") if r[0] != "last_backup"] == \
+        [r for r in expected.pop("setting") if r[0] != "last_backup"]
+    assert restored == expected
     assert len(out.aside) == 1 and re.fullmatch(r"demo-before-restore-\d{8}-\d{6}\.db", out.aside[0].name)
     assert dump(out.aside[0]) == changed  # the state before the restore is kept beside it
     con = sqlite3.connect(demo_db)
@@ -65,6 +68,14 @@ def test_round_trip_restores_exactly_the_backup(demo_db, tmp_path):
     restored = con.execute("SELECT after FROM audit_log WHERE action = 'restore_db'").fetchall()
     con.close()
     assert audit == dump(res.path, skip=())["audit_log"].__len__() + 1 and str(res.path) in restored[0][0]
+
+
+def test_after_a_restore_the_last_backup_is_not_forgotten(demo_db, tmp_path):
+    res = make_backup(demo_db, tmp_path / "bk", now=WHEN)  # the copy holds the time of the one before
+    restore(res.path, demo_db)
+    open_db(demo_db)
+    assert settings.get(settings.LAST_BACKUP) == WHEN.isoformat(timespec="seconds")
+    close_db()
 
 
 def test_deleted_database_comes_back_with_one_command(demo_db, tmp_path):

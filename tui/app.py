@@ -25,6 +25,7 @@ ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 # Keys that leave the current screen: off while a form or dialog is open, so typed text stays.
 NAVIGATION = NEEDS_DATA | {"import_list", "export", "history", "settings", "command_palette"}
+BACKUP_RECHECK_S = 60.0  # the status line re-reads the last backup (another window, the nightly job)
 
 
 class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
@@ -74,6 +75,23 @@ class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
         self.watch_window_close()
         if self.take_lock():
             self.load_shell(first=True)
+        self.set_interval(BACKUP_RECHECK_S, self.recheck_shell, name="backup-recheck")
+
+    def recheck_shell(self) -> None:
+        """Re-read the status line's facts (last backup), but never repaint under a form (IME window)."""
+        if self.shell is None or self.quitting or self.form_has_focus():
+            return
+        self.load_shell()
+
+    def form_has_focus(self) -> bool:
+        """True while a dialog or form is open or a text field has the cursor."""
+        from textual.widgets import Input, TextArea
+
+        return isinstance(self.screen, ModalScreen) or isinstance(self.focused, (Input, TextArea))
+
+    def on_app_focus(self) -> None:
+        """The window got focus back: a backup may have been made meanwhile."""
+        self.recheck_shell()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shell")
     def load_shell(self, first: bool = False) -> None:

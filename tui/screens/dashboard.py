@@ -84,8 +84,9 @@ class DashboardScreen(AppScreen):
         self.load()
 
     def action_reload(self) -> None:
-        """F5: recount."""
+        """F5: recount, and re-read the status line (last backup)."""
         self.load()
+        self.app.load_shell()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def load(self) -> None:
