@@ -195,6 +195,9 @@ def hints(case_id: int, today: dt.date | None = None) -> list[str]:
     live = list(Benefit.select().where((Benefit.case == case.id) & Benefit.deleted_at.is_null()
                                        & (Benefit.status != "不予纳入")))
     types = {b.type for b in live}
+    from .coverage import coverage_of
+
+    types |= {c.kind for c in coverage_of([person.id]).get(person.id, [])}  # already 在保 on a roster
     out = _single_hints(person, types, case.id)
     age = age_of(person, today)
     if age is not None and age < 18 and not types & {"孤儿", "事实无人抚养儿童"}:

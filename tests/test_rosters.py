@@ -236,3 +236,22 @@ def test_unreadable_or_empty_roster_files_say_why_and_store_nothing(day_one):
     assert as_json("--db", db, "roster", "list") == []
     bad_date = cli("--db", db, "roster", "import", str(empty), "--kind", "低保", "--as-of", "2026-13-01")
     assert bad_date.exit_code == 2 and "日期格式不正确" in bad_date.output
+
+
+def test_case_hints_know_a_person_already_covered_by_dibao(day_one):
+    db, tmp = day_one
+    open_db(Path(db))
+    try:
+        from store.assess import hints
+        from store.schema import Case, Person
+
+        case = Case.get(Case.person == Person.get(Person.id_number == MEMBER_ID).id)  # 智力二级 on the list
+        assert any("单人户" in h for h in hints(case.id, TODAY))
+    finally:
+        close_db()
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp)), "--kind", "低保")
+    open_db(Path(db))
+    try:
+        assert not any("尚未纳入低保" in h for h in hints(case.id, TODAY))
+    finally:
+        close_db()
