@@ -89,3 +89,29 @@ async def test_case_table_filters_uncovered(demo_db):
         browser.apply(coverage="未在保")
         await settle(app, pilot)
         assert len(browser.table.ids) == everyone - 1
+
+
+async def test_dashboard_shows_uncovered_once_a_roster_exists(demo_db):
+    from store.stats import village_progress
+    from tui.screens.dashboard import DashboardScreen
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#dash-villages", DataTable)
+        assert "未在保" not in [str(c.label) for c in table.ordered_columns]  # before any roster: no column
+    person = Person.select().join(Case, on=(Case.person == Person.id)).where(Case.deleted_at.is_null()).first()
+    Roster.insert(kind="低保", as_of=DEMO_TODAY, file_name="低保.xlsx", sha256="x", rows=1, persons=1, households=1,
+                  rejected=0, warnings=0, created_at=dt.datetime(2026, 1, 1)).execute()
+    CoveredPerson.insert(roster=Roster.get().id, id_number=person.id_number).execute()
+    rows = {r.name: r for r in village_progress(active_campaign_id(), DEMO_TODAY)}
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one("#dash-villages", DataTable)
+        labels = [str(c.label) for c in table.ordered_columns]
+        col = labels.index("未在保")
+        shown = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[col]) for i in range(table.row_count - 1)}
+        assert shown == {name: str(r.uncovered) for name, r in rows.items()}
+        assert sum(r.listed - r.uncovered for r in rows.values()) == 1
