@@ -72,3 +72,34 @@ async def test_review_too_soon_after_publicity_asks_for_a_reason(demo_db):
         assert isinstance(app.screen, CaseDetailScreen)
     step = BenefitStep.get(BenefitStep.benefit == b.id, BenefitStep.status == "审核确认")
     assert step.date == DEMO_TODAY and "急需保障" in step.note
+
+
+async def test_marked_cases_print_their_households_survey(demo_db, tmp_path):
+    import docx
+    from textual.widgets import Input
+
+    from tui.screens.cases import CasesScreen
+    from tui.screens.export import ExportScreen
+    from tui.widgets.paged_table import PagedTable
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CasesScreen)
+        table = app.screen.query_one(PagedTable)
+        marked = table.ids[:2]
+        await pilot.press("space", "space", "t")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.query_one("#export-survey").display
+        assert "选定的 2 个对象" in str(screen.query_one("#export-cases").render())
+        target = tmp_path / "入户调查表.docx"
+        screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert target.exists(), str(screen.query_one("#export-status").render())
+    names = {Case.get_by_id(i).person.name for i in marked}
+    text = "\n".join(p.text for p in docx.Document(target).paragraphs)
+    assert text.count("困难群众入户调查表") == 2 and all(n in text for n in names)

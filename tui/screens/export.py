@@ -62,10 +62,13 @@ class ExportScreen(Screen):
         Binding("escape", "back", "返回", key_display="Esc"),
     ]
 
-    def __init__(self, today: dt.date | None = None) -> None:
-        """`today` fixes the default 截至 date and file name (tests); default the real today."""
+    def __init__(self, today: dt.date | None = None, case_ids: list[int] | None = None,
+                 kind: str | None = None) -> None:
+        """`today` fixes the default 截至 date and file name (tests); default the real today.
+        `case_ids`: the 入户调查表 of these cases' households (the case table's marked cases)."""
         super().__init__()
         self.today = today or dt.date.today()
+        self.case_ids, self.first_kind = case_ids, kind or ("survey" if case_ids else "progress")
         self.town: str | None = None
         self.written: Path | None = None
         self._auto_name = True
@@ -75,7 +78,13 @@ class ExportScreen(Screen):
         yield Static("导出/打印（Ctrl+S 导出，Ctrl+T 导出并打印，Ctrl+O 打开文件，Ctrl+E 打印设置）", id="export-title")
         with Vertical(id="export-form"):
             yield Label("导出种类")
-            yield Select(KIND_OPTIONS, value="progress", allow_blank=False, id="export-kind")
+            yield Select(KIND_OPTIONS, value=self.first_kind, allow_blank=False, id="export-kind")
+            with Vertical(id="export-survey"):
+                if self.case_ids:
+                    yield Static(f"只导出选定的 {len(self.case_ids)} 个对象所在的户", id="export-cases")
+                yield Label("片区（只导出这个片区的户，可不填）")
+                yield Input(placeholder="如 下厝片区", id="export-zone")
+                yield Checkbox("空白表（只填村、片区、户主和住址，其余入户时手写）", id="export-blank")
             yield Label("村（居）（不选则为全镇）")
             yield SelectionList[str](id="export-villages")
             yield Checkbox("身份证号、电话打码（不打码的导出记入修改记录）", value=True, id="export-mask")
@@ -96,6 +105,7 @@ class ExportScreen(Screen):
             mask = self.query_one("#export-mask", Checkbox)
             mask.value, mask.disabled = True, True
             mask.label = "身份证号、电话打码（只读方式打开时只能打码导出）"
+        self.query_one("#export-survey").display = self.first_kind == "survey"
         self.load()
 
     @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)
@@ -125,8 +135,9 @@ class ExportScreen(Screen):
 
     @on(Select.Changed, "#export-kind")
     def kind_changed(self) -> None:
-        """A new kind gets a new default file name."""
+        """A new kind gets a new default file name; the 入户调查表's own options show for it."""
         self._suggest_path()
+        self.query_one("#export-survey").display = self.query_one("#export-kind", Select).value == "survey"
 
     @on(Input.Changed, "#export-path")
     def path_typed(self) -> None:
@@ -167,6 +178,9 @@ class ExportScreen(Screen):
             return
         options = {"villages": list(self.query_one("#export-villages", SelectionList).selected) or None,
                    "as_of": as_of, "mask": self.query_one("#export-mask", Checkbox).value}
+        if self.query_one("#export-kind", Select).value == "survey":
+            options.update(zone=self.query_one("#export-zone", Input).value.strip() or None,
+                           case_ids=self.case_ids, blank=self.query_one("#export-blank", Checkbox).value)
         self.say("正在导出...")
         self.query_one("#export-run", Button).disabled = True
         self.write(self.query_one("#export-kind", Select).value, Path(raw).expanduser(), options, then_print)

@@ -1,4 +1,5 @@
-"""Marking rows of the case table and putting the marked cases (or the whole filter) into a zone."""
+"""Marking rows of the case table and putting the marked cases (or the whole filter) into a zone,
+or printing their households' 入户调查表."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class CaseMarks:
         Binding("space", "mark", "标记", key_display="空格", show=False),
         Binding("a", "assign", "分片", key_display="a"),
         Binding("u", "unzoned", "未分片", key_display="u", show=False),
+        Binding("t", "survey", "入户调查表", key_display="t", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -38,6 +40,16 @@ class CaseMarks:
         t.update_cell(str(cid), "village", MARK + village if cid in self.marked else village)
         t.goto(t.at + 1)
         self._bar()
+
+    def action_survey(self) -> None:
+        """t: the 入户调查表 of the marked cases' households (or of the whole filter's)."""
+        from ..screens.export import ExportScreen
+
+        ids = [i for i in self.table.ids if i in self.marked] or list(self.table.ids)
+        if not ids:
+            self.notify("没有可导出的对象", severity="warning")
+            return
+        self.app.push_screen(ExportScreen(self.app.today(), case_ids=ids))
 
     def action_unzoned(self) -> None:
         """u: only the cases without a zone (again: all)."""
