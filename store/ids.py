@@ -213,5 +213,40 @@ def mask_id(value: str | None) -> str:
     return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
 
 
+_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19](?:[0-9\uff10-\uff19 -]*[0-9\uff10-\uff19XxＸｘ])?")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_TO_ASCII = str.maketrans("０１２３４５６７８９ＸｘxX", "0123456789XXXX")
+
+
+def _holds_id(digits: str) -> bool:
+    """True when an 18-digit ID number with a valid check char (or a whole 15-digit one) is inside."""
+    if len(digits) in (15, 18) and _ID18.fullmatch(digits.zfill(18)):
+        return True  # the shape of a whole ID, a wrong check char included
+    return any(digits[i:i + 17].isdigit() and _check_of(digits[i:i + 17]) == digits[i + 17]
+               for i in range(len(digits) - 17))
+
+
+def _mask_run(match: re.Match) -> str:
+    """One run of digits: masked (6+4 kept, or 3+4 around a mobile) when it holds an ID or a mobile;
+    a run with spaces or dashes only when it is one such number, so dates and amounts stay."""
+    run = match.group()
+    digits = "".join(run.split()).replace("-", "").translate(_TO_ASCII)
+    whole = digits == run.translate(_TO_ASCII)
+    if (whole or len(digits) in (15, 18)) and len(digits) >= 15 and _holds_id(digits):
+        return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+    mobile = _MOBILE.fullmatch(digits) if not whole else _MOBILE.search(digits)
+    if mobile:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return run
+
+
+def mask_personal(text: object) -> str:
+    """Any text with every ID number and mobile phone inside it masked, wherever they appear: a
+    残疾证号 (an ID plus two digits), a note, a file name, a cell of any column, a log line."""
+    if text is None:
+        return ""
+    return _DIGIT_RUN.sub(_mask_run, str(text))
+
+
 # Phones live in store/phones.py; these names stay importable from here.
 from .phones import PhoneResult, mask_phone, normalize_phones  # noqa: E402,F401

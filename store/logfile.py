@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import re
 from pathlib import Path
 
-from .ids import mask_id, mask_phone
+from .ids import mask_personal
 
-_ID_RE = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
-_PHONE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
 LOGGER = "yingbao"
 # Nothing reaches the terminal unless a log file is set up: no traceback on screen.
 logging.getLogger(LOGGER).addHandler(logging.NullHandler())
@@ -19,9 +16,8 @@ logging.getLogger(LOGGER).propagate = False
 
 
 def redact(text: str) -> str:
-    """Mask every ID number and mobile phone in a text."""
-    text = _ID_RE.sub(lambda m: mask_id(m.group(1)), text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(1)), text)
+    """Mask every ID number and mobile phone in a text (store.ids.mask_personal, the one rule)."""
+    return mask_personal(text)
 
 
 class RedactingFormatter(logging.Formatter):

@@ -359,3 +359,14 @@ def test_property_variants_normalise(number, full_width, spaces):
     for position, space in spaces:
         text = text[:position] + space + text[position:]
     assert normalize_id("'" + text, today=TODAY) == number
+
+
+def test_mask_personal_masks_ids_and_mobiles_inside_any_text():
+    from store.ids import check_char, mask_personal
+    from store.logfile import redact
+
+    id18 = "35050519900101123" + check_char("35050519900101123")
+    assert mask_personal(id18 + "42") == "350505**********" + id18[-2:] + "42"  # a 残疾证号
+    assert mask_personal(f"证号{id18}，电话 138-0000-1111") == f"证号350505********{id18[-4:]}，电话 138****1111"
+    assert mask_personal("２０２１年3月5日 自付12000元 0595-87654321") == "２０２１年3月5日 自付12000元 0595-87654321"
+    assert redact(f"import row 4: {id18}42") == f"import row 4: 350505**********{id18[-2:]}42"

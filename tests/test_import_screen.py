@@ -148,3 +148,15 @@ async def test_dry_run_without_a_category_asks_for_one(town, tmp_path):
         await pilot.pause()
         assert any("请选择排查类别" in n.message for n in pilot.app._notifications)
         assert pilot.app.screen is screen and counts() == before
+
+
+async def test_preview_masks_an_id_inside_a_disability_certificate_number(town, tmp_path):
+    head = ["序号", "姓名", "身份证号", "村(居)", "残疾证号", "备注"]
+    rows = [head] + [[1, "残一", ident(3), "后龙村", ident(3) + "42", "家属电话13912345678"]]
+    path = fx.write_xlsx(tmp_path / "残疾人.xlsx", {"名单": rows})
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        row = [str(c) for c in screen.query_one("#iw-preview", DataTable).get_row_at(0)]
+        assert ident(3) not in "".join(row)  # neither the ID column nor the certificate shows it whole
+        assert row[4] == ident(3)[:6] + "*" * 10 + (ident(3) + "42")[-4:]
+        assert row[5] == "家属电话139****5678"

@@ -138,7 +138,7 @@ class ImportWizard(RosterImportMixin, Screen):
         """The first rows under their headers, IDs and phones masked."""
         from importers.headers import field_label
         from importers.values import clean_text
-        from store.ids import mask_id, mask_phone
+        from store.ids import mask_id, mask_personal, mask_phone
 
         table = self.query_one("#iw-preview", DataTable)
         table.clear(columns=True)
@@ -152,7 +152,9 @@ class ImportWizard(RosterImportMixin, Screen):
             shown = []
             for col in range(width):
                 text, name = clean_text(cells[col]), prep.match.columns.get(col)
-                shown.append(mask_id(text) if name == "id_number" else mask_phone(text) if name == "phone" and text else text)
+                # any column: a 残疾证号 is an ID plus two digits, a 备注 may hold a phone
+                shown.append(mask_id(text) if name == "id_number" else mask_phone(text) if name == "phone" and text
+                             else mask_personal(text))
             table.add_row(*shown, label=str(index + 1))
 
     @on(DataTable.ColumnHighlighted, "#iw-preview")
