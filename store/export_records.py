@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import petitions
 from .export_rows import Scope, _date, _rows, categories_by_case
+from .households import household_sizes
 from .petitions import PetitionRow
 from .schema import db
 from .visits import HOME_VISIT
@@ -63,19 +64,17 @@ _HOME = (
     'LEFT JOIN "member" m ON m.id = t.member_id WHERE t.deleted_at IS NULL AND c.campaign_id = :cid '
     "AND t.date <= :asof AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
 )
-_HOUSEHOLDS = ('SELECT household_code, count(*) FROM "person" WHERE household_code IS NOT NULL '
-               "AND deleted_at IS NULL GROUP BY household_code")
 _BENEFITS = (
-    'SELECT b.case_id, b.type, b.status FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
+    'SELECT b.case_id, b.type, b.status, b.advance FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
     "WHERE b.deleted_at IS NULL AND c.campaign_id = :cid ORDER BY b.case_id, b.id"
 )
 
 
 def _benefits_by_case(params: dict) -> dict[int, str]:
-    """{case id: '低保（纳入）、临时救助急难型（申请）'}."""
+    """{case id: '低保（纳入）、临时救助急难型（先行救助，纳入）'}."""
     out: dict[int, list[str]] = {}
-    for case_id, btype, status in _rows(_BENEFITS, params):
-        out.setdefault(case_id, []).append(f"{btype}（{status}）")
+    for case_id, btype, status, advance in _rows(_BENEFITS, params):
+        out.setdefault(case_id, []).append(f"{btype}（{'先行救助，' if advance else ''}{status}）")
     return {k: "、".join(v) for k, v in out.items()}
 
 
@@ -86,7 +85,7 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     contacts = {r[0]: (int(r[1]), r[2], int(r[3])) for r in _rows(_CONTACTS, params)}
     benefits = _benefits_by_case(params)
     home = {case_id: (findings, who) for case_id, findings, who in _rows(_HOME, {**params, "home": HOME_VISIT})}
-    sizes = dict(_rows(_HOUSEHOLDS, {}))
+    sizes = household_sizes()
     out = []
     for r in _rows(_LEDGER, params):
         if not scope.covers(r[1]):

@@ -18,6 +18,7 @@ from . import audit, settings
 from .cases import require_campaign
 from .common import stored_date
 from .errors import ValidationError
+from .households import household_sizes
 from .problem_lists import ProblemRow, problem_list
 from .schema import Village, db
 from .stats import window
@@ -120,7 +121,8 @@ class OutcomeRow:
 
 
 _OUTCOMES = (
-    'SELECT v.id, v.name, p.name, p.id_number, b.type, b.amount, b.status_on, ' + _FLAGS +
+    "SELECT v.id, v.name, p.name, p.id_number, b.type || CASE WHEN b.advance THEN '（先行救助）' ELSE '' END, "
+    'b.amount, b.status_on, ' + _FLAGS +
     ' FROM "benefit" b JOIN "case" c ON c.id = b.case_id JOIN "person" p ON p.id = c.person_id '
     'JOIN "village" v ON v.id = p.village_id WHERE b.deleted_at IS NULL AND c.deleted_at IS NULL '
     "AND p.deleted_at IS NULL AND c.campaign_id = :cid AND b.status IN ('纳入', '审核确认') "
@@ -181,8 +183,7 @@ _NOTICE = (
 def notice_rows(scope: Scope) -> list[NoticeRow]:
     """Households newly included in the window that may be posted: no minor, no child's benefit."""
     params = {"cid": scope.campaign_id, "start": scope.start.isoformat(), "asof": scope.as_of.isoformat()}
-    sizes = dict(db.execute_sql('SELECT household_code, count(*) FROM "person" WHERE household_code IS NOT NULL '
-                                "AND deleted_at IS NULL GROUP BY household_code").fetchall())
+    sizes = household_sizes()
     out = []
     for vid, village, name, household, btype, fen, child, _monitor in _rows(_NOTICE, params):
         if child or btype not in PUBLIC_BENEFIT or not scope.covers(vid):

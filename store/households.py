@@ -302,3 +302,11 @@ def households_from_list(rows: list, column: int) -> int:
             update_person(person.id, **changes)
             placed += 1
     return placed
+
+
+def household_sizes() -> dict[str, int]:
+    """{household code: 家庭人口}: the size given, else its live persons (the ledger, the 公示表)."""
+    sql = ('SELECT p.household_code, coalesce(max(h.size), count(*)) FROM "person" p '
+           'LEFT JOIN "household" h ON h.code = p.household_code '
+           "WHERE p.household_code IS NOT NULL AND p.deleted_at IS NULL GROUP BY p.household_code")
+    return dict(db.execute_sql(sql).fetchall())

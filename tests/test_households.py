@@ -134,3 +134,17 @@ def test_a_list_with_the_heads_id_number_makes_households(town, tmp_path):
     households.set_household(people["李二"].id, "本人")  # the clerk's choice is kept on re-import
     do_import(write_xlsx(tmp_path / "再次导入.xlsx", {"Sheet1": rows}), category=2)
     assert Person.get_by_id(people["李二"].id).household_code == spouse
+
+
+def test_lists_show_advance_grants_and_household_sizes(town):
+    from store.export_records import ledger_rows
+    from store.export_rows import export_scope, outcome_rows
+
+    case = _case(town)
+    assess.add_benefit(case.id, "临时救助急难型", amount=Decimal("1500"), advance=True)
+    hh = households.set_household(case.person_id, "本人")
+    households.save_household(hh.code, size=4)
+    scope = export_scope(None, None, None)
+    assert [r.outcome for r in outcome_rows(scope)] == ["临时救助急难型（先行救助）"]
+    (row,) = ledger_rows(scope)
+    assert "先行救助" in row.benefits and row.household_size == 4
