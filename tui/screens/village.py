@@ -21,6 +21,11 @@ def figures_text(r) -> Text:
     text = Text(f"对象 {r.cases}  入户走访 {r.visited}（{pct(r.visited_pct)}）  电话回访 {r.called}  已研判 {r.assessed}  "
                 f"待办理 {r.pending}  新纳入 {included_text(r.included) or 0}  监测 {r.monitoring}  "
                 f"抽查 {r.spot_checked}  未整改问题 {r.open_problems}  逾期 {r.overdue}")
+    households = [f"{label} {h}户{n}人" for label, h, n in (
+        ("低保", r.new_dibao_households, r.new_dibao_persons), ("低保边缘", r.new_edge_households, r.new_edge_persons),
+        ("特困", r.new_tekun_households, r.new_tekun_persons)) if h]
+    if households:  # policy counts these per household (户 and 人, store.stats)
+        text.append("  按户：" + "，".join(households))
     if r.behind:
         text.append(f"  落后：{r.behind}", style="bold red")
     return text
