@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from store.coverage import has_rosters
 from store.export_rows import category_names, export_scope
 from store.paper import has_households
 from store.stats import RULE_MEDIAN, RULE_PHASE, VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
@@ -20,12 +21,14 @@ HOUSEHOLD_COLUMNS = {"新纳入\n低保": Column("低保\n户/人", 7), "新纳�
                      "低保\n边缘": Column("边缘\n户/人", 7)}
 
 
-def progress_columns(categories: dict[int, str], households: bool = False) -> list[Column]:
+def progress_columns(categories: dict[int, str], households: bool = False, rostered: bool = False) -> list[Column]:
     """The table's columns, with the campaign's category names in the 名单人数 headers; once households
-    are known, 户/人 after 新纳入低保, 新纳入特困 and 低保边缘 (policy counts them per household)."""
+    are known, 户/人 after 新纳入低保, 新纳入特困 and 低保边缘 (policy counts them per household); once a
+    在保名单 is imported, 已在保 and 未在保 after 名单人数."""
     cats = [Column(f"{code}类\n{categories.get(code, '')}", NUM, "int") for code in range(1, 8)]
+    covered = [Column("已在保", NUM, "int"), Column("未在保", NUM, "int")] if rostered else []
     columns = [
-        Column("村（居）", 10), Column("名单\n人数", NUM, "int"), *cats,
+        Column("村（居）", 10), Column("名单\n人数", NUM, "int"), *covered, *cats,
         Column("已入户\n走访", NUM, "int"), Column("走访率", RATE, "percent"), Column("电话\n回访", NUM, "int"),
         Column("已研判", NUM, "int"),
         Column("符合", NUM, "int"), Column("不符合", NUM, "int"),
@@ -41,11 +44,12 @@ def progress_columns(categories: dict[int, str], households: bool = False) -> li
     return columns
 
 
-def progress_values(r: VillageProgress, note: str | None = None, households: bool = False) -> list:
+def progress_values(r: VillageProgress, note: str | None = None, households: bool = False,
+                    rostered: bool = False) -> list:
     """One table row of a village (or of the 合计); with households, 「1户3人」 after the person counts."""
     hh = (lambda n, h, p: [n, f"{h}户{p}人" if n else None]) if households else (lambda n, h, p: [n])  # noqa: E731
     return [
-        r.name, r.listed, *(r.by_category.get(code, 0) for code in range(1, 8)),
+        r.name, r.listed, *([r.covered, r.uncovered] if rostered else []), *(r.by_category.get(code, 0) for code in range(1, 8)),
         r.visited, r.visit_rate, r.called, r.assessed, r.eligible, r.ineligible,
         *hh(r.new_dibao, r.new_dibao_households, r.new_dibao_persons), r.new_single,
         *hh(r.new_tekun, r.new_tekun_households, r.new_tekun_persons), r.new_children, r.temp_count, r.temp_amount,
@@ -72,12 +76,13 @@ def write_progress(path: str | os.PathLike, *, campaign_id: int | None = None, v
     rows, reasons, note = progress_figures(scope)
     title, subtitle = titles(scope, TITLES["progress"])
     subtitle += "    " + note
-    hh = has_households()
-    totals = progress_values(town_totals(rows), households=hh)
+    hh, rostered = has_households(), has_rosters()
+    totals = progress_values(town_totals(rows), households=hh, rostered=rostered)
     wb = new_workbook()
     write_table(add_sheet(wb, "进度表"), title=title, subtitle=subtitle,
-                columns=fit_totals(progress_columns(category_names(scope.campaign_id), hh), totals),
-                rows=[progress_values(r, NOTES.get(reasons.get(r.id)), hh) for r in rows], totals=totals, landscape=True,
+                columns=fit_totals(progress_columns(category_names(scope.campaign_id), hh, rostered), totals),
+                rows=[progress_values(r, NOTES.get(reasons.get(r.id)), hh, rostered) for r in rows], totals=totals,
+                landscape=True,
                 shade_rows={i for i, r in enumerate(rows) if r.id in reasons},
                 print_date=print_date or dt.date.today(), sign=sign_off(print_date))
     save_workbook(wb, path)

@@ -109,9 +109,30 @@ def basics(f: Facts) -> list[str]:
                    "（同一对象符合多类的分别计数）。"]
 
 
+def coverage_line(f: Facts) -> str:
+    """对照在保名单: how many listed are already covered (empty before any roster is imported)."""
+    from store.rosters import current_rosters
+
+    kinds, t = current_rosters(), f.total
+    if not kinds or not t.listed:
+        return ""
+    return f"对照现行{'、'.join(kinds)}在保名单，排查对象中已在保{t.covered}人，未在保{t.uncovered}人。"
+
+
+def confirmed_line(t: VillageProgress) -> str:
+    """新纳入 against the rosters: confirmed by the newest roster, or still missing from it."""
+    from store.roster_checks import GRACE_DAYS
+
+    parts = joined([count(t.new_confirmed, "{}人已由最新在保名单确认"),
+                    count(t.new_unconfirmed, f"{{}}人纳入已满{GRACE_DAYS}天仍未见于在保名单，正在核对")])
+    return f"新纳入保障的对象中，{parts}。" if parts else ""
+
+
 def screening(f: Facts) -> list[str]:
     """二、排查情况: visits, assessments, pace, spot checks, petitions."""
     t, out = f.total, []
+    if coverage_line(f):
+        out.append(coverage_line(f))
     if t.listed:
         if t.visited:
             visits = f"已入户走访{t.visited}人，走访率{pct(t.visit_rate)}（只计入户走访）"
@@ -175,6 +196,8 @@ def results(f: Facts) -> list[str]:
                   f"实施临时救助{t.temp_count}人次，发放临时救助金{money(t.temp_amount)}" if t.temp_count else ""])
     waiting = f"，研判符合条件的{t.pending}人正在审核审批中" if t.pending else ""
     out = [new + "。" if new else f"尚无新纳入保障的对象{waiting}。"]
+    if confirmed_line(t):
+        out.append(confirmed_line(t))
     if t.monitoring:
         out.append(f"对暂不符合条件的困难群众，纳入动态监测{t.monitoring}人，定期回访，发现困难及时救助。")
     return out

@@ -145,20 +145,24 @@ def _refused(campaign_id: int, result: Confirmation) -> None:
                                           f"本系统记为{said}，但在{'、'.join(c.label() for c in hits)}名单中"))
 
 
-def unconfirmed_by_village(campaign_id: int, start: str, end: str) -> dict[int | None, int]:
-    """{village id: benefits 纳入 inside [start, end] that a current roster past the grace days lacks}."""
+def confirmed_by_village(campaign_id: int, start: str, end: str) -> tuple[dict, dict]:
+    """({village id: benefits 纳入 inside [start, end] that the current roster of their kind lists},
+    {village id: those a current roster dated GRACE_DAYS or more after the decision does not list})."""
     rosters = current_rosters()
     if not rosters:
-        return {}
+        return {}, {}
     rows = [r for r in db.execute_sql(_INCLUDED, (campaign_id,)).fetchall() if start <= str(r[6] or "") <= end]
     kinds = coverage_of([r[4] for r in rows])
-    out: dict[int | None, int] = {}
+    confirmed: dict[int | None, int] = {}
+    unconfirmed: dict[int | None, int] = {}
     for _cid, _v, _n, _num, pid, btype, status_on, vid in rows:
         kind = benefit_kind(btype)
         roster = rosters.get(kind) if kind else None
         decided = stored_date(status_on)
-        if roster is None or decided is None or roster.as_of is None or kind in {c.kind for c in kinds.get(pid, [])}:
+        if roster is None or decided is None or roster.as_of is None:
             continue
-        if roster.as_of >= decided + dt.timedelta(days=GRACE_DAYS):
-            out[vid] = out.get(vid, 0) + 1
-    return out
+        if kind in {c.kind for c in kinds.get(pid, [])}:
+            confirmed[vid] = confirmed.get(vid, 0) + 1
+        elif roster.as_of >= decided + dt.timedelta(days=GRACE_DAYS):
+            unconfirmed[vid] = unconfirmed.get(vid, 0) + 1
+    return confirmed, unconfirmed

@@ -25,8 +25,8 @@ Counting rules (as of day D, campaign window W = first day of the campaign's fir
 - 已在保 (covered): listed cases whose person is on a current 在保名单 of any kind, as a person or
   a member of a covered household (store.coverage's one definition); 未在保 = 名单人数 - 已在保.
   新纳入未获名单确认 (new_unconfirmed): 新纳入 benefits that the current roster of their kind, dated
-  store.roster_checks.GRACE_DAYS or more after the decision, does not list (the report's 新纳入
-  figures count the app's records confirmed by the roster where one exists).
+  store.roster_checks.GRACE_DAYS or more after the decision, does not list; 新纳入已获名单确认
+  (new_confirmed): those the current roster of their kind lists (the report says both).
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class VillageProgress:
     included: dict[str, int] = field(default_factory=dict)  # benefit type -> count (新纳入 by type)
     covered: int = 0  # 已在保 (store.coverage)
     new_unconfirmed: int = 0  # 新纳入 that a current roster past the grace days does not list
+    new_confirmed: int = 0  # 新纳入 that the current roster of their kind lists
     behind: str | None = None  # the pace rule's first reason, None when on pace
 
     @property
@@ -247,14 +248,15 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
 
 
 def _add_coverage(rows: dict[int, VillageProgress], campaign_id: int, start: str, end: str) -> None:
-    """已在保 and 新纳入未获名单确认 per village (nothing to count before the first roster)."""
+    """已在保 and 新纳入 confirmed or not by a roster, per village (nothing to count before the first roster)."""
     from .coverage import covered_by_village, has_rosters
-    from .roster_checks import unconfirmed_by_village
+    from .roster_checks import confirmed_by_village
 
     if not has_rosters():
         return
-    for key, counts in (("covered", covered_by_village(campaign_id)),
-                        ("new_unconfirmed", unconfirmed_by_village(campaign_id, start, end))):
+    confirmed, unconfirmed = confirmed_by_village(campaign_id, start, end)
+    for key, counts in (("covered", covered_by_village(campaign_id)), ("new_confirmed", confirmed),
+                        ("new_unconfirmed", unconfirmed)):
         for vid, n in counts.items():
             if vid in rows:
                 setattr(rows[vid], key, n)

@@ -255,3 +255,33 @@ def test_case_hints_know_a_person_already_covered_by_dibao(day_one):
         assert not any("尚未纳入低保" in h for h in hints(case.id, TODAY))
     finally:
         close_db()
+
+
+def test_progress_table_and_report_give_covered_and_confirmed_figures(day_one):
+    import docx
+
+    db, tmp = day_one
+    ok("--db", db, "export", "progress", "--out", str(tmp / "before.xlsx"))
+    header = [str(c.value) for c in openpyxl.load_workbook(tmp / "before.xlsx").active[3]]
+    assert "已在保" not in header  # no roster yet: the table is as before
+    open_db(Path(db))
+    try:
+        from store.assess import advance_benefit, assess
+        from store.schema import Case, Person
+
+        case = Case.get(Case.person == Person.get(Person.id_number == ident(110, "19600101")).id)
+        benefit = assess(case.id, "符合", benefit_types=["低保"], on=TODAY)[0]
+        advance_benefit(benefit.id, "纳入", on=TODAY)
+    finally:
+        close_db()
+    roster = dibao_roster(tmp, title_date=TODAY, extra=[{"head": ("低保10号", ident(110, "19600101")), "since": TODAY}])
+    ok("--db", db, "roster", "import", str(roster), "--kind", "低保")
+    ok("--db", db, "export", "progress", "--out", str(tmp / "progress.xlsx"))
+    ok("--db", db, "export", "report", "--out", str(tmp / "report.docx"))
+    sheet = openpyxl.load_workbook(tmp / "progress.xlsx").active
+    header = [str(c.value) for c in sheet[3]]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    total = next(r for r in rows if r["村（居）"] == "合计")
+    assert total["已在保"] == 3 and total["未在保"] == total["名单\n人数"] - 3  # 残疾05号, 低保01号, 低保10号
+    text = "\n".join(p.text for p in docx.Document(tmp / "report.docx").paragraphs)
+    assert "对照现行低保在保名单，排查对象中已在保3人" in text and "1人已由最新在保名单确认" in text
