@@ -57,6 +57,13 @@ def _rosters_screen(view: str):
     return RostersScreen(view)
 
 
+def _export_screen(app, kind: str):
+    """The export screen with a kind chosen."""
+    from .screens.export import ExportScreen
+
+    return ExportScreen(app.today(), kind=kind)
+
+
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .messages import OpenVillage
@@ -74,6 +81,8 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("问题与整改", "问题清单和整改清单（F7）", lambda: run("problems")),
         SystemCommand("导入名单", "从Excel或CSV名单导入排查对象（F8）", lambda: run("import_list")),
         SystemCommand("导出/打印", "进度表、名单、台账、报告等（F9）", lambda: run("export")),
+        SystemCommand("入户调查表", "每户一页的入户调查表（.docx）：按村（居）、片区，预填或空白（对象表里按 t 为标记的对象）",
+                      lambda: app.push_screen(_export_screen(app, "survey"))),
         SystemCommand("「漏保」疑似对象", "未在保而名单信息显示可能符合条件的对象，按可能性排序并说明原因，可一步分派",
                       lambda: app.push_screen(_rosters_screen("suspects"))),
         SystemCommand("「漏救」检查", "低保对象自付医疗费用高、在保家庭有新增残疾人，未记录临时救助",
