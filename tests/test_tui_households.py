@@ -103,3 +103,32 @@ async def test_marked_cases_print_their_households_survey(demo_db, tmp_path):
     names = {Case.get_by_id(i).person.name for i in marked}
     text = "\n".join(p.text for p in docx.Document(target).paragraphs)
     assert text.count("困难群众入户调查表") == 2 and all(n in text for n in names)
+
+
+async def test_a_member_is_added_by_hand_from_the_case_detail(demo_db):
+    from store.households import set_household
+    from tui.screens.household_member_form import HouseholdMemberForm
+
+    case = _waiting_case()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case.id, "g")
+        form = app.screen
+        assert isinstance(form, HouseholdMemberForm) and "尚未设置户主" in str(form.query_one("#hm-household").render())
+        form.query_one("#hm-name").value, form.query_one("#hm-relation").value = "王小", "子女"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "户主" in str(form.query_one("#hm-head-error").render())
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        set_household(case.person_id, "本人")
+        await pilot.press("g")
+        await settle(app, pilot)
+        form = app.screen
+        form.query_one("#hm-name").value, form.query_one("#hm-relation").value = "王小", "子女"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        assert "已登记2人" in str(app.screen.query_one("#cd-person").render())
+    child = Person.get(Person.name == "王小", Person.relation == "子女")
+    assert child.household_code == Person.get_by_id(case.person_id).id_number

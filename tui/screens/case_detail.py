@@ -38,13 +38,15 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         Binding("d", "delete_contact", "删联系记录", key_display="d", show=False),
         *case_org.BINDINGS,
         Binding("h", "history", "修改记录", key_display="h", show=False),
+        Binding("g", "add_member", "添加家庭成员", key_display="g", show=False),
         Binding("f", "attachments", "附件", key_display="f"),
     ]
-    WRITE_ACTIONS = frozenset({"reveal", "edit_person", "assess", "add_benefit", "advance", "delete_contact",
+    WRITE_ACTIONS = frozenset({"reveal", "edit_person", "assess", "add_benefit", "advance", "delete_contact", "add_member",
                                *case_org.WRITE_ACTIONS})
     PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录（i）", "reveal"), ("研判", "符合或不符合（j）", "assess"),
                ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
                ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact"),
+               ("添加家庭成员", "为此人所在的户登记一名成员（g）", "add_member"),
                ("本人修改记录", "此人及其排查对象、联系记录的全部修改（h）", "history"),
                ("附件", "照片、佐证材料：添加、打开、删除、恢复（f）", "attachments"),
                *case_org.PALETTE]
@@ -163,6 +165,13 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         from .assess_form import AssessForm
 
         self.app.push_screen(AssessForm(self.case_id))
+
+    def action_add_member(self) -> None:
+        """g: enter a member of the person's household by hand."""
+        from .household_member_form import HouseholdMemberForm
+
+        if self.detail is not None:
+            self.app.push_screen(HouseholdMemberForm(self.case_id, self.detail.person_id))
 
     def action_add_benefit(self) -> None:
         """b: a new benefit application."""
