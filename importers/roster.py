@@ -317,6 +317,14 @@ def run_roster(prep: RosterPrep, *, dry_run: bool = False) -> Saved | None:
     return save_roster(meta, prep.rows)
 
 
+def write_report(prep: RosterPrep, target: Path | None = None) -> str | None:
+    """The import report of the rejected, skipped and noted rows (as the list import writes it: beside
+    the file, else in the database's folder; a --report path that fails is an error); None when clean."""
+    from importers.load import _report, default_report_path
+
+    return _report(prep, prep.outcomes, Path(target) if target else default_report_path(prep.path), target is None)
+
+
 def earlier_imports(prep: RosterPrep) -> list[int]:
     """Rosters of the same kind already imported from this very file."""
     return same_file(prep.sha256, prep.kind)

@@ -285,3 +285,18 @@ def test_progress_table_and_report_give_covered_and_confirmed_figures(day_one):
     assert total["已在保"] == 3 and total["未在保"] == total["名单\n人数"] - 3  # 残疾05号, 低保01号, 低保10号
     text = "\n".join(p.text for p in docx.Document(tmp / "report.docx").paragraphs)
     assert "对照现行低保在保名单，排查对象中已在保3人" in text and "1人已由最新在保名单确认" in text
+
+
+def test_sheet_option_picks_the_roster_sheet(day_one):
+    from tests.import_fixtures import write_xlsx
+
+    db, tmp = day_one
+    head = ["姓名", "身份证号", "纳入时间"]
+    path = write_xlsx(tmp / "两张表.xlsx", {"城市": [head, ["甲", ident(601, "19700101"), "2020-01-01"]],
+                                         "农村": [head, ["乙", ident(603, "19700101"), "2021-01-01"],
+                                                  ["丙", ident(605, "19700101"), "2021-01-01"]]})
+    data = as_json("--db", db, "roster", "import", str(path), "--kind", "农村低保", "--sheet", "农村",
+                   "--as-of", "2026-06-30")
+    assert data["persons"] == 2
+    bad = cli("--db", db, "roster", "import", str(path), "--kind", "低保", "--sheet", "乡镇")
+    assert bad.exit_code == 2 and "没有名为「乡镇」的工作表" in bad.output

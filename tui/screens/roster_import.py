@@ -35,7 +35,7 @@ class RosterImportMixin:
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_roster(self, path: str, kind: str, sheet: str | None, dry_run: bool) -> None:
         """prepare_roster, then store it unless a dry run; a file imported before is refused."""
-        from importers.roster import earlier_imports, prepare_roster, run_roster
+        from importers.roster import earlier_imports, prepare_roster, run_roster, write_report
         from store.roster_checks import confirm
         from store.schema import db
         from store.search import active_campaign_id
@@ -46,6 +46,7 @@ class RosterImportMixin:
                 earlier = earlier_imports(prep)
                 if earlier and not dry_run:
                     raise ValueError(f"该文件已作为{prep.kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入")
+                report = write_report(prep)
                 saved = run_roster(prep, dry_run=dry_run)
                 cid = active_campaign_id()
                 check = confirm(cid) if saved and cid else None
@@ -54,9 +55,9 @@ class RosterImportMixin:
                 exc.message = str(exc)
             self.app.call_from_thread(self.show_error, exc)
             return
-        self.app.call_from_thread(self.show_roster, prep, saved, check, dry_run)
+        self.app.call_from_thread(self.show_roster, prep, saved, check, dry_run, report)
 
-    def show_roster(self, prep: Any, saved: Any, check: Any, dry_run: bool) -> None:
+    def show_roster(self, prep: Any, saved: Any, check: Any, dry_run: bool, report: str | None = None) -> None:
         """The counts of a roster dry run or import, and what the new roster confirms."""
         households = len({r.household or r.id_number for r in prep.rows})
         text = (f"{prep.kind}在保名单，名单日期 {prep.as_of.isoformat()}：数据行 {len(prep.outcomes)}，"
@@ -81,4 +82,6 @@ class RosterImportMixin:
             from ..messages import DataChanged
 
             self.app.post_message(DataChanged())
+        if report:
+            text += f"\n导入报告：{report}"
         self.query_one("#iw-summary", Static).update(text)
