@@ -17,7 +17,7 @@ ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "restore": "恢复", "reveal": "查看证件号",
     "import": "导入", "undo_import": "撤销导入", "export_unmasked": "不打码导出", "demo": "演示数据",
     "init": "初始化", "setting": "设置", "backup": "备份", "restore_db": "从备份恢复",
-    "id_override": "身份证号核实", "merge": "合并",
+    "id_override": "身份证号核实", "merge": "合并", "publicity_short": "公示未满期限审核确认",
 }
 
 

@@ -27,7 +27,7 @@ TABLE_LABELS = {
     "import_batch": "导入批次", "problem": "问题", "rectification": "整改", "spot_check": "抽查",
     "spot_check_round": "抽查批次", "campaign": "整治工作", "category": "排查重点",
     "village_alias": "村（居）别名", "attachment": "附件", "contact_member": "走访参加人员",
-    "case_origin": "发现来源", "roster": "在保名单",
+    "case_origin": "发现来源", "roster": "在保名单", "household": "家庭（户）",
 }
 _ID_FIELDS = {"id_number", "id_original"}
 _HIDDEN_FIELDS = {"id_rev", "phone_rev"}
