@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .common import stored_date
-from .coverage import coverage_of, covered_sql
+from .coverage import coverage_of, covered_where
 from .ids import mask_id
 from .schema import db
 
@@ -20,7 +20,7 @@ COLUMNS = {
     "member": ("负责人", "m.name"),
     "last_contact": ("最近联系", "lc.last"),
     "next_followup": ("下次跟进", "c.next_followup"),
-    "coverage": ("在保", f"p.id IN ({covered_sql()[0]})"),
+    "coverage": ("在保", covered_where()[0]),
 }
 # 在保 filter values besides a roster kind (store.rosters.KINDS): covered by none / by any kind.
 UNCOVERED, COVERED = "未在保", "在保"
@@ -113,8 +113,8 @@ def _where(f: CaseFilter, campaign_id: int, today: dt.date) -> tuple[str, list]:
                    "WHERE cc.case_id = c.id AND k.code = ?)")
         params.append(int(f.category))
     if f.coverage:
-        sub, kinds = covered_sql(None if f.coverage in (UNCOVERED, COVERED) else (f.coverage,))
-        sql.append(f"p.id {'NOT ' if f.coverage == UNCOVERED else ''}IN ({sub})")
+        cond, kinds = covered_where(None if f.coverage in (UNCOVERED, COVERED) else (f.coverage,))
+        sql.append(f"NOT {cond}" if f.coverage == UNCOVERED else cond)
         params += kinds
     if f.unzoned:
         sql.append("p.zone_id IS NULL")

@@ -21,16 +21,6 @@ HOUSEHOLD_KINDS = ("低保", "低保边缘")
 # 在保 for the 漏保 worklist: the protection kinds (临时救助 and 低保边缘 are no 兜底保障).
 PROTECTION_KINDS = ("低保", "特困", "孤儿", "事实无人抚养儿童")
 
-_DIRECT = ('SELECT p.id AS person_id, r.kind AS kind, cp.since AS since, cp.kind AS sub_kind, 0 AS via, '
-           'cp.amount AS amount, r.as_of AS as_of FROM "covered_person" cp '
-           'JOIN "roster" r ON r.id = cp.roster_id JOIN "person" p ON p.id_number = cp.id_number '
-           "WHERE r.replaced_by_id IS NULL")
-_HOUSEHOLD = ('SELECT m.id, r.kind, cp.since, cp.kind, 1, NULL, r.as_of FROM "covered_person" cp '
-              'JOIN "roster" r ON r.id = cp.roster_id JOIN "person" h ON h.id_number = cp.id_number '
-              'JOIN "person" m ON m.household_code = h.household_code AND m.id != h.id '
-              f"WHERE r.replaced_by_id IS NULL AND h.household_code IS NOT NULL AND r.kind IN {HOUSEHOLD_KINDS!r}")
-
-
 # coverage_of's look-ups for a chunk of persons, in this join order (CROSS JOIN: SQLite keeps it): with a
 # long IN list the planner otherwise walked every roster line (1.8 s for 1,200 cases and 30,000 lines).
 _BY_PERSON = ('SELECT p.id, r.kind, cp.since, cp.kind, 0, r.as_of FROM "person" p '
@@ -43,12 +33,23 @@ _BY_HOUSEHOLD = ('SELECT m.id, r.kind, cp.since, cp.kind, 1, r.as_of FROM "perso
                  "AND h.household_code IS NOT NULL AND m.id IN ({marks})")
 
 
-def covered_sql(kinds: tuple[str, ...] | None = None) -> tuple[str, list]:
-    """A subquery of the ids of covered persons (by any kind, or by these kinds) and its parameters."""
-    if not kinds:
-        return f"SELECT person_id FROM ({_DIRECT} UNION ALL {_HOUSEHOLD})", []
-    marks = ",".join("?" * len(kinds))
-    return f"SELECT person_id FROM ({_DIRECT} UNION ALL {_HOUSEHOLD}) WHERE kind IN ({marks})", list(kinds)
+def covered_where(kinds: tuple[str, ...] | None = None, person: str = "p") -> tuple[str, list]:
+    """An SQL condition true when the person (table alias `person`) is 在保 by any kind, or by one of
+    these kinds, and its parameters: EXISTS look-ups by ID number and household code, run per row
+    through the indexes (three times faster than a list of every covered person on a town)."""
+    marks = ",".join("?" * len(kinds)) if kinds else ""
+    only = f" AND r.kind IN ({marks})" if kinds else ""
+    direct = (f'EXISTS (SELECT 1 FROM "covered_person" cp JOIN "roster" r ON r.id = cp.roster_id '
+              f"WHERE cp.id_number = {person}.id_number AND r.replaced_by_id IS NULL{only})")
+    household = [k for k in HOUSEHOLD_KINDS if not kinds or k in kinds]
+    if not household:
+        return direct, list(kinds or ())
+    literal = ", ".join(f"'{k}'" for k in household)  # constants of this module: no parameters (a sort key)
+    shared = (f'({person}.household_code IS NOT NULL AND EXISTS (SELECT 1 FROM "person" h '
+              'JOIN "covered_person" cp ON cp.id_number = h.id_number JOIN "roster" r ON r.id = cp.roster_id '
+              f"WHERE h.household_code = {person}.household_code AND h.id != {person}.id "
+              f"AND r.replaced_by_id IS NULL AND r.kind IN ({literal})))")
+    return f"({direct} OR {shared})", list(kinds or ())
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,10 @@ def coverage_of(person_ids: list[int]) -> dict[int, list[Coverage]]:
 
 def covered_by_village(campaign_id: int, kinds: tuple[str, ...] | None = None) -> dict[int | None, int]:
     """{village id: live cases of the campaign whose person is covered} (the figures' 已在保)."""
-    sub, params = covered_sql(kinds)
+    cond, params = covered_where(kinds)
     sql = ('SELECT p.village_id, count(*) FROM "case" c JOIN "person" p ON p.id = c.person_id '
            "WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.campaign_id = ? "
-           f"AND p.id IN ({sub}) GROUP BY p.village_id")
+           f"AND {cond} GROUP BY p.village_id")
     return dict(db.execute_sql(sql, [campaign_id, *params]).fetchall())
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .common import stored_date
-from .coverage import PROTECTION_KINDS, coverage_of, covered_sql
+from .coverage import PROTECTION_KINDS, coverage_of, covered_where
 from .ids import mask_id
 from .rosters import benefit_kind, current_rosters
 from .schema import db
@@ -50,16 +50,16 @@ _BASE = ('SELECT c.id, coalesce(v.name, \'\'), p.name, p.id_number, p.id FROM "c
 _CODE = ('EXISTS (SELECT 1 FROM "case_category" x JOIN "category" k ON k.id = x.category_id '
          "WHERE x.case_id = c.id AND k.code = {code})")
 _NO_TEMP = ("NOT EXISTS (SELECT 1 FROM \"benefit\" b WHERE b.case_id = c.id AND b.deleted_at IS NULL "
-            "AND b.type LIKE '临时救助%' AND b.status != '不予纳入') AND p.id NOT IN ({temp})")
+            "AND b.type LIKE '临时救助%' AND b.status != '不予纳入') AND NOT {temp}")
 
 
 def relief_gaps(campaign_id: int) -> list[Flag]:
     """漏救: category-2 cases, and covered category-4 cases, with no 临时救助 in the campaign."""
-    temp, tparams = covered_sql(("临时救助",))
-    covered, cparams = covered_sql(PROTECTION_KINDS + ("低保边缘",))
+    temp, tparams = covered_where(("临时救助",))
+    covered, cparams = covered_where(PROTECTION_KINDS + ("低保边缘",))
     no_temp = _NO_TEMP.replace("{temp}", temp)
     sql2 = _BASE + "AND " + _CODE.format(code=2) + " AND " + no_temp
-    sql4 = (_BASE + "AND " + _CODE.format(code=4) + f" AND p.id IN ({covered}) AND " + no_temp)
+    sql4 = _BASE + "AND " + _CODE.format(code=4) + f" AND {covered} AND " + no_temp
     out: dict[int, Flag] = {}
     for cid, village, name, number, _pid in db.execute_sql(sql2, [campaign_id, *tparams]).fetchall():
         out[cid] = Flag(cid, village, name, _mask(number), "漏救",

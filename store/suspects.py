@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .common import chunks
-from .coverage import PROTECTION_KINDS, coverage_of, covered_sql
+from .coverage import PROTECTION_KINDS, coverage_of, covered_where
 from .ids import age_on, mask_id
 from .schema import db
 
@@ -59,7 +59,7 @@ _CASES = ('SELECT c.id, p.id, p.village_id, coalesce(v.name, \'\'), p.name, p.id
           "p.disability_category, p.disability_grade, v.seq "
           'FROM "case" c JOIN "person" p ON p.id = c.person_id LEFT JOIN "village" v ON v.id = p.village_id '
           'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.campaign_id = ? AND c.deleted_at IS NULL '
-          f"AND p.deleted_at IS NULL AND {OPEN} AND p.id NOT IN ({{covered}})")
+          f"AND p.deleted_at IS NULL AND {OPEN} AND NOT {{covered}}")
 _ENTRIES = ('SELECT e.case_id, k.code, e.self_paid, e.disability_category, e.disability_grade, e.monitor_category, '
             'e.petition_content FROM "roster_entry" e JOIN "category" k ON k.id = e.category_id WHERE e.case_id IN ({})')
 
@@ -67,7 +67,7 @@ _ENTRIES = ('SELECT e.case_id, k.code, e.self_paid, e.disability_category, e.dis
 def suspects(campaign_id: int, today: dt.date | None = None, village_id: int | None = None) -> list[Suspect]:
     """The ranked 漏保 worklist of a campaign (a village's only, when given)."""
     today = today or dt.date.today()
-    sub, params = covered_sql(PROTECTION_KINDS)
+    sub, params = covered_where(PROTECTION_KINDS)
     sql = _CASES.replace("{covered}", sub) + (" AND p.village_id = ?" if village_id else "")
     rows = db.execute_sql(sql, [campaign_id, *params, *([village_id] if village_id else [])]).fetchall()
     threshold = _threshold(campaign_id)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from textual.widgets import DataTable, Select
 
+from store.case_table import COLUMNS
 from store.schema import Case, CoveredPerson, Person, Roster, Zone
 from store.search import active_campaign_id
 from store.suspects import suspects
@@ -89,6 +90,11 @@ async def test_case_table_filters_uncovered(demo_db):
         browser.apply(coverage="未在保")
         await settle(app, pilot)
         assert len(browser.table.ids) == everyone - 1
+        for step in (lambda: browser.apply(coverage=None), lambda: browser.action_sort(list(COLUMNS).index("coverage")),
+                     lambda: browser.action_sort(list(COLUMNS).index("coverage"))):  # again: reversed, covered first
+            step()
+            await settle(app, pilot)
+        assert browser.table.ids[0] == Case.get(Case.person == person.id).id and len(browser.table.ids) == everyone
 
 
 async def test_dashboard_shows_uncovered_once_a_roster_exists(demo_db):
