@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets._toggle_button import ToggleButton
 
+from . import glyphs
 from .errors import ReportsWorkerErrors, crash_text
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
@@ -21,6 +22,7 @@ from .session import APP_WRITES, SessionMixin
 # The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
 # Chinese consoles draw two cells wide: plain ASCII brackets instead.
 ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
+glyphs.apply()  # scrollbar thumbs and progress bars without block glyphs
 
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 # Keys that leave the current screen: off while a form or dialog is open, so typed text stays.

@@ -52,9 +52,17 @@ def label(field: str, table: str | None = None) -> str:
     return FIELD_LABELS.get(field, field)
 
 
+# values stored as code words (CLI choices, flags) and how the screen says them
+VALUE_WORDS = {"small": "小（约3000人）", "town": "全镇规模（约10万人）", "True": "是", "False": "否",
+               "true": "是", "false": "否"}
+
+
 def shown(value) -> str:
-    """A stored value as text; empty shown as （空）."""
-    return "（空）" if value in (None, "") else ISO_TIME.sub(r"\1 \2", str(value))
+    """A stored value as text; empty shown as （空）, code words in Chinese."""
+    if value in (None, ""):
+        return "（空）"
+    text = str(value)
+    return VALUE_WORDS.get(text, ISO_TIME.sub(r"\1 \2", text))
 
 
 def field_lines(change) -> list[str]:

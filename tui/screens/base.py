@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..errors import ReportsWorkerErrors
-from ..widgets.chrome import AppHeader, StatusLine
+from ..widgets.chrome import AppHeader, FitFooter, StatusLine
 
 
 class AppScreen(ReportsWorkerErrors, Screen):
@@ -24,7 +23,7 @@ class AppScreen(ReportsWorkerErrors, Screen):
         yield AppHeader()
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer()
+        yield FitFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""

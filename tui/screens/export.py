@@ -18,9 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
 from exports.common import INTERNAL, POSTED, TITLES, default_file_name, parse_as_of
+
+from ..widgets.chrome import FitFooter
 
 KIND_OPTIONS = [(f"{TITLES[k]}（{'张贴公示用' if k in POSTED else '内部资料' if k in INTERNAL else '汇总'}）", k)
                 for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice", "survey")]
@@ -97,7 +99,7 @@ class ExportScreen(Screen):
                 yield Button("导出并打印", id="export-print")
                 yield Button("打开文件", id="export-open", disabled=True)
             yield Static("", id="export-status")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         """Load the town and its villages in a worker."""

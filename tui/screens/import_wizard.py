@@ -18,8 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Select, Static
 
+from ..widgets.chrome import FitFooter
 from ..widgets.path_suggester import PathSuggester
 from .roster_import import ROSTER, RosterImportMixin, roster_options
 
@@ -82,7 +83,7 @@ class ImportWizard(RosterImportMixin, Screen):
                 yield Button("试导入（F5）", id="iw-dry", compact=True)
                 yield Button("确认导入（Ctrl+S）", id="iw-go", variant="primary", disabled=True, compact=True)
                 yield Button("取消（Esc）", id="iw-cancel", compact=True)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         """Focus the path input."""

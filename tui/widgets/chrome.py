@@ -6,7 +6,8 @@ import datetime as dt
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from ..text import cut
 
@@ -80,3 +81,42 @@ class StatusLine(Static):
     def on_resize(self) -> None:
         """Re-cut the path to the new width."""
         self.show(getattr(self.app, "shell", None))
+
+
+class FitFooter(Footer):
+    """The footer with only the keys that fit, whole: F1 帮助 first, then this screen's keys, then the
+    app's; the rest are in F1. Textual's footer cuts the last key mid-word (「Ctrl+P   令」)."""
+
+    def compose(self):
+        """FooterKeys in priority order, as many as the width holds, the palette key at the right."""
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        shown, seen = [], set()
+        for node, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                shown.append((node is self.app, binding.action != "help", binding, enabled, tooltip))
+        shown.sort(key=lambda row: (row[1], row[0]))  # F1 first, then the screen's, then the app's
+        room = self.app.size.width - (self._key_width(palette[1]) + 1 if palette else 0)
+        for _app, _help, binding, enabled, tooltip in shown:
+            width = self._key_width(binding)
+            if width > room:
+                continue
+            room -= width
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+        if palette and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            _node, binding, enabled, tooltip = palette
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    def _key_width(self, binding) -> int:
+        """Cells one key takes: the key with its padding, the description and its space."""
+        return cell_len(self.app.get_key_display(binding)) + 2 + cell_len(binding.description) + 1
+
+    def on_resize(self) -> None:
+        """Fit again at the new width."""
+        self.call_after_refresh(self.recompose)

@@ -1,0 +1,81 @@
+"""Walk every screen the clerk can reach (the app's keys and the command palette) and collect
+what each shows: the rendered text of the whole terminal, for the 80x24 and 100x30 checks."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import unicodedata
+
+from tests.tui_helpers import settle
+
+# Keys of the app that open a screen (F5 etc. belong to screens; Ctrl+Q quits).
+APP_KEYS = ["f1", "f2", "f3", "f4", "slash", "f6", "f7", "f8", "f9", "f10", "ctrl+n", "ctrl+l"]
+SKIP_COMMANDS = {"退出", "立即备份"}  # quitting ends the walk; a backup is a write, not a screen
+# ASCII words a clerk may read: keys, file types and programs, units and formats.
+ALLOWED = {
+    "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "Ctrl", "Shift", "Alt",
+    "Esc", "Enter", "Tab", "Space", "Home", "End", "PgUp", "PgDn", "Del", "Backspace", "Insert", "Up", "Down",
+    "Left", "Right", "Excel", "WPS", "CSV", "csv", "xlsx", "xls", "ods", "docx", "db", "log", "yingbao",
+    "Word", "JSON", "ID", "N", "YYYY", "MM", "DD", "lzm",  # lzm: the pinyin-initials example
+}
+ALLOWED_KEYS = re.compile(r"^(?:[a-zA-Z]|F\d+)$")  # one-letter keys: n 新增, d 删除, r 恢复, g/G ...
+WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+PATH = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s：，；）]*|[^\s：，；（]+\.(?:xlsx|xls|csv|ods|docx|db|log)\b")
+
+
+def screen_text(app) -> list[str]:
+    """Every line of the terminal as the clerk sees it (notifications and dialogs included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def problems(lines: list[str], where: str, extra_allowed: set[str] = frozenset()) -> list[str]:
+    """English words outside the allowed list and ambiguous-width characters on a screen."""
+    out = []
+    for n, line in enumerate(lines):
+        words_part = PATH.sub(" ", line)  # a path or file name is the clerk's own, whatever its words
+        amb = sorted({c for c in line if unicodedata.east_asian_width(c) == "A"})
+        if amb:
+            out.append(f"{where} line {n}: ambiguous-width {amb!r}: {line.strip()[:60]}")
+        for word in WORD.findall(words_part):
+            if word not in ALLOWED and word not in extra_allowed and not ALLOWED_KEYS.match(word):
+                out.append(f"{where} line {n}: ASCII word {word!r}: {line.strip()[:60]}")
+    return out
+
+
+async def back_to_base(app, pilot) -> None:
+    """Close every screen opened on top of the first one."""
+    for _ in range(8):
+        if len(app.screen_stack) <= 2:
+            break
+        app.pop_screen()
+        await settle(app, pilot, rounds=1)
+
+
+async def walk(app, pilot, seen: dict[str, list[str]]) -> None:
+    """Open every screen by its key, then every palette command, keeping each one's text."""
+    from tui.palette import palette_commands
+
+    await settle(app, pilot)
+    seen[type(app.screen).__name__] = screen_text(app)
+    for key in APP_KEYS:
+        await pilot.press(key)
+        await settle(app, pilot)
+        seen[f"{key}:{type(app.screen).__name__}"] = screen_text(app)
+        await back_to_base(app, pilot)
+    base = app.screen
+    commands = [c for c in palette_commands(app, base) if c.title not in SKIP_COMMANDS]
+    villages = {c.title.split("：")[0] for c in commands if "：" in c.title}
+    firsts = {}
+    for c in commands:  # one village of each kind is enough
+        kind = c.title.split("：")[0] if "：" in c.title else c.title
+        if kind in villages and kind in firsts:
+            continue
+        firsts[kind] = c
+    for title, command in firsts.items():
+        result = command.callback()
+        if inspect.isawaitable(result):
+            await result
+        await settle(app, pilot)
+        seen[f"palette {title}:{type(app.screen).__name__}"] = screen_text(app)
+        await back_to_base(app, pilot)
