@@ -22,10 +22,16 @@ def publicity_days(campaign_id: int) -> int:
     return int(value) if value and value.isdigit() else DEFAULT_PUBLICITY_DAYS
 
 
-def set_publicity_days(campaign_id: int, days: Any) -> int:
-    """Set the campaign's 公示 period: 1 to 30 days (audited)."""
+def check_publicity_days(days: Any) -> int:
+    """A 公示 period as typed: 1 to 30 days."""
     text = str(days).strip().replace("天", "")
     if not text.isdigit() or not 1 <= int(text) <= 30:
         raise ValidationError("公示天数应为 1 到 30 的整数", field="publicity_days")
-    settings.put(_key(campaign_id), str(int(text)))
     return int(text)
+
+
+def set_publicity_days(campaign_id: int, days: Any) -> int:
+    """Set the campaign's 公示 period: 1 to 30 days (audited when it changes)."""
+    value = check_publicity_days(days)
+    settings.put(_key(campaign_id), str(value))
+    return value
