@@ -23,7 +23,7 @@ from tests.day_one import (ONLY_IN_LISTS, OTHER_TOWN, REGISTERED, VILLAGES, as_j
 TODAY = dt.date.today()
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = {"progress": ".xlsx", "lists": ".xlsx", "ledger": ".xlsx", "spotcheck": ".xlsx",
-           "petitions": ".xlsx", "report": ".docx"}
+           "petitions": ".xlsx", "report": ".docx", "survey": ".docx"}
 
 
 def start_day(db: str) -> None:
