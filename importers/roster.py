@@ -25,7 +25,8 @@ from importers.sniff import Sniffed, sniff
 from importers.values import clean_name, parse_amount, parse_date
 from store.errors import ValidationError
 from store.ids import mask_id
-from store.rosters import TEMP_MONTHS_DAYS, CoveredRow, RosterMeta, Saved, parse_kind, same_file, save_roster
+from store.rosters import (TEMP_MONTHS_DAYS, CoveredRow, RosterMeta, Saved, parse_kind, roster_kind, same_file,
+                           save_roster)
 
 HEAD_WORDS = {"户主", "本人", "户主本人", "申请人", "户主(本人)"}
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号两列，或户主姓名、户主身份证号），请检查文件"
@@ -63,6 +64,11 @@ class RosterPrep:
     sha256: str
     rows: list[CoveredRow] = field(default_factory=list)
     outcomes: list[RosterOutcome] = field(default_factory=list)
+
+    @property
+    def roster_kind(self) -> str:
+        """The kind the roster is stored and replaced under (农村低保 when the clerk named that part)."""
+        return roster_kind(self.kind, self.sub_kind)
 
     @property
     def header_label(self) -> str:
@@ -312,7 +318,7 @@ def run_roster(prep: RosterPrep, *, dry_run: bool = False) -> Saved | None:
     """Store the roster (None for a dry run)."""
     if dry_run:
         return None
-    meta = RosterMeta(prep.kind, prep.as_of, prep.path.name, prep.sha256, prep.sheet.name, len(prep.outcomes),
+    meta = RosterMeta(prep.roster_kind, prep.as_of, prep.path.name, prep.sha256, prep.sheet.name, len(prep.outcomes),
                       prep.count("rejected"), prep.warned)
     return save_roster(meta, prep.rows)
 
@@ -327,4 +333,4 @@ def write_report(prep: RosterPrep, target: Path | None = None) -> str | None:
 
 def earlier_imports(prep: RosterPrep) -> list[int]:
     """Rosters of the same kind already imported from this very file."""
-    return same_file(prep.sha256, prep.kind)
+    return same_file(prep.sha256, prep.roster_kind)

@@ -15,21 +15,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .common import chunks, stored_date
+from .rosters import main_kind_sql
 from .schema import db
 
 HOUSEHOLD_KINDS = ("低保", "低保边缘")
 # 在保 for the 漏保 worklist: the protection kinds (临时救助 and 低保边缘 are no 兜底保障).
 PROTECTION_KINDS = ("低保", "特困", "孤儿", "事实无人抚养儿童")
+KIND = main_kind_sql("r.kind")  # a roster of 农村低保 covers as 低保
 
 # coverage_of's look-ups for a chunk of persons, in this join order (CROSS JOIN: SQLite keeps it): with a
 # long IN list the planner otherwise walked every roster line (1.8 s for 1,200 cases and 30,000 lines).
-_BY_PERSON = ('SELECT p.id, r.kind, cp.since, cp.kind, 0, r.as_of FROM "person" p '
+_BY_PERSON = (f'SELECT p.id, {KIND}, cp.since, cp.kind, 0, r.as_of FROM "person" p '
               'CROSS JOIN "covered_person" cp ON cp.id_number = p.id_number JOIN "roster" r ON r.id = cp.roster_id '
               "WHERE r.replaced_by_id IS NULL AND p.id IN ({marks})")
-_BY_HOUSEHOLD = ('SELECT m.id, r.kind, cp.since, cp.kind, 1, r.as_of FROM "person" m '
+_BY_HOUSEHOLD = (f'SELECT m.id, {KIND}, cp.since, cp.kind, 1, r.as_of FROM "person" m '
                  'CROSS JOIN "person" h ON h.household_code = m.household_code AND h.id != m.id '
                  'CROSS JOIN "covered_person" cp ON cp.id_number = h.id_number JOIN "roster" r ON r.id = cp.roster_id '
-                 f"WHERE r.replaced_by_id IS NULL AND r.kind IN {HOUSEHOLD_KINDS!r} AND m.household_code IS NOT NULL "
+                 f"WHERE r.replaced_by_id IS NULL AND {KIND} IN {HOUSEHOLD_KINDS!r} AND m.household_code IS NOT NULL "
                  "AND h.household_code IS NOT NULL AND m.id IN ({marks})")
 
 
@@ -38,7 +40,7 @@ def covered_where(kinds: tuple[str, ...] | None = None, person: str = "p") -> tu
     these kinds, and its parameters: EXISTS look-ups by ID number and household code, run per row
     through the indexes (three times faster than a list of every covered person on a town)."""
     marks = ",".join("?" * len(kinds)) if kinds else ""
-    only = f" AND r.kind IN ({marks})" if kinds else ""
+    only = f" AND {KIND} IN ({marks})" if kinds else ""
     direct = (f'EXISTS (SELECT 1 FROM "covered_person" cp JOIN "roster" r ON r.id = cp.roster_id '
               f"WHERE cp.id_number = {person}.id_number AND r.replaced_by_id IS NULL{only})")
     household = [k for k in HOUSEHOLD_KINDS if not kinds or k in kinds]
@@ -48,7 +50,7 @@ def covered_where(kinds: tuple[str, ...] | None = None, person: str = "p") -> tu
     shared = (f'({person}.household_code IS NOT NULL AND EXISTS (SELECT 1 FROM "person" h '
               'JOIN "covered_person" cp ON cp.id_number = h.id_number JOIN "roster" r ON r.id = cp.roster_id '
               f"WHERE h.household_code = {person}.household_code AND h.id != {person}.id "
-              f"AND r.replaced_by_id IS NULL AND r.kind IN ({literal})))")
+              f"AND r.replaced_by_id IS NULL AND {KIND} IN ({literal})))")
     return f"({direct} OR {shared})", list(kinds or ())
 
 

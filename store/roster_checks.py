@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .common import stored_date
 from .coverage import PROTECTION_KINDS, coverage_of, covered_where
 from .ids import mask_id
-from .rosters import benefit_kind, current_rosters
+from .rosters import benefit_kind, current_as_of
 from .schema import db
 
 GRACE_DAYS = 30
@@ -105,26 +105,26 @@ _REFUSED = ('SELECT c.id, coalesce(v.name, \'\'), p.name, p.id_number, p.id, '
 
 def confirm(campaign_id: int) -> Confirmation:
     """Confirm the app's 纳入 decisions by the current rosters; list the mismatches both ways."""
-    rosters = current_rosters()
+    rosters = current_as_of()
     result = Confirmation(mismatches=[], confirmed_cases=set(), unconfirmed_cases=set())
     rows = db.execute_sql(_INCLUDED, (campaign_id,)).fetchall()
     kinds = coverage_of([r[4] for r in rows])
     for cid, village, name, number, pid, btype, status_on, _vid in rows:
         kind = benefit_kind(btype)
-        roster = rosters.get(kind) if kind else None
-        if roster is None:
+        as_of = rosters.get(kind) if kind else None
+        if as_of is None:
             continue
         if kind in {c.kind for c in kinds.get(pid, [])}:
             result.confirmed += 1
             result.confirmed_cases.add(cid)
             continue
         decided = stored_date(status_on)
-        if decided is None or roster.as_of is None or roster.as_of < decided + dt.timedelta(days=GRACE_DAYS):
+        if decided is None or as_of < decided + dt.timedelta(days=GRACE_DAYS):
             result.pending += 1
             continue
         result.unconfirmed_cases.add(cid)
         result.mismatches.append(Flag(cid, village, name, _mask(number), "名单未见",
-                                      f"本系统记为{btype}纳入（{decided.isoformat()}），{roster.as_of.isoformat()}的"
+                                      f"本系统记为{btype}纳入（{decided.isoformat()}），{as_of.isoformat()}的"
                                       f"{kind}在保名单中没有此人"))
     _refused(campaign_id, result)
     result.mismatches.sort(key=lambda f: (f.kind, f.village, f.name, f.case_id))
@@ -148,7 +148,7 @@ def _refused(campaign_id: int, result: Confirmation) -> None:
 def confirmed_by_village(campaign_id: int, start: str, end: str) -> tuple[dict, dict]:
     """({village id: benefits 纳入 inside [start, end] that the current roster of their kind lists},
     {village id: those a current roster dated GRACE_DAYS or more after the decision does not list})."""
-    rosters = current_rosters()
+    rosters = current_as_of()
     if not rosters:
         return {}, {}
     rows = [r for r in db.execute_sql(_INCLUDED, (campaign_id,)).fetchall() if start <= str(r[6] or "") <= end]
@@ -157,12 +157,12 @@ def confirmed_by_village(campaign_id: int, start: str, end: str) -> tuple[dict, 
     unconfirmed: dict[int | None, int] = {}
     for _cid, _v, _n, _num, pid, btype, status_on, vid in rows:
         kind = benefit_kind(btype)
-        roster = rosters.get(kind) if kind else None
+        as_of = rosters.get(kind) if kind else None
         decided = stored_date(status_on)
-        if roster is None or decided is None or roster.as_of is None:
+        if as_of is None or decided is None:
             continue
         if kind in {c.kind for c in kinds.get(pid, [])}:
             confirmed[vid] = confirmed.get(vid, 0) + 1
-        elif roster.as_of >= decided + dt.timedelta(days=GRACE_DAYS):
+        elif as_of >= decided + dt.timedelta(days=GRACE_DAYS):
             unconfirmed[vid] = unconfirmed.get(vid, 0) + 1
     return confirmed, unconfirmed

@@ -1,8 +1,10 @@
 """在保名单: the current beneficiaries of each kind, as the civil-affairs system exports them.
 
-A roster of a kind replaces the previous one of that kind as of its date (the older gets
-replaced_by); a roster dated before the current one goes straight into history. Only the current
-roster of each kind (replaced_by IS NULL) counts for coverage (store/coverage.py).
+A roster's kind is a protection kind (低保, 特困 ...) or one part of it (城市低保 / 农村低保, 集中供养 /
+分散供养, 急难型 / 支出型: the system exports them as separate files). A roster replaces the current
+rosters of its kind as of its date (they get replaced_by): a part replaces the same part, a whole kind
+replaces every roster of that kind; a roster dated before those goes straight into history. Current
+rosters (replaced_by IS NULL) count for coverage under their whole kind (store/coverage.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ KIND_ALIASES = {
     "临时救助": ("临时救助", None), "临救": ("临时救助", None), "急难型": ("临时救助", "急难型"),
     "支出型": ("临时救助", "支出型"),
 }
+# The parts of a kind that come as rosters of their own, and the kind they belong to.
+PARTS = {"城市低保": "低保", "农村低保": "低保", "集中供养": "特困", "分散供养": "特困", "急难型": "临时救助",
+         "支出型": "临时救助"}
 TEMP_MONTHS_DAYS = 366  # 临时救助: only grants of the 12 months before the roster's date count
 KIND_HELP = "、".join(KINDS) + "（也可写 城市低保、农村低保、集中供养、分散供养 等）"
 
@@ -41,6 +46,21 @@ def parse_kind(text: Any) -> tuple[str, str | None]:
     if found is None:
         raise ValidationError(f"无法识别的名单类别：{key or '（空）'}（可选：{KIND_HELP}）", field="kind")
     return found
+
+
+def main_kind(kind: str) -> str:
+    """The protection kind of a roster kind (农村低保 -> 低保; 低保 -> 低保)."""
+    return PARTS.get(kind, kind)
+
+
+def main_kind_sql(column: str) -> str:
+    """SQL giving the protection kind of a roster kind column (constants of this module only)."""
+    return f"CASE {column} " + " ".join(f"WHEN '{p}' THEN '{k}'" for p, k in PARTS.items()) + f" ELSE {column} END"
+
+
+def roster_kind(kind: str, part: str | None) -> str:
+    """The kind a roster is stored under: the part when the clerk named one that comes on its own."""
+    return part if part in PARTS else kind
 
 
 def benefit_kind(benefit_type: str | None) -> str | None:
@@ -101,29 +121,33 @@ def same_file(sha256: str, kind: str) -> list[int]:
 def save_roster(meta: RosterMeta, rows: list[CoveredRow]) -> Saved:
     """Store a roster and its people in one transaction; it replaces the current one of its kind
     when it is as new or newer. One audit row for the roster (its people are its content)."""
-    if meta.kind not in KINDS:
+    if meta.kind not in KINDS and meta.kind not in PARTS:
         raise ValidationError(f"无法识别的名单类别：{meta.kind}", field="kind")
     households = len({r.household or r.id_number for r in rows})
     with db.atomic("IMMEDIATE"):
-        current = (Roster.select().where((Roster.kind == meta.kind) & Roster.replaced_by.is_null())
-                   .order_by(Roster.as_of.desc(), Roster.id.desc()).first())
+        scope = list(Roster.select().where(Roster.kind.in_(_scope(meta.kind)) & Roster.replaced_by.is_null())
+                     .order_by(Roster.as_of.desc(), Roster.id.desc()))
         roster = Roster.create(kind=meta.kind, as_of=meta.as_of, file_name=meta.file_name, sha256=meta.sha256,
                                sheet=meta.sheet, rows=meta.rows, persons=len(rows), households=households,
                                rejected=meta.rejected, warnings=meta.warnings, operator=audit.current_operator())
         saved = Saved(roster.id, len(rows), households)
-        if current is not None and current.as_of > meta.as_of:
-            roster.replaced_by = current.id
+        if scope and scope[0].as_of > meta.as_of:
+            roster.replaced_by = scope[0].id
             roster.save()
             saved.history = True
         else:
-            saved.replaced = [r.id for r in Roster.select(Roster.id).where(
-                (Roster.kind == meta.kind) & Roster.replaced_by.is_null() & (Roster.id != roster.id))]
+            saved.replaced = [r.id for r in scope]
             Roster.update(replaced_by=roster.id).where(Roster.id.in_(saved.replaced)).execute()
         _insert_people(roster.id, rows)
         audit.log("import", "roster", roster.id, None, {
             "kind": meta.kind, "as_of": meta.as_of.isoformat(), "file": meta.file_name, "sha256": meta.sha256,
             "persons": len(rows), "households": households, "replaced": saved.replaced, "history": saved.history})
     return saved
+
+
+def _scope(kind: str) -> list[str]:
+    """The roster kinds a new roster of this kind replaces: a part its own part, a whole kind all of it."""
+    return [kind] if kind in PARTS else [kind, *(p for p, k in PARTS.items() if k == kind)]
 
 
 _INSERT = ('INSERT INTO "covered_person" (roster_id, id_number, name, kind, since, household, head_id_number, '
@@ -162,8 +186,9 @@ class RosterView:
 
 
 def list_rosters() -> list[RosterView]:
-    """Every roster, the current one of each kind first (in KINDS order), then history, newest first."""
-    order = {k: i for i, k in enumerate(KINDS)}
+    """Every roster, the current ones first (in KINDS order, a kind's parts after it), then history,
+    newest first."""
+    order = {k: i for i, k in enumerate(KINDS)} | {p: KINDS.index(k) + 0.5 for p, k in PARTS.items()}
     views = [RosterView(r.id, r.kind, r.as_of, r.file_name, r.persons, r.households, r.rows, r.rejected,
                         r.replaced_by_id is None, r.created_at) for r in Roster.select()]
     return sorted(views, key=lambda v: (not v.current, order.get(v.kind, 99), -(v.as_of or dt.date.min).toordinal(),
@@ -171,8 +196,19 @@ def list_rosters() -> list[RosterView]:
 
 
 def current_rosters() -> dict[str, RosterView]:
-    """{kind: its current roster} for the kinds that have one."""
+    """{roster kind: its current roster} for the kinds (and parts) that have one."""
     return {v.kind: v for v in list_rosters() if v.current}
+
+
+def current_as_of() -> dict[str, dt.date]:
+    """{protection kind: the date of its oldest current roster} (its parts may come on different days:
+    a person is missing from the kind only once every part is that recent)."""
+    out: dict[str, dt.date] = {}
+    for v in list_rosters():
+        if v.current and v.as_of is not None:
+            kind = main_kind(v.kind)
+            out[kind] = min(out.get(kind, v.as_of), v.as_of)
+    return out
 
 
 def remove_roster(roster_id: int) -> int:
@@ -192,8 +228,10 @@ def remove_roster(roster_id: int) -> int:
 
 
 def _settle(kind: str) -> None:
-    """Leave exactly one current roster of a kind: the newest; the others point at it."""
-    live = list(Roster.select().where((Roster.kind == kind) & Roster.replaced_by.is_null())
+    """Leave one current roster per part of a kind: the newest of the roster's scope; the others in
+    that scope point at it."""
+    live = list(Roster.select().where(Roster.kind.in_(_scope(kind)) & Roster.replaced_by.is_null())
                 .order_by(Roster.as_of.desc(), Roster.id.desc()))
-    if len(live) > 1:
-        Roster.update(replaced_by=live[0].id).where(Roster.id.in_([r.id for r in live[1:]])).execute()
+    stale = [r.id for r in live[1:] if r.kind in _scope(live[0].kind)]
+    if stale:
+        Roster.update(replaced_by=live[0].id).where(Roster.id.in_(stale)).execute()

@@ -89,7 +89,7 @@ def test_each_kind_and_the_uncovered_counts_per_village_equal_a_hand_count(day_o
         path = person_roster(tmp / f"{kind}.xlsx", people)
         ok("--db", db, "roster", "import", str(path), "--kind", kind, "--as-of", TODAY.isoformat())
     listed = {r["kind"]: r for r in as_json("--db", db, "roster", "list")}
-    assert set(listed) == {"低保", "特困", "孤儿", "事实无人抚养儿童", "低保边缘", "临时救助"}
+    assert set(listed) == {"农村低保", "特困", "孤儿", "事实无人抚养儿童", "低保边缘", "临时救助"}
     assert listed["临时救助"]["persons"] == 1 and all(r["current"] for r in listed.values())
     covered_ids = {MEMBER_ID, ident(101, "19600101"), ident(306, "19800505"), ident(307, "19800505"),
                    ident(102, "19600101"), ident(103, "19600101")}
@@ -300,3 +300,20 @@ def test_sheet_option_picks_the_roster_sheet(day_one):
     assert data["persons"] == 2
     bad = cli("--db", db, "roster", "import", str(path), "--kind", "低保", "--sheet", "乡镇")
     assert bad.exit_code == 2 and "没有名为「乡镇」的工作表" in bad.output
+
+
+def test_urban_and_rural_rosters_stand_side_by_side_and_a_whole_one_replaces_both(day_one):
+    db, tmp = day_one
+    urban = person_roster(tmp / "城市低保.xlsx", [("低保01号", ident(101, "19600101"), dt.date(2018, 5, 1))])
+    rural = person_roster(tmp / "农村低保.xlsx", [("低保02号", ident(102, "19600101"), dt.date(2019, 5, 1))])
+    ok("--db", db, "roster", "import", str(urban), "--kind", "城市低保", "--as-of", "2026-06-30")
+    out = ok("--db", db, "roster", "import", str(rural), "--kind", "农村低保", "--as-of", "2026-05-31")
+    assert "现为农村低保在保名单" in out and "替换" not in out
+    assert [(r["kind"], r["current"]) for r in as_json("--db", db, "roster", "list")] == [
+        ("城市低保", True), ("农村低保", True)]
+    for name in ("低保01号", "低保02号"):
+        assert [c["kind"] for c in as_json("--db", db, "find", name)[0]["coverage"]] == ["低保"]
+    whole = person_roster(tmp / "低保.xlsx", [("低保02号", ident(102, "19600101"), dt.date(2019, 5, 1))])
+    out = ok("--db", db, "roster", "import", str(whole), "--kind", "低保", "--as-of", "2026-07-31")
+    assert "替换第1、2份" in out
+    assert as_json("--db", db, "find", "低保01号")[0]["coverage"] == []

@@ -16,9 +16,10 @@ ROSTER = "roster:"  # prefix of the category box's roster values: roster:低保
 
 def roster_options() -> list[tuple[str, str]]:
     """The category box's roster choices."""
-    from store.rosters import KINDS
+    from store.rosters import KINDS, PARTS
 
-    return [(f"在保名单：{k}", ROSTER + k) for k in KINDS]
+    kinds = [x for k in KINDS for x in (k, *(p for p, whole in PARTS.items() if whole == k))]
+    return [(f"在保名单：{k}", ROSTER + k) for k in kinds]
 
 
 class RosterImportMixin:
@@ -45,7 +46,7 @@ class RosterImportMixin:
                 prep = prepare_roster(path, kind, sheet=sheet)
                 earlier = earlier_imports(prep)
                 if earlier and not dry_run:
-                    raise ValueError(f"该文件已作为{prep.kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入")
+                    raise ValueError(f"该文件已作为{prep.roster_kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入")
                 report = write_report(prep)
                 saved = run_roster(prep, dry_run=dry_run)
                 cid = active_campaign_id()
@@ -60,7 +61,7 @@ class RosterImportMixin:
     def show_roster(self, prep: Any, saved: Any, check: Any, dry_run: bool, report: str | None = None) -> None:
         """The counts of a roster dry run or import, and what the new roster confirms."""
         households = len({r.household or r.id_number for r in prep.rows})
-        text = (f"{prep.kind}在保名单，名单日期 {prep.as_of.isoformat()}：数据行 {len(prep.outcomes)}，"
+        text = (f"{prep.roster_kind}在保名单，名单日期 {prep.as_of.isoformat()}：数据行 {len(prep.outcomes)}，"
                 f"在保 {len(prep.rows)} 人（{households} 户），未导入 {prep.count('rejected')}，"
                 f"跳过 {prep.count('skipped')}，有提示 {prep.warned}")
         if prep.as_of_note:
