@@ -45,15 +45,16 @@ def sync_list_petitions(campaign_id: int) -> tuple[int, int]:
             latest[(row[1], received)] = row
     if not latest:
         return 0, 0
+    # a petition the clerk deleted is matched too: a re-import never brings it back
     existing = {(p.case_id, p.received): p for p in Petition.select().join(Case).where(
-        Case.campaign == campaign_id, Petition.deleted_at.is_null())}
+        Case.campaign == campaign_id).order_by(Petition.deleted_at.is_null(), Petition.id)}  # live ones last: they win
     created = updated = 0
     for key, (entry_id, case_id, _, content, reply, stamp) in latest.items():
         pet = existing.get(key)
         if pet is None:
             _create(entry_id, case_id, key[1], _text(content), _text(reply), _day(stamp))
             created += 1
-        elif _update(pet, _text(content), _text(reply), _day(stamp)):
+        elif pet.deleted_at is None and _update(pet, _text(content), _text(reply), _day(stamp)):
             updated += 1
     return created, updated
 

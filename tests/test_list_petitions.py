@@ -77,3 +77,27 @@ def test_undoing_the_list_import_removes_its_petitions(tmp_path):
     result = cli("--db", db, "import", "undo", "1")
     assert result.exit_code == 0, result.output
     assert _petitions(db) == []
+
+
+def test_a_deleted_list_petition_stays_deleted_on_reimport(tmp_path):
+    from store import petitions
+
+    db = str(tmp_path / "t.db")
+    start_day(db)
+    path = petition_list(tmp_path / "信访.xlsx", TODAY - dt.timedelta(3))
+    ok("--db", db, "import", str(path), "--category", "5")
+    open_db(Path(db))
+    try:
+        petitions.delete_petition(_first_id())
+    finally:
+        close_db()
+    ok("--db", db, "import", str(path), "--category", "5")
+    open_db(Path(db))
+    try:
+        assert Petition.select().count() == 2 and Petition.select().where(Petition.deleted_at.is_null()).count() == 1
+    finally:
+        close_db()
+
+
+def _first_id() -> int:
+    return Petition.select().order_by(Petition.id).first().id
