@@ -42,7 +42,7 @@ SIZES = {
 WIPE_ORDER = [
     "audit_log", "notice", "satisfaction_survey", "acceptance", "rectification", "problem",
     "spot_check", "spot_check_round", "petition", "benefit_step", "benefit", "contact",
-    "case_category", "roster_entry", "case", "import_batch", "person_key", "person", "zone",
+    "case_category", "roster_entry", "case", "import_batch", "person_key", "person", "household", "zone",
     "member", "village", "category", "phase", "campaign",
 ]
 STATUS_FLOW = ["待排查", "已联系", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
