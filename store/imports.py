@@ -190,11 +190,12 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
             written()
         if cancelled():
             raise ImportCancelled()
-        batch_id = writer.finish()
         if meta.head_column is not None:  # the list names each row's 户主: households (store.households)
             from .households import households_from_list
 
-            households_from_list(plan.rows, meta.head_column)
+            # before finish(): these person updates fall in the batch's audit range, so undo reverts them
+            writer.updates += households_from_list(plan.rows, meta.head_column)
+        batch_id = writer.finish()
         if meta.category_code == 5:  # the list's rows become petitions (store.list_petitions)
             from .list_petitions import sync_list_petitions
 

@@ -148,3 +148,21 @@ def test_lists_show_advance_grants_and_household_sizes(town):
     assert [r.outcome for r in outcome_rows(scope)] == ["临时救助急难型（先行救助）"]
     (row,) = ledger_rows(scope)
     assert "先行救助" in row.benefits and row.household_size == 4
+
+
+def test_undoing_a_list_with_heads_takes_its_persons_out_of_households(town, tmp_path):
+    from store.import_undo import undo_import
+    from tests.import_fixtures import write_xlsx
+    from tests.import_helpers import do_import
+
+    head, spouse = ident(31, "19600101"), ident(32, "19620101")
+    first = [["姓名", "身份证号", "村居", "自付金额"], ["王大", head, "后龙村", 12000]]
+    do_import(write_xlsx(tmp_path / "低保自付.xlsx", {"Sheet1": first}), category=2)  # 王大 known, no household
+    rows = [["姓名", "身份证号", "户主身份证号", "与户主关系", "村居", "来访日期"],
+            ["王大", head, head, "户主", "后龙村", "2026-10-01"], ["李二", spouse, head, "配偶", "后龙村", "2026-10-01"]]
+    do_import(write_xlsx(tmp_path / "信访.xlsx", {"Sheet1": rows}), category=5)
+    assert Person.get(Person.name == "王大").household_code == head
+    undo_import(2)
+    wang = Person.get(Person.name == "王大")
+    assert (wang.household_code, wang.relation) == (None, None)
+    assert not Person.select().where(Person.name == "李二").exists()
