@@ -191,7 +191,7 @@ def load(chunks: Iterable[list[ImportRow]], numbers: Collection[str], meta: Batc
         if cancelled():
             raise ImportCancelled()
         if meta.head_column is not None:  # the list names each row's 户主: households (store.households)
-            from .households import households_from_list
+            from .household_import import households_from_list
 
             # before finish(): these person updates fall in the batch's audit range, so undo reverts them
             writer.updates += households_from_list(plan.rows, meta.head_column)
