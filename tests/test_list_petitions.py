@@ -101,3 +101,39 @@ def test_a_deleted_list_petition_stays_deleted_on_reimport(tmp_path):
 
 def _first_id() -> int:
     return Petition.select().order_by(Petition.id).first().id
+
+
+def test_migration_7_recomputes_notice_dues_and_makes_petitions_of_old_list_rows(tmp_path):
+    from store import migrations
+    from store.schema import db
+
+    path = tmp_path / "v6.db"
+    db.init(str(path))
+    db.connect()
+    for version in range(1, 7):
+        with db.atomic():
+            migrations.MIGRATIONS[version]()
+            db.execute_sql(f"PRAGMA user_version = {version}")
+    sql = db.execute_sql
+    sql("INSERT INTO village (id, name, seq, kind, is_demo, created_at) VALUES (1, '后龙村', 1, '村', 0, '2026-01-01')")
+    for pid in (1, 2):
+        sql("INSERT INTO person (id, name, village_id, created_at, updated_at) VALUES (?, ?, 1, '2026-01-01', '2026-01-01')",
+            (pid, f"甲{pid}"))
+        sql("INSERT INTO \"case\" (id, campaign_id, person_id, status, source, created_at, updated_at) "
+            "VALUES (?, 1, ?, '待排查', '名单', '2026-01-01', '2026-01-01')", (pid, pid))
+    cat5 = sql("SELECT id FROM category WHERE code = 5").fetchone()[0]
+    sql("INSERT INTO roster_entry (category_id, person_id, case_id, petition_date, petition_content, created_at) "
+        "VALUES (?, 2, 2, '2026-09-01', '申请低保', '2026-09-10 10:00:00')", (cat5,))
+    sql("INSERT INTO petition (case_id, kind, received, accepted, notice_due, close_due, extension_days) "
+        "VALUES (1, '申诉求决', '2026-08-01', '2026-08-05', '2026-08-20', '2026-10-04', 0)")
+    db.close()
+    open_db(path)
+    try:
+        old, new = Petition.select().order_by(Petition.id)
+        assert (old.notice_due, old.close_due) == (dt.date(2026, 8, 16), dt.date(2026, 10, 4))
+        assert (new.case_id, new.received, new.notice_due, new.close_due, new.summary) == (
+            2, dt.date(2026, 9, 1), dt.date(2026, 9, 16), dt.date(2026, 10, 31), "申请低保")
+        from store.schema import AuditLog
+        assert AuditLog.select().where(AuditLog.operator == "升级（第7版）").count() == 2
+    finally:
+        close_db()
