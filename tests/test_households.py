@@ -166,3 +166,26 @@ def test_undoing_a_list_with_heads_takes_its_persons_out_of_households(town, tmp
     wang = Person.get(Person.name == "王大")
     assert (wang.household_code, wang.relation) == (None, None)
     assert not Person.select().where(Person.name == "李二").exists()
+
+
+def test_survey_of_a_zone_and_blank_forms(town, tmp_path):
+    import docx
+
+    from exports.common import write_export
+    from store.zones import assign_cases, create_zone
+
+    inside, outside = _case(town, "王大", ident(41, "19600101")), _case(town, "李四", ident(43, "19600101"))
+    zone = create_zone(town.id, "下厝片区")
+    assign_cases([inside.id], zone.id)
+    hh = households.set_household(inside.person_id, "本人")
+    households.save_household(hh.code, size=2, housing="土木结构危房")
+    out = tmp_path / "片区.docx"
+    result = write_export("survey", out, villages=["后龙村"], zone="下厝片区")
+    text = " ".join(c.text for t in docx.Document(out).tables for r in t.rows for c in r.cells)
+    assert result.rows == 1 and "王大" in text and "李四" not in text and "土木结构危房" in text
+    write_export("survey", out, zone="下厝片区", blank=True)
+    text = " ".join(c.text for t in docx.Document(out).tables for r in t.rows for c in r.cells)
+    assert "王大" in text and "土木结构危房" not in text  # blank: only who and where
+    with pytest.raises(ValidationError):
+        write_export("survey", out, zone="没有的片区")
+    assert outside.id
