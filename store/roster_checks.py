@@ -72,7 +72,13 @@ def relief_gaps(campaign_id: int) -> list[Flag]:
         if cid in out:
             why = out[cid].why + "；" + why
         out[cid] = Flag(cid, village, name, _mask(number), "漏救", why)
-    return sorted(out.values(), key=lambda f: (f.village, f.name, f.case_id))
+    order = _village_order()
+    return sorted(out.values(), key=lambda f: (order.get(f.village, 1 << 30), f.name, f.case_id))
+
+
+def _village_order() -> dict[str, int]:
+    """{village name: its place in the town's order} (lists follow the office's village order)."""
+    return {name: i for i, (name,) in enumerate(db.execute_sql('SELECT name FROM "village" ORDER BY seq, id'))}
 
 
 def _mask(number: str | None) -> str:
@@ -127,7 +133,8 @@ def confirm(campaign_id: int) -> Confirmation:
                                       f"本系统记为{btype}纳入（{decided.isoformat()}），{as_of.isoformat()}的"
                                       f"{kind}在保名单中没有此人"))
     _refused(campaign_id, result)
-    result.mismatches.sort(key=lambda f: (f.kind, f.village, f.name, f.case_id))
+    order = _village_order()
+    result.mismatches.sort(key=lambda f: (f.kind, order.get(f.village, 1 << 30), f.name, f.case_id))
     return result
 
 
