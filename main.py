@@ -300,10 +300,14 @@ def find(
 
     state(ctx).open(create=False)
     hits = do_find(query, limit=limit)
+    from store.coverage import coverage_of
+
+    covered = coverage_of([h.person_id for h in hits])
     if as_json:
         audit.log_reveal("find --json", query, [h.person_id for h in hits])
         emit_json([{"name": h.name, "id_number": h.id_number, "phone": h.phone, "village": h.village,
-                    "case_id": h.case_id, "case_status": h.case_status, "person_id": h.person_id} for h in hits])
+                    "case_id": h.case_id, "case_status": h.case_status, "person_id": h.person_id,
+                    "coverage": [c.as_json() for c in covered.get(h.person_id, [])]} for h in hits])
         return
     if not hits:
         fail(f"没有找到：{query}", 1)
@@ -313,10 +317,11 @@ def find(
 
     from store.common import printable
 
-    table = Table("姓名", "身份证号", "电话", "村（居）", "状态")
+    table = Table("姓名", "身份证号", "电话", "村（居）", "状态", "在保")
     for h in hits:
         table.add_row(escape(printable(h.name)), mask_id(h.id_number), mask_phone((h.phone or "").split("/")[0]),
-                      escape(printable(h.village or "")), h.case_status or "（非排查对象）")
+                      escape(printable(h.village or "")), h.case_status or "（非排查对象）",
+                      "、".join(c.kind for c in covered.get(h.person_id, [])))
     Console().print(table)
 
 
@@ -1115,6 +1120,202 @@ def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
                       str(b["rows"]), f"{b['inserted']}/{b['updated']}/{b['unchanged']}",
                       f"{b['rejected']}/{b['skipped']}", "已撤销" if b["undone_at"] else "有效")
     Console().print(table if batches else "还没有导入过名单")
+
+
+# --- roster: 在保名单, coverage, 漏保 suspects, 漏救 checks, confirmation ------------------------
+
+roster_app = typer.Typer(help="在保名单（低保、特困、孤儿、事实无人抚养儿童、低保边缘、临时救助）：导入、查看，"
+                              "「漏保」疑似对象、「漏救」检查、名单核对。", no_args_is_help=True)
+app.add_typer(roster_app, name="roster")
+
+
+@roster_app.command("import")
+def roster_import(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="在保名单文件（xlsx、xls、ods、csv），按户或按人"),
+    kind: str = typer.Option(..., "--kind", help="名单类别：低保、特困、孤儿、事实无人抚养儿童、低保边缘、临时救助"
+                                                "（也可写 城市低保、农村低保、集中供养、分散供养）"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="名单日期 YYYY-MM-DD（不填则取标题或文件名中的日期，再没有则取文件修改日期）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称（不填则自动识别）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="试导入：只统计，不写入"),
+    report: Optional[Path] = typer.Option(None, "--report", help="导入报告保存位置（有未导入或有提示的行时生成）"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """导入一份在保名单：同类别的新名单替换旧名单，旧名单留作历史。"""
+    from importers.errors import ImportFileError
+    from importers.roster import earlier_imports, prepare_roster, run_roster, write_report
+
+    day = _parse_day(as_of) if as_of else None
+    state(ctx).open()
+    try:
+        prep = prepare_roster(path, kind, as_of=day, sheet=sheet)
+        earlier = earlier_imports(prep)
+        if earlier and not dry_run:
+            fail(f"该文件已作为{prep.roster_kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入", 1)
+        written = write_report(prep, report)  # first: a report that cannot be written stores nothing
+        saved = run_roster(prep, dry_run=dry_run)
+    except ImportFileError as exc:
+        fail(exc.message, 2)
+    except OSError as exc:
+        fail(str(exc), 1)
+    _say_roster(prep, saved, written, dry_run, as_json)
+
+
+def _say_roster(prep, saved, report: Optional[str], dry_run: bool, as_json: bool) -> None:
+    """The import's summary, and what the new roster confirms or contradicts."""
+    from store.roster_checks import confirm
+    from store.search import active_campaign_id
+
+    if prep.as_of_note:
+        typer.echo(prep.as_of_note, err=True)
+    households = len({r.household or r.id_number for r in prep.rows})
+    data = {"kind": prep.roster_kind, "as_of": prep.as_of.isoformat(), "rows": len(prep.outcomes), "persons": len(prep.rows),
+            "households": households, "rejected": prep.count("rejected"), "skipped": prep.count("skipped"),
+            "warnings": prep.warned, "roster_id": saved.roster_id if saved else None,
+            "replaced": saved.replaced if saved else [], "history": saved.history if saved else False,
+            "report": report}
+    cid = active_campaign_id()
+    check = confirm(cid) if cid and saved else None
+    if check:
+        data.update(confirmed=check.confirmed, pending=check.pending, mismatches=len(check.mismatches))
+    if as_json:
+        emit_json(data)
+        return
+    typer.echo(f"文件：{prep.path.name}  工作表：{prep.sheet.name}  {prep.header_label}  "
+               f"类别：{prep.roster_kind}  名单日期：{data['as_of']}")
+    typer.echo(f"数据行 {data['rows']}：在保 {data['persons']} 人（{households} 户），未导入 {data['rejected']} 行，"
+               f"跳过 {data['skipped']} 行，有提示 {data['warnings']} 行")
+    if dry_run:
+        typer.echo("试导入：以上为统计结果，未写入数据库")
+    elif saved.history:
+        typer.echo(f"已保存为第{saved.roster_id}份名单；已有日期更新的{prep.roster_kind}名单，本名单只作历史")
+    else:
+        old = f"，替换第{'、'.join(map(str, saved.replaced))}份（留作历史）" if saved.replaced else ""
+        typer.echo(f"已导入为第{saved.roster_id}份名单，现为{prep.roster_kind}在保名单{old}")
+    if check:
+        typer.echo(f"名单核对：本系统纳入的 {check.confirmed} 人已由名单确认，{check.pending} 人待下一份名单确认，"
+                   f"不一致 {len(check.mismatches)} 人（yingbao roster confirm）")
+    if report:
+        typer.echo(f"导入报告：{report}")
+
+
+@roster_app.command("list")
+def roster_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """列出各类在保名单：名单日期、人数、户数（现行的在前，历史在后）。"""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from store.rosters import list_rosters
+
+    state(ctx).open(create=False)
+    views = list_rosters()
+    if as_json:
+        emit_json([v.as_json() for v in views])
+        return
+    if not views:
+        typer.echo("还没有导入在保名单（yingbao roster import 文件 --kind 低保）")
+        return
+    table = Table("编号", "类别", "名单日期", "人数", "户数", "数据行", "未导入", "状态", "文件")
+    table.columns[8].overflow = "fold"
+    for v in views:
+        table.add_row(str(v.id), v.kind, str(v.as_of or ""), str(v.persons), str(v.households), str(v.rows),
+                      str(v.rejected), "现行" if v.current else "历史", escape(v.file_name))
+    Console().print(table)
+
+
+@roster_app.command("remove")
+def roster_remove(ctx: typer.Context, roster_id: int = typer.Argument(..., help="名单编号（见 roster list）")) -> None:
+    """删除一份导错的在保名单（它替换的旧名单恢复为现行）。"""
+    from store.rosters import remove_roster
+
+    state(ctx).open(create=False)
+    people = remove_roster(roster_id)
+    typer.echo(f"已删除第{roster_id}份在保名单（{people}人）")
+
+
+def _flag_table(items, title: str, why: str = "原因") -> None:
+    """A worklist as a Chinese table (IDs masked)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("序", "对象号", "村（居）", "姓名", "身份证号", why, title=title)
+    table.columns[5].overflow = "fold"
+    for i, item in enumerate(items, 1):
+        table.add_row(str(i), str(item.case_id), escape(item.village), escape(item.name), item.id_masked,
+                      escape(getattr(item, "why")))
+    Console().print(table)
+
+
+@roster_app.command("suspects")
+def roster_suspects(
+    ctx: typer.Context,
+    village: Optional[str] = typer.Option(None, "--village", help="只看一个村（居）"),
+    assign: bool = typer.Option(False, "--assign", help="一步分派：按住址分入片区，交给片区负责人"),
+    member: Optional[int] = typer.Option(None, "--member", help="与 --assign 同用：全部交给这名工作人员（编号）"),
+    limit: int = typer.Option(0, "--limit", min=0, help="只看前几名（0 为全部）"),
+    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+) -> None:
+    """「漏保」疑似对象：未在保而名单信息显示可能符合条件的排查对象，按可能性排序，逐条说明原因。"""
+    from store.coverage import has_rosters
+    from store.suspects import assign_suspects, suspects
+    from store.villages import find_village
+
+    state(ctx).open(create=False)
+    cid = _campaign_id(None)
+    vid = find_village(village).id if village else None
+    items = suspects(cid, village_id=vid)
+    items = items[:limit] if limit else items
+    note = None if has_rosters() else "还没有导入在保名单：所有对象都按未在保计（yingbao roster import）"
+    if note:
+        typer.echo(note, err=True)
+    done = assign_suspects([s.case_id for s in items], member) if assign and items else None
+    if as_json:
+        emit_json({"suspects": [s.as_json() for s in items],
+                   "assigned": done.__dict__ if done else None})
+        return
+    if not items:
+        typer.echo("没有「漏保」疑似对象")
+        return
+    _flag_table(items, f"「漏保」疑似对象 {len(items)} 人")
+    if done:
+        typer.echo(f"已分派：分入片区 {done.zoned} 人，交给负责人 {done.members_set} 人，仍无负责人 {done.unassigned} 人")
+
+
+@roster_app.command("gaps")
+def roster_gaps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """「漏救」检查：低保对象自付医疗费用高、在保家庭有新增残疾人，而本次整治未记录临时救助。"""
+    from store.roster_checks import relief_gaps
+
+    state(ctx).open(create=False)
+    items = relief_gaps(_campaign_id(None))
+    if as_json:
+        emit_json([f.as_json() for f in items])
+        return
+    if not items:
+        typer.echo("没有「漏救」检查发现的对象")
+        return
+    _flag_table(items, f"「漏救」检查 {len(items)} 人")
+
+
+@roster_app.command("confirm")
+def roster_confirm(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+    """名单核对：本系统的纳入是否已在现行在保名单中，以及与名单不一致的对象。"""
+    from store.roster_checks import GRACE_DAYS, confirm
+
+    state(ctx).open(create=False)
+    result = confirm(_campaign_id(None))
+    if as_json:
+        emit_json({"confirmed": result.confirmed, "pending": result.pending,
+                   "mismatches": [f.as_json() for f in result.mismatches]})
+        return
+    typer.echo(f"本系统纳入的对象：已由名单确认 {result.confirmed} 人，待下一份名单确认 {result.pending} 人"
+               f"（纳入后 {GRACE_DAYS} 天内的名单未见不算不一致）")
+    if result.mismatches:
+        _flag_table(result.mismatches, f"与在保名单不一致 {len(result.mismatches)} 人", "不一致之处")
+    else:
+        typer.echo("没有与在保名单不一致的对象")
 
 
 # --- village: the town's registry of villages ------------------------------------------------
