@@ -46,6 +46,17 @@ $T new-session -d -s s -x 100 -y 30 "cd '$ROOT' && '$PY' main.py --db '$DB'; sle
 wait_for "全镇合计" 15
 wait_for "推动落实"
 wait_for "上次备份"
+# the name typed in the same burst as F2 (the clerk starts typing at once) lands in the form's field
+$T send-keys -t s F2 "$NAME"
+wait_for "电话回访（Ctrl+S 保存"
+i=0
+until $T capture-pane -p -t s | grep -q -- "|  $NAME "; do
+  i=$((i + 1)); [ "$i" -lt 50 ] || fail "name typed with F2 not in the form"; sleep 0.1
+done
+$T send-keys -t s Escape
+wait_for "放弃已输入的内容"
+$T send-keys -t s y
+wait_for "今日逾期事项"
 $T send-keys -t s /
 wait_for "搜索：姓名"
 $T send-keys -t s -l "$NAME"

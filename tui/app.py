@@ -14,6 +14,7 @@ from textual.widgets._toggle_button import ToggleButton
 
 from . import glyphs
 from .errors import ReportsWorkerErrors, crash_text
+from .key_queue import KeyQueueMixin
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 from .session import APP_WRITES, SessionMixin
@@ -30,7 +31,7 @@ NAVIGATION = NEEDS_DATA | {"import_list", "export", "history", "settings", "comm
 BACKUP_RECHECK_S = 60.0  # the status line re-reads the last backup (another window, the nightly job)
 
 
-class YingbaoApp(SessionMixin, ReportsWorkerErrors, App):
+class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
     """应保尽保 workbench."""
 
     TITLE = "应保尽保"
