@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets._toggle_button import ToggleButton
 
-from . import glyphs
+from . import glyphs, table_keys
 from .errors import ReportsWorkerErrors, crash_text
 from .key_queue import KeyQueueMixin
 from .messages import DataChanged, OpenCase, OpenVillage
@@ -24,6 +24,7 @@ from .session import APP_WRITES, SessionMixin
 # Chinese consoles draw two cells wide: plain ASCII brackets instead.
 ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT = "[", "]"
 glyphs.apply()  # scrollbar thumbs and progress bars without block glyphs
+table_keys.apply()  # Home/End and g/G: first and last row of every table
 
 NEEDS_DATA = {"followup", "dashboard", "cases", "search", "members", "spotchecks", "problems"}
 # Keys that leave the current screen: off while a form or dialog is open, so typed text stays.
