@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -39,8 +38,6 @@ DOCX = frozenset({"report", "survey"})  # the kinds written as Word documents
 POSTED = frozenset({"notice"})  # made for a village notice board
 INTERNAL = frozenset({"lists", "ledger", "spotcheck", "petitions", "report", "survey"})  # marked 内部资料
 HIDDEN_NAME = "（依规不公开）"
-_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -165,14 +162,14 @@ def write_export(kind: str, path: str | os.PathLike, **options) -> ExportResult:
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
-    """A 截至 date typed by the clerk (2026-11-29, 2026.11.29, 2026/11/29, 2026年11月29日, 20261129)."""
-    if text is None or not str(text).strip():
-        return None
-    raw = unicodedata.normalize("NFKC", str(text)).strip()
-    match = _DATE.match(raw) or _COMPACT.match(raw)
-    if not match:
-        raise ValueError(f"无法识别的日期：{raw}（可用格式如2026-11-29、2026年11月29日）")
+    """A 截至 date typed by the clerk: store.followup.parse_date (2026-11-29, 2026年11月29日, +N ...)."""
+    from store.errors import ValidationError
+    from store.followup import parse_date
+
     try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        raise ValueError(f"日期不存在：{raw}") from None
+        return parse_date(text or "")
+    except ValidationError as exc:
+        raw = unicodedata.normalize("NFKC", str(text)).strip()
+        if exc.message.startswith("没有这一日期"):
+            raise ValueError(f"日期不存在：{raw}") from None
+        raise ValueError(f"无法识别的日期：{raw}（可用格式如2026-11-29、2026年11月29日、+N）") from None

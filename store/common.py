@@ -42,7 +42,7 @@ def one_of(value: Any, choices: list[str], field: str, label: str) -> str:
 
 
 def as_date(value: Any, field: str, label: str, *, allow_none: bool = False) -> dt.date | None:
-    """A date from a date or an ISO text 'YYYY-MM-DD'; refuses anything else."""
+    """A date from a date or a typed text (store.followup.parse_date's formats); refuses anything else."""
     if value in (None, ""):
         if allow_none:
             return None
@@ -51,10 +51,15 @@ def as_date(value: Any, field: str, label: str, *, allow_none: bool = False) -> 
         return value.date()
     if isinstance(value, dt.date):
         return value
+    from .followup import parse_date  # the one parser of typed dates (+N included)
+
     try:
-        return dt.date.fromisoformat(clean(value))
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确：{value}（应为 YYYY-MM-DD）", field=field) from None
+        day = parse_date(clean(value), field=field)
+    except ValidationError:
+        raise ValidationError(f"{label}格式不正确：{value}（应为 YYYY-MM-DD，或 +N 即N天后）", field=field) from None
+    if day is None and not allow_none:
+        raise ValidationError(f"请填写{label}", field=field)
+    return day
 
 
 def get_row(model: type[BaseModel], row_id: Any, label: str, *, live: bool = True) -> Any:

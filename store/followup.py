@@ -17,15 +17,20 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})$")
 
 
-def parse_date(text: str, *, field: str = "date") -> dt.date | None:
-    """A date typed as 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日 or 20210305; None when empty."""
+def parse_date(text: str, *, field: str = "date", today: dt.date | None = None) -> dt.date | None:
+    """The one parser of every date the clerk types, in the TUI and the CLI: 2021-03-05, 2021/3/5,
+    2021.3.5, 2021年3月5日, 20210305, or +N / -N days from today (+45, -2); None when empty."""
     raw = unicodedata.normalize("NFKC", str(text or "")).strip()
     if not raw:
         return None
+    rel = _RELATIVE.match(raw)
+    if rel:
+        days = int(rel.group(2))
+        return (today or dt.date.today()) + dt.timedelta(days=days if rel.group(1) == "+" else -days)
     m = _SEPARATED.match(raw) or _COMPACT.match(raw)
     if not m:
-        raise ValidationError("日期格式不对，可写作 2021-03-05、2021/3/5、2021.3.5、2021年3月5日 或 20210305",
-                              field=field)
+        raise ValidationError("日期格式不对，可写作 2021-03-05、2021/3/5、2021.3.5、2021年3月5日、20210305，"
+                              "或 +N（N天后）", field=field)
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
@@ -33,13 +38,8 @@ def parse_date(text: str, *, field: str = "date") -> dt.date | None:
 
 
 def parse_day(text: str, today: dt.date, *, field: str = "date") -> dt.date | None:
-    """parse_date, plus +N / -N: N days after / before today (+10, -2); None when empty."""
-    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
-    m = _RELATIVE.match(raw)
-    if m:
-        days = int(m.group(2))
-        return today + dt.timedelta(days=days if m.group(1) == "+" else -days)
-    return parse_date(raw, field=field)
+    """parse_date with +N / -N counted from the given today (the app's, fixed in tests)."""
+    return parse_date(text, field=field, today=today)
 
 
 def members(village_id: int | None = None) -> list[tuple[int, str]]:

@@ -72,3 +72,16 @@ def test_a_date_before_1900_says_what_it_is():
     with pytest.raises(ValueError) as info:
         parse_date(dt.time(0, 0))
     assert "早于1900年" in str(info.value) and "无法识别的日期格式" not in str(info.value)
+
+
+def test_one_date_parser_for_forms_cli_and_exports():
+    import datetime as dt
+
+    from exports.common import parse_as_of
+    from store.followup import parse_date, parse_day
+
+    day = dt.date(2026, 11, 29)
+    for text in ("2026-11-29", "2026/11/29", "2026.11.29", "2026年11月29日", "20261129", "２０２６－１１－２９"):
+        assert parse_date(text) == parse_as_of(text) == day, text
+    assert parse_date("+45", today=day) == parse_day("+45", day) == dt.date(2027, 1, 13)
+    assert parse_as_of("-1") == dt.date.today() - dt.timedelta(days=1)

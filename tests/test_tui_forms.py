@@ -236,3 +236,18 @@ async def test_navigation_keys_never_leave_a_form_with_typed_text(demo_db):
             await settle(app, pilot)
             assert isinstance(app.screen, FollowupScreen), key
         assert app.screen.query_one("#fu-findings").text == "电话里说到一半"
+
+
+async def test_assess_next_check_takes_plus_n_like_f2(demo_db):
+    case = Case.select().where(Case.status == "已走访").first()
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case.id, "j")
+        form = app.screen
+        form.query_one("#as-conclusion").value = "不符合"
+        form.query_one("#as-reason").value = "收入超标"
+        form.query_one("#as-next_check").value = "+45"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    assert Case.get_by_id(case.id).next_followup == DEMO_TODAY + dt.timedelta(days=45)

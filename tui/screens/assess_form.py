@@ -35,7 +35,7 @@ class AssessForm(FormScreen):
             yield Label("符合时：救助类型（空格选择，可多选）")
             yield CheckList(*[(t, t) for t in BENEFIT_TYPES], id="as-benefits")
             yield FieldError(id="as-benefits-error")
-            yield Label("不符合时：原因（必填），下次核查日期（进入动态监测）")
+            yield Label("不符合时：原因（必填），下次核查日期（进入动态监测；可写 +45 即45天后）")
             yield Field(placeholder="如 家庭收入超过低保标准", id="as-reason")
             yield FieldError(id="as-reason-error")
             check = Field(id="as-next_check")
@@ -59,7 +59,8 @@ class AssessForm(FormScreen):
             raise ValidationError("请选择「符合」或「不符合」", field="conclusion")
         return {"conclusion": conclusion, "benefit_types": list(self.query_one(SelectionList).selected),
                 "reason": self.query_one("#as-reason", Field).value,
-                "next_check": parse_date(self.query_one("#as-next_check", Field).value, field="next_check")
+                "next_check": parse_date(self.query_one("#as-next_check", Field).value, field="next_check",
+                                         today=self.app.today())
                 if conclusion == "不符合" else None, "on": self.app.today()}
 
     def write(self, values: dict):
