@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from store.schema import ImportBatch, Person
 from tests import import_fixtures as fx
@@ -160,3 +160,43 @@ async def test_preview_masks_an_id_inside_a_disability_certificate_number(town, 
         assert ident(3) not in "".join(row)  # neither the ID column nor the certificate shows it whole
         assert row[4] == ident(3)[:6] + "*" * 10 + (ident(3) + "42")[-4:]
         assert row[5] == "家属电话139****5678"
+
+
+async def dry_run(pilot, screen) -> str:
+    """F5 and wait; the summary's text."""
+    await pilot.press("f5")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return text(screen, "#iw-summary")
+
+
+async def test_the_dry_run_says_why_rows_were_not_imported(town, tmp_path):
+    from tests.import_helpers import bad_checksum
+
+    rows = [HEAD] + [[i, f"人{i}", bad_checksum(ident(2 * i + 1)), "后龙村", "", 20000] for i in range(3)]
+    rows += [[9, "新人", ident(41), "新村子", "", 20000]]
+    path = fx.write_xlsx(tmp_path / "低保.xlsx", {"名单": rows})
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        screen.query_one("#iw-category", Select).value = 2
+        summary = await dry_run(pilot, screen)
+        assert "未导入 3行：身份证号" in summary and "（第2、3、4行）" in summary
+        assert bad_checksum(ident(1)) not in summary
+        box = screen.query_one("#iw-create", Checkbox)
+        box.value = True  # an option changed: the counts are dry-run again at once
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "将新建村（居）：新村子" in text(screen, "#iw-summary")
+
+
+async def test_after_a_file_that_failed_to_read_f5_does_not_use_the_one_before(town, tmp_path):
+    path = a_list(tmp_path)
+    async with WizardApp().run_test(size=(120, 40)) as pilot:
+        screen = await read(pilot, path)
+        assert screen.prep is not None
+        await read(pilot, tmp_path / "没有这个文件.xlsx")
+        before = counts()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert screen.prep is None and any("请先读取名单文件" in n.message for n in pilot.app._notifications)
+        assert screen.query_one("#iw-preview", DataTable).row_count == 0 and counts() == before

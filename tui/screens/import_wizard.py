@@ -57,6 +57,7 @@ class ImportWizard(RosterImportMixin, Screen):
         self.village_choice: dict[str, int | str] = {}  # spelling -> village id, or NEW
         self.villages: list[tuple[int, str]] = []
         self.village_rows: list = []  # the (village, spellings) groups the 待确认 box shows, in order
+        self.read_path = ""  # the path typed when 读取 was pressed
 
     def compose(self) -> ComposeResult:
         """Path, sheet and category, the preview, the field of the chosen column, summary, buttons."""
@@ -94,9 +95,11 @@ class ImportWizard(RosterImportMixin, Screen):
     @on(Button.Pressed, "#iw-read")
     @on(Input.Submitted, "#iw-path")
     def start_read(self) -> None:
-        """Read the file typed in the path input."""
+        """Read the file typed in the path input (the one read before is forgotten at once)."""
         self.overrides = {}
-        self.read_file(self.query_one("#iw-path", Input).value.strip(), None)
+        self.read_path = self.query_one("#iw-path", Input).value.strip()
+        self.forget_file()
+        self.read_file(self.read_path, None)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def read_file(self, path: str, sheet: str | None) -> None:
@@ -111,6 +114,7 @@ class ImportWizard(RosterImportMixin, Screen):
             with db.connection_context():  # choices remembered per template live in the settings
                 prep = prepare(path, sheet=sheet, overrides=self.overrides or None)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
+            self.app.call_from_thread(self.forget_file)  # F5 must not dry-run the file read before
             self.app.call_from_thread(self.show_error, exc)
             return
         self.app.call_from_thread(self.show_prepared, prep)
@@ -187,10 +191,27 @@ class ImportWizard(RosterImportMixin, Screen):
             self.read_file(str(self.prep.path), str(event.value))
 
     @on(Select.Changed, "#iw-category")
-    def category_changed(self) -> None:
-        """A new category needs a new dry run."""
-        self.checked = False
+    @on(Checkbox.Changed, "#iw-create")
+    def option_changed(self) -> None:
+        """A new category or 新建村（居） choice: the counts shown are stale, so dry-run again."""
+        was_checked, self.checked = self.checked, False
         self.query_one("#iw-go", Button).disabled = True
+        if was_checked and self.prep is not None:
+            self.start_run(dry_run=True)
+
+    @on(Input.Changed, "#iw-path")
+    def path_changed(self, event: Input.Changed) -> None:
+        """Another path typed: nothing may act on the file read before it (F5, Ctrl+S)."""
+        if self.prep is not None and event.value.strip() != str(self.prep.path) and \
+                event.value.strip() != self.read_path:
+            self.forget_file()
+
+    def forget_file(self) -> None:
+        """No file read: empty preview, no dry run to confirm."""
+        self.prep, self.checked = None, False
+        self.query_one("#iw-go", Button).disabled = True
+        self.query_one("#iw-preview", DataTable).clear(columns=True)
+        self.query_one("#iw-info", Static).update("")
 
     # --- running -------------------------------------------------------------------------------
 
@@ -267,6 +288,10 @@ class ImportWizard(RosterImportMixin, Screen):
                 f"未导入 {summary.rejected}，跳过 {summary.skipped}，有提示 {summary.warnings}")
         if summary.new_villages:
             text += f"\n{'将' if dry_run else '已'}新建村（居）：{'、'.join(summary.new_villages)}"
+        if summary.rejected or summary.skipped:
+            from importers.reasons import reason_lines
+
+            text += "\n" + "\n".join(reason_lines(summary.outcomes, limit=4))
         if dry_run:
             self.villages = villages or self.villages
             self.unknown.update({u["name"]: u for u in summary.unknown_villages})
