@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import fn
@@ -121,6 +121,50 @@ def _change(row: AuditLog, reveal: bool) -> Change:
                   _decode(row.before, reveal), _decode(row.after, reveal))
 
 
+# fields that hold another row's id, and the table of that row: shown by name, never as a number
+REF_FIELDS = {"member": "member", "member_id": "member", "cadre": "member", "cadre_id": "member",
+              "village": "village", "village_id": "village", "zone": "zone", "zone_id": "zone",
+              "person": "person", "person_id": "person", "case": "case", "case_id": "case",
+              "found_by": "member"}
+
+
+def _ref_names(refs: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """The names of the referenced rows, one query per table."""
+    from .schema import Member, Village, Zone
+
+    names: dict[tuple[str, int], str] = {}
+    for kind, model in (("member", Member), ("village", Village), ("zone", Zone), ("person", Person)):
+        if refs.get(kind):
+            for r in model.select(model.id, model.name).where(model.id.in_(sorted(refs[kind]))):
+                names[(kind, r.id)] = r.name
+    if refs.get("case"):
+        for c in Case.select(Case.id, Person.name).join(Person).where(Case.id.in_(sorted(refs["case"]))):
+            names[("case", c.id)] = c.person.name
+    return names
+
+
+def _named(changes: list[Change]) -> list[Change]:
+    """Changes with every reference (负责人, 村（居）, 片区, 人员, 排查对象) given as its name."""
+    refs: dict[str, set[int]] = {}
+    for ch in changes:
+        for side in (ch.before, ch.after):
+            for k, v in (side or {}).items():
+                if k in REF_FIELDS and isinstance(v, int) and not isinstance(v, bool):
+                    refs.setdefault(REF_FIELDS[k], set()).add(v)
+    if not refs:
+        return changes
+    names = _ref_names(refs)
+
+    def swap(side: dict | None) -> dict | None:
+        if side is None:
+            return None
+        return {k: (names.get((REF_FIELDS[k], v), f"（已删除，编号{v}）")
+                    if k in REF_FIELDS and isinstance(v, int) and not isinstance(v, bool) else v)
+                for k, v in side.items()}
+
+    return [replace(ch, before=swap(ch.before), after=swap(ch.after)) for ch in changes]
+
+
 def _audit_reveal(table: str, row_id: int | None, via: str) -> None:
     """A reveal of full numbers in the history is itself audited."""
     from . import audit
@@ -141,7 +185,7 @@ def _of_rows(targets: dict[str, list[int]], reveal: bool) -> list[Change]:
     if cond is None:
         return []
     rows = AuditLog.select().where(cond).order_by(AuditLog.time.desc(), AuditLog.id.desc())
-    return [_change(r, reveal) for r in rows]
+    return _named([_change(r, reveal) for r in rows])
 
 
 def _case_children(case_ids: list[int]) -> dict[str, list[int]]:
@@ -204,7 +248,7 @@ def town_history(*, operator: str | None = None, table: str | None = None, actio
     if reveal:
         _audit_reveal("audit_log", None, f"town history page {page}")
     rows = query.order_by(AuditLog.time.desc(), AuditLog.id.desc()).paginate(page, page_size)
-    return Page([_change(r, reveal) for r in rows], total, page, page_size)
+    return Page(_named([_change(r, reveal) for r in rows]), total, page, page_size)
 
 
 def operators() -> list[str]:

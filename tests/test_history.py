@@ -94,3 +94,16 @@ def test_older_than_30_days_is_refused(demo_db):
     assert Person.get_by_id(person.id).deleted_at is not None
     with pytest.raises(StoreError):
         history.restore_deleted("village", 1)
+
+
+def test_references_show_as_names_not_numbers(demo_db):
+    from store.schema import Member
+
+    case = a_case()
+    member = Member.select().where(Member.active == True).first()  # noqa: E712
+    contact = record_contact(case.id, kind="入户走访", date=dt.date(2026, 11, 29), member_ids=[member.id])
+    change = next(c for c in history.case_history(case.id) if c.table == "contact" and c.row_id == contact.id)
+    fields = {k: a for k, _b, a in change.fields()}
+    assert fields["case"] == case.person.name
+    listed = [c for c in history.case_history(case.id) if c.table == "contact_member"]
+    assert listed and all(c.after.get("member") in (member.name, None) for c in listed)
