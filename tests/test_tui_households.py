@@ -133,25 +133,3 @@ async def test_a_member_is_added_by_hand_from_the_case_detail(demo_db):
     child = Person.get(Person.name == "王小", Person.relation == "子女")
     assert child.household_code == Person.get_by_id(case.person_id).id_number
 
-
-async def test_publicity_days_are_edited_on_the_campaign_screen(demo_db):
-    from store.benefit_rules import publicity_days
-    from store.search import active_campaign_id
-    from tui.screens.campaign import CampaignScreen
-
-    cid = active_campaign_id()
-    app = make_app(demo_db, today=DEMO_TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(CampaignScreen(cid))
-        await settle(app, pilot)
-        field = app.screen.query_one("#cp-publicity_days")
-        assert field.value == "7"
-        field.value = "0"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
-        assert "1 到 30" in str(app.screen.query_one("#cp-publicity_days-error").render())
-        field.value = "10"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
-    assert publicity_days(cid) == 10

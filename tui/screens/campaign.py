@@ -18,8 +18,7 @@ from ..messages import DataChanged, OpenCase
 from ..widgets.fields import EnterMovesOn, Field, FieldError
 from .base import AppScreen
 
-FIELDS = (("name", "名称"), ("doc_number", "文号"), ("year", "年度"), ("report_due", "报告截止"),
-          ("publicity_days", "公示天数"))  # 公示 before 审核确认 (store.benefit_rules)
+FIELDS = (("name", "名称"), ("doc_number", "文号"), ("year", "年度"), ("report_due", "报告截止"))
 TABLES = {
     "cp-phases": ("序号", "阶段", "开始", "结束"),
     "cp-cats": ("代码", "简称", "门槛（元）", "起算日期", "对象", "状态", "类别名称"),
@@ -108,15 +107,13 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         from store.schema import db
         from store.standards import edge_line, standards
 
-        from store.benefit_rules import publicity_days
-
         with db.connection_context():
             view = get_campaign(self.campaign_id)
             stds = [(s, edge_line(s.kind, s.since)) for s in standards()]
-            data = (view, stds, list_campaigns(), carried_over(view.id), publicity_days(view.id))
+            data = (view, stds, list_campaigns(), carried_over(view.id))
         self.app.call_from_thread(self._fill, *data)
 
-    def _fill(self, view, stds, camps, carry, days: int = 7) -> None:
+    def _fill(self, view, stds, camps, carry) -> None:
         """Show everything; unsaved typing in the fields and phases stays."""
         keep = self.dirty()
         self.view, self.campaign_id = view, view.id
@@ -124,7 +121,7 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         self.query_one("#cp-title", Static).update(f"整治工作 第 {view.id} 号{active}  排查对象 {view.cases} 个")
         if not keep:
             values = {"name": view.name, "doc_number": view.doc_number or "", "year": str(view.year),
-                      "report_due": _d(view.report_due), "publicity_days": str(days)}
+                      "report_due": _d(view.report_due)}
             for key, value in values.items():
                 self.query_one(f"#cp-{key}", Field).value = value
             self.phases = [(p.name, _d(p.start), _d(p.end)) for p in view.phases]
@@ -332,16 +329,13 @@ class CampaignScreen(EnterMovesOn, AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-save")
     def save(self, campaign_id: int, values: dict, phases: list) -> None:
-        """store.campaigns.edit_campaign, then the 公示天数 (store.benefit_rules, checked first)."""
-        from store.benefit_rules import check_publicity_days, set_publicity_days
+        """store.campaigns.edit_campaign."""
         from store.campaigns import edit_campaign
         from store.schema import db
 
         try:
-            days = check_publicity_days(values.pop("publicity_days"))
             with db.connection_context():
                 retry_locked(lambda: edit_campaign(campaign_id, phases=phases, **values))
-                retry_locked(lambda: set_publicity_days(campaign_id, days))
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, exc)
             return
