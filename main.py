@@ -616,7 +616,7 @@ def _print_overdue(items, day) -> None:
 
 # --- export --------------------------------------------------------------------------------
 
-EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice"]
+EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice", "survey"]
 
 
 @app.command()
@@ -624,14 +624,17 @@ def export(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="progress（进度表）、lists（三项清单）、ledger（台账）、"
                                          "spotcheck（抽查记录）、petitions（信访）、report（书面报告）、"
-                                         "notice（村级公示表，可张贴）"),
-    out: Path = typer.Option(..., "--out", help="输出文件（.xlsx；report 为 .docx）"),
+                                         "notice（村级公示表，可张贴）、survey（入户调查表，每户一页）"),
+    out: Path = typer.Option(..., "--out", help="输出文件（.xlsx；report、survey 为 .docx）"),
     village: Optional[list[str]] = typer.Option(None, "--village", help="只导出这个村（居），可重复"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="统计截至日期，如 2026-11-29（默认今天）"),
     no_mask: bool = typer.Option(False, "--no-mask", help="身份证号、电话不打码（记入修改记录）"),
     as_json: bool = typer.Option(False, "--json", help="输出JSON：{path, kind, rows, masked}"),
     campaign: Optional[int] = typer.Option(None, "--campaign", help="整治工作编号（默认当前，见 campaign list）"),
     to_printer: bool = typer.Option(False, "--print", help="导出后发送到默认打印机（文件同时保存）"),
+    zone: Optional[str] = typer.Option(None, "--zone", help="survey：只导出这个片区（同名片区请同时用 --village）"),
+    case_ids: Optional[list[int]] = typer.Option(None, "--case", help="survey：只导出这些排查对象所在的户，可重复"),
+    blank: bool = typer.Option(False, "--blank", help="survey：空白表（只填村、片区、户主和住址）"),
 ) -> None:
     """导出打印用的表格和书面报告。"""
     from exports.atomic import ExportError
@@ -645,6 +648,10 @@ def export(
         fail(f"截至日期有误：{exc}", 2)
     state(ctx).open(create=False)
     options = {} if campaign is None else {"campaign_id": _campaign_id(campaign)}
+    if kind == "survey":
+        options.update(zone=zone, case_ids=case_ids or None, blank=blank)
+    elif zone or case_ids or blank:
+        fail("--zone、--case、--blank 只用于 survey（入户调查表）", 2)
     try:
         result = write_export(kind, out, villages=village or None, as_of=day, mask=not no_mask, **options)
     except ExportError as exc:
@@ -715,6 +722,9 @@ def _print_campaign(view) -> None:
     con = Console()
     con.print(f"第 {view.id} 号整治工作{'（当前）' if view.active else ''}：{view.name}（{view.year} 年度）")
     con.print(f"文号：{view.doc_number or '（未填）'}  报告截止：{view.report_due or '（未填）'}  排查对象：{view.cases}")
+    from store.benefit_rules import publicity_days
+
+    con.print(f"公示天数：{publicity_days(view.id)}天（公示后满这么多天才能审核确认，见 campaign edit --publicity-days）")
     phases = Table("序号", "阶段", "开始", "结束")
     for i, p in enumerate(view.phases, 1):
         phases.add_row(str(i), p.name, str(p.start), str(p.end))
@@ -825,6 +835,8 @@ def campaign_edit(
                                                  help="类别「代码,名称,门槛元,起算日期[,简称]」，可重复；代码已有则修改（空项不变，写「无」清空），否则新增"),
     retire: Optional[list[int]] = typer.Option(None, "--retire", help="停用这一代码的类别（没有对象的直接删除），可重复"),
     reinstate: Optional[list[int]] = typer.Option(None, "--reinstate", help="恢复使用已停用的这一代码的类别，可重复"),
+    publicity_days: Optional[int] = typer.Option(None, "--publicity-days",
+                                                 help="低保等公示天数（公示后至少这么多天才能审核确认，默认7天）"),
 ) -> None:
     """修改整治工作：名称、文号、年度、日期、阶段和排查类别。"""
     from store.campaigns import edit_campaign, get_campaign
@@ -853,7 +865,11 @@ def campaign_edit(
                 fail(f"本次整治工作没有已停用的第 {code} 类", 1)
             reinstate_category(hit.id)
             typer.echo(f"第 {code} 类已恢复使用：{hit.name}")
-    typer.echo("已保存" if changes or category or retire or reinstate else "没有要修改的内容（见 campaign edit --help）")
+        if publicity_days is not None:
+            from store.benefit_rules import set_publicity_days
+
+            typer.echo(f"公示天数：{set_publicity_days(cid, publicity_days)}天")
+    typer.echo("已保存" if changes or category or retire or reinstate or publicity_days is not None else "没有要修改的内容（见 campaign edit --help）")
     _print_campaign(get_campaign(cid))
 
 
