@@ -7,7 +7,9 @@ import inspect
 import re
 import unicodedata
 
-from tests.tui_helpers import settle
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from tests import tui_helpers
 
 # Keys of the app that open a screen (F5 etc. belong to screens; Ctrl+Q quits).
 APP_KEYS = ["f1", "f2", "f3", "f4", "slash", "f6", "f7", "f8", "f9", "f10", "ctrl+n", "ctrl+l"]
@@ -22,6 +24,17 @@ ALLOWED = {
 ALLOWED_KEYS = re.compile(r"^(?:[a-zA-Z]|F\d+)$")  # one-letter keys: n 新增, d 删除, r 恢复, g/G ...
 WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 PATH = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s：，；）]*|[^\s：，；（]+\.(?:xlsx|xls|csv|ods|docx|db|log)\b")
+
+
+async def settle(app, pilot, rounds: int = 4) -> None:
+    """tui_helpers.settle; a load cancelled by a newer one of its group (F5, a timer) is no error."""
+    for _ in range(3):
+        try:
+            await tui_helpers.settle(app, pilot, rounds)
+            return
+        except (WorkerCancelled, WorkerFailed) as exc:
+            if isinstance(exc, WorkerFailed) and not isinstance(exc.error, WorkerCancelled):
+                raise
 
 
 def screen_text(app) -> list[str]:

@@ -120,7 +120,7 @@ class DashboardScreen(AppScreen):
         cases, visited = (total.cases, total.visited_pct) if total else (0, None)
         self.query_one("#dash-title", Static).update(
             f"全镇 {cases} 个排查对象，入户走访 {pct(visited)}，电话 {total.called if total else 0} 人，"
-            f"落后 {behind} 个村（居） F6 抽查 F7 问题 F8 导入 F9 导出")
+            f"落后 {behind} 个村（居）" + (" F6 抽查 F7 问题 F8 导入 F9 导出" if self.size.width >= 100 else ""))
         self._show_late(data.late if data else [], data.next_fix if data else None)
         self._explain_row(table.cursor_row)
 
@@ -132,8 +132,16 @@ class DashboardScreen(AppScreen):
         progress = [bar((r.visited_pct or 0) / 100, width)] if self.size.width >= 120 else []
         uncovered = [str(r.uncovered)] if getattr(self, "rostered", False) else []
         return [name, str(r.cases), *uncovered, pct(r.visited_pct), *progress, str(r.called), str(r.assessed),
-                included_text(r.included), str(r.monitoring), str(r.spot_checked), str(r.open_problems),
+                cut(included_text(r.included), self._included_room()), str(r.monitoring), str(r.spot_checked),
+                str(r.open_problems),
                 Text(str(r.overdue), style="red" if r.overdue else ""), flag]
+
+    def _included_room(self) -> int:
+        """Cells for 新纳入 so that 问题, 逾期 and 落后 stay on screen (80 columns: about 10)."""
+        if self.size.width >= 100:
+            return 40
+        others = 8 + 4 + 4 + 4 + 6 + 4 + 4 + 4 + 4 + 4 + (6 if getattr(self, "rostered", False) else 0)
+        return max(6, self.size.width - 2 - others - 2 * 11)  # 2: the scrollbar; 11 columns padded 1+1
 
     def _suggest(self, hints) -> None:
         """The villages the office might 通报 (落后 under the one pace rule, not noticed this phase)."""
