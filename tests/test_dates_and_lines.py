@@ -85,3 +85,13 @@ def test_one_date_parser_for_forms_cli_and_exports():
         assert parse_date(text) == parse_as_of(text) == day, text
     assert parse_date("+45", today=day) == parse_day("+45", day) == dt.date(2027, 1, 13)
     assert parse_as_of("-1") == dt.date.today() - dt.timedelta(days=1)
+
+
+def test_an_address_is_cut_from_the_start_so_the_house_number_stays():
+    from rich.cells import cell_len
+
+    from tui.text import cut_start
+
+    shown = cut_start("泉港区后龙镇后龙村北片2组62号", 22)
+    assert shown.endswith("北片2组62号") and shown.startswith("...") and cell_len(shown) <= 22
+    assert cut_start("后龙村62号", 22) == "后龙村62号"

@@ -8,6 +8,21 @@ from rich.cells import cell_len
 from rich.text import Text
 
 
+def cut_start(text: str, width: int) -> str:
+    """Text cut to at most `width` cells from the start ("...北片2组62号"): an address keeps its house
+    number, the part that tells two addresses apart."""
+    text = text or ""
+    if cell_len(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in reversed(text):
+        w = cell_len(ch)
+        if used + w > width - 3:
+            break
+        out, used = ch + out, used + w
+    return "..." + out
+
+
 def cut(text: str, width: int) -> str:
     """Text cut to at most `width` cells, ending in ASCII "..." when cut (never an ellipsis glyph)."""
     text = text or ""

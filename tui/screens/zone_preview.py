@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
-from ..text import cut
+from ..text import cut_start
 
 
 class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
@@ -63,14 +63,14 @@ class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
         changes = self.query_one("#zp-changes", DataTable)
         changes.clear()
         for c in p.changes:
-            changes.add_row(c.person, cut(c.address, 20), c.old_zone, c.new_zone, c.keyword,
+            changes.add_row(c.person, cut_start(c.address, 22), c.old_zone, c.new_zone, c.keyword,
                             f"改为{c.new_member}" if c.sets_member else "不变")
         left = self.query_one("#zp-left", DataTable)
         left.clear()
         for u in p.ambiguous:
-            left.add_row("多个片区", u.person, cut(u.address, 20), "、".join(u.candidates))
+            left.add_row("多个片区", u.person, cut_start(u.address, 22), "、".join(u.candidates))
         for u in p.unmatched:
-            left.add_row("未匹配", u.person, cut(u.address, 20), "")
+            left.add_row("未匹配", u.person, cut_start(u.address, 22), "")
         self.query_one("#zp-left-title", Static).update(
             f"不会修改：未匹配 {len(p.unmatched)} 个、匹配多个片区 {len(p.ambiguous)} 个（请修改关键词或在对象表中手工分片）")
 
