@@ -69,10 +69,27 @@ class KeyQueueMixin:
         if node is self:  # behind whatever bubbled up to the app
             self.call_later(self._key_done, token)
             return
+        if not node.is_attached:  # removed: its queue will not run our callback
+            self._follow_key(token, node._parent)
+            return
         try:
             node.call_later(self._follow_key, token, node._parent)
         except Exception:  # noqa: BLE001 - the widget is gone: the watchdog reports instead
             pass
+
+    def pop_screen(self):
+        """A key that closes a screen is done then: the callbacks queued on its widgets never run."""
+        done = super().pop_screen()
+        if self._key_busy:
+            self.call_later(self._key_done, self._key_token)
+        return done
+
+    def switch_screen(self, screen):
+        """As pop_screen: the old screen's widgets are gone."""
+        done = super().switch_screen(screen)
+        if self._key_busy:
+            self.call_later(self._key_done, self._key_token)
+        return done
 
     def _key_done(self, token: int) -> None:
         """The key was handled: the next one may go (once the screen is ready)."""
