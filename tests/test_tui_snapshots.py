@@ -152,3 +152,42 @@ def test_history_80x24_snapshot(demo_db, snap_compare):
         await settle(pilot.app, pilot)
 
     assert snap_compare(_app(demo_db), terminal_size=SMALL, run_before=run_before)
+
+
+def test_spotcheck_record_80x24_snapshot(demo_db, snap_compare):
+    from store.schema import SpotCheckRound
+    from tui.screens.spotcheck_record import RecordScreen
+
+    round_id = SpotCheckRound.select(SpotCheckRound.id).order_by(SpotCheckRound.id).scalar()
+
+    async def run_before(pilot):
+        await _ready(pilot)
+        pilot.app.push_screen(RecordScreen(round_id))
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(_app(demo_db), terminal_size=SMALL, run_before=run_before)
+
+
+def test_zone_preview_80x24_snapshot(demo_db, snap_compare):
+    from store.schema import Person, Village
+    from tui.screens.zone_preview import ZonePreviewScreen
+
+    village = Village.select().order_by(Village.seq, Village.id).first()
+    unzoned = Person.select(Person.id).where(Person.village == village.id).order_by(Person.id).limit(12)
+    Person.update(zone=None).where(Person.id.in_(unzoned)).execute()  # rows for the preview to place
+
+    async def run_before(pilot):
+        await _ready(pilot)
+        pilot.app.push_screen(ZonePreviewScreen(village.id, village.name))
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(_app(demo_db), terminal_size=SMALL, run_before=run_before)
+
+
+def test_help_80x24_snapshot(demo_db, snap_compare):
+    async def run_before(pilot):
+        await _ready(pilot)
+        await pilot.press("f1")
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(_app(demo_db), terminal_size=SMALL, run_before=run_before)
