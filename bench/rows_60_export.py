@@ -64,7 +64,7 @@ def row_exports(ctx: Context) -> None:
     measured = []
     for kind in KINDS:
         out = ctx.workdir / f"export-{kind}{suffix(kind)}"
-        took = median_of(lambda: write_export(kind, out, as_of=AS_OF), ctx.repeat)
+        took = median_of(lambda kind=kind, out=out: write_export(kind, out, as_of=AS_OF), ctx.repeat)
         rows = write_export(kind, out, as_of=AS_OF).rows
         floor = _floor(rows, COLUMNS[kind], ctx.workdir / "floor.xlsx", ctx.repeat)
         peak = _peak(ctx, kind, str(ctx.workdir / f"peak-{kind}{suffix(kind)}"))

@@ -29,10 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 try:  # pip always carries packaging; a separate install is not needed
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
 except ImportError:  # pragma: no cover
-    from pip._vendor.packaging.markers import Marker
     from pip._vendor.packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +151,7 @@ def build(target_name: str, out: Path, index_url: str | None = None) -> dict:
     download(roots, target, wheels, index_url)
     for _ in range(6):  # add what the target's markers need and this machine's pip left out
         have = wheel_metadata(wheels)
-        wanted = resolve(roots, target.env, lambda n: have[n][1] if n in have else None)
+        wanted = resolve(roots, target.env, lambda n, have=have: have[n][1] if n in have else None)
         missing = sorted(set(wanted) - set(have))
         if not missing:
             break
