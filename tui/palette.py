@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.align import Align
 from rich.text import Text
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
@@ -64,6 +65,14 @@ def _export_screen(app, kind: str):
     return ExportScreen(app.today(), kind=kind)
 
 
+def _keyed(app, text: str, action: str) -> str:
+    """``text`` with the key that runs ``action``, read from the app's BINDINGS (the footer's and F1's source)."""
+    for binding in app.BINDINGS:
+        if isinstance(binding, Binding) and binding.action == action:
+            return f"{text}（{binding.key_display or binding.key}）"
+    return text
+
+
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .messages import OpenVillage
@@ -72,15 +81,15 @@ def palette_commands(app, screen) -> list[SystemCommand]:
 
     run = app.run_action
     cmds = [
-        SystemCommand("总览", "各村进度与逾期事项（F3）", lambda: run("dashboard")),
-        SystemCommand("排查对象", "对象列表，筛选与排序（F4）", lambda: run("cases")),
-        SystemCommand("搜索", "按姓名、拼音首字母、身份证号后几位或电话查找（/）", lambda: run("search")),
-        SystemCommand("电话回访", "快速记录一次回访或走访（F2）", lambda: run("followup")),
-        SystemCommand("人员与工作量", "两委成员、驻村干部等，新增、修改、停用（Ctrl+N）", lambda: run("members")),
-        SystemCommand("抽查", "抽查轮次：抽取、记录结果、重新推算（F6）", lambda: run("spotchecks")),
-        SystemCommand("问题与整改", "问题清单和整改清单（F7）", lambda: run("problems")),
-        SystemCommand("导入名单", "从Excel或CSV名单导入排查对象（F8）", lambda: run("import_list")),
-        SystemCommand("导出/打印", "进度表、名单、台账、报告等（F9）", lambda: run("export")),
+        SystemCommand("总览", _keyed(app, "各村进度与逾期事项", "dashboard"), lambda: run("dashboard")),
+        SystemCommand("排查对象", _keyed(app, "对象列表，筛选与排序", "cases"), lambda: run("cases")),
+        SystemCommand("搜索", _keyed(app, "按姓名、拼音首字母、身份证号后几位或电话查找", "search"), lambda: run("search")),
+        SystemCommand("电话回访", _keyed(app, "快速记录一次回访或走访", "followup"), lambda: run("followup")),
+        SystemCommand("人员与工作量", _keyed(app, "两委成员、驻村干部等，新增、修改、停用", "members"), lambda: run("members")),
+        SystemCommand("抽查", _keyed(app, "抽查轮次：抽取、记录结果、重新推算", "spotchecks"), lambda: run("spotchecks")),
+        SystemCommand("问题与整改", _keyed(app, "问题清单和整改清单", "problems"), lambda: run("problems")),
+        SystemCommand("导入名单", _keyed(app, "从Excel或CSV名单导入排查对象", "import_list"), lambda: run("import_list")),
+        SystemCommand("导出/打印", _keyed(app, "进度表、名单、台账、报告等", "export"), lambda: run("export")),
         SystemCommand("入户调查表", "每户一页的入户调查表（.docx）：按村（居）、片区，预填或空白（对象表里按 t 为标记的对象）",
                       lambda: app.push_screen(_export_screen(app, "survey"))),
         SystemCommand("「漏保」疑似对象", "未在保而名单信息显示可能符合条件的对象，按可能性排序并说明原因，可一步分派",
@@ -89,15 +98,15 @@ def palette_commands(app, screen) -> list[SystemCommand]:
                       lambda: app.push_screen(_rosters_screen("gaps"))),
         SystemCommand("名单核对", "本系统的纳入与现行在保名单不一致的对象（导入新名单后核对）",
                       lambda: app.push_screen(_rosters_screen("mismatches"))),
-        SystemCommand("修改记录", "全镇修改记录，按操作员、类别、日期筛选；恢复已删除的记录（Ctrl+L）", lambda: run("history")),
-        SystemCommand("设置", "操作员、备份文件夹、立即备份、备份列表（F10）", lambda: run("settings")),
+        SystemCommand("修改记录", _keyed(app, "全镇修改记录，按操作员、类别、日期筛选；恢复已删除的记录", "history"), lambda: run("history")),
+        SystemCommand("设置", _keyed(app, "操作员、备份文件夹、立即备份、备份列表", "settings"), lambda: run("settings")),
         SystemCommand("立即备份", "备份并校验数据库（设置里 F5）", lambda: run("backup_now")),
         SystemCommand("整治工作", "年度、文号、阶段、排查类别、低保标准，新建或切换整治工作（设置里 F7）",
                       lambda: app.push_screen(_campaign_screen())),
         SystemCommand("村（居）名单", "新增、改名、代码、顺序、别名，合并重复的村（居）（设置里 F4）",
                       lambda: app.push_screen(_villages_screen())),
-        SystemCommand("帮助", "所有按键（F1）", lambda: run("help")),
-        SystemCommand("退出", "退出程序（Ctrl+Q），当天未备份时先备份", lambda: run("quit")),
+        SystemCommand("帮助", _keyed(app, "所有按键", "help"), lambda: run("help")),
+        SystemCommand("退出", _keyed(app, "退出程序，当天未备份时先备份", "quit"), lambda: run("quit")),
     ]
     for title, help_text, action in getattr(screen, "PALETTE", []):
         cmds.append(SystemCommand(title, help_text, lambda a=action: screen.run_action(a)))

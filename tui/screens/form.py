@@ -30,6 +30,12 @@ class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
         """In read-only mode a form cannot save."""
         return not (action == "save" and getattr(self.app, "read_only", False))
 
+    def _on_mount(self) -> None:
+        """A footer under every form: the keys that work here (Ctrl+S, Esc, the form's own) and F1."""
+        from ..widgets.chrome import FitFooter
+
+        self.mount(FitFooter())
+
     def values(self) -> dict:
         """The typed values."""
         return {}
