@@ -63,8 +63,8 @@ def _set_style_font(style, name: str, size_pt: float) -> None:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _add_runs(paragraph: Paragraph, text: str, font: str, size: float, bold: bool = False) -> Paragraph:
-    """Add `text` to the paragraph, turning newlines into line breaks, all in one font."""
+def _add_runs(paragraph: Paragraph, text: object, font: str, size: float, bold: bool = False) -> Paragraph:
+    """Add `text` (as clean_text renders it) to the paragraph, turning newlines into line breaks, all in one font."""
     lines = clean_text(text).split("\n")
     for i, line in enumerate(lines, 1):
         run = paragraph.add_run(line)

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import os
 import re
+from typing import Any
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,8 +127,9 @@ def add_sheet(wb: Workbook, title: str) -> Worksheet:
     return wb.create_sheet(sheet_title(title))
 
 
-def normalise(value: object) -> object:
-    """Map a Python value onto what a cell holds: str, number, date/datetime, or None."""
+def normalise(value: Any) -> Any:
+    """Map a Python value onto what a cell holds: str, number, date/datetime, or None (type() identity
+    tests first: this runs for every cell of an export, and mypy does not narrow them, hence Any)."""
     t = type(value)
     if value is None or t is int or t is dt.date:
         return value
@@ -148,7 +150,7 @@ def normalise(value: object) -> object:
     return safe_text(value) or None
 
 
-def value_width(value: object, kind: str) -> int:
+def value_width(value: Any, kind: str) -> int:
     """Printed width in cells of a normalised value under its column's number format."""
     if value is None:
         return 0

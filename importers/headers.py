@@ -75,7 +75,7 @@ def normalize_header(text: Any, units: Iterable[str] | None = None) -> tuple[str
     units = synonyms()["units"] if units is None else units
     match = UNIT_SUFFIX.match(key)
     unit = match and (match.group(2) or match.group(3))
-    if unit and unit in units:
+    if match and unit and unit in units:
         return match.group(1), unit
     return key, None
 
@@ -148,8 +148,9 @@ def _merge_subheader(match: HeaderMatch, rows: list[list[Any]]) -> None:
     below = match.row_index + 1
     texts = {c: _cell_text(v) for c, v in enumerate(rows[below])} if below < len(rows) else {}
     texts = {c: t for c, t in texts.items() if t}
-    found = {c: lookup_field(t)[0] for c, t in texts.items()}
-    if len(texts) >= 2 and None not in found.values():
+    looked = {c: lookup_field(t)[0] for c, t in texts.items()}
+    found = {c: f for c, f in looked.items() if f is not None}
+    if len(texts) >= 2 and len(found) == len(texts):
         claimed = set(found.values())
         match.columns = {c: f for c, f in match.columns.items() if c not in texts and f not in claimed}
         match.headers += [""] * (max(texts) + 1 - len(match.headers))
