@@ -14,7 +14,8 @@ from textual.renderables.bar import Bar
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widgets import SelectionList
-from textual.widgets._toggle_button import ToggleButton
+
+from .compat import ToggleButton
 
 _toggle_button = ToggleButton._button.fget
 _selection_line = SelectionList.render_line

@@ -121,11 +121,12 @@ def _fixed_run(self) -> None:
     from ctypes import byref, wintypes
 
     from textual import constants
-    from textual._xterm_parser import XTermParser
     from textual.drivers import win32
 
+    from .compat import xterm_parser
+
     exit_requested = self.exit_event.is_set
-    parser = XTermParser(debug=constants.DEBUG)
+    parser = xterm_parser()(debug=constants.DEBUG)
     try:
         read_count = wintypes.DWORD(0)
         h_in = win32.GetStdHandle(win32.STD_INPUT_HANDLE)
