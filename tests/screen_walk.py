@@ -19,7 +19,8 @@ ALLOWED = {
     "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "Ctrl", "Shift", "Alt",
     "Esc", "Enter", "Tab", "Space", "Home", "End", "PgUp", "PgDn", "Del", "Backspace", "Insert", "Up", "Down",
     "Left", "Right", "Excel", "WPS", "CSV", "csv", "xlsx", "xls", "ods", "docx", "db", "log", "yingbao",
-    "Word", "JSON", "ID", "N", "YYYY", "MM", "DD", "lzm",  # lzm: the pinyin-initials example
+    "Word", "JSON", "ID", "N", "YYYY", "MM", "DD", "jpg", "png", "heic", "pdf", "KB", "MB", "GB",
+    "lzm",  # the pinyin-initials example
 }
 ALLOWED_KEYS = re.compile(r"^(?:[a-zA-Z]|F\d+)$")  # one-letter keys: n 新增, d 删除, r 恢复, g/G ...
 WORD = re.compile(r"[A-Za-z][A-Za-z]+")
@@ -56,10 +57,13 @@ def problems(lines: list[str], where: str, extra_allowed: set[str] = frozenset()
     return out
 
 
-async def back_to_base(app, pilot) -> None:
-    """Close every screen opened on top of the first one."""
+CASE_KEYS = ["e", "j", "b", "h", "f", "g", "f2", "f1"]  # the case detail's forms and lists
+
+
+async def back_to_base(app, pilot, depth: int = 2) -> None:
+    """Close every screen opened on top of the first one (or of the given depth)."""
     for _ in range(8):
-        if len(app.screen_stack) <= 2:
+        if len(app.screen_stack) <= depth:
             break
         app.pop_screen()
         await settle(app, pilot, rounds=1)
@@ -92,3 +96,22 @@ async def walk(app, pilot, seen: dict[str, list[str]]) -> None:
         await settle(app, pilot)
         seen[f"palette {title}:{type(app.screen).__name__}"] = screen_text(app)
         await back_to_base(app, pilot)
+    await walk_case(app, pilot, seen)
+
+
+async def walk_case(app, pilot, seen: dict[str, list[str]]) -> None:
+    """A case's detail screen and every form and list its keys open."""
+    from store.schema import Case, Contact
+    from tui.messages import OpenCase
+
+    contact = Contact.select().order_by(Contact.id).first()
+    case_id = contact.case_id if contact else Case.select().first().id
+    app.post_message(OpenCase(case_id))
+    await settle(app, pilot)
+    depth = len(app.screen_stack)
+    seen[f"case:{type(app.screen).__name__}"] = screen_text(app)
+    for key in CASE_KEYS:
+        await pilot.press(key)
+        await settle(app, pilot)
+        seen[f"case {key}:{type(app.screen).__name__}"] = screen_text(app)
+        await back_to_base(app, pilot, depth)
