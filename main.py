@@ -222,7 +222,7 @@ def init(
     operator: Optional[str] = typer.Option(None, "--operator", help="操作员姓名（写入修改记录）"),
 ) -> None:
     """设置本镇名称（可重复运行）。"""
-    from store.villages import init_town
+    from store.town.villages import init_town
 
     st = state(ctx)
     st.open()
@@ -233,7 +233,7 @@ def init(
 
 def _this_years_campaign() -> None:
     """On a new install, make this year's campaign from the source plan and say how to change it."""
-    from store.campaigns import start_this_year
+    from store.campaign.campaigns import start_this_year
 
     view = start_this_year()
     if view is None:
@@ -246,7 +246,7 @@ def _this_years_campaign() -> None:
 @app.command()
 def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """数据库位置、结构版本、乡镇、整治工作和各类数量。"""
-    from store import queries
+    from store.reports import queries
 
     st = state(ctx)
     st.open(create=False)
@@ -267,7 +267,7 @@ def _print_info(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from store.queries import COUNTED
+    from store.reports.queries import COUNTED
 
     labels = {"villages": "村（居）", "members": "工作人员", "zones": "片区", "persons": "人员",
               "cases": "排查对象", "roster_entries": "名单记录", "contacts": "走访/回访",
@@ -296,11 +296,11 @@ def find(
     """查找人员，与界面中的搜索相同。"""
     from store import audit
     from store.ids import mask_id, mask_phone
-    from store.search import find as do_find
+    from store.people.search import find as do_find
 
     state(ctx).open(create=False)
     hits = do_find(query, limit=limit)
-    from store.coverage import coverage_of
+    from store.rosters.coverage import coverage_of
 
     covered = coverage_of([h.person_id for h in hits])
     if as_json:
@@ -338,7 +338,7 @@ def demo(
     """生成演示用的虚构乡镇数据。"""
     from rich.progress import Progress
 
-    from store.demo import build_demo
+    from store.demo.town import build_demo
 
     if size not in ("small", "town"):
         fail(f"未知的规模：{size}（可选 small、town）", 2)
@@ -379,7 +379,7 @@ def backup(
     """立即备份一次：一致的副本，校验通过后保存，并按保留规则清理旧备份。"""
     if ctx.invoked_subcommand is not None:
         return
-    from store.backup import make_backup
+    from store.safety.backup import make_backup
 
     st = state(ctx)
     st.open(create=False)
@@ -403,8 +403,8 @@ def backup_list(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """列出备份：时间、大小、是否通过校验。"""
-    from store.backup import default_backup_dir
-    from store.backup_files import list_backups
+    from store.safety.backup import default_backup_dir
+    from store.safety.copies import list_backups
 
     where = folder or default_backup_dir(state(ctx).db_path)
     infos = list_backups(where, check=check_files)
@@ -428,7 +428,7 @@ def backup_schedule(
     install: bool = typer.Option(False, "--install", help="直接安装到本机（crontab、systemd 或 Windows 计划任务）"),
 ) -> None:
     """显示（或安装）每晚自动备份的设置。"""
-    from store import schedule
+    from store.safety import schedule
 
     plan = schedule.plan(state(ctx).db_path, folder)
     typer.echo(plan.text())
@@ -447,8 +447,8 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接恢复"),
 ) -> None:
     """从备份恢复数据库（先校验备份，当前数据库另存一份在旁边）。"""
-    from store.backup_files import check_backup_file, describe, resolve_source
-    from store.restore import restore as do_restore
+    from store.safety.copies import check_backup_file, describe, resolve_source
+    from store.safety.restore import restore as do_restore
 
     st = state(ctx)
     notes: list[str] = []
@@ -470,7 +470,7 @@ def restore(
 @app.command()
 def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """检查数据库：完整性、外键、结构版本、孤立记录、身份证号校验位。无问题时退出码为0。"""
-    from store.check import check_database
+    from store.safety.check import check_database
 
     report = check_database(state(ctx).db_path)
     if as_json:
@@ -512,10 +512,10 @@ def spotcheck_draw(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """抽取本轮抽查对象并显示；加 --save 保存。"""
-    from store.cases import require_campaign
-    from store.spotcheck import DrawParams, draw
-    from store.spotcheck_rounds import save_round
-    from store.villages import village_ids
+    from store.cases.cases import require_campaign
+    from store.checks.spotcheck import DrawParams, draw
+    from store.checks.spotcheck_rounds import save_round
+    from store.town.villages import village_ids
 
     state(ctx).open(create=False)
     day = _parse_day(date)
@@ -552,7 +552,7 @@ def _print_draw(result, rnd) -> None:
     from rich.table import Table
 
     from store.ids import mask_id
-    from store.spotcheck import POPULATIONS
+    from store.checks.spotcheck import POPULATIONS
 
     table = Table("序号", "村（居）", "姓名", "身份证号", "类别", "状态")
     for i, d in enumerate(result.sample, 1):
@@ -573,8 +573,8 @@ def overdue(
     date: Optional[str] = typer.Option(None, "--date", help="按哪一天计算 YYYY-MM-DD（默认今天）"),
 ) -> None:
     """今天逾期的事项（信访告知、信访办结、跟进、整改），按村（居）分组。"""
-    from store.cases import require_campaign
-    from store.overdue import overdue_items
+    from store.cases.cases import require_campaign
+    from store.cases.overdue import overdue_items
 
     state(ctx).open(create=False)
     day = _parse_day(date)
@@ -679,7 +679,7 @@ def paper(
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="表格的审核人"),
 ) -> None:
     """打印设置：主送单位、监督电话、制表人、审核人（不带选项时显示当前设置，空字符串清除）。"""
-    from store import paper as paper_settings
+    from store.reports import paper as paper_settings
     from store.errors import StoreError
 
     state(ctx).open(create=False)
@@ -722,7 +722,7 @@ def _print_campaign(view) -> None:
     con = Console()
     con.print(f"第 {view.id} 号整治工作{'（当前）' if view.active else ''}：{view.name}（{view.year} 年度）")
     con.print(f"文号：{view.doc_number or '（未填）'}  报告截止：{view.report_due or '（未填）'}  排查对象：{view.cases}")
-    from store.benefit_rules import publicity_days
+    from store.campaign.benefit_rules import publicity_days
 
     con.print(f"公示天数：{publicity_days(view.id)}天（公示后满这么多天才能审核确认，见 campaign edit --publicity-days）")
     phases = Table("序号", "阶段", "开始", "结束")
@@ -738,7 +738,7 @@ def _print_campaign(view) -> None:
 
 def _say_carryover(campaign_id: int) -> None:
     """How many open items earlier campaigns leave (one line), when there are any."""
-    from store.carryover import KIND_LABELS, carry_counts
+    from store.campaign.carryover import KIND_LABELS, carry_counts
 
     counts = carry_counts(campaign_id)
     if sum(counts.values()):
@@ -748,7 +748,7 @@ def _say_carryover(campaign_id: int) -> None:
 
 def _campaign_id(given: Optional[int]) -> int:
     """The given campaign id or the active one."""
-    from store.campaigns import get_campaign
+    from store.campaign.campaigns import get_campaign
 
     return get_campaign(given).id
 
@@ -756,7 +756,7 @@ def _campaign_id(given: Optional[int]) -> int:
 @campaign_app.command("list")
 def campaign_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """列出全部整治工作（当前的一项标为「当前」）。"""
-    from store.campaigns import list_campaigns
+    from store.campaign.campaigns import list_campaigns
 
     state(ctx).open(create=False)
     views = list_campaigns()
@@ -770,7 +770,7 @@ def campaign_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--jso
 def campaign_show(ctx: typer.Context, campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
                   as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """一项整治工作的阶段和排查类别。"""
-    from store.campaigns import get_campaign
+    from store.campaign.campaigns import get_campaign
 
     state(ctx).open(create=False)
     view = get_campaign(campaign_id)
@@ -791,7 +791,7 @@ def campaign_new(
     report_due: Optional[str] = typer.Option(None, "--report-due", help="报告截止日期，如 2026年9月30日"),
 ) -> None:
     """按模板新建一年的整治工作（阶段、类别和日期移到该年度），并设为当前。"""
-    from store.campaigns import new_campaign
+    from store.campaign.campaigns import new_campaign
 
     state(ctx).open()
     view = new_campaign(year, template, name=name, doc_number=doc_number, start=start, report_due=report_due)
@@ -839,8 +839,8 @@ def campaign_edit(
                                                  help="低保等公示天数（公示后至少这么多天才能审核确认，默认7天）"),
 ) -> None:
     """修改整治工作：名称、文号、年度、日期、阶段和排查类别。"""
-    from store.campaigns import edit_campaign, get_campaign
-    from store.categories import reinstate_category, retire_category, save_category
+    from store.campaign.campaigns import edit_campaign, get_campaign
+    from store.campaign.categories import reinstate_category, retire_category, save_category
     from store.schema import db
 
     state(ctx).open(create=False)
@@ -866,7 +866,7 @@ def campaign_edit(
             reinstate_category(hit.id)
             typer.echo(f"第 {code} 类已恢复使用：{hit.name}")
         if publicity_days is not None:
-            from store.benefit_rules import set_publicity_days
+            from store.campaign.benefit_rules import set_publicity_days
 
             typer.echo(f"公示天数：{set_publicity_days(cid, publicity_days)}天")
     typer.echo("已保存" if changes or category or retire or reinstate or publicity_days is not None else "没有要修改的内容（见 campaign edit --help）")
@@ -876,7 +876,7 @@ def campaign_edit(
 @campaign_app.command("use")
 def campaign_use(ctx: typer.Context, campaign_id: int = typer.Argument(..., help="编号（见 campaign list）")) -> None:
     """把这项整治工作设为当前（界面、统计和导出都以它为准）。"""
-    from store.campaigns import get_campaign, use_campaign
+    from store.campaign.campaigns import get_campaign, use_campaign
 
     state(ctx).open(create=False)
     changed = use_campaign(campaign_id)
@@ -892,7 +892,7 @@ def campaign_carryover(ctx: typer.Context, campaign_id: Optional[int] = typer.Ar
     from rich.console import Console
     from rich.table import Table
 
-    from store.carryover import carried_over
+    from store.campaign.carryover import carried_over
 
     state(ctx).open(create=False)
     items = carried_over(_campaign_id(campaign_id))
@@ -915,7 +915,7 @@ campaign_app.add_typer(standard_app, name="standard")
 @standard_app.command("list")
 def standard_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """全部低保标准和今天执行的标准、低保边缘线。"""
-    from store.standards import KINDS, dibao_standard, edge_line, standards
+    from store.campaign.standards import KINDS, dibao_standard, edge_line, standards
 
     state(ctx).open(create=False)
     rows = standards()
@@ -938,7 +938,7 @@ def standard_set(ctx: typer.Context, kind: str = typer.Argument(..., help="城�
                  amount: str = typer.Argument(..., help="元/人/月，如 900"),
                  since: str = typer.Option(..., "--since", help="执行日期，如 2026-01-01")) -> None:
     """新增或修改一条低保标准。"""
-    from store.standards import set_standard
+    from store.campaign.standards import set_standard
 
     state(ctx).open(create=False)
     s = set_standard(kind, amount, since)
@@ -949,7 +949,7 @@ def standard_set(ctx: typer.Context, kind: str = typer.Argument(..., help="城�
 def standard_remove(ctx: typer.Context, kind: str = typer.Argument(..., help="城市 或 农村"),
                     since: str = typer.Option(..., "--since", help="执行日期")) -> None:
     """删除一条低保标准。"""
-    from store.standards import remove_standard
+    from store.campaign.standards import remove_standard
 
     state(ctx).open(create=False)
     s = remove_standard(kind, since)
@@ -1009,7 +1009,7 @@ def import_file(
     from importers.context import VillageChoices
     from importers.errors import ImportFileError
     from importers.load import prepare
-    from store.imports import ImportCancelled
+    from store.imports.merge import ImportCancelled
 
     state(ctx).open()
     choices = VillageChoices.of(_village_maps(map_villages), save_aliases=save_alias)
@@ -1036,7 +1036,7 @@ def import_file(
 
 def _village_maps(items: list[str] | None) -> dict[str, int]:
     """--map-village 原名=村名 pairs as spelling -> village id (the village must exist)."""
-    from store.villages import find_village
+    from store.town.villages import find_village
 
     out = {}
     for item in items or []:
@@ -1107,7 +1107,7 @@ def _print_villages(con, summary, dry_run: bool) -> None:
 @import_app.command("undo")
 def import_undo(ctx: typer.Context, batch_id: int = typer.Argument(..., help="批次号（见 import list）")) -> None:
     """撤销一次导入（之后没有依赖它的记录时）。"""
-    from store.import_undo import undo_import
+    from store.imports.undo import undo_import
 
     state(ctx).open(create=False)
     removed = undo_import(batch_id)
@@ -1122,7 +1122,7 @@ def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     from rich.console import Console
     from rich.table import Table
 
-    from store.imports import list_batches
+    from store.imports.merge import list_batches
 
     state(ctx).open(create=False)
     batches = list_batches()
@@ -1179,8 +1179,8 @@ def roster_import(
 
 def _say_roster(prep, saved, report: Optional[str], dry_run: bool, as_json: bool) -> None:
     """The import's summary, and what the new roster confirms or contradicts."""
-    from store.roster_checks import confirm
-    from store.search import active_campaign_id
+    from store.rosters.checks import confirm
+    from store.people.search import active_campaign_id
 
     if prep.as_of_note:
         typer.echo(prep.as_of_note, err=True)
@@ -1222,7 +1222,7 @@ def roster_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     from rich.markup import escape
     from rich.table import Table
 
-    from store.rosters import list_rosters
+    from store.rosters.rosters import list_rosters
 
     state(ctx).open(create=False)
     views = list_rosters()
@@ -1243,7 +1243,7 @@ def roster_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
 @roster_app.command("remove")
 def roster_remove(ctx: typer.Context, roster_id: int = typer.Argument(..., help="名单编号（见 roster list）")) -> None:
     """删除一份导错的在保名单（它替换的旧名单恢复为现行）。"""
-    from store.rosters import remove_roster
+    from store.rosters.rosters import remove_roster
 
     state(ctx).open(create=False)
     people = remove_roster(roster_id)
@@ -1274,9 +1274,9 @@ def roster_suspects(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """「漏保」疑似对象：未在保而名单信息显示可能符合条件的排查对象，按可能性排序，逐条说明原因。"""
-    from store.coverage import has_rosters
-    from store.suspects import assign_suspects, suspects
-    from store.villages import find_village
+    from store.rosters.coverage import has_rosters
+    from store.rosters.suspects import assign_suspects, suspects
+    from store.town.villages import find_village
 
     state(ctx).open(create=False)
     cid = _campaign_id(None)
@@ -1302,7 +1302,7 @@ def roster_suspects(
 @roster_app.command("gaps")
 def roster_gaps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """「漏救」检查：低保对象自付医疗费用高、在保家庭有新增残疾人，而本次整治未记录临时救助。"""
-    from store.roster_checks import relief_gaps
+    from store.rosters.checks import relief_gaps
 
     state(ctx).open(create=False)
     items = relief_gaps(_campaign_id(None))
@@ -1318,7 +1318,7 @@ def roster_gaps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
 @roster_app.command("confirm")
 def roster_confirm(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
     """名单核对：本系统的纳入是否已在现行在保名单中，以及与名单不一致的对象。"""
-    from store.roster_checks import GRACE_DAYS, confirm
+    from store.rosters.checks import GRACE_DAYS, confirm
 
     state(ctx).open(create=False)
     result = confirm(_campaign_id(None))
@@ -1345,7 +1345,7 @@ def village_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
     from rich.console import Console
     from rich.table import Table
 
-    from store.villages import registry_rows
+    from store.town.villages import registry_rows
 
     state(ctx).open(create=False)
     rows = registry_rows()
@@ -1369,7 +1369,7 @@ def village_add(
     kind: Optional[str] = typer.Option(None, "--kind", help="村 或 社区（不填按名称判断）"),
 ) -> None:
     """新增一个村（居）（名称按规范写法保存：后龙村委会 -> 后龙村）。"""
-    from store.villages import create_village
+    from store.town.villages import create_village
 
     state(ctx).open()
     village = create_village(name, code=(code or "").strip() or None, kind=kind)
@@ -1380,7 +1380,7 @@ def village_add(
 def village_rename(ctx: typer.Context, old: str = typer.Argument(..., help="现在的名称"),
                    new: str = typer.Argument(..., help="新名称")) -> None:
     """村（居）改名；原名称保留为别名，名单里仍这样写的也能对应上。"""
-    from store.villages import find_village, rename_village
+    from store.town.villages import find_village, rename_village
 
     state(ctx).open(create=False)
     village = find_village(old)
@@ -1397,7 +1397,7 @@ def village_set(
     position: Optional[int] = typer.Option(None, "--position", help="排在第几位（1 为第一个）"),
 ) -> None:
     """修改村（居）的代码或在名单中的顺序。"""
-    from store.villages import find_village, move_village, set_code
+    from store.town.villages import find_village, move_village, set_code
 
     state(ctx).open(create=False)
     village = find_village(name)
@@ -1407,7 +1407,7 @@ def village_set(
         set_code(village.id, code)
         typer.echo(f"「{village.name}」的代码：{code.strip() or '（已清除）'}")
     if position is not None:
-        from store.villages import registry_rows
+        from store.town.villages import registry_rows
 
         now_at = [r["id"] for r in registry_rows()].index(village.id) + 1
         order = move_village(village.id, position - now_at)
@@ -1422,7 +1422,7 @@ def village_alias(
     remove: bool = typer.Option(False, "--remove", help="删除这个别名"),
 ) -> None:
     """给村（居）加一个别名（名单里这样写时就对应到它），或用 --remove 删除。"""
-    from store.villages import add_alias, find_village, remove_alias
+    from store.town.villages import add_alias, find_village, remove_alias
 
     state(ctx).open(create=False)
     village = find_village(name)
@@ -1443,8 +1443,8 @@ def village_merge(
     as_json: bool = typer.Option(False, "--json", help="输出JSON"),
 ) -> None:
     """把一个村（居）合并到另一个：人员、排查对象、片区、工作人员、问题、验收测评等全部转过去。"""
-    from store.village_merge import merge_villages, plan_merge
-    from store.villages import find_village
+    from store.town.village_merge import merge_villages, plan_merge
+    from store.town.villages import find_village
 
     state(ctx).open(create=False)
     src, dst = find_village(source, exact=True), find_village(target)
@@ -1463,8 +1463,8 @@ def village_merge(
 @village_app.command("remove")
 def village_remove(ctx: typer.Context, name: str = typer.Argument(..., help="村（居）名称")) -> None:
     """删除一个没有任何记录的村（居）（有记录的请合并）。"""
-    from store.village_merge import remove_village
-    from store.villages import find_village
+    from store.town.village_merge import remove_village
+    from store.town.villages import find_village
 
     state(ctx).open(create=False)
     typer.echo(f"已删除村（居）：{remove_village(find_village(name, exact=True).id)}")
@@ -1491,7 +1491,7 @@ def case_add(
     id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明（记入修改记录）"),
 ) -> None:
     """添加一个排查对象（人员不在名单上，如村里自行发现的困难群众）。"""
-    from store.case_add import NewPerson, add_case
+    from store.cases.add import NewPerson, add_case
     from store.errors import IdNeedsReason
 
     state(ctx).open(create=False)
@@ -1517,7 +1517,7 @@ def attach_add(
     rectification: Optional[int] = typer.Option(None, "--rectification", help="整改编号"),
 ) -> None:
     """把文件添加为附件（复制到数据库旁边的附件文件夹，原文件不动）。"""
-    from store.attachments import attach
+    from store.cases.attachments import attach
 
     state(ctx).open(create=False)
     for f in files:
@@ -1532,7 +1532,7 @@ def attach_list(
     deleted: bool = typer.Option(False, "--deleted", help="也列出已删除的"),
 ) -> None:
     """列出一个排查对象的附件。"""
-    from store.attachments import case_attachments
+    from store.cases.attachments import case_attachments
 
     state(ctx).open(create=False)
     rows = case_attachments(case, deleted=deleted)
@@ -1545,7 +1545,7 @@ def attach_list(
 @attach_app.command("open")
 def attach_open(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
     """用系统默认程序打开附件。"""
-    from store.attachments import file_of, open_with_system
+    from store.cases.attachments import file_of, open_with_system
 
     state(ctx).open(create=False)
     open_with_system(file_of(attachment))
@@ -1554,7 +1554,7 @@ def attach_open(ctx: typer.Context, attachment: int = typer.Argument(..., help="
 @attach_app.command("delete")
 def attach_delete(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
     """删除附件（可恢复）。"""
-    from store.attachments import delete_attachment
+    from store.cases.attachments import delete_attachment
 
     state(ctx).open(create=False)
     typer.echo(f"已删除附件：{delete_attachment(attachment).name}（attach restore {attachment} 可恢复）")
@@ -1563,7 +1563,7 @@ def attach_delete(ctx: typer.Context, attachment: int = typer.Argument(..., help
 @attach_app.command("restore")
 def attach_restore(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
     """恢复删除的附件。"""
-    from store.attachments import restore_attachment
+    from store.cases.attachments import restore_attachment
 
     state(ctx).open(create=False)
     typer.echo(f"已恢复附件：{restore_attachment(attachment).name}")
@@ -1577,8 +1577,8 @@ def attach_folder(
     yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接添加"),
 ) -> None:
     """从文件夹添加附件：先列出每个文件对应的人，确认后才添加。"""
-    from store import attach_folder as af
-    from store.case_add import _village_id
+    from store.cases import attach_folder as af
+    from store.cases.add import _village_id
 
     state(ctx).open(create=False)
     preview = af.preview_folder(folder, _village_id(village) if village else None)
@@ -1623,7 +1623,7 @@ def household_set(
     relation: Optional[str] = typer.Option(None, "--relation", help="与户主关系，如 配偶、子女、父母"),
 ) -> None:
     """设置人员所在的户（户主和与户主关系）。"""
-    from store.households import household_of, set_household
+    from store.people.households import household_of, set_household
 
     state(ctx).open(create=False)
     person = _person_by_id(id_number)
@@ -1646,7 +1646,7 @@ def household_edit(
     note: Optional[str] = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """修改户的家庭人口、年人均收入、住房和财产情况。"""
-    from store.households import save_household
+    from store.people.households import save_household
 
     state(ctx).open(create=False)
     person = _person_by_id(id_number)
@@ -1670,7 +1670,7 @@ def household_add_member(
     id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明"),
 ) -> None:
     """为户添加一名成员（登记为人员）。"""
-    from store.households import add_member
+    from store.people.households import add_member
 
     state(ctx).open(create=False)
     person = _person_by_id(id_number)
@@ -1692,7 +1692,7 @@ def _print_household(person_id: int) -> None:
     """The household of a person, members masked, with the income hint."""
     import datetime as dt
 
-    from store.households import household_of, income_hint
+    from store.people.households import household_of, income_hint
 
     view = household_of(person_id)
     if view is None:

@@ -27,7 +27,7 @@ def _bare_insert_floor(path, persons: int) -> float:
 def row_demo_build(ctx: Context) -> None:
     """Build the demo town once (timed) — every later row uses it."""
     from store.db import close_db, open_db
-    from store.demo import SIZES, build_demo
+    from store.demo.town import SIZES, build_demo
 
     open_db(ctx.db_path)
     took = timed(lambda: build_demo(seed=1, size=ctx.size))
@@ -66,7 +66,7 @@ def _pk_floor(n: int) -> float:
 def row_find(ctx: Context) -> None:
     """find(): p50 and p95 over QUERIES queries of each kind, in milliseconds."""
     from store.db import close_db, open_db
-    from store.search import find
+    from store.people.search import find
 
     open_db(ctx.db_path)
     rng = random.Random(2)
@@ -85,7 +85,7 @@ def row_find(ctx: Context) -> None:
 
 def row_info(ctx: Context) -> None:
     """info: all counts plus the campaign, median of repeats; floor is one bare count(*)."""
-    from store import queries
+    from store.reports import queries
     from store.db import close_db, open_db
     from store.schema import db
 

@@ -40,7 +40,7 @@ HOSPITALS = ["泉港区医院", "泉州市第一医院", "福建医科大学附�
 
 def make_list(path: Path, db_path: Path, known_share: float, n_rows: int = N_ROWS, seed: int = 30) -> Path:
     """Write the list: known_share of its rows name persons of the demo town (10% with a new phone), the rest new."""
-    from store.demo import make_id, person_name
+    from store.demo.town import make_id, person_name
     from tests.import_fixtures import write_big_xlsx
 
     rng = random.Random(seed)
@@ -125,8 +125,8 @@ def read_once(path: Path) -> float:
 
 def capture_writes(path: Path, db_copy: Path) -> tuple[list[tuple[str, list]], int]:
     """Import once, keeping every bulk write (single-row statement, rows) the import made, and the batch id."""
-    import store.bulk as bulk
-    import store.import_write as writes
+    import store.imports.bulk as bulk
+    import store.imports.write as writes
 
     captured: list[tuple[str, list]] = []
     originals = bulk.BulkWriter.insert, bulk.BulkWriter.update, writes.audit_rows
@@ -154,7 +154,7 @@ def capture_writes(path: Path, db_copy: Path) -> tuple[list[tuple[str, list]], i
 def replay_once(db_copy: Path, captured: list[tuple[str, list]], batch_id: int) -> float:
     """Only the import's own bulk writes, replayed with bare executemany in one transaction (same
     pragmas and page cache as the import): what the import costs SQLite, before any row is read."""
-    from store.imports import IMPORT_CACHE_KIB
+    from store.imports.merge import IMPORT_CACHE_KIB
 
     con = sqlite3.connect(db_copy, isolation_level=None)
     for pragma in ("journal_mode = wal", "synchronous = full", "foreign_keys = 1", f"cache_size = -{IMPORT_CACHE_KIB}",

@@ -85,10 +85,10 @@ def row_tui_search(ctx: Context) -> None:
 
 def row_tui_case_page(ctx: Context) -> None:
     """A page of the case table (rows of 30 ids at random places), and a filter/sort change."""
-    from store import case_table
+    from store.cases import table as case_table
     from store.db import close_db, open_db
     from store.schema import db
-    from store.search import active_campaign_id
+    from store.people.search import active_campaign_id
 
     open_db(ctx.db_path)
     cid = active_campaign_id()

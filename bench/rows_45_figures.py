@@ -1,4 +1,4 @@
-"""Figure rows: the dashboard's numbers (store.dashboard.board: every village's figures from the read
+"""Figure rows: the dashboard's numbers (store.reports.dashboard.board: every village's figures from the read
 model, the pace rule, the 通报 suggestions, overdue items, the nearest 整改 deadline), target
 <= 0.5 s at town size; and the same read model alone (what the village screen, the progress table
 and the report read)."""
@@ -18,11 +18,11 @@ FLOOR_SQL = (
 
 def row_dashboard_numbers(ctx: Context) -> None:
     """dashboard.board for today; floor: one bare count of cases per village."""
-    from store import dashboard
+    from store.reports import dashboard
     from store.db import close_db, open_db
     from store.schema import db
-    from store.search import active_campaign_id
-    from store.stats import village_progress
+    from store.people.search import active_campaign_id
+    from store.reports.stats import village_progress
 
     open_db(ctx.db_path)
     cid, today = active_campaign_id(), dt.date.today()

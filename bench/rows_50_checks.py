@@ -29,8 +29,8 @@ def _population_floor() -> None:
 def row_spotcheck_draw(ctx: Context) -> None:
     """spotcheck draw: 30%, every village, stratified by village x category (reads only)."""
     from store.db import close_db, open_db
-    from store.search import active_campaign_id
-    from store.spotcheck import DrawParams, draw
+    from store.people.search import active_campaign_id
+    from store.checks.spotcheck import DrawParams, draw
 
     open_db(ctx.db_path)
     cid = active_campaign_id()
@@ -46,7 +46,7 @@ def row_auto_assign_preview(ctx: Context) -> None:
     """preview_auto_assign of the biggest village (reads only)."""
     from store.db import close_db, open_db
     from store.schema import db
-    from store.zone_match import preview_auto_assign
+    from store.town.zone_match import preview_auto_assign
 
     open_db(ctx.db_path)
     vid, name, cases = _biggest_village()
@@ -62,9 +62,9 @@ def row_auto_assign_preview(ctx: Context) -> None:
 def row_workload(ctx: Context) -> None:
     """Workload of every member (cases, visited, overdue, not contacted for 30 days); no target."""
     from store.db import close_db, open_db
-    from store.members import workload
-    from store.overdue import overdue_items
-    from store.search import active_campaign_id
+    from store.town.members import workload
+    from store.cases.overdue import overdue_items
+    from store.people.search import active_campaign_id
 
     open_db(ctx.db_path)
     cid = active_campaign_id()

@@ -39,7 +39,7 @@ def _floor_once(src: Path, work: Path) -> float:
 
 def _backup_once(src: Path, work: Path) -> float:
     """make_backup into a fresh folder, everything included."""
-    from store.backup import make_backup
+    from store.safety.backup import make_backup
 
     folder = work / "bk"
     start = time.perf_counter()
@@ -74,7 +74,7 @@ def row_backup_town(ctx: Context) -> None:
 def _district_db() -> Path:
     """The cached district-size demo database, built on first use."""
     from store.db import close_db, open_db
-    from store.demo import build_demo
+    from store.demo.town import build_demo
 
     path = Path(tempfile.gettempdir()) / "yingbao-bench-district-seed1.db"
     if path.exists() and os.environ.get("YINGBAO_BENCH_REBUILD") != "1":

@@ -124,7 +124,7 @@ def fit_totals(columns: list, totals: list) -> list:
 def finish(kind: str, path: str | os.PathLike, rows: int, mask: bool, sheets: int = 1) -> ExportResult:
     """Build the result; an unmasked export is written to the audit log."""
     if not mask:
-        from store.export_rows import log_unmasked_export
+        from store.reports.export_rows import log_unmasked_export
 
         log_unmasked_export(kind, os.path.abspath(os.fspath(path)), rows)
     return ExportResult(Path(os.path.abspath(os.fspath(path))), kind, rows, mask, sheets)
@@ -135,8 +135,8 @@ _MODULES = {"progress": "progress", "lists": "lists", "ledger": "ledger", "spotc
 
 
 def sign_off(print_date: dt.date | None):
-    """The 制表人 / 审核人 / 日期 lines from the paper settings (store.paper)."""
-    from store import paper
+    """The 制表人 / 审核人 / 日期 lines from the paper settings (store.reports.paper)."""
+    from store.reports import paper
 
     from .xlsx import SignOff
 

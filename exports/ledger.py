@@ -12,8 +12,8 @@ import datetime as dt
 import os
 from itertools import groupby
 
-from store.export_records import LedgerRow, ledger_rows
-from store.export_rows import export_scope, village_names
+from store.reports.export_records import LedgerRow, ledger_rows
+from store.reports.export_rows import export_scope, village_names
 
 from .common import TITLES, ExportResult, finish, fit_totals, show_id, show_phone, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from store.export_rows import OutcomeRow, ProblemRow, export_scope, outcome_rows, problem_rows
+from store.reports.export_rows import OutcomeRow, ProblemRow, export_scope, outcome_rows, problem_rows
 
 from .common import ExportResult, finish, fit_totals, posted_name, show_id, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

@@ -3,7 +3,7 @@
 It lists the households newly included in the campaign window in the form the 低保 rules allow
 (最低生活保障审核确认办法): the applicant's name, household size, the benefit and amount, the 公示
 period (7 days from the day it is printed) and the 监督电话 from the settings. Never an ID number,
-phone, health, disability or children's data, never 事实无人抚养儿童 or a minor (store.export_rows
+phone, health, disability or children's data, never 事实无人抚养儿童 or a minor (store.reports.export_rows
 leaves those rows out).
 """
 
@@ -14,8 +14,8 @@ import os
 from dataclasses import replace
 from itertools import groupby
 
-from store import paper
-from store.export_rows import NoticeRow, export_scope, notice_rows, village_names
+from store.reports import paper
+from store.reports.export_rows import NoticeRow, export_scope, notice_rows, village_names
 
 from .common import ExportResult, cn_date, finish, sign_off
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

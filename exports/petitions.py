@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from store.export_records import PetitionRow, petition_rows
-from store.export_rows import export_scope
+from store.reports.export_records import PetitionRow, petition_rows
+from store.reports.export_rows import export_scope
 
 from .common import TITLES, ExportResult, finish, show_id, show_phone, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

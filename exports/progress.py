@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from store.coverage import has_rosters
-from store.export_rows import category_names, export_scope
-from store.paper import has_households
-from store.stats import RULE_MEDIAN, RULE_PHASE, VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
+from store.rosters.coverage import has_rosters
+from store.reports.export_rows import category_names, export_scope
+from store.reports.paper import has_households
+from store.reports.stats import RULE_MEDIAN, RULE_PHASE, VillageProgress, pace_reasons, pace_reference, town_totals, village_progress
 
 from .common import TITLES, ExportResult, finish, fit_totals, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

@@ -3,7 +3,7 @@
 The sentences are what a clerk would write; the draft is meant to be edited. No names or ID
 numbers appear in it, only counts (children's cases included in the counts, never named). A
 count of zero is left out or said as a person would say it. Figures are the read model's
-(store.stats), the same the dashboard shows. A village's report (one village chosen) is written
+(store.reports.stats), the same the dashboard shows. A village's report (one village chosen) is written
 as that village's: its figures only, signed by its 村(居)委会, no town-level sentences.
 """
 
@@ -14,11 +14,11 @@ import os
 from collections import Counter
 from decimal import Decimal
 
-from store import paper
-from store.export_records import petition_rows, spotcheck_rows
-from store.export_rows import export_scope, problem_rows
-from store.reviews import suggest_notices
-from store.stats import VillageProgress, pace_context, town_totals
+from store.reports import paper
+from store.reports.export_records import petition_rows, spotcheck_rows
+from store.reports.export_rows import export_scope, problem_rows
+from store.checks.reviews import suggest_notices
+from store.reports.stats import VillageProgress, pace_context, town_totals
 
 from .common import ExportResult, cn_date, finish, quotes
 from .docx_base import (add_addressee, add_heading_cn, add_page_break, add_paragraph_cn, add_signature,
@@ -111,7 +111,7 @@ def basics(f: Facts) -> list[str]:
 
 def coverage_line(f: Facts) -> str:
     """对照在保名单: how many listed are already covered (empty before any roster is imported)."""
-    from store.rosters import current_rosters
+    from store.rosters.rosters import current_rosters
 
     kinds, t = current_rosters(), f.total
     if not kinds or not t.listed:
@@ -121,7 +121,7 @@ def coverage_line(f: Facts) -> str:
 
 def confirmed_line(t: VillageProgress) -> str:
     """新纳入 against the rosters: confirmed by the newest roster, or still missing from it."""
-    from store.roster_checks import GRACE_DAYS
+    from store.rosters.checks import GRACE_DAYS
 
     parts = joined([count(t.new_confirmed, "{}人已由最新在保名单确认"),
                     count(t.new_unconfirmed, f"{{}}人纳入已满{GRACE_DAYS}天仍未见于在保名单，正在核对")])
@@ -180,7 +180,7 @@ def rectification(f: Facts) -> list[str]:
 
 
 def _hh(households: int, persons: int, show: bool) -> str:
-    """「12户15人」 once households are known (人: the households' members, store.stats), else the
+    """「12户15人」 once households are known (人: the households' members, store.reports.stats), else the
     listed persons as 「{}人」 (filled in by count())."""
     return f"{households}户{persons}人" if show else "{}人"
 

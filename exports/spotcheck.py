@@ -6,8 +6,8 @@ import datetime as dt
 import os
 from collections import Counter
 
-from store.export_records import SpotCheckRow, spotcheck_rows
-from store.export_rows import export_scope
+from store.reports.export_records import SpotCheckRow, spotcheck_rows
+from store.reports.export_rows import export_scope
 
 from .common import TITLES, ExportResult, finish, show_id, sign_off, titles
 from .xlsx import Column, add_sheet, new_workbook, save_workbook, write_table

@@ -15,8 +15,8 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Pt
 
-from store.export_rows import export_scope
-from store.survey_rows import SurveyHousehold, survey_households, zone_id_of
+from store.reports.export_rows import export_scope
+from store.reports.survey_rows import SurveyHousehold, survey_households, zone_id_of
 
 from .common import cn_date, finish, show_id
 from .docx_base import FANGSONG, HEI, TITLE_FONT, clean_text, new_document, save_document, set_run_font

@@ -11,7 +11,7 @@ from typing import Any
 
 from importers.headers import HeaderMatch
 from importers.values import clean_name, clean_text
-from store.village_names import Ambiguous, VillageIndex, plain_name, spelling
+from store.town.village_names import Ambiguous, VillageIndex, plain_name, spelling
 
 TOWN_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡)$")
 AMOUNT_FIELDS = ("medical_total", "reimbursed", "self_paid")
@@ -142,7 +142,7 @@ class RowContext:
         return self.cache["formula_rows"]
 
     def find_village(self, text: str) -> Any:
-        """The village a spelling names (后龙村委会 -> 后龙村, store/village_names.py) as (id, name), the
+        """The village a spelling names (后龙村委会 -> 后龙村, store/town/village_names.py) as (id, name), the
         clerk's choice for it, a NewVillage to create, or Ambiguous / Elsewhere / None (待确认); cached
         per spelling."""
         key = ("v", text)
@@ -179,7 +179,7 @@ class RowContext:
 
     @classmethod
     def build(cls, category: int, data: dict[str, Any], match: HeaderMatch, **extra: Any) -> "RowContext":
-        """From store.imports.context_data() and the header match."""
+        """From store.imports.merge.context_data() and the header match."""
         villages = VillageIndex.of(data["villages"], data.get("aliases", ()), data["town"], data.get("district"))
         units = {f: match.units[c] for c, f in match.columns.items() if c in match.units}
         return cls(category, data["town"], villages, data["threshold"], units=units,

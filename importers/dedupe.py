@@ -6,7 +6,7 @@ from typing import Any
 
 from importers.headers import field_label
 from store.ids import IdError, is_clean, parse_id
-from store.imports import MSG_NAME_CONFLICT
+from store.imports.merge import MSG_NAME_CONFLICT
 
 
 def id_key(value: Any) -> str | None:

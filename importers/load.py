@@ -27,15 +27,15 @@ from importers.rows import Outcome, is_blank_row
 from importers.sniff import Sniffed, sniff
 from importers.stream import batch_meta, count_outcomes, id_keys, normalise_all, read_chunks
 from importers.templates import recall, remember, template_key
-from store.import_ahead import PersonsAhead
-from store.import_plan import plan_import
-from store.imports import batches_with_sha, context_data, load
-from store.import_write import batch_counts
+from store.imports.ahead import PersonsAhead
+from store.imports.plan import plan_import
+from store.imports.merge import batches_with_sha, context_data, load
+from store.imports.write import batch_counts
 from store.db import timestamp
 from store.schema import db
-from store.search import warm_up
-from store.village_names import Ambiguous, Elsewhere, plain_name
-from store.villages import save_aliases
+from store.people.search import warm_up
+from store.town.village_names import Ambiguous, Elsewhere, plain_name
+from store.town.villages import save_aliases
 
 MSG_NO_ROWS = "未发现数据行"
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
@@ -136,7 +136,7 @@ def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, 
 
     Without options, the choices remembered for the file's template (if any) are applied.
     read_ahead: run() follows at once (the CLI): a large list's parse also reads every stored person
-    (store/import_ahead.py); run() takes them or closes the read.
+    (store/imports/ahead.py); run() takes them or closes the read.
     """
     path = Path(path)
     found = sniff(path)

@@ -25,7 +25,7 @@ from importers.sniff import Sniffed, sniff
 from importers.values import clean_name, parse_amount, parse_date
 from store.errors import ValidationError
 from store.ids import mask_id
-from store.rosters import (TEMP_MONTHS_DAYS, CoveredRow, RosterMeta, Saved, parse_kind, roster_kind, same_file,
+from store.rosters.rosters import (TEMP_MONTHS_DAYS, CoveredRow, RosterMeta, Saved, parse_kind, roster_kind, same_file,
                            save_roster)
 
 HEAD_WORDS = {"户主", "本人", "户主本人", "申请人", "户主(本人)"}

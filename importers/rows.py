@@ -2,7 +2,7 @@
 
 Rules (issue 3): 合计/小计 rows and rows of another town are skipped; a row without a name or a valid
 ID number is rejected; an unknown or ambiguous village rejects the row (待确认, counted per spelling)
-unless the clerk mapped it or confirmed it as new (store/village_names.py holds the matching); a row
+unless the clerk mapped it or confirmed it as new (store/town/village_names.py holds the matching); a row
 repeating an earlier row's ID is merged into it (a warning when its values differ, a rejection when
 the names differ). Sex is cross-checked with the ID, thresholds of categories 2 and 3 only warn.
 """
@@ -24,7 +24,7 @@ from importers.values import (
     parse_disability_category, parse_disability_grade, parse_sex,
 )
 from store.ids import IdError, is_clean, normalize_phones, parse_id, verify_clean
-from store.imports import ImportRow
+from store.imports.merge import ImportRow
 
 SEX_CACHE: dict[str, tuple[str, str | None]] = {}
 THRESHOLD_CODES = (2, 3)

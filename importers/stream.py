@@ -1,5 +1,5 @@
 """The rows of a prepared list, normalised chunk by chunk: all at once for a dry run, or as a
-generator the store writes from while the next chunk is read (store/imports.py load)."""
+generator the store writes from while the next chunk is read (store/imports/merge.py load)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from importers.id_override import id_column
 from importers.context import RowContext, raw_keys
 from importers.rows import Outcome, normalise
 from store.ids import is_clean
-from store.imports import BatchMeta, ImportCancelled, ImportRow
+from store.imports.merge import BatchMeta, ImportCancelled, ImportRow
 
 if TYPE_CHECKING:
     from importers.load import Prepared

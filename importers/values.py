@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from store.village_names import stem
+from store.town.village_names import stem
 
 EXCEL_EPOCH_1900 = date(1899, 12, 30)
 EXCEL_EPOCH_1904 = date(1904, 1, 1)
@@ -172,7 +172,7 @@ def clean_name(value: Any) -> str:
 
 
 def village_key(name: Any) -> str:
-    """A village's loosest comparison key (后龙村委会 -> 后龙); the rule lives in store/village_names.py."""
+    """A village's loosest comparison key (后龙村委会 -> 后龙); the rule lives in store/town/village_names.py."""
     return stem(clean_text(name))
 
 

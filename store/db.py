@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 
 from peewee import DatabaseError as PeeweeDatabaseError
 
@@ -212,6 +213,7 @@ def is_readonly() -> bool:
 
 _checkpoints: list[threading.Thread] = []
 _checkpoints_lock = threading.Lock()  # imports may finish on several worker threads
+_on_close: list[Callable[[], None]] = []  # wings' closers, run by close_db (see on_close)
 
 
 def checkpoint_soon() -> None:
@@ -247,13 +249,19 @@ def wait_checkpoints() -> None:
         thread.join()
 
 
-def close_db() -> None:
-    """Close this thread's connection if open (after the background checkpoints and the reads ahead
-    of an import still open: store/import_ahead.py)."""
-    from .import_ahead import close_all
+def on_close(callback: Callable[[], None]) -> None:
+    """Register what close_db must close first (a wing's own connections, e.g. the reads ahead of an
+    import: store/imports/ahead.py), so this ground module knows no wing."""
+    if callback not in _on_close:
+        _on_close.append(callback)
 
+
+def close_db() -> None:
+    """Close this thread's connection if open (after the background checkpoints and whatever the
+    wings registered with on_close)."""
     wait_checkpoints()
-    close_all()
+    for callback in list(_on_close):
+        callback()
     if not db.is_closed():
         db.close()
     release_writes()

@@ -1,4 +1,4 @@
-"""What the quick follow-up form (F2) needs besides store.cases.record_contact: typed dates,
+"""What the quick follow-up form (F2) needs besides store.cases.cases.record_contact: typed dates,
 the members to pick from, the one used last."""
 
 from __future__ import annotations

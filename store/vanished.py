@@ -29,7 +29,7 @@ def traces(path: Path) -> list[str]:
 
 def _newest_backup(path: Path):
     """The newest backup in the 备份 folder beside the database, or None."""
-    from .backup_files import list_backups
+    from store.safety.copies import list_backups
 
     infos = list_backups(path.parent / "备份")
     return infos[0] if infos else None

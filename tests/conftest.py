@@ -27,7 +27,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """One small demo town built once per session; tests copy it."""
-    from store.demo import build_demo
+    from store.demo.town import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_db(path)

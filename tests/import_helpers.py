@@ -29,7 +29,7 @@ def bad_checksum(number: str) -> str:
 @pytest.fixture
 def town(db_path: Path) -> Path:
     """A fresh database with the town set and four villages."""
-    from store.villages import create_village, init_town
+    from store.town.villages import create_village, init_town
 
     init_town("后龙镇", "泉港区", "测试员")
     for name in VILLAGES:

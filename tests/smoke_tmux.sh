@@ -30,7 +30,7 @@ read -r NAME CASE_ID <<<"$("$PY" - "$DB" <<'PYEOF'
 import sys
 from store.db import open_db
 from store.schema import Case, Person
-from store.search import find
+from store.people.search import find
 open_db(sys.argv[1])
 for c in Case.select().where(Case.status == "待排查").order_by(Case.id):
     p = Person.get_by_id(c.person_id)

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store import attach_folder, attachments
+from store.cases import attach_folder
+from store.cases import attachments
 from store.db import close_db, open_db
 from store.errors import StoreError, ValidationError
 from store.schema import Attachment, AuditLog, Case, Contact, Person
@@ -38,7 +39,7 @@ def test_three_photos_of_a_visit_survive_backup_delete_and_restore(tmp_path):
     assert cli("--db", db_file, "demo").exit_code == 0
     open_db(db_file)
     case = Case.select().where(Case.status == "待排查").first()
-    from store.cases import record_contact
+    from store.cases.cases import record_contact
 
     visit = record_contact(case.id, kind="入户走访", date=dt.date.today(), findings="入户拍照").id
     close_db()
@@ -115,8 +116,8 @@ def test_folder_preview_writes_nothing_and_apply_attaches_the_matches(demo_db, t
 
 
 def test_a_persons_history_shows_their_attachments_and_visit_people(demo_db, tmp_path):
-    from store import history
-    from store.cases import record_contact
+    from store.safety import history
+    from store.cases.cases import record_contact
     from store.schema import Member
     from tui.history_text import label
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from store import backup as backup_mod
+from store.safety import backup as backup_mod
 from store import settings
-from store.backup import BackupInfo, BackupTimeout, make_backup
+from store.safety.backup import BackupInfo, BackupTimeout, make_backup
 from store.db import close_db
-from store.backup_files import list_backups, plan_prune
+from store.safety.copies import list_backups, plan_prune
 from store.errors import StoreError
-from store.restore import page_size
+from store.safety.restore import page_size
 from store.schema import AuditLog, Person
 
 DAY1 = dt.datetime(2026, 11, 27, 21, 0, 0)
@@ -58,7 +58,7 @@ def test_backup_is_verified_private_and_recorded(demo_db, tmp_path):
 
 
 def test_status_helpers_follow_the_last_backup(demo_db, tmp_path):
-    from store.backup_files import backup_due_today, backup_is_stale
+    from store.safety.copies import backup_due_today, backup_is_stale
 
     assert backup_is_stale() and backup_due_today()
     make_backup(demo_db, tmp_path / "bk", now=DAY1)

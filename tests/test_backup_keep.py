@@ -10,9 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from main import app
-from store.backup import made_at, make_backup
+from store.safety.backup import made_at, make_backup
 from store.db import close_db
-from store.people import delete_person
+from store.people.people import delete_person
 from store.schema import Person, db
 
 runner = CliRunner()

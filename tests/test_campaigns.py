@@ -1,4 +1,4 @@
-"""Campaigns the office edits (store/campaigns.py, categories.py, standards.py, carryover.py):
+"""Campaigns the office edits (store/campaign/campaigns.py, categories.py, standards.py, carryover.py):
 a new year from a template, edits with Chinese validation, one active campaign, retired
 categories, the 低保 standards, last year's open items."""
 
@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from store import campaigns, categories, standards
-from store.carryover import carried_over
+from store.campaign import campaigns
+from store.campaign import categories
+from store.campaign import standards
+from store.campaign.carryover import carried_over
 from store.errors import ValidationError
-from store.queries import active_campaign
+from store.reports.queries import active_campaign
 from store.schema import AuditLog, Campaign, Case, Category, Phase, Problem, Rectification
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 
@@ -94,7 +96,7 @@ def test_a_category_with_cases_is_retired_not_deleted(demo_db):
     assert categories.retire_category(used.id) == "已停用"
     assert Category.get_or_none(Category.id == used.id) is not None
     assert next(c for c in categories.category_rows(cid) if c.id == used.id).retired_on == dt.date.today()
-    from store.cases import category_by_code
+    from store.cases.cases import category_by_code
 
     with pytest.raises(ValidationError, match="已停用"):
         category_by_code(2, cid)
@@ -169,7 +171,9 @@ def test_one_campaign_a_year_an_unused_one_is_replaced(db_path, tmp_path):
     assert again.active and again.phases[0].start == dt.date(2026, 6, 1)
     assert AuditLog.select().where(AuditLog.table == "campaign", AuditLog.action == "delete",
                                    AuditLog.row_id == made_by_init.id).count() == 1
-    from store import cases, people, villages
+    from store.cases import cases
+    from store.people import people
+    from store.town import villages
 
     village = villages.create_village("后龙村")
     cases.open_case(people.create_person(name="张三", village=village.id).id, [7])

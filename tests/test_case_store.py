@@ -7,13 +7,16 @@ import json
 
 import pytest
 
-from store import assess, case_detail, case_table, followup
-from store.case_table import CaseFilter
-from store.cases import record_contact
+from store import followup
+from store.cases import assess
+from store.cases import detail as case_detail
+from store.cases import table as case_table
+from store.cases.table import CaseFilter
+from store.cases.cases import record_contact
 from store.errors import ValidationError
-from store.people import update_person
+from store.people.people import update_person
 from store.schema import AuditLog, Benefit, BenefitStep, Case, Contact
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 
@@ -134,7 +137,7 @@ def test_last_member_follows_the_operator(demo_db):
 
 def test_village_view_has_zones_members_and_progress(demo_db):
     from store.schema import Village
-    from store.village_view import village_view
+    from store.town.village_view import village_view
 
     village = Village.select().first()
     view = village_view(village.id, active_campaign_id())
@@ -158,7 +161,7 @@ def test_text_filter_matches_name_or_initials_and_escapes_wildcards(demo_db):
 
 def test_unzoned_filter_lists_the_cases_without_a_zone(demo_db):
     from store.schema import Person, Village
-    from store.zones import assign_cases, unzoned_cases
+    from store.town.zones import assign_cases, unzoned_cases
 
     cid = active_campaign_id()
     assert case_table.ordered_ids(CaseFilter(unzoned=True), cid) == []

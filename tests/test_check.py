@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store.check import check_database
+from store.safety.check import check_database
 from store.db import close_db, open_db
 from store.migrations import schema_version
 from store.errors import DatabaseDamaged, NotADatabase
@@ -127,7 +127,7 @@ def test_newer_schema_and_missing_tables(tmp_path, closed_demo):
 
 
 def test_soft_deleted_parent_is_a_note_not_a_problem(demo_db):
-    from store.people import delete_person
+    from store.people.people import delete_person
     from store.schema import Case
 
     delete_person(Case.select().first().person_id)
@@ -187,7 +187,7 @@ def test_never_backed_up_is_said(closed_demo):
 
 def _unwritable_here(monkeypatch):
     """SQLite as in a read-only folder: a read-write open of the file fails; immutable reads work."""
-    import store.check as check_mod
+    import store.safety.check as check_mod
 
     real = check_mod.sqlite3.connect
 
@@ -201,7 +201,7 @@ def _unwritable_here(monkeypatch):
 
 def test_a_database_in_a_read_only_folder_is_not_called_damaged(demo_db, monkeypatch):
     """Issue 20, item 5: 「已损坏」 and `restore latest` would throw away everything since the backup."""
-    from store.check import check_database
+    from store.safety.check import check_database
     from store.db import close_db
 
     close_db()

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from store import dashboard, pace
+from store.reports import dashboard
+from store.reports import pace
 from store.schema import Case, Contact
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

@@ -79,7 +79,9 @@ def test_committee_spellings_give_one_village_each_and_reimport_changes_nothing(
 
 
 def test_info_dashboard_and_progress_table_give_the_same_counts(first_day):
-    from store import dashboard, queries, stats
+    from store.reports import dashboard
+    from store.reports import queries
+    from store.reports import stats
     from tui.screens.dashboard import included_text
 
     db, tmp, _dibao, expected = first_day

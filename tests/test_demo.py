@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from store.db import close_db, open_db
-from store.demo import build_demo
-from store.queries import active_campaign, counts
+from store.demo.town import build_demo
+from store.reports.queries import active_campaign, counts
 from store.schema import Case, Petition, db
 from tests.conftest import DEMO_TODAY
 

@@ -12,10 +12,10 @@ import pytest
 
 from exports.common import write_export
 from exports.report_docx import SECTIONS
-from store.export_rows import export_scope, problem_rows
-from store.queries import active_campaign
+from store.reports.export_rows import export_scope, problem_rows
+from store.reports.queries import active_campaign
 from store.schema import Benefit, Case, Person
-from store.stats import town_totals, village_progress
+from store.reports.stats import town_totals, village_progress
 from tests.conftest import DEMO_TODAY
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -62,7 +62,7 @@ def test_report_of_the_demo_reads_as_the_office_would_send_it(tmp_path, demo_db)
 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from store import reviews
+    from store.checks import reviews
 
     _, doc = _report(tmp_path)
     texts = [p.text for p in doc.paragraphs]

@@ -16,9 +16,9 @@ from exports import atomic
 from exports.atomic import ExportError
 from exports.common import HIDDEN_NAME, write_export
 from store.errors import ValidationError
-from store.queries import active_campaign
+from store.reports.queries import active_campaign
 from store.schema import AuditLog, Benefit, Case, CaseCategory, Category, Person, Village
-from store.stats import town_totals, village_progress
+from store.reports.stats import town_totals, village_progress
 from tests.conftest import DEMO_TODAY
 
 PRINTED = dt.date(2026, 12, 1)
@@ -264,7 +264,7 @@ def test_wrong_extension_refused(tmp_path, demo_db):
 
 
 def test_empty_village_gets_an_empty_ledger_and_zero_row(tmp_path, demo_db):
-    from store.villages import create_village
+    from store.town.villages import create_village
 
     create_village("新建村")
     _, wb = export(tmp_path, "ledger", villages=["新建村"])

@@ -16,17 +16,17 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store.backup import TMP_PREFIX, make_backup
-from store.backup_files import list_backups
-from store.check import check_database
+from store.safety.backup import TMP_PREFIX, make_backup
+from store.safety.copies import list_backups
+from store.safety.check import check_database
 from store.db import close_db
-from store.restore import restore
+from store.safety.restore import restore
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 SLOW_BACKUP = """
 import sys, time
-from store import backup
+from store.safety import backup
 backup.STEP_PAGES = 4
 def slow(deadline, timeout_s):
     def progress(status, remaining, total):

@@ -11,16 +11,18 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store import cases, migrations, stats
-from store.case_add import NewPerson, add_case
-from store.case_detail import load
-from store.case_table import CaseFilter, ordered_ids
+from store import migrations
+from store.cases import cases
+from store.reports import stats
+from store.cases.add import NewPerson, add_case
+from store.cases.detail import load
+from store.cases.table import CaseFilter, ordered_ids
 from store.db import close_db, open_db
 from store.errors import ValidationError
-from store.export_records import ledger_rows
-from store.export_rows import export_scope
+from store.reports.export_records import ledger_rows
+from store.reports.export_rows import export_scope
 from store.schema import AuditLog, Case, CaseOrigin, Contact, ContactMember, Member, Person, db
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ import pytest
 
 from exports.common import write_export
 from store.db import close_db, open_db
-from store.queries import active_campaign
-from store.stats import VillageProgress, village_progress
+from store.reports.queries import active_campaign
+from store.reports.stats import VillageProgress, village_progress
 from tests.conftest import DEMO_TODAY
 from tests.day_one import REGISTERED, dibao_list, disability_list, ok
 from tests.tui_helpers import settle
@@ -141,7 +141,7 @@ async def test_same_figures_on_a_day_one_database(day_one, tmp_path):
 
 
 async def test_dashboard_explains_the_rule_and_names_the_nearest_deadline(demo_db):
-    from store import dashboard
+    from store.reports import dashboard
 
     close_db()
     open_db(demo_db)

@@ -8,9 +8,9 @@ import datetime as dt
 from typer.testing import CliRunner
 
 from main import app
-from store import case_detail
+from store.cases import detail as case_detail
 from store.db import close_db, open_db
-from store.overdue import overdue_items
+from store.cases.overdue import overdue_items
 from store.schema import Case, Contact, Petition, db
 
 runner = CliRunner()
@@ -49,7 +49,7 @@ def test_exports_screens_and_overdue_go_on_and_check_lists_the_values(demo_db, t
 
 def test_an_unrelated_edit_keeps_a_value_that_cannot_be_read(demo_db):
     """Nothing lost: the unreadable birth date stays as it was when the address is edited."""
-    from store.people import update_person
+    from store.people.people import update_person
     from store.schema import Person
 
     person = Person.select().where(Person.deleted_at.is_null()).order_by(Person.id).first()

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from store import history
+from store.safety import history
 from store.audit import set_session_operator
-from store.cases import delete_case, delete_contact, record_contact
+from store.cases.cases import delete_case, delete_contact, record_contact
 from store.errors import StoreError
-from store.people import delete_person, update_person
+from store.people.people import delete_person, update_person
 from store.schema import Case, Contact, Person, now
 
 

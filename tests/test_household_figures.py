@@ -14,7 +14,8 @@ import docx
 import openpyxl
 import pytest
 
-from store import assess, case_detail
+from store.cases import assess
+from store.cases import detail as case_detail
 from store.db import close_db, open_db
 from store.schema import Case, Person
 from tests.day_one import dibao_list, ok
@@ -67,8 +68,8 @@ def test_report_and_progress_table_count_1_household_3_persons(household_db):
 def _households_of(db: str, village: str) -> int:
     open_db(Path(db))
     try:
-        from store.survey_rows import survey_households
-        from store.villages import find_village
+        from store.reports.survey_rows import survey_households
+        from store.town.villages import find_village
 
         return len(survey_households(Case.select().first().campaign_id, (find_village(village).id,)))
     finally:

@@ -9,14 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from store import assess, households
-from store.benefit_rules import publicity_days, set_publicity_days
-from store.cases import open_case, require_campaign
+from store.cases import assess
+from store.people import households
+from store.campaign.benefit_rules import publicity_days, set_publicity_days
+from store.cases.cases import open_case, require_campaign
 from store.errors import ValidationError
-from store.people import create_person, update_person
+from store.people.people import create_person, update_person
 from store.schema import AuditLog, Benefit, BenefitStep, Case, Household, Person
-from store.standards import set_standard
-from store.villages import create_village, init_town
+from store.campaign.standards import set_standard
+from store.town.villages import create_village, init_town
 from tests.import_helpers import ident
 
 DAY = dt.date(2026, 11, 20)
@@ -137,8 +138,8 @@ def test_a_list_with_the_heads_id_number_makes_households(town, tmp_path):
 
 
 def test_lists_show_advance_grants_and_household_sizes(town):
-    from store.export_records import ledger_rows
-    from store.export_rows import export_scope, outcome_rows
+    from store.reports.export_records import ledger_rows
+    from store.reports.export_rows import export_scope, outcome_rows
 
     case = _case(town)
     assess.add_benefit(case.id, "临时救助急难型", amount=Decimal("1500"), advance=True)
@@ -151,7 +152,7 @@ def test_lists_show_advance_grants_and_household_sizes(town):
 
 
 def test_undoing_a_list_with_heads_takes_its_persons_out_of_households(town, tmp_path):
-    from store.import_undo import undo_import
+    from store.imports.undo import undo_import
     from tests.import_fixtures import write_xlsx
     from tests.import_helpers import do_import
 
@@ -172,7 +173,7 @@ def test_survey_of_a_zone_and_blank_forms(town, tmp_path):
     import docx
 
     from exports.common import write_export
-    from store.zones import assign_cases, create_zone
+    from store.town.zones import assign_cases, create_zone
 
     inside, outside = _case(town, "王大", ident(41, "19600101")), _case(town, "李四", ident(43, "19600101"))
     zone = create_zone(town.id, "下厝片区")

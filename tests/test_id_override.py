@@ -11,7 +11,7 @@ import pytest
 from store import ids
 from store.audit import ACTION_LABELS
 from store.errors import IdNeedsReason, ValidationError
-from store.people import age_of, create_person, id_override_reason, update_person
+from store.people.people import age_of, create_person, id_override_reason, update_person
 from store.schema import AuditLog, Case, Person
 from tests.import_helpers import bad_checksum, ident
 from tests.conftest import DEMO_TODAY
@@ -112,10 +112,10 @@ def test_update_with_an_override_and_a_valid_number(db_path):
 
 
 def test_search_history_and_check_know_an_accepted_number(db_path):
-    from store.check import check_database
+    from store.safety.check import check_database
     from store.db import close_db
-    from store.history import person_history
-    from store.search import find
+    from store.safety.history import person_history
+    from store.people.search import find
 
     p = create_person(name="赵六", id_number=WRONG, id_override_reason=REASON)
     assert [h.person_id for h in find(WRONG[-6:])] == [p.id]
@@ -130,8 +130,8 @@ def test_search_history_and_check_know_an_accepted_number(db_path):
 
 def test_case_detail_export_and_hints_with_a_bad_date_number(demo_db, tmp_path):
     from exports.common import write_export
-    from store.assess import hints
-    from store.case_detail import load
+    from store.cases.assess import hints
+    from store.cases.detail import load
 
     case = Case.select().where(Case.deleted_at.is_null()).first()
     update_person(case.person_id, id_number=BAD_DATE, id_override_reason=REASON)

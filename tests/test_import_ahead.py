@@ -1,4 +1,4 @@
-"""Reading every stored person while a large list is parsed (store/import_ahead.py).
+"""Reading every stored person while a large list is parsed (store/imports/ahead.py).
 
 What a clerk would notice if it went wrong: an import deciding against persons as they were before a
 change saved meanwhile (a phone edited back and forth, an audit row with a wrong "before"), or a
@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import store.import_ahead as ahead_mod
+import store.imports.ahead as ahead_mod
 from importers.errors import ImportFileError
 from importers.load import prepare, run
 from store.db import close_db

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from main import app
 from store.db import close_db, open_db
 from store.ids import check_char
-from store.villages import create_village, init_town
+from store.town.villages import create_village, init_town
 from tests import import_fixtures as fx
 from tests.import_helpers import ident
 

@@ -32,3 +32,44 @@ def test_no_sql_outside_store():
             if "execute_sql(" in text or ".execute(\"" in text or "executemany(" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+# The ground of store/ (its top-level modules) is what every wing uses; a wing (a subpackage such as
+# store/imports/) may import the ground and other wings, the ground imports no wing.
+# vanished.py names the newest backup when a database is missing, read by store/safety/copies.py.
+GROUND_MAY_IMPORT = {("vanished", "store.safety.copies")}
+
+
+def _store_imports(path: Path) -> list[str]:
+    """Every module path a file imports (module level and inside functions), relative ones resolved."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "store" + ("." + node.module if node.module else "") if node.level else node.module or ""
+            found.append(base)
+            found += [f"{base}.{a.name}" for a in node.names]
+    return found
+
+
+def test_store_ground_imports_no_wing():
+    wings = {p.name for p in (ROOT / "store").iterdir() if (p / "__init__.py").is_file()}
+    assert {"imports", "safety", "cases", "reports"} <= wings
+    offenders = []
+    for path in sorted((ROOT / "store").glob("*.py")):
+        for name in _store_imports(path):
+            parts = name.split(".")
+            if parts[0] == "store" and len(parts) > 1 and parts[1] in wings:
+                if (path.stem, ".".join(parts[:3])) not in GROUND_MAY_IMPORT:
+                    offenders.append(f"{path.name} -> {name}")
+    assert offenders == []
+
+
+def test_store_has_one_home_per_module():
+    """No module name left flat in store/ that a wing also holds (no shims after the move)."""
+    flat = {p.stem for p in (ROOT / "store").glob("*.py")}
+    winged = {p.stem for p in (ROOT / "store").glob("*/*.py") if p.stem != "__init__"}
+    assert flat & winged == set()

@@ -8,8 +8,8 @@ import json
 import openpyxl
 
 from store.ids import _check_of
-from store.import_undo import undo_import
-from store.people import id_override_reason
+from store.imports.undo import undo_import
+from store.people.people import id_override_reason
 from store.schema import AuditLog, Person
 from tests import import_fixtures as fx
 from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of, town  # noqa: F401

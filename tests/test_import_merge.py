@@ -11,11 +11,11 @@ import pytest
 
 from importers.load import default_report_path
 from importers.stream import CHUNK
-from store.cases import record_contact
+from store.cases.cases import record_contact
 from store.errors import StoreError
-from store.import_undo import undo_import
-from store.imports import ImportCancelled, list_batches
-from store.people import update_person
+from store.imports.undo import undo_import
+from store.imports.merge import ImportCancelled, list_batches
+from store.people.people import update_person
 from store.schema import AuditLog, Case, ImportBatch, Person, RosterEntry, db
 from tests import import_fixtures as fx
 from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of, town  # noqa: F401
@@ -183,8 +183,8 @@ def test_cancel_leaves_database_unchanged(town, tmp_path, stop_at):
 
 
 def test_undo_restores_phone_search_key_and_zone(town, tmp_path):
-    from store.search import find
-    from store.zones import create_zone
+    from store.people.search import find
+    from store.town.zones import create_zone
 
     do_import(first_list(tmp_path))
     zone = create_zone(person(ident(1))["village_id"], "东片")
@@ -237,7 +237,7 @@ def test_report_goes_to_the_database_folder_when_the_list_folder_is_read_only(to
 
 def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
     """The batch keeps the headers once, each entry its values; the case detail shows them masked."""
-    from store.case_detail import load as load_case
+    from store.cases.detail import load as load_case
 
     summary = do_import(first_list(tmp_path))
     batch = ImportBatch.get_by_id(summary.batch_id)
@@ -254,8 +254,8 @@ def test_raw_row_kept_once_per_header_and_shown_masked(town, tmp_path):
 def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
     """A list naming a soft-deleted person (or a person whose case was deleted) rejects that row with
     the way out, instead of adding to a record nobody can see."""
-    from store.cases import delete_case
-    from store.people import delete_person
+    from store.cases.cases import delete_case
+    from store.people.people import delete_person
 
     do_import(first_list(tmp_path))
     delete_person(person(ident(1))["id"])
@@ -274,7 +274,7 @@ def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
 def test_original_row_masks_numbers_but_not_amounts_or_dates():
     """Every spelling a list may use for an ID or a phone (BAD_INPUTS rows 5 and 7) is masked, also
     inside text; amounts, ISO dates and house numbers stay."""
-    from store.case_detail import _masked_cell
+    from store.cases.detail import _masked_cell
 
     number = ident(1)
     masked = number[:6] + "********" + number[-4:]

@@ -1,4 +1,4 @@
-"""The streamed import: chunks written by a second thread while the next is read (store/bulk.py).
+"""The streamed import: chunks written by a second thread while the next is read (store/imports/bulk.py).
 
 What a clerk would notice if it went wrong: a repeat far down a list not merged into its first row,
 a failed write leaving half an import behind, a different result on an older SQLite.
@@ -16,14 +16,14 @@ import time
 import peewee
 import pytest
 
-import store.bulk as bulk
-import store.import_write as writes
+import store.imports.bulk as bulk
+import store.imports.write as writes
 from importers.stream import CHUNK
 from importers.dedupe import id_key
-from store.bulk import bulk_writer
+from store.imports.bulk import bulk_writer
 from store.db import wait_checkpoints
-from store.import_undo import undo_import
-from store.import_write import ImportWriter
+from store.imports.undo import undo_import
+from store.imports.write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
 from tests import import_fixtures as fx
 from tests.import_helpers import counts, do_import, ident, person, rows_of, town  # noqa: F401

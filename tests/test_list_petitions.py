@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from store.dashboard import board
+from store.reports.dashboard import board
 from store.db import close_db, open_db
 from store.schema import Petition
 from tests.day_one import TOWN, cli, ok
@@ -36,7 +36,7 @@ def _petitions(db: str) -> list[Petition]:
 
 
 def _late(db: str) -> list[tuple[str, str]]:
-    from store.cases import require_campaign
+    from store.cases.cases import require_campaign
 
     open_db(Path(db))
     try:
@@ -80,7 +80,7 @@ def test_undoing_the_list_import_removes_its_petitions(tmp_path):
 
 
 def test_a_deleted_list_petition_stays_deleted_on_reimport(tmp_path):
-    from store import petitions
+    from store.checks import petitions
 
     db = str(tmp_path / "t.db")
     start_day(db)

@@ -6,10 +6,14 @@ import datetime as dt
 
 import pytest
 
-from store import cases, members, people, villages, zones
+from store.cases import cases
+from store.town import members
+from store.people import people
+from store.town import villages
+from store.town import zones
 from store.errors import ValidationError
 from store.schema import AuditLog, Case, Contact, Member, Village
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

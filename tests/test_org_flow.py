@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import members, zone_match, zones
-from store.overdue import overdue_items
-from store.problem_lists import rectification_list
+from store.town import members
+from store.town import zone_match
+from store.town import zones
+from store.cases.overdue import overdue_items
+from store.checks.problem_lists import rectification_list
 from store.schema import Case, Person, Village, Zone
-from store.search import active_campaign_id
-from store.spotcheck import DrawParams
-from store.spotcheck_rounds import record_result, round_checks, save_round
+from store.people.search import active_campaign_id
+from store.checks.spotcheck import DrawParams
+from store.checks.spotcheck_rounds import record_result, round_checks, save_round
 
 
 def test_split_assign_draw_record_and_see_the_problem(demo_db):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import cases, people
-from store.overdue import overdue_items
+from store.cases import cases
+from store.people import people
+from store.cases.overdue import overdue_items
 from store.schema import Case, Petition, Problem, Rectification
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -45,7 +46,7 @@ def test_petition_notice_and_close_with_extension(db_path):
 def test_rectification_deadline(db_path):
     case = make_case()
     village_id = None
-    from store import villages
+    from store.town import villages
 
     village_id = villages.create_village("后龙村").id
     pr = Problem.create(campaign=active_campaign_id(), village=village_id, case=case.id, source="抽查",

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from exports.common import write_export
-from store import paper
+from store.reports import paper
 from store.errors import ValidationError
 from store.schema import Benefit, Case, Contact, Person
 from tests.conftest import DEMO_TODAY

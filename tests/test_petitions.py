@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 
-from store import cases, people, petitions, villages
+from store.cases import cases
+from store.people import people
+from store.checks import petitions
+from store.town import villages
 from store.errors import NotFound, ValidationError
-from store.overdue import overdue_items
+from store.cases.overdue import overdue_items
 from store.schema import Petition
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 ACCEPTED = dt.date(2026, 6, 1)
 

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store.backup import make_backup
+from store.safety.backup import make_backup
 from store.db import close_db, open_db
-from store.villages import create_village, init_town
+from store.town.villages import create_village, init_town
 from tests import import_fixtures as fx
 from tests.import_helpers import ident
 

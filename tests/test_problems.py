@@ -6,12 +6,16 @@ import datetime as dt
 
 import pytest
 
-from store import cases, members, people, problems, villages
+from store.cases import cases
+from store.town import members
+from store.people import people
+from store.checks import problems
+from store.town import villages
 from store.errors import ValidationError
-from store.overdue import overdue_items
-from store.problem_lists import problem_list, rectification_list
+from store.cases.overdue import overdue_items
+from store.checks.problem_lists import problem_list, rectification_list
 from store.schema import AuditLog, Problem, Rectification
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 FOUND = dt.date(2026, 11, 1)
 

@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from main import app
 from store import migrations, settings
-from store.backup import make_backup
-from store.cases import record_contact
+from store.safety.backup import make_backup
+from store.cases.cases import record_contact
 from store.db import close_db, open_db
 from store.errors import DatabaseDamaged, NewerSchema
 from store.lock import AlreadyRunning, acquire
-from store.people import delete_person
-from store.restore import restore
+from store.people.people import delete_person
+from store.safety.restore import restore
 from store.schema import Case, Person, db
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.db"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from store import restore as restore_mod
-from store.backup import make_backup
+from store.safety import restore as restore_mod
+from store.safety.backup import make_backup
 from store.db import close_db, open_db
-from store.restore import restore
-from store.villages import create_village, init_town
+from store.safety.restore import restore
+from store.town.villages import create_village, init_town
 from tests import import_fixtures as fx
 from tests.import_helpers import ident
 

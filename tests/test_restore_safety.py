@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store import restore as restore_mod
-from store.backup import make_backup
+from store.safety import restore as restore_mod
+from store.safety.backup import make_backup
 from store.db import close_db, open_db
 from store.errors import NotADatabase, StoreError
-from store.restore import restore
+from store.safety.restore import restore
 
 WHEN = dt.datetime(2026, 11, 28, 21, 0, 0)
 runner = CliRunner()

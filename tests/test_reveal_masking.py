@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from main import app
-from store import history
+from store.safety import history
 from store.db import close_db, open_db
 from store.schema import Person
 from tui.history_text import field_lines

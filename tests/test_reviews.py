@@ -7,10 +7,15 @@ import json
 
 import pytest
 
-from store import cases, people, reviews, settings, stats, villages
+from store import settings
+from store.cases import cases
+from store.people import people
+from store.checks import reviews
+from store.reports import stats
+from store.town import villages
 from store.errors import ValidationError
 from store.schema import AuditLog, Case, Phase, SatisfactionSurvey
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 DAY = dt.date(2026, 9, 1)
 
@@ -66,7 +71,7 @@ def _town(shares):
         v = villages.create_village(f"村{i}")
         for j in range(10):
             case = cases.open_case(people.create_person(name=f"人{i}{j}", village=v.id).id, [7])
-            if j < visited:  # 已走访 is a home visit (store/visits.py)
+            if j < visited:  # 已走访 is a home visit (store/cases/visits.py)
                 cases.record_contact(case.id, kind="入户走访", date=dt.date(2000, 1, 1))
 
 

@@ -65,7 +65,7 @@ def test_member_of_a_dibao_household_is_covered_with_the_households_since(day_on
     assert as_json("--db", db, "find", "残疾06号")[0]["coverage"] == []
     open_db(Path(db))
     try:
-        from store.case_detail import coverage_text
+        from store.cases.detail import coverage_text
         from store.schema import Person
 
         person = Person.get(Person.id_number == MEMBER_ID)
@@ -95,9 +95,9 @@ def test_each_kind_and_the_uncovered_counts_per_village_equal_a_hand_count(day_o
                    ident(102, "19600101"), ident(103, "19600101")}
     open_db(Path(db))
     try:
-        from store.dashboard import board
+        from store.reports.dashboard import board
         from store.schema import db as peewee_db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         cases = peewee_db.execute_sql(
             'SELECT v.id, p.id_number FROM "case" c JOIN "person" p ON p.id = c.person_id '
@@ -116,7 +116,7 @@ def test_a_newer_roster_confirms_inclusions_and_lists_the_mismatches(day_one):
     db, tmp = day_one
     open_db(Path(db))
     try:
-        from store.assess import advance_benefit, assess
+        from store.cases.assess import advance_benefit, assess
         from store.schema import Case, Person
 
         def case_of(number: str) -> int:
@@ -195,7 +195,7 @@ def test_suspects_rank_severe_disability_first_and_assign_in_one_step(day_one):
     assert all("********" in s["id_number"] for s in data)
     open_db(Path(db))
     try:
-        from store.members import add_member
+        from store.town.members import add_member
         from store.schema import Case, Member
 
         member = add_member("林协理", "社会救助协理员")
@@ -242,7 +242,7 @@ def test_case_hints_know_a_person_already_covered_by_dibao(day_one):
     db, tmp = day_one
     open_db(Path(db))
     try:
-        from store.assess import hints
+        from store.cases.assess import hints
         from store.schema import Case, Person
 
         case = Case.get(Case.person == Person.get(Person.id_number == MEMBER_ID).id)  # 智力二级 on the list
@@ -266,7 +266,7 @@ def test_progress_table_and_report_give_covered_and_confirmed_figures(day_one):
     assert "已在保" not in header  # no roster yet: the table is as before
     open_db(Path(db))
     try:
-        from store.assess import advance_benefit, assess
+        from store.cases.assess import advance_benefit, assess
         from store.schema import Case, Person
 
         case = Case.get(Case.person == Person.get(Person.id_number == ident(110, "19600101")).id)

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store import schedule
+from store.safety import schedule
 
 runner = CliRunner()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from store import people
-from store.search import classify, find, name_keys
+from store.people import people
+from store.people.search import classify, find, name_keys
 
 ID_A = "11010519491231002X"
 

@@ -8,14 +8,17 @@ from fractions import Fraction
 
 import pytest
 
-from store import cases, people, problems, villages
+from store.cases import cases
+from store.people import people
+from store.checks import problems
+from store.town import villages
 from store.errors import ValidationError
-from store.overdue import overdue_items
-from store.problem_lists import problem_list
+from store.cases.overdue import overdue_items
+from store.checks.problem_lists import problem_list
 from store.schema import AuditLog, Case, Person, Problem, SpotCheck, SpotCheckRound, Village
-from store.search import active_campaign_id
-from store.spotcheck import DrawParams, allocate, draw
-from store.spotcheck_rounds import record_result, rederive, round_checks, rounds, save_round
+from store.people.search import active_campaign_id
+from store.checks.spotcheck import DrawParams, allocate, draw
+from store.checks.spotcheck_rounds import record_result, rederive, round_checks, rounds, save_round
 
 
 def ids(d):

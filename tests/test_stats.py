@@ -1,4 +1,4 @@
-"""store/stats.py: per-village figures against independent counts, totals, the pace rule."""
+"""store/reports/stats.py: per-village figures against independent counts, totals, the pace rule."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from decimal import Decimal
 
-from store import stats
-from store.queries import active_campaign
+from store.reports import stats
+from store.reports.queries import active_campaign
 from store.schema import Benefit, Case, Contact, CaseCategory, Category, Person, Phase, Problem, Rectification, Village
 
 from tests.conftest import DEMO_TODAY

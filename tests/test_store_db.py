@@ -124,7 +124,7 @@ def test_fixture_made_by_first_schema_opens_with_current_code(tmp_path):
     try:
         assert db.execute_sql("PRAGMA user_version").fetchone()[0] == migrations.schema_version()
         assert Setting.get_by_id("town").value == "后龙镇"
-        from store.search import find
+        from store.people.search import find
 
         assert [h.name for h in find("zs")] == ["张三"]
         # migration 2: the batch keeps the headers; two indexes that prefix unique ones are gone

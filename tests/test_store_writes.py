@@ -7,10 +7,13 @@ import json
 
 import pytest
 
-from store import audit, cases, people, villages
+from store import audit
+from store.cases import cases
+from store.people import people
+from store.town import villages
 from store.errors import ValidationError
 from store.schema import AuditLog, Case, Contact, Person, PersonKey, db
-from store.search import find
+from store.people.search import find
 
 ID_A = "11010519491231002X"
 ID_B = "110101199003074477"

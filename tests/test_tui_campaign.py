@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from store import campaigns, settings
+from store import settings
+from store.campaign import campaigns
 from store.schema import Campaign, Category, Phase
-from store.search import active_campaign_id
-from store.standards import dibao_standard
+from store.people.search import active_campaign_id
+from store.campaign.standards import dibao_standard
 from tests.tui_helpers import settle, type_text
 from tui.app import make_app
 from tui.screens.campaign import CampaignScreen
@@ -64,7 +65,7 @@ async def test_welcome_sets_up_this_years_campaign_first(db_path):
 
 async def test_welcome_saved_before_opens_the_import_at_once(db_path):
     """Town and this year's campaign saved yesterday (or by `init`): today F8 works without Ctrl+S."""
-    from store.villages import init_town
+    from store.town.villages import init_town
     from tui.screens.import_wizard import ImportWizard
 
     init_town("后龙镇", "泉港区", "王五")

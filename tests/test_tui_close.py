@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from store.backup_files import list_backups
+from store.safety.copies import list_backups
 from store.db import close_db
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import settle
@@ -41,7 +41,7 @@ async def test_closing_the_window_backs_up_when_none_today(demo_db):
 
 
 async def test_no_second_backup_on_the_same_day(demo_db):
-    from store.backup import make_backup
+    from store.safety.backup import make_backup
 
     make_backup(demo_db, now=dt.datetime.combine(DEMO_TODAY, dt.time(8, 0)))
     app = make_app(demo_db, today=DEMO_TODAY)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import stats
+from store.reports import stats
 from store.schema import Attachment, Case, CaseCategory, CaseOrigin, Category, Contact, ContactMember, Member, Person
-from store.search import find
+from store.people.search import find
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import open_case, settle, type_text
 from tui.app import make_app

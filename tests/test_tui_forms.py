@@ -180,7 +180,7 @@ async def test_delete_a_contact_after_confirming(demo_db):
 
 
 async def test_edit_the_person_keeps_search_keys(demo_db):
-    from store.search import find
+    from store.people.search import find
 
     case = Case.select().first()
     app = make_app(demo_db, today=DEMO_TODAY)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from store import settings
-from store.backup_files import list_backups
-from store.cases import delete_contact
-from store.people import update_person
+from store.safety.copies import list_backups
+from store.cases.cases import delete_contact
+from store.people.people import update_person
 from store.schema import AuditLog, Case, Contact, Person
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import settle, type_text

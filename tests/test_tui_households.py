@@ -7,7 +7,7 @@ import datetime as dt
 
 from textual.widgets import Select
 
-from store import assess
+from store.cases import assess
 from store.schema import BenefitStep, Case, Household, Person
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import open_case, settle, type_text
@@ -106,7 +106,7 @@ async def test_marked_cases_print_their_households_survey(demo_db, tmp_path):
 
 
 async def test_a_member_is_added_by_hand_from_the_case_detail(demo_db):
-    from store.households import set_household
+    from store.people.households import set_household
     from tui.screens.household_member_form import HouseholdMemberForm
 
     case = _waiting_case()

@@ -155,8 +155,8 @@ def problems_by_village(app) -> dict[int, int]:
 
 
 async def test_an_overdue_rectification_shows_on_the_dashboard_and_opens_its_case(demo_db):
-    from store.spotcheck import DrawParams
-    from store.spotcheck_rounds import record_result, round_checks, save_round
+    from store.checks.spotcheck import DrawParams
+    from store.checks.spotcheck_rounds import record_result, round_checks, save_round
     from tui.screens.case_detail import CaseDetailScreen
 
     rnd, _d = save_round(DrawParams(seed=3, count=2), date=DEMO_TODAY, checker="王某")

@@ -7,10 +7,10 @@ import datetime as dt
 
 from textual.widgets import DataTable, Select
 
-from store.case_table import COLUMNS
+from store.cases.table import COLUMNS
 from store.schema import Case, CoveredPerson, Person, Roster, Zone
-from store.search import active_campaign_id
-from store.suspects import suspects
+from store.people.search import active_campaign_id
+from store.rosters.suspects import suspects
 from tests.conftest import DEMO_TODAY
 from tests.import_helpers import ident, town  # noqa: F401
 from tests.roster_fixtures import household_roster
@@ -98,7 +98,7 @@ async def test_case_table_filters_uncovered(demo_db):
 
 
 async def test_dashboard_shows_uncovered_once_a_roster_exists(demo_db):
-    from store.stats import village_progress
+    from store.reports.stats import village_progress
     from tui.screens.dashboard import DashboardScreen
 
     app = make_app(demo_db, today=DEMO_TODAY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from store import settings
-from store.backup_files import check_backup_file, list_backups
+from store.safety.copies import check_backup_file, list_backups
 from store.lock import acquire, is_locked
 from store.schema import Case, Contact, db
 from tests.conftest import DEMO_TODAY
@@ -119,7 +119,7 @@ async def test_exit_makes_a_verified_backup_when_none_today(demo_db):
 
 
 async def test_exit_skips_the_backup_when_one_was_made_today(demo_db):
-    from store.backup import make_backup
+    from store.safety.backup import make_backup
 
     make_backup(demo_db)
     app = make_app(demo_db, today=DEMO_TODAY)
@@ -132,7 +132,7 @@ async def test_exit_skips_the_backup_when_one_was_made_today(demo_db):
 
 
 async def test_a_failed_exit_backup_is_said_and_enter_still_quits(demo_db, monkeypatch):
-    from store import backup
+    from store.safety import backup
     from store.errors import StoreError
     from tui.screens.exit_backup import ExitBackupScreen
 

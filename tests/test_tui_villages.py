@@ -8,8 +8,8 @@ import datetime as dt
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from store.schema import AuditLog, Person, Village, VillageAlias, Zone
-from store.villages import create_village, init_town
-from store.zones import create_zone
+from store.town.villages import create_village, init_town
+from store.town.zones import create_zone
 from tests import import_fixtures as fx
 from tests.import_helpers import do_import, ident
 from tests.tui_helpers import settle, type_text

@@ -12,7 +12,7 @@ from importers.context import VillageChoices
 from main import app
 from store.db import close_db, open_db
 from store.schema import Person, Village, VillageAlias
-from store.villages import create_village, init_town
+from store.town.villages import create_village, init_town
 from tests import import_fixtures as fx
 from tests.import_helpers import do_import, ident, rows_of
 

@@ -1,10 +1,10 @@
-"""How a list's village cell names a village (store/village_names.py): every spelling districts use."""
+"""How a list's village cell names a village (store/town/village_names.py): every spelling districts use."""
 
 from __future__ import annotations
 
 import pytest
 
-from store.village_names import Ambiguous, Elsewhere, VillageIndex, plain_name, spelling
+from store.town.village_names import Ambiguous, Elsewhere, VillageIndex, plain_name, spelling
 
 TOWN = VillageIndex.of([(1, "后龙村"), (2, "礁头社区"), (3, "上西村")])
 

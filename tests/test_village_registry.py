@@ -9,17 +9,17 @@ import pytest
 from typer.testing import CliRunner
 
 from main import app
-from store import history
+from store.safety import history
 from store.db import close_db, open_db
 from store.errors import StoreError, ValidationError
-from store.members import add_member
-from store.problems import create_problem
-from store.reviews import record_acceptance, record_notice, record_survey
+from store.town.members import add_member
+from store.checks.problems import create_problem
+from store.checks.reviews import record_acceptance, record_notice, record_survey
 from store.schema import AuditLog, Case, Member, Person, Problem, Village, VillageAlias, Zone
-from store.village_merge import merge_villages, plan_merge, remove_village
-from store.villages import (add_alias, create_village, find_village, init_town, move_village, registry_rows,
+from store.town.village_merge import merge_villages, plan_merge, remove_village
+from store.town.villages import (add_alias, create_village, find_village, init_town, move_village, registry_rows,
                             remove_alias, rename_village, set_code)
-from store.zones import create_zone
+from store.town.zones import create_zone
 from tests import import_fixtures as fx
 from tests.import_helpers import do_import, ident
 

@@ -8,10 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from store import villages, zones
+from store.town import villages
+from store.town import zones
 from store.db import close_db
 from store.schema import db
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 4000
@@ -19,7 +20,7 @@ N = 4000
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from store.db import open_db
-    from store import zones
+    from store.town import zones
     open_db(sys.argv[1])
     real, calls = zones.write_chunk, []
     def dying(sql, rows):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from store import members, people, villages, zone_match, zones
+from store.town import members
+from store.people import people
+from store.town import villages
+from store.town import zone_match
+from store.town import zones
 from store.errors import StoreError, ValidationError
 from store.schema import AuditLog, Case, Person, Village, Zone, db
-from store.search import active_campaign_id
+from store.people.search import active_campaign_id
 
 
 def test_parse_keywords():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from store.schema import Case, Person
-from store.search import find
+from store.people.search import find
 
 
 async def settle(app, pilot, rounds: int = 4) -> None:

@@ -100,10 +100,10 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="shell")
     def load_shell(self, first: bool = False) -> None:
         """Read the header's facts and the village names off the UI thread."""
-        from store import dashboard
-        from store.case_table import filter_choices
+        from store.reports import dashboard
+        from store.cases.table import filter_choices
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         with db.connection_context():
             info = dashboard.shell_info(self.today())

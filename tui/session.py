@@ -124,8 +124,8 @@ class SessionMixin:
 
     def _backup_on_close(self, how: str) -> None:
         """The backup of closed_outside, on the app's thread (there is no screen to show it on)."""
-        from store.backup import make_backup
-        from store.backup_files import backup_due_today
+        from store.safety.backup import make_backup
+        from store.safety.copies import backup_due_today
         from store.errors import StoreError
         from store.logfile import get_logger
         from store.schema import db
@@ -166,8 +166,8 @@ class SessionMixin:
     @work(thread=True, exclusive=True, exit_on_error=False, group="exit-backup")
     def exit_backup(self) -> None:
         """Is a backup due? Then make one, time-limited."""
-        from store.backup import make_backup
-        from store.backup_files import backup_due_today
+        from store.safety.backup import make_backup
+        from store.safety.copies import backup_due_today
         from store.errors import StoreError
         from store.schema import db
 

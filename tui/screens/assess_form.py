@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, SelectionList, Static
 
-from store.assess import BENEFIT_TYPES
+from store.cases.assess import BENEFIT_TYPES
 from store.errors import ValidationError
 
 from ..widgets.fields import CheckList, Field, FieldError
@@ -64,7 +64,7 @@ class AssessForm(FormScreen):
                 if conclusion == "不符合" else None, "on": self.app.today()}
 
     def write(self, values: dict):
-        """store.assess.assess."""
-        from store.assess import assess
+        """store.cases.assess.assess."""
+        from store.cases.assess import assess
 
         return assess(self.case_id, values.pop("conclusion"), **values)

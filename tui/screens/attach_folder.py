@@ -56,8 +56,8 @@ class AttachFolderScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="attach-folder")
     def run(self, what: str, arg) -> None:
-        """store.attach_folder.preview_folder or apply, off the UI thread."""
-        from store import attach_folder
+        """store.cases.attach_folder.preview_folder or apply, off the UI thread."""
+        from store.cases import attach_folder
         from store.errors import StoreError
         from store.schema import db
 

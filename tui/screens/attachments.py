@@ -57,7 +57,7 @@ class AttachmentsScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="attachments")
     def load(self) -> None:
         """The case's attachments (removed ones too when asked)."""
-        from store.attachments import MAX_BYTES, case_attachments
+        from store.cases.attachments import MAX_BYTES, case_attachments
         from store.schema import db
 
         with db.connection_context():
@@ -117,8 +117,8 @@ class AttachmentsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="attachment-write")
     def run_store(self, what: str, attachment_id: int) -> None:
-        """Open, delete or restore through store.attachments; a refusal is shown in Chinese."""
-        from store import attachments
+        """Open, delete or restore through store.cases.attachments; a refusal is shown in Chinese."""
+        from store.cases import attachments
         from store.errors import StoreError
         from store.schema import db
 
@@ -191,8 +191,8 @@ class AttachForm(FormScreen):
         return {"paths": paths, "target": chosen(self, "af", "target") or ("case", 0)}
 
     def write(self, values: dict):
-        """store.attachments.attach for each file (all checked before any is copied)."""
-        from store.attachments import attach, check_file
+        """store.cases.attachments.attach for each file (all checked before any is copied)."""
+        from store.cases.attachments import attach, check_file
 
         for p in values["paths"]:
             check_file(p)

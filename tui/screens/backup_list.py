@@ -41,8 +41,8 @@ class BackupListScreen(ReportsWorkerErrors, ModalScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="bl-load")
     def load(self, check: bool) -> None:
         """list_backups of the configured folder."""
-        from store.backup import default_backup_dir
-        from store.backup_files import list_backups
+        from store.safety.backup import default_backup_dir
+        from store.safety.copies import list_backups
 
         folder = default_backup_dir(self.app.db_path)
         self.app.call_from_thread(self.show, folder, list_backups(folder, check=check))

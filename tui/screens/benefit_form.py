@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Label, Select, Static
 
-from store.assess import ADVANCE_TYPE, BENEFIT_TYPES, END_STATES, next_steps
+from store.cases.assess import ADVANCE_TYPE, BENEFIT_TYPES, END_STATES, next_steps
 from store.errors import ValidationError
 
 from ..widgets.fields import Field, FieldError
@@ -71,8 +71,8 @@ class BenefitForm(FormScreen):
                 "advance": self.query_one("#bf-advance", Checkbox).value}
 
     def write(self, values: dict):
-        """store.assess.add_benefit."""
-        from store.assess import add_benefit
+        """store.cases.assess.add_benefit."""
+        from store.cases.assess import add_benefit
 
         return add_benefit(self.case_id, values.pop("btype"), **values)
 
@@ -112,7 +112,7 @@ class AdvanceForm(BenefitForm):
                 "note": self.query_one("#bf-note", Field).value.strip() or None}
 
     def write(self, values: dict):
-        """store.assess.advance_benefit."""
-        from store.assess import advance_benefit
+        """store.cases.assess.advance_benefit."""
+        from store.cases.assess import advance_benefit
 
         return advance_benefit(self.benefit["id"], values.pop("status"), **values)

@@ -102,10 +102,10 @@ class CampaignScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-load")
     def load(self) -> None:
         """The campaign, the standards, every campaign, the carried-over items."""
-        from store.campaigns import get_campaign, list_campaigns
-        from store.carryover import carried_over
+        from store.campaign.campaigns import get_campaign, list_campaigns
+        from store.campaign.carryover import carried_over
         from store.schema import db
-        from store.standards import edge_line, standards
+        from store.campaign.standards import edge_line, standards
 
         with db.connection_context():
             view = get_campaign(self.campaign_id)
@@ -329,8 +329,8 @@ class CampaignScreen(EnterMovesOn, AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-save")
     def save(self, campaign_id: int, values: dict, phases: list) -> None:
-        """store.campaigns.edit_campaign."""
-        from store.campaigns import edit_campaign
+        """store.campaign.campaigns.edit_campaign."""
+        from store.campaign.campaigns import edit_campaign
         from store.schema import db
 
         try:
@@ -368,7 +368,9 @@ class CampaignScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-write")
     def write(self, what: str, *args) -> None:
         """Retire or reinstate a category, remove a standard, switch the active campaign."""
-        from store import campaigns, categories, standards
+        from store.campaign import campaigns
+        from store.campaign import categories
+        from store.campaign import standards
         from store.schema import db
 
         calls = {"retire": categories.retire_category, "reinstate": categories.reinstate_category,

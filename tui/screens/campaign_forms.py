@@ -44,7 +44,7 @@ class PhaseForm(FormScreen):
 
     def values(self) -> dict:
         """Name and the two dates, checked (a date typed wrong shows under its field)."""
-        from store.campaigns import as_day
+        from store.campaign.campaigns import as_day
 
         name = text_of(self, "pf", "name").strip()
         if not name:
@@ -110,8 +110,8 @@ class CategoryForm(FormScreen):
         return None
 
     def write(self, values: dict):
-        """store.categories.save_category."""
-        from store.categories import save_category
+        """store.campaign.categories.save_category."""
+        from store.campaign.categories import save_category
 
         return save_category(self.campaign_id, values, self.row.id if self.row else None)
 
@@ -152,8 +152,8 @@ class StandardForm(FormScreen):
         return None
 
     def write(self, values: dict):
-        """store.standards.set_standard (an edited one replaces the old row)."""
-        from store.standards import set_standard
+        """store.campaign.standards.set_standard (an edited one replaces the old row)."""
+        from store.campaign.standards import set_standard
 
         s = self.standard
         return set_standard(values["kind"], values["amount"], values["since"],
@@ -199,7 +199,7 @@ class NewCampaignForm(FormScreen):
         return None
 
     def write(self, values: dict):
-        """store.campaigns.new_campaign (made active)."""
-        from store.campaigns import new_campaign
+        """store.campaign.campaigns.new_campaign (made active)."""
+        from store.campaign.campaigns import new_campaign
 
         return new_campaign(values.pop("year"), values.pop("template"), **values)

@@ -65,9 +65,9 @@ class CaseAddForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ca-load")
     def load(self) -> None:
         """Villages, the active campaign's categories, the ways of finding."""
-        from store.case_add import FOUND_HOW
-        from store.cases import require_campaign
-        from store.export_rows import village_names
+        from store.cases.add import FOUND_HOW
+        from store.cases.cases import require_campaign
+        from store.reports.export_rows import village_names
         from store.schema import Category, db
 
         with db.connection_context():
@@ -92,7 +92,7 @@ class CaseAddForm(FormScreen):
 
     def values(self) -> dict:
         """What was typed; the date parsed (today when empty)."""
-        from store.case_add import NewPerson
+        from store.cases.add import NewPerson
         from store.followup import parse_day
 
         found_on = parse_day(text_of(self, "ca", "found_on"), self.app.today(), field="found_on") or self.app.today()
@@ -111,8 +111,8 @@ class CaseAddForm(FormScreen):
         return out
 
     def write(self, values: dict):
-        """store.case_add.add_case; the new case's id."""
-        from store.case_add import add_case
+        """store.cases.add.add_case; the new case's id."""
+        from store.cases.add import add_case
 
         case = add_case(**values)
         self.case_id = case.id

@@ -75,7 +75,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-detail")
     def load(self) -> None:
         """Everything of the case, off the UI thread."""
-        from store.case_detail import load
+        from store.cases.detail import load
         from store.schema import db
 
         with db.connection_context():
@@ -139,7 +139,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reveal")
     def reveal(self, person_id: int) -> None:
         """Fetch the number (audited)."""
-        from store.case_detail import reveal_id
+        from store.cases.detail import reveal_id
         from store.schema import db
 
         from ..errors import retry_locked
@@ -225,7 +225,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-write")
     def delete_contact(self, contact_id: int) -> None:
         """Soft-delete (audited)."""
-        from store.cases import delete_contact
+        from store.cases.cases import delete_contact
         from store.schema import db
 
         from ..errors import retry_locked

@@ -24,9 +24,9 @@ PALETTE = [("登记或修改信访", "（p）", "petition"), ("信访延期", "�
 
 def org_rows(case_id: int, today: dt.date) -> tuple[list, dict, list]:
     """The case's petitions (rows and editable fields) and problems (runs in the detail's worker)."""
-    from store.petitions import petition_fields, petition_rows
-    from store.problem_lists import problem_list
-    from store.search import active_campaign_id
+    from store.checks.petitions import petition_fields, petition_rows
+    from store.checks.problem_lists import problem_list
+    from store.people.search import active_campaign_id
 
     cid = active_campaign_id()
     pets = petition_rows(cid, today, case_id=case_id)

@@ -91,10 +91,10 @@ class DashboardScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def load(self) -> None:
         """Count every village's progress and list what is overdue, off the UI thread."""
-        from store import dashboard
-        from store.coverage import has_rosters
+        from store.reports import dashboard
+        from store.rosters.coverage import has_rosters
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         today = self.app.today()
         with db.connection_context():

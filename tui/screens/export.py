@@ -114,7 +114,7 @@ class ExportScreen(Screen):
     def load(self) -> None:
         """Read town name and village names off the UI thread."""
         from store import settings
-        from store.export_rows import village_names
+        from store.reports.export_rows import village_names
         from store.schema import db
 
         with db.connection_context():
@@ -256,7 +256,7 @@ class ExportScreen(Screen):
     @work(thread=True, exclusive=True, group="export-paper", exit_on_error=False)
     def open_paper(self) -> None:
         """Read the stored settings off the UI thread, then open the form."""
-        from store.paper import stored_paper_settings
+        from store.reports.paper import stored_paper_settings
         from store.schema import db
 
         from .paper_form import PaperForm

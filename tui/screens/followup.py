@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from store.cases import OUTCOMES
+from store.cases.cases import OUTCOMES
 from store.errors import ValidationError
 
 from ..widgets.fields import CheckList, Field, FieldError, NoteArea
@@ -86,7 +86,7 @@ class FollowupScreen(FormScreen):
     def load_context(self, case_id: int | None) -> None:
         """The case's person, the members to choose from, the one used last."""
         from store import audit, followup
-        from store.cases import get_case
+        from store.cases.cases import get_case
         from store.schema import db
 
         with db.connection_context():
@@ -156,7 +156,7 @@ class FollowupScreen(FormScreen):
     def find(self, text: str) -> None:
         """Only persons with a case can get a follow-up."""
         from store.schema import db
-        from store.search import find
+        from store.people.search import find
 
         with db.connection_context():
             hits = [h for h in find(text, limit=30) if h.case_id][:10]
@@ -225,8 +225,8 @@ class FollowupScreen(FormScreen):
                 "outcome": outcome if isinstance(outcome, str) else None}
 
     def write(self, values: dict):
-        """store.cases.record_contact (入户 makes a case 已走访, a call 已联系; 负责人 unchanged)."""
-        from store.cases import record_contact
+        """store.cases.cases.record_contact (入户 makes a case 已走访, a call 已联系; 负责人 unchanged)."""
+        from store.cases.cases import record_contact
 
         values = dict(values)
         return record_contact(values.pop("case_id"), **values)

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from store.dashboard import PACE_RULE_TEXT
+from store.reports.dashboard import PACE_RULE_TEXT
 
 from ..text import pad
 

@@ -69,7 +69,7 @@ class HistoryScreen(HistoryFilters, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def load(self, deleted: bool, page: int, filters: dict) -> None:
         """One page of changes, one person's changes, or the deleted items."""
-        from store import history
+        from store.safety import history
         from store.schema import db
 
         with db.connection_context():
@@ -164,8 +164,8 @@ class HistoryScreen(HistoryFilters, AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history-write")
     def restore(self, table: str, row_id: int) -> None:
-        """store.history.restore_deleted (audited), then every screen reloads."""
-        from store.history import restore_deleted
+        """store.safety.history.restore_deleted (audited), then every screen reloads."""
+        from store.safety.history import restore_deleted
         from store.schema import db
 
         from ..errors import retry_locked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import work
 
-from store.history import TABLE_LABELS
+from store.safety.history import TABLE_LABELS
 
 
 class HistoryFilters:
@@ -39,7 +39,7 @@ class HistoryFilters:
     @work(thread=True, exclusive=True, exit_on_error=False, group="history-choices")
     def load_choices(self, key: str) -> None:
         """Operators or tables in the log, then the pick list."""
-        from store import history
+        from store.safety import history
         from store.schema import db
 
         with db.connection_context():

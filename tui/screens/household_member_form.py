@@ -43,8 +43,8 @@ class HouseholdMemberForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="hm-load")
     def load(self) -> None:
         """The person's household line and code."""
-        from store.households import household_line
-        from store.people import get_person
+        from store.people.households import household_line
+        from store.people.people import get_person
         from store.schema import db
 
         with db.connection_context():
@@ -63,9 +63,9 @@ class HouseholdMemberForm(FormScreen):
         return {key: self.query_one(f"#hm-{key}", Field).value for key, _l, _h in FIELDS}
 
     def write(self, values: dict):
-        """store.households.add_member."""
+        """store.people.households.add_member."""
         from store.errors import ValidationError
-        from store.households import add_member
+        from store.people.households import add_member
 
         if not self.code:
             raise ValidationError("尚未设置户主：请先在「修改人员信息」（e）中填写户主", field="head")

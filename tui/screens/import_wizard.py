@@ -263,7 +263,7 @@ class ImportWizard(RosterImportMixin, Screen):
         """run() inside the worker's own connection; progress and cancel go through the UI thread."""
         from importers.load import run
         from store.schema import db
-        from store.villages import village_list
+        from store.town.villages import village_list
 
         progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total, dry_run)  # noqa: E731
         try:
@@ -320,7 +320,7 @@ class ImportWizard(RosterImportMixin, Screen):
 
     def show_error(self, exc: BaseException) -> None:
         """One Chinese line for the clerk; unexpected errors go to the log."""
-        from store.imports import ImportCancelled
+        from store.imports.merge import ImportCancelled
 
         if isinstance(exc, ImportCancelled):
             message = "已取消导入，数据库未作任何改动"

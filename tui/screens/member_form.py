@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
-from store.villages import ROLES
+from store.town.villages import ROLES
 
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
@@ -49,8 +49,8 @@ class MemberForm(FormScreen):
                 "note": text_of(self, "mf", "note")}
 
     def write(self, values: dict):
-        """store.members.add_member or edit_member."""
-        from store.members import add_member, edit_member
+        """store.town.members.add_member or edit_member."""
+        from store.town.members import add_member, edit_member
 
         if self.member:
             return edit_member(self.member.id, **values)

@@ -58,9 +58,9 @@ class MembersScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="members")
     def load(self) -> None:
         """Members and their workload."""
-        from store.members import member_rows, workload
+        from store.town.members import member_rows, workload
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         with db.connection_context():
             rows = member_rows(include_inactive=True)
@@ -139,8 +139,8 @@ class MembersScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="member-write")
     def write(self, fn: str, *args) -> None:
-        """One store.members write; a refusal is shown in Chinese."""
-        from store import members
+        """One store.town.members write; a refusal is shown in Chinese."""
+        from store.town import members
         from store.errors import StoreError
         from store.schema import db
 

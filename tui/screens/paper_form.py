@@ -1,4 +1,4 @@
-"""打印设置: 主送单位, 监督电话, 制表人, 审核人 (store.paper), opened from the export screen."""
+"""打印设置: 主送单位, 监督电话, 制表人, 审核人 (store.reports.paper), opened from the export screen."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class PaperForm(FormScreen):
         return {name: text_of(self, "pf", name) for name, _label, _hint in FIELDS}
 
     def write(self, values: dict):
-        """store.paper.save_paper (one transaction, audited)."""
-        from store.paper import save_paper
+        """store.reports.paper.save_paper (one transaction, audited)."""
+        from store.reports.paper import save_paper
 
         return save_paper(values)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
-from store.case_detail import DISABILITY, GRADES
+from store.cases.detail import DISABILITY, GRADES
 
 from ..widgets.fields import Field, FieldError, NoteArea
 from .form import FormScreen
@@ -70,9 +70,9 @@ class PersonForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pf-load")
     def load(self) -> None:
         """The person's editable values (phone not shown: it stays masked)."""
-        from store.households import form_values
+        from store.people.households import form_values
         from store.ids import mask_id
-        from store.people import get_person
+        from store.people.people import get_person
         from store.schema import db
 
         with db.connection_context():
@@ -120,9 +120,9 @@ class PersonForm(FormScreen):
         return out
 
     def write(self, values: dict):
-        """store.households.save_form: the person (with the 核实说明 when the ID needs one), then the
+        """store.people.households.save_form: the person (with the 核实说明 when the ID needs one), then the
         household, in one transaction."""
-        from store.households import save_form
+        from store.people.households import save_form
 
         values = dict(values)
         reason = values.pop("id_override_reason", None)

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from store.errors import ValidationError
-from store.petitions import KINDS, MAX_EXTENSION, OUTCOMES
+from store.checks.petitions import KINDS, MAX_EXTENSION, OUTCOMES
 
 from ..text import day
 from ..widgets.fields import FieldError
@@ -57,8 +57,8 @@ class PetitionForm(FormScreen):
         return out
 
     def write(self, values: dict):
-        """store.petitions.create_petition or edit_petition."""
-        from store.petitions import create_petition, edit_petition
+        """store.checks.petitions.create_petition or edit_petition."""
+        from store.checks.petitions import create_petition, edit_petition
 
         if self.petition:
             return edit_petition(self.petition["id"], **values)
@@ -91,8 +91,8 @@ class ExtendForm(FormScreen):
         return {"days": int(text), "reason": text_of(self, "ex", "extension_reason")}
 
     def write(self, values: dict):
-        """store.petitions.extend."""
-        from store.petitions import extend
+        """store.checks.petitions.extend."""
+        from store.checks.petitions import extend
 
         return extend(self.petition["id"], values["days"], values["reason"])
 
@@ -128,7 +128,7 @@ class ClosePetitionForm(FormScreen):
                 "outcome": chosen(self, "cl", "outcome"), "reply": text_of(self, "cl", "reply")}
 
     def write(self, values: dict):
-        """store.petitions.close_petition."""
-        from store.petitions import close_petition
+        """store.checks.petitions.close_petition."""
+        from store.checks.petitions import close_petition
 
         return close_petition(self.petition["id"], values["closed"], values["outcome"], values["reply"])

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
-from store.problems import KINDS, SOURCES
+from store.checks.problems import KINDS, SOURCES
 
 from ..text import day
 from ..widgets.fields import FieldError
@@ -69,9 +69,9 @@ class ProblemForm(FormScreen):
         return out
 
     def write(self, values: dict):
-        """store.problems.create_problem or edit_problem."""
+        """store.checks.problems.create_problem or edit_problem."""
         from store.errors import ValidationError
-        from store.problems import create_problem, edit_problem
+        from store.checks.problems import create_problem, edit_problem
 
         if self.case_id is None and values.get("village_id") is None:
             raise ValidationError("请选择问题所在的村（居）", field="village")
@@ -139,7 +139,7 @@ class RectificationForm(FormScreen):
 
     def write(self, values: dict):
         """Every part in one transaction; returns the missing-file warnings."""
-        from store import problems
+        from store.checks import problems
         from store.errors import ValidationError
         from store.schema import db
 

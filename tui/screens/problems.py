@@ -67,10 +67,10 @@ class ProblemsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="problems")
     def load(self, village_id: int | None) -> None:
-        """store.problem_lists.rectification_list (most urgent first)."""
-        from store.problem_lists import rectification_list
+        """store.checks.problem_lists.rectification_list (most urgent first)."""
+        from store.checks.problem_lists import rectification_list
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         with db.connection_context():
             cid = active_campaign_id()

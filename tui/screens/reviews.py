@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from store.reviews import ACCEPTANCE_RESULTS, NOTICE_KINDS
+from store.checks.reviews import ACCEPTANCE_RESULTS, NOTICE_KINDS
 
 from ..errors import retry_locked
 from ..messages import DataChanged
@@ -57,8 +57,8 @@ class ReviewsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reviews")
     def load(self) -> None:
-        """store.reviews.review_lines."""
-        from store.reviews import review_lines
+        """store.checks.reviews.review_lines."""
+        from store.checks.reviews import review_lines
         from store.schema import db
 
         with db.connection_context():
@@ -104,8 +104,8 @@ class ReviewsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-write")
     def delete(self, kind: str, row_id: int) -> None:
-        """store.reviews.delete_review."""
-        from store.reviews import delete_review
+        """store.checks.reviews.delete_review."""
+        from store.checks.reviews import delete_review
         from store.schema import db
 
         with db.connection_context():
@@ -155,8 +155,8 @@ class AcceptanceForm(_ReviewForm):
         yield from labelled("ac", "notes", "说明", "", area=True)
 
     def write(self, values: dict):
-        """store.reviews.record_acceptance."""
-        from store.reviews import record_acceptance
+        """store.checks.reviews.record_acceptance."""
+        from store.checks.reviews import record_acceptance
 
         return record_acceptance(self.village_id, values["date"], values["result"], values["notes"])
 
@@ -176,8 +176,8 @@ class SurveyForm(_ReviewForm):
             yield from labelled("sv", name, label, "", "人数")
 
     def write(self, values: dict):
-        """store.reviews.record_survey."""
-        from store.reviews import record_survey
+        """store.checks.reviews.record_survey."""
+        from store.checks.reviews import record_survey
 
         return record_survey(self.village_id, values["date"], *values["nums"])
 
@@ -196,8 +196,8 @@ class NoticeForm(_ReviewForm):
         yield from labelled("nt", "reason", "原因", "", "如 走访进度落后")
 
     def write(self, values: dict):
-        """store.reviews.record_notice."""
-        from store.reviews import record_notice
+        """store.checks.reviews.record_notice."""
+        from store.checks.reviews import record_notice
 
         return record_notice(self.village_id, values["date"], values["kind"], values["reason"])
 

@@ -16,7 +16,7 @@ ROSTER = "roster:"  # prefix of the category box's roster values: roster:低保
 
 def roster_options() -> list[tuple[str, str]]:
     """The category box's roster choices."""
-    from store.rosters import KINDS, PARTS
+    from store.rosters.rosters import KINDS, PARTS
 
     kinds = [x for k in KINDS for x in (k, *(p for p, whole in PARTS.items() if whole == k))]
     return [(f"在保名单：{k}", ROSTER + k) for k in kinds]
@@ -37,9 +37,9 @@ class RosterImportMixin:
     def run_roster(self, path: str, kind: str, sheet: str | None, dry_run: bool) -> None:
         """prepare_roster, then store it unless a dry run; a file imported before is refused."""
         from importers.roster import earlier_imports, prepare_roster, run_roster, write_report
-        from store.roster_checks import confirm
+        from store.rosters.checks import confirm
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         try:
             with db.connection_context():

@@ -1,6 +1,6 @@
 """在保对照: the 漏保 suspects worklist, the 漏救 checks and the roster mismatches, one table each.
 
-Reads store.suspects and store.roster_checks in a worker; assigning the worklist (zone by address
+Reads store.rosters.suspects and store.rosters.checks in a worker; assigning the worklist (zone by address
 and the zone's member, or one member for all) is one store call, after a confirmation.
 """
 
@@ -66,11 +66,11 @@ class RostersScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="rosters")
     def load(self, village_id: int | None) -> None:
         """The three lists and the current rosters."""
-        from store.roster_checks import confirm, relief_gaps
-        from store.rosters import current_rosters
+        from store.rosters.checks import confirm, relief_gaps
+        from store.rosters.rosters import current_rosters
         from store.schema import db
-        from store.search import active_campaign_id
-        from store.suspects import suspects
+        from store.people.search import active_campaign_id
+        from store.rosters.suspects import suspects
 
         with db.connection_context():
             cid = active_campaign_id()
@@ -187,7 +187,7 @@ class RostersScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="rosters-members")
     def pick_member(self, ids: list[int]) -> None:
         """The active members, then the pick list."""
-        from store.members import member_rows
+        from store.town.members import member_rows
         from store.schema import db
 
         from .pick import PickScreen
@@ -202,9 +202,9 @@ class RostersScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rosters-assign")
     def assign(self, ids: list[int], member_id: int | None) -> None:
-        """store.suspects.assign_suspects in one transaction, then a summary."""
+        """store.rosters.suspects.assign_suspects in one transaction, then a summary."""
         from store.schema import db
-        from store.suspects import assign_suspects
+        from store.rosters.suspects import assign_suspects
 
         with db.connection_context():
             done = assign_suspects(ids, member_id)

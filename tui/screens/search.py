@@ -61,9 +61,9 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, text: str) -> None:
-        """store.search.find off the UI thread."""
+        """store.people.search.find off the UI thread."""
         from store.schema import db
-        from store.search import find
+        from store.people.search import find
 
         with db.connection_context():
             hits = find(text, limit=30)

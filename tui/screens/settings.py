@@ -57,8 +57,8 @@ class SettingsScreen(FormScreen):
     def load(self) -> None:
         """Operator, backup folder, its default, the last backup."""
         from store import settings
-        from store.backup import default_backup_dir
-        from store.backup_files import last_backup
+        from store.safety.backup import default_backup_dir
+        from store.safety.copies import last_backup
         from store.schema import db
 
         with db.connection_context():
@@ -93,7 +93,7 @@ class SettingsScreen(FormScreen):
     def write(self, values: dict) -> list[str]:
         """Store both settings in one transaction; return the warnings."""
         from store import settings
-        from store.backup_dir import set_backup_dir
+        from store.safety.backup_folder import set_backup_dir
         from store.errors import ValidationError
         from store.schema import db
 
@@ -119,7 +119,7 @@ class SettingsScreen(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="st-backup")
     def backup_now(self) -> None:
         """make_backup into the configured folder."""
-        from store.backup import make_backup
+        from store.safety.backup import make_backup
         from store.errors import StoreError
         from store.schema import db
 
@@ -145,7 +145,7 @@ class SettingsScreen(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="st-last")
     def load_last(self) -> None:
         """The last backup again, after a backup."""
-        from store.backup_files import last_backup
+        from store.safety.copies import last_backup
         from store.schema import db
 
         with db.connection_context():

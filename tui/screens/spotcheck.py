@@ -49,10 +49,10 @@ class SpotCheckScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rounds")
     def load(self) -> None:
-        """store.spotcheck_rounds.rounds."""
+        """store.checks.spotcheck_rounds.rounds."""
         from store.schema import db
-        from store.search import active_campaign_id
-        from store.spotcheck_rounds import rounds
+        from store.people.search import active_campaign_id
+        from store.checks.spotcheck_rounds import rounds
 
         with db.connection_context():
             cid = active_campaign_id()
@@ -111,9 +111,9 @@ class SpotCheckScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="round-check")
     def rederive(self, round_id: int) -> None:
-        """store.spotcheck_rounds.rederive (reads only)."""
+        """store.checks.spotcheck_rounds.rederive (reads only)."""
         from store.schema import db
-        from store.spotcheck_rounds import rederive
+        from store.checks.spotcheck_rounds import rederive
 
         with db.connection_context():
             got = rederive(round_id)
@@ -134,10 +134,10 @@ class SpotCheckScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="round-write")
     def delete(self, round_id: int) -> None:
-        """store.spotcheck_rounds.delete_round."""
+        """store.checks.spotcheck_rounds.delete_round."""
         from store.errors import StoreError
         from store.schema import db
-        from store.spotcheck_rounds import delete_round
+        from store.checks.spotcheck_rounds import delete_round
 
         try:
             with db.connection_context():

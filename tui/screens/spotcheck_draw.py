@@ -50,7 +50,7 @@ class DrawForm(FormScreen):
     def values(self) -> dict:
         """The parameters, checked for whole numbers."""
         from store.followup import parse_date
-        from store.spotcheck import DrawParams
+        from store.checks.spotcheck import DrawParams
 
         seed, count = text_of(self, "dr", "seed").strip(), text_of(self, "dr", "count").strip()
         if not seed.isdigit():
@@ -64,9 +64,9 @@ class DrawForm(FormScreen):
         return {"params": params, "date": on, "checker": text_of(self, "dr", "checker")}
 
     def write(self, values: dict):
-        """store.spotcheck.draw: reads only; the sample is saved from the preview."""
-        from store.search import active_campaign_id
-        from store.spotcheck import draw
+        """store.checks.spotcheck.draw: reads only; the sample is saved from the preview."""
+        from store.people.search import active_campaign_id
+        from store.checks.spotcheck import draw
 
         return values, draw(values["params"], active_campaign_id())
 
@@ -118,9 +118,9 @@ class SampleScreen(ReportsWorkerErrors, ModalScreen[object]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="round-save")
     def save(self) -> None:
-        """store.spotcheck_rounds.save_round (draws again inside its transaction: the same sample)."""
+        """store.checks.spotcheck_rounds.save_round (draws again inside its transaction: the same sample)."""
         from store.schema import db
-        from store.spotcheck_rounds import save_round
+        from store.checks.spotcheck_rounds import save_round
 
         v = self.values
         with db.connection_context():

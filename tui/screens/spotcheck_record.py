@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
-from store.problems import KINDS
+from store.checks.problems import KINDS
 
 from ..errors import retry_locked
 from ..messages import DataChanged, OpenCase
@@ -23,10 +23,10 @@ STYLE = {"合格": "green", "不合格": "bold red", "无法核实": "yellow"}
 
 
 def record(check_id: int, result: str | None, findings: str | None, on, kind: str = "其他"):
-    """store.spotcheck_rounds.record_result, and the new problem's deadline for a 不合格."""
-    from store.problem_lists import problem_list
-    from store.search import active_campaign_id
-    from store.spotcheck_rounds import record_result
+    """store.checks.spotcheck_rounds.record_result, and the new problem's deadline for a 不合格."""
+    from store.checks.problem_lists import problem_list
+    from store.people.search import active_campaign_id
+    from store.checks.spotcheck_rounds import record_result
 
     row = record_result(check_id, result, findings, on, problem_kind=kind)
     deadline = None
@@ -79,10 +79,10 @@ class RecordScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="round-checks")
     def load(self) -> None:
         """The round's cases and the deadlines of their problems."""
-        from store.problem_lists import problem_list
+        from store.checks.problem_lists import problem_list
         from store.schema import db
-        from store.search import active_campaign_id
-        from store.spotcheck_rounds import round_checks
+        from store.people.search import active_campaign_id
+        from store.checks.spotcheck_rounds import round_checks
 
         with db.connection_context():
             rows = round_checks(self.round_id)

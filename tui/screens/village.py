@@ -24,7 +24,7 @@ def figures_text(r) -> Text:
     households = [f"{label} {h}户{n}人" for label, h, n in (
         ("低保", r.new_dibao_households, r.new_dibao_persons), ("低保边缘", r.new_edge_households, r.new_edge_persons),
         ("特困", r.new_tekun_households, r.new_tekun_persons)) if h]
-    if households:  # policy counts these per household (户 and 人, store.stats)
+    if households:  # policy counts these per household (户 and 人, store.reports.stats)
         text.append("  按户：" + "，".join(households))
     if r.behind:
         text.append(f"  落后：{r.behind}", style="bold red")
@@ -71,9 +71,9 @@ class VillageScreen(AppScreen):
     def load(self) -> None:
         """Zones, members, cadre."""
         from store.schema import db
-        from store.search import active_campaign_id
-        from store.stats import village_progress
-        from store.village_view import village_view
+        from store.people.search import active_campaign_id
+        from store.reports.stats import village_progress
+        from store.town.village_view import village_view
 
         with db.connection_context():
             cid = active_campaign_id()
@@ -83,7 +83,7 @@ class VillageScreen(AppScreen):
         self.app.call_from_thread(self.show, view, figures)
 
     def show(self, view, figures=None) -> None:
-        """The village's figures (the dashboard's, store.stats), then the two small tables."""
+        """The village's figures (the dashboard's, store.reports.stats), then the two small tables."""
         self.query_one("#vil-figures", Static).update(figures_text(figures) if figures else "")
         self.query_one("#vil-title", Static).update(
             f"{view.name}  驻村干部：{view.cadre or '（未设置）'}  片区 {len(view.zones)} 个  人员 {len(view.members)} 人")

@@ -66,7 +66,7 @@ class VillagesScreen(AppScreen):
     def load(self) -> None:
         """Every village with its counts."""
         from store.schema import db
-        from store.villages import registry_rows
+        from store.town.villages import registry_rows
 
         with db.connection_context():
             rows = registry_rows()
@@ -167,7 +167,7 @@ class VillagesScreen(AppScreen):
         """What the merge would move (read only), then the question."""
         from store.errors import StoreError
         from store.schema import db
-        from store.village_merge import plan_merge
+        from store.town.village_merge import plan_merge
 
         try:
             with db.connection_context():
@@ -201,8 +201,9 @@ class VillagesScreen(AppScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="village-write")
     def write(self, fn: str, *args, done: str = "已保存") -> None:
-        """One store write (store.villages or store.village_merge); a refusal is shown in Chinese."""
-        from store import village_merge, villages
+        """One store write (store.town.villages or store.town.village_merge); a refusal is shown in Chinese."""
+        from store.town import village_merge
+        from store.town import villages
         from store.errors import StoreError
         from store.schema import db
 
@@ -260,7 +261,7 @@ class VillageForm(FormScreen):
 
     def write(self, values: dict):
         """The store function of the mode."""
-        from store import villages
+        from store.town import villages
 
         if self.mode == "add":
             return villages.create_village(values["name"], code=values["code"].strip() or None)

@@ -64,11 +64,11 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
     def load_settings(self) -> None:
         """Town, district and operator already in the database."""
-        from store.campaigns import this_year_proposal
-        from store.queries import town_info
+        from store.campaign.campaigns import this_year_proposal
+        from store.reports.queries import town_info
         from store.schema import db
 
-        from store.backup import default_backup_dir
+        from store.safety.backup import default_backup_dir
 
         with db.connection_context():
             info = town_info()
@@ -114,9 +114,9 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="welcome")
     def save(self, values: dict) -> None:
         """Write town, district and operator."""
-        from store.backup_dir import set_backup_dir
+        from store.safety.backup_folder import set_backup_dir
         from store.schema import db
-        from store.villages import init_town
+        from store.town.villages import init_town
 
         def write() -> list[str]:
             """Town, district, operator, the backup folder and this year's campaign in one transaction."""
@@ -138,7 +138,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     def _write_campaign(self, values: dict) -> None:
         """This year's campaign as confirmed (errors named after the welcome's campaign fields)."""
-        from store.campaigns import setup_this_year
+        from store.campaign.campaigns import setup_this_year
 
         typed = {k: values[f"camp-{k}"].strip() for k, _l in self.CAMPAIGN_FIELDS}
         proposed = getattr(self, "proposed", {})
@@ -226,7 +226,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="demo")
     def build_demo(self) -> None:
         """Fill the database with the synthetic town."""
-        from store.demo import build_demo
+        from store.demo.town import build_demo
         from store.schema import db
 
         def progress(label: str, frac: float) -> None:

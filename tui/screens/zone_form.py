@@ -43,8 +43,8 @@ class ZoneForm(FormScreen):
                 "keywords": text_of(self, "zf", "keywords")}
 
     def write(self, values: dict):
-        """store.zones.create_zone or edit_zone."""
-        from store.zones import create_zone, edit_zone
+        """store.town.zones.create_zone or edit_zone."""
+        from store.town.zones import create_zone, edit_zone
 
         if self.zone:
             return edit_zone(self.zone.id, **values)

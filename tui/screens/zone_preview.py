@@ -45,9 +45,9 @@ class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="zone-preview")
     def load(self) -> None:
-        """store.zone_match.preview_auto_assign (reads only)."""
+        """store.town.zone_match.preview_auto_assign (reads only)."""
         from store.schema import db
-        from store.zone_match import preview_auto_assign
+        from store.town.zone_match import preview_auto_assign
 
         with db.connection_context():
             preview = preview_auto_assign(self.village_id)
@@ -92,9 +92,9 @@ class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="zone-apply")
     def apply(self) -> None:
-        """store.zone_match.apply: exactly the previewed rows, one transaction."""
+        """store.town.zone_match.apply: exactly the previewed rows, one transaction."""
         from store.schema import db
-        from store.zone_match import apply
+        from store.town.zone_match import apply
 
         changes = self.preview.changes
         with db.connection_context():

@@ -61,8 +61,8 @@ class ZonesScreen(AppScreen):
         """Zones, the unzoned count and the members who can take charge."""
         from store.followup import members
         from store.schema import db
-        from store.search import active_campaign_id
-        from store.zones import unzoned_counts, zone_rows
+        from store.people.search import active_campaign_id
+        from store.town.zones import unzoned_counts, zone_rows
 
         with db.connection_context():
             cid = active_campaign_id()
@@ -124,9 +124,9 @@ class ZonesScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="zone-write")
     def delete(self, zone_id: int) -> None:
-        """store.zones.delete_zone."""
+        """store.town.zones.delete_zone."""
         from store.schema import db
-        from store.zones import delete_zone
+        from store.town.zones import delete_zone
 
         with db.connection_context():
             n = retry_locked(lambda: delete_zone(zone_id))

@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from store.case_table import COLUMNS, CaseFilter, CaseRow
-from store.visits import STATUSES
+from store.cases.table import COLUMNS, CaseFilter, CaseRow
+from store.cases.visits import STATUSES
 
 from ..errors import ReportsWorkerErrors
 
@@ -38,7 +38,7 @@ def cells(r: CaseRow) -> tuple:
 
 def fetch_rows(ids: list[int]) -> list[tuple]:
     """The page's rows (runs in the table's worker)."""
-    from store.case_table import rows_for
+    from store.cases.table import rows_for
 
     return [cells(r) for r in rows_for(ids)]
 
@@ -104,9 +104,9 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-ids")
     def load_ids(self, f: CaseFilter, sort: str, descending: bool, keep: int | None) -> None:
         """One query: every matching id in order."""
-        from store.case_table import ordered_ids
+        from store.cases.table import ordered_ids
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         with db.connection_context():
             ids = ordered_ids(f, active_campaign_id(), sort=sort, descending=descending, today=self.app.today())
@@ -121,9 +121,9 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-choices")
     def load_choices(self) -> None:
         """Villages, zones, members and categories for the filter keys."""
-        from store.case_table import filter_choices
+        from store.cases.table import filter_choices
         from store.schema import db
-        from store.search import active_campaign_id
+        from store.people.search import active_campaign_id
 
         with db.connection_context():
             choices = filter_choices(active_campaign_id(), self.fixed_village)
@@ -172,7 +172,7 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         if what == "status":
             options = [(s, s) for s in STATUS_CHOICES]
         elif what == "coverage":
-            from store.rosters import KINDS
+            from store.rosters.rosters import KINDS
 
             options = [("未在保", "未在保（不在任何现行在保名单）"), ("在保", "在保（任一类）"),
                        *[(k, f"在保：{k}") for k in KINDS]]

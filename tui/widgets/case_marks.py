@@ -80,9 +80,9 @@ class CaseMarks:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-assign")
     def assign(self, ids: list[int], zone_id: int | None) -> None:
-        """store.zones.assign_cases in one transaction."""
+        """store.town.zones.assign_cases in one transaction."""
         from store.schema import db
-        from store.zones import assign_cases
+        from store.town.zones import assign_cases
 
         from ..errors import retry_locked
         from ..messages import DataChanged

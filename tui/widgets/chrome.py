@@ -49,7 +49,7 @@ class AppHeader(Static):
 
 def backup_text(last: dt.datetime | None, now: dt.datetime) -> Text:
     """The last backup's time; 从未备份, or more than a day old, in red."""
-    from store.backup_files import is_stale
+    from store.safety.copies import is_stale
 
     if last is None:
         return Text("从未备份", style="bold red")

@@ -1,0 +1,1 @@
+"""Campaigns (整治工作), their categories, standards, carry-over and benefit rules."""

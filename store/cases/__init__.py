@@ -1,0 +1,1 @@
+"""Cases (排查对象): write functions, detail, table, 研判, overdue, visits, attachments."""

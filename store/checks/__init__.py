@@ -1,0 +1,1 @@
+"""Checks on the work: spot checks (抽查), problems and rectification, petitions, reviews."""

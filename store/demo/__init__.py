@@ -1,0 +1,1 @@
+"""The synthetic town (演示数据) for `yingbao demo` and the benchmark."""

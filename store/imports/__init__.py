@@ -1,0 +1,1 @@
+"""Importing a list: plan against the database, write in a second thread, undo."""

@@ -1,0 +1,1 @@
+"""People: persons, their search keys and their households."""

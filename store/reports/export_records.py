@@ -1,0 +1,143 @@
+"""Read-only row queries for the internal exports: ledger (台账), spot checks (抽查), petitions (信访).
+
+Raw values (full ID numbers and phones); masking happens in exports/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from store.checks import petitions
+from store.reports.export_rows import Scope, _date, _rows, categories_by_case
+from store.people.households import household_sizes
+from store.checks.petitions import PetitionRow
+from store.schema import db
+from store.cases.visits import HOME_VISIT
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    """One live case of a village's ledger."""
+
+    village_id: int
+    village: str
+    person: str
+    id_number: str | None
+    phone: str | None
+    categories: str
+    zone: str | None
+    member: str | None
+    contacts: int  # 入户走访 only (store/cases/visits.py); calls, 微信 and 来访 are `calls`
+    last_contact: dt.date | None  # the latest 入户走访
+    status: str
+    conclusion: str | None
+    reason: str | None
+    benefits: str
+    next_followup: dt.date | None
+    address: str | None = None
+    household_size: int | None = None  # None until the person's household is known
+    home_findings: str | None = None  # what the latest 入户走访 found
+    visitor: str | None = None  # who made that visit
+    calls: int = 0  # calls, 微信 and 来访
+
+
+_LEDGER = (
+    'SELECT c.id, v.id, v.name, p.name, p.id_number, p.phone, z.name, m.name, c.status, c.conclusion, '
+    'c.conclusion_reason, c.next_followup, p.address, p.household_code '
+    'FROM "case" c JOIN "person" p ON p.id = c.person_id '
+    'JOIN "village" v ON v.id = p.village_id LEFT JOIN "zone" z ON z.id = p.zone_id '
+    'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL '
+    "AND c.campaign_id = :cid "
+    "ORDER BY v.seq, v.id, z.seq, z.id, p.py_full, p.id"
+)
+_CONTACTS = (
+    'SELECT t.case_id, total(t.kind = :home), max(CASE WHEN t.kind = :home THEN t.date END), '
+    'total(t.kind != :home) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND t.date <= :asof GROUP BY t.case_id"
+)
+_HOME = (
+    # who: every member who took part (contact_member), else the one on the contact, else the operator
+    'SELECT t.case_id, t.findings, coalesce((SELECT group_concat(mm.name, \'、\') FROM "contact_member" cm '
+    'JOIN "member" mm ON mm.id = cm.member_id WHERE cm.contact_id = t.id), m.name, t.operator) '
+    'FROM "contact" t JOIN "case" c ON c.id = t.case_id '
+    'LEFT JOIN "member" m ON m.id = t.member_id WHERE t.deleted_at IS NULL AND c.campaign_id = :cid '
+    "AND t.date <= :asof AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
+)
+_BENEFITS = (
+    'SELECT b.case_id, b.type, b.status, b.advance FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
+    "WHERE b.deleted_at IS NULL AND c.campaign_id = :cid ORDER BY b.case_id, b.id"
+)
+
+
+def _benefits_by_case(params: dict) -> dict[int, str]:
+    """{case id: '低保（纳入）、临时救助急难型（先行救助，纳入）'}."""
+    out: dict[int, list[str]] = {}
+    for case_id, btype, status, advance in _rows(_BENEFITS, params):
+        out.setdefault(case_id, []).append(f"{btype}（{'先行救助，' if advance else ''}{status}）")
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+def ledger_rows(scope: Scope) -> list[LedgerRow]:
+    """Every live case of the covered villages, by village, zone and name (pinyin)."""
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat(), "home": HOME_VISIT}
+    cats = categories_by_case(scope.campaign_id)
+    contacts = {r[0]: (int(r[1]), r[2], int(r[3])) for r in _rows(_CONTACTS, params)}
+    benefits = _benefits_by_case(params)
+    home = {case_id: (findings, who) for case_id, findings, who in _rows(_HOME, {**params, "home": HOME_VISIT})}
+    sizes = household_sizes()
+    out = []
+    for r in _rows(_LEDGER, params):
+        if not scope.covers(r[1]):
+            continue
+        count, last, calls = contacts.get(r[0], (0, None, 0))
+        findings, visitor = home.get(r[0], (None, None))
+        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, _date(last),
+                             r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11]), r[12],
+                             sizes.get(r[13]) if r[13] else None, findings, visitor, calls))
+    return out
+
+
+@dataclass(slots=True)
+class SpotCheckRow:
+    """One sampled case of a spot-check round."""
+
+    round_no: int
+    round_date: dt.date
+    checker: str | None
+    village: str
+    person: str
+    id_number: str | None
+    categories: str
+    result: str | None
+    findings: str | None
+    checked_on: dt.date | None
+
+
+_CHECKS = (
+    'SELECT r.id, r.date, r.checker, v.id, v.name, p.name, p.id_number, c.id, s.result, s.findings, s.date '
+    'FROM "spot_check" s JOIN "spot_check_round" r ON r.id = s.round_id JOIN "case" c ON c.id = s.case_id '
+    'JOIN "person" p ON p.id = c.person_id LEFT JOIN "village" v ON v.id = p.village_id '
+    "WHERE r.campaign_id = :cid AND r.date <= :asof AND c.deleted_at IS NULL "
+    "ORDER BY r.date, r.id, v.seq, v.id, p.py_full, s.id"
+)
+
+
+def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
+    """Every sampled case of the campaign's rounds held by the as-of day; rounds numbered 1, 2, ..."""
+    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
+    cats = categories_by_case(scope.campaign_id)
+    numbers = {rid: i for i, (rid,) in enumerate(db.execute_sql(
+        'SELECT id FROM "spot_check_round" WHERE campaign_id = ? ORDER BY date, id', (scope.campaign_id,)), 1)}
+    out = []
+    for r in _rows(_CHECKS, params):
+        if scope.covers(r[3]):
+            out.append(SpotCheckRow(numbers[r[0]], _date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
+                                    cats.get(r[7], ""), r[8], r[9], _date(r[10])))
+    return out
+
+
+def petition_rows(scope: Scope) -> list[PetitionRow]:
+    """Every live petition of the campaign's cases received by the as-of day (store.checks.petitions' query)."""
+    return [r for r in petitions.petition_rows(scope.campaign_id, scope.as_of, as_of=scope.as_of)
+            if scope.covers(r.village_id)]

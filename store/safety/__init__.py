@@ -1,0 +1,1 @@
+"""Keeping the data safe: backups, the backup folder, restore, check, history, nightly job."""

@@ -1,0 +1,1 @@
+"""The town: villages and their names, members, zones (包片)."""
