@@ -24,7 +24,7 @@ packaging_build = sys.modules["yingbao_packaging_build"] = importlib.util.module
 # (loaded by path: PyPA's `build` package may be installed under the same name)
 _spec.loader.exec_module(packaging_build)
 
-SCREEN = ["个排查对象，已走访", "操作员", "F1 帮助"]  # the dashboard with its figures, status line, footer
+SCREEN = ["个排查对象，入户走访", "操作员", "F1 帮助"]  # the dashboard with its figures, status line, footer
 EXPORTS = {"progress": ".xlsx", "lists": ".xlsx", "ledger": ".xlsx", "spotcheck": ".xlsx",
            "petitions": ".xlsx", "report": ".docx"}
 
