@@ -115,6 +115,23 @@ def _unexpected(exc: BaseException) -> int:
     return 1
 
 
+def _chinese_help_everywhere() -> None:
+    """Every command's --help in Chinese (typer's and click's own words too), laid out by display width."""
+    import shutil
+
+    from typer.core import TyperCommand, TyperGroup
+
+    from store.cli_text import chinese_help
+
+    for cls in (TyperCommand, TyperGroup):
+        def get_help(self, ctx, _plain=cls.get_help) -> str:
+            ctx.terminal_width = ctx.max_content_width = 10_000  # chinese_help wraps, by cells
+            return chinese_help(_plain(self, ctx), shutil.get_terminal_size((80, 24)).columns)
+
+        cls.get_help = get_help
+
+
+_chinese_help_everywhere()
 app = typer.Typer(
     cls=ChineseGroup, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
     help="应保尽保：困难群众「漏保」「漏救」问题整治工作台。不带命令时打开界面。",
@@ -487,15 +504,17 @@ app.add_typer(spotcheck_app, name="spotcheck")
 
 
 def _parse_day(text: Optional[str]):
-    """A YYYY-MM-DD option as a date (None: today); bad text exits with one Chinese line."""
+    """A date option (None: today) through the one date parser, store.followup.parse_date (the F2
+    formats, +N included); bad text exits with one Chinese line."""
     import datetime as dt
 
-    if not text:
-        return dt.date.today()
+    from store.errors import ValidationError
+    from store.followup import parse_date
+
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"日期格式不正确：{text}（应为 YYYY-MM-DD，如 2026-09-30）", 2)
+        return parse_date(text or "") or dt.date.today()
+    except ValidationError as exc:
+        fail(f"日期格式不正确：{text}（{exc.message}）", 2)
 
 
 @spotcheck_app.command("draw")
