@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh campaign database in tmp_path, and a demo town."""
+"""Shared fixtures: a fresh campaign database in tmp_path, a small town with four villages, and a demo town."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def db_path(tmp_path: Path) -> Path:
     yield path
     set_session_operator(None)
     close_db()
+
+
+@pytest.fixture
+def town(db_path: Path) -> Path:
+    """A fresh database with the town set and the four villages of tests/import_helpers.VILLAGES."""
+    from store.town.villages import create_village, init_town
+    from tests.import_helpers import VILLAGES
+
+    init_town("后龙镇", "泉港区", "测试员")
+    for name in VILLAGES:
+        create_village(name)
+    return db_path
 
 
 @pytest.fixture(scope="session")

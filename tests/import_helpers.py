@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from importers.load import prepare, run
 from store.ids import check_char
 from store.schema import db
@@ -24,17 +22,6 @@ def ident(seq: int, birth: str = "19900101", region: str = "350505") -> str:
 def bad_checksum(number: str) -> str:
     """The same number with a wrong check char."""
     return number[:17] + ("0" if number[17] != "0" else "1")
-
-
-@pytest.fixture
-def town(db_path: Path) -> Path:
-    """A fresh database with the town set and four villages."""
-    from store.town.villages import create_village, init_town
-
-    init_town("后龙镇", "泉港区", "测试员")
-    for name in VILLAGES:
-        create_village(name)
-    return db_path
 
 
 def do_import(path: Path, **options):

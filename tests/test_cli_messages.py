@@ -52,7 +52,8 @@ def test_a_full_disk_hidden_by_a_failed_rollback_is_named():
         try:
             raise sqlite3.OperationalError("database or disk is full")
         except sqlite3.OperationalError:
-            raise sqlite3.OperationalError("cannot rollback - no transaction is active")
+            # implicit chaining on purpose: translate() must look through __context__
+            raise sqlite3.OperationalError("cannot rollback - no transaction is active")  # noqa: B904
     except sqlite3.OperationalError as exc:
         assert translate(exc).message.startswith("磁盘已满")
 

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from store.db import close_db, open_db
-from tests.day_one import (ONLY_IN_LISTS, OTHER_TOWN, REGISTERED, VILLAGES, as_json, cli, dibao_list,
+from tests.day_one import (ONLY_IN_LISTS, REGISTERED, VILLAGES, as_json, cli, dibao_list,
                            disability_list, ok)
 
 TODAY = dt.date.today()

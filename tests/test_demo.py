@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from store.db import close_db, open_db
 from store.demo.town import build_demo

@@ -18,7 +18,7 @@ from importers.load import prepare, run
 from store.db import close_db
 from store.schema import AuditLog, db
 from tests import import_fixtures as fx
-from tests.import_helpers import do_import, ident, person, rows_of, town  # noqa: F401
+from tests.import_helpers import do_import, ident, person, rows_of
 
 HEAD = ["姓名", "身份证号", "村(居)", "联系电话", "自付金额"]
 

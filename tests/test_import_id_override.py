@@ -12,7 +12,7 @@ from store.imports.undo import undo_import
 from store.people.people import id_override_reason
 from store.schema import AuditLog, Person
 from tests import import_fixtures as fx
-from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of, town  # noqa: F401
+from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of
 
 HEAD = ["序号", "姓名", "身份证号", "村(居)", "自付金额(元)"]
 WRONG = bad_checksum(ident(7))

@@ -18,7 +18,7 @@ from store.imports.merge import ImportCancelled, list_batches
 from store.people.people import update_person
 from store.schema import AuditLog, Case, ImportBatch, Person, RosterEntry, db
 from tests import import_fixtures as fx
-from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of, town  # noqa: F401
+from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of
 
 HEAD = ["序号", "姓名", "身份证号", "村(居)", "联系电话", "自付金额(元)"]
 

@@ -7,7 +7,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from store.schema import ImportBatch, Person
 from tests import import_fixtures as fx
-from tests.import_helpers import counts, ident, town  # noqa: F401
+from tests.import_helpers import counts, ident
 from tui.screens.import_wizard import SAVING, ImportWizard
 from tui.widgets.path_suggester import PathSuggester
 

@@ -12,7 +12,7 @@ from importers.load import CategoryNeeded, prepare
 from store.ids import normalize_id
 from store.schema import Case, CaseCategory, Person, RosterEntry, Village, db
 from tests import import_fixtures as fx
-from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of, town  # noqa: F401
+from tests.import_helpers import bad_checksum, counts, do_import, ident, person, rows_of
 
 H = ["序号", "姓名", "身份证号", "村(居)", "自付金额(元)"]
 

@@ -26,7 +26,7 @@ from store.imports.undo import undo_import
 from store.imports.write import ImportWriter
 from store.schema import AuditLog, Person, RosterEntry, db
 from tests import import_fixtures as fx
-from tests.import_helpers import counts, do_import, ident, person, rows_of, town  # noqa: F401
+from tests.import_helpers import counts, do_import, ident, person, rows_of
 
 HEAD = ["姓名", "身份证号", "村(居)", "联系电话", "自付金额"]
 

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import peewee
 import pytest
 
 from store import migrations
@@ -81,7 +82,7 @@ def test_models_match_migrated_tables(db_path):
 
 
 def test_foreign_keys_are_enforced(db_path):
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.IntegrityError):
         db.execute_sql('INSERT INTO "zone" (village_id, name, seq) VALUES (999, "x", 1)')
 
 

@@ -12,7 +12,7 @@ from store.schema import Case, CoveredPerson, Person, Roster, Zone
 from store.people.search import active_campaign_id
 from store.rosters.suspects import suspects
 from tests.conftest import DEMO_TODAY
-from tests.import_helpers import ident, town  # noqa: F401
+from tests.import_helpers import ident
 from tests.roster_fixtures import household_roster
 from tests.test_import_screen import WizardApp, read, text
 from tests.tui_helpers import settle
