@@ -150,12 +150,12 @@ def screening(f: Facts) -> list[str]:
         out.append(f"{f.us}走访进度落后于阶段要求。")
     checks = f.checks
     if checks:
-        judged = Counter(c.result for c in checks if c.result)
+        by_result = Counter(c.result for c in checks if c.result)
         rounds = len({c.round_no for c in checks})
         who = "镇社会事务办" + (f"开展抽查{rounds}轮，" if f.village_id is None else f"抽查{f.us}，")
-        results = joined([count(judged["合格"], "合格{}人"), count(judged["不合格"], "不合格{}人"),
-                          count(judged["无法核实"], "无法核实{}人")])
-        done = f"已核查{sum(judged.values())}人（{results}），合格率{pct(t.pass_rate)}" if judged else "尚在核查中"
+        results = joined([count(by_result["合格"], "合格{}人"), count(by_result["不合格"], "不合格{}人"),
+                          count(by_result["无法核实"], "无法核实{}人")])
+        done = f"已核查{sum(by_result.values())}人（{results}），合格率{pct(t.pass_rate)}" if by_result else "尚在核查中"
         out.append(f"{who}抽取{len(checks)}人，{done}。")
     if f.petitions:
         states = [petition_state(p, f.scope.as_of) for p in f.petitions]

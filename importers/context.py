@@ -105,7 +105,7 @@ class RowContext:
     units: dict[str, str] = field(default_factory=dict)  # field -> unit of its column
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     today: date = field(default_factory=date.today)
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)  # by name, or by (kind, spelling)
     names: dict[Any, str] = field(default_factory=dict)
     memo: dict[str, dict] = field(default_factory=lambda: {"village": {}, "town": {}})
     threshold_fen: int | Decimal | None = None  # the threshold in fen (exact), compared with amounts in fen

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from importers.headers import field_label
 from store.ids import IdError, is_clean, parse_id
 from store.imports.merge import MSG_NAME_CONFLICT
+
+if TYPE_CHECKING:
+    from importers.rows import Outcome
 
 
 def id_key(value: Any) -> str | None:

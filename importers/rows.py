@@ -47,7 +47,7 @@ class Outcome:
         """inserted / updated / unchanged / rejected / skipped, after the load decided."""
         if self.status == "merged":
             return "unchanged"
-        if self.status != "ok":
+        if self.status != "ok" or self.data is None:  # an "ok" outcome always carries its row
             return self.status
         return "rejected" if self.data.outcome == "conflict" else self.data.outcome
 

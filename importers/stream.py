@@ -48,12 +48,13 @@ def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], counts:
     lands in `outcomes`); counts: how many rows name each ID number (keys). Rows whose number the
     file names more than once wait for the last chunk: merging them may fill an earlier row from a
     later one."""
-    held, total = [], len(prep.data_rows)
+    held: list[Outcome] = []
+    total = len(prep.data_rows)
     rows, match = prep.sheet.rows, prep.match
     for start in range(0, total, CHUNK):
         if cancelled():
             raise ImportCancelled()
-        ready = []
+        ready: list[Outcome] = []
         for index, key in zip(prep.data_rows[start:start + CHUNK], keys[start:start + CHUNK]):
             out = normalise(rows[index], index, match, ctx)
             outcomes.append(out)

@@ -63,8 +63,9 @@ def _number_date(value: float, datemode: int) -> date:
     """An Excel serial number, or a yyyymmdd number like 20210305."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"无法识别的日期：{value}")
-    if 19_000_101 <= value <= 21_001_231 and float(value).is_integer():
-        return _ymd(str(int(value)), *YMD_COMPACT.match(str(int(value))).groups())
+    compact = YMD_COMPACT.match(str(int(value))) if float(value).is_integer() else None
+    if 19_000_101 <= value <= 21_001_231 and compact:
+        return _ymd(str(int(value)), *compact.groups())
     serial = int(math.floor(value))
     if not 1 <= serial <= MAX_SERIAL:
         raise ValueError(f"日期数值超出范围：{value}")
