@@ -133,3 +133,36 @@ async def test_a_member_is_added_by_hand_from_the_case_detail(demo_db):
     child = Person.get(Person.name == "王小", Person.relation == "子女")
     assert child.household_code == Person.get_by_id(case.person_id).id_number
 
+
+
+async def test_a_member_with_a_bad_check_char_asks_for_a_reason_then_saves(demo_db):
+    import json
+
+    from store.people.households import set_household
+    from store.schema import AuditLog
+    from tests.import_helpers import bad_checksum, ident
+    from tui.screens.household_member_form import HouseholdMemberForm
+
+    case = _waiting_case()
+    set_household(case.person_id, "本人")
+    wrong = bad_checksum(ident(8, "20100101"))
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, case.id, "g")
+        form = app.screen
+        assert isinstance(form, HouseholdMemberForm) and not form.query_one("#hm-override").display
+        form.query_one("#hm-name").value, form.query_one("#hm-relation").value = "王小", "子女"
+        form.query_one("#hm-id_number").value = wrong
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and form.query_one("#hm-override").display
+        assert "核实说明" in str(form.query_one("#hm-id_number-error").render())
+        assert form.focused is form.query_one("#hm-id_override_reason")
+        await type_text(pilot, "已与户口簿核对")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    child = Person.get(Person.name == "王小", Person.relation == "子女")
+    assert child.id_number == wrong
+    log = AuditLog.get((AuditLog.action == "id_override") & (AuditLog.row_id == child.id))
+    assert json.loads(log.after)["reason"] == "已与户口簿核对"

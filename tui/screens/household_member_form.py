@@ -1,4 +1,7 @@
-"""添加家庭成员: a member of the case person's household entered by hand (name, relation, ID number)."""
+"""添加家庭成员: a member of the case person's household entered by hand (name, relation, ID number).
+
+An ID number that fails only its checksum or birth date is refused with the reason and a
+「核实说明」 field appears under it, as in the person form."""
 
 from __future__ import annotations
 
@@ -33,6 +36,10 @@ class HouseholdMemberForm(FormScreen):
                 yield Label(label)
                 yield Field(placeholder=hint, id=f"hm-{key}")
                 yield FieldError(id=f"hm-{key}-error")
+                if key == "id_number":
+                    with Vertical(id="hm-override"):
+                        yield Label("核实说明（已核实号码无误时填写，如「与户口簿核对一致」，记入修改记录）")
+                        yield Field(id="hm-id_override_reason")
             yield FieldError(id="hm-head-error")
             yield FieldError(id="hm-form-error")
 
@@ -59,8 +66,11 @@ class HouseholdMemberForm(FormScreen):
         self.query_one("#hm-name").focus()
 
     def values(self) -> dict:
-        """Name, relation, ID number."""
-        return {key: self.query_one(f"#hm-{key}", Field).value for key, _l, _h in FIELDS}
+        """Name, relation, ID number (and the 核实说明 once it is asked for)."""
+        out = {key: self.query_one(f"#hm-{key}", Field).value for key, _l, _h in FIELDS}
+        if self.query_one("#hm-override").display:
+            out["id_override_reason"] = self.query_one("#hm-id_override_reason", Field).value
+        return out
 
     def write(self, values: dict):
         """store.people.households.add_member."""
@@ -70,4 +80,14 @@ class HouseholdMemberForm(FormScreen):
         if not self.code:
             raise ValidationError("尚未设置户主：请先在「修改人员信息」（e）中填写户主", field="head")
         return add_member(self.code, name=values["name"], relation=values["relation"],
-                          id_number=values["id_number"].strip() or None)
+                          id_number=values["id_number"].strip() or None,
+                          id_override_reason=values.get("id_override_reason"))
+
+    def show_error(self, exc) -> None:
+        """An ID that fails only its check: the error under it, then the 核实说明 field to fill."""
+        from store.errors import IdNeedsReason
+
+        super().show_error(exc)
+        if isinstance(exc, IdNeedsReason):
+            self.query_one("#hm-override").display = True
+            self.query_one("#hm-id_override_reason", Field).focus()
