@@ -79,6 +79,59 @@ def test_undoing_the_list_import_removes_its_petitions(tmp_path):
     assert _petitions(db) == []
 
 
+def test_undo_refuses_when_the_clerk_worked_on_a_list_petition(tmp_path):
+    """A notice sent on a petition from the list is the clerk's work: undo must not delete it silently."""
+    from store.checks import petitions
+    from store.schema import AuditLog
+
+    db = str(tmp_path / "t.db")
+    start_day(db)
+    ok("--db", db, "import", str(petition_list(tmp_path / "信访.xlsx", TODAY - dt.timedelta(3))), "--category", "5")
+    open_db(Path(db))
+    try:
+        petitions.edit_petition(_first_id(), notice_sent=TODAY)
+    finally:
+        close_db()
+    refused = cli("--db", db, "import", "undo", "1")
+    assert refused.exit_code != 0 and "修改" in refused.output
+    assert len(_petitions(db)) == 2
+    # without the clerk's work the undo goes through and says so in the audit log, one row a petition
+    db2 = str(tmp_path / "t2.db")
+    start_day(db2)
+    ok("--db", db2, "import", str(petition_list(tmp_path / "信访2.xlsx", TODAY - dt.timedelta(3))), "--category", "5")
+    assert cli("--db", db2, "import", "undo", "1").exit_code == 0
+    open_db(Path(db2))
+    try:
+        assert AuditLog.select().where(AuditLog.table == "petition", AuditLog.action == "undo_import").count() == 2
+    finally:
+        close_db()
+
+
+def test_a_petition_recorded_by_hand_gets_no_second_one_from_the_list(tmp_path):
+    from store.checks import petitions
+    from store.schema import Case, Person
+
+    db = str(tmp_path / "t.db")
+    start_day(db)
+    first = petition_list(tmp_path / "信访.xlsx", TODAY - dt.timedelta(3), reply="已答复")
+    ok("--db", db, "import", str(first), "--category", "5")
+    open_db(Path(db))
+    try:  # the clerk records 信访甲's petition by hand under the date it reached the town
+        case = Case.select().join(Person).where(Person.name == "信访甲").get()
+        petitions.delete_petition(Petition.get(Petition.case == case.id).id)
+        petitions.create_petition(case.id, kind="申诉求决", received=TODAY - dt.timedelta(5), summary="申请低保（镇里登记）")
+    finally:
+        close_db()
+    later = petition_list(tmp_path / "信访（新）.xlsx", TODAY - dt.timedelta(1))
+    ok("--db", db, "import", str(later), "--category", "5")
+    open_db(Path(db))
+    try:
+        mine = Petition.select().join(Case).join(Person).where(Person.name == "信访甲", Petition.deleted_at.is_null())
+        assert [p.summary for p in mine] == ["申请低保（镇里登记）"]
+    finally:
+        close_db()
+
+
 def test_a_deleted_list_petition_stays_deleted_on_reimport(tmp_path):
     from store.checks import petitions
 
@@ -134,6 +187,7 @@ def test_migration_7_recomputes_notice_dues_and_makes_petitions_of_old_list_rows
         assert (new.case_id, new.received, new.notice_due, new.close_due, new.summary) == (
             2, dt.date(2026, 9, 1), dt.date(2026, 9, 16), dt.date(2026, 10, 31), "申请低保")
         from store.schema import AuditLog
-        assert AuditLog.select().where(AuditLog.operator == "升级（第7版）").count() == 2
+        upgrade = AuditLog.select().where(AuditLog.operator == "升级（第7版）")
+        assert upgrade.count() == 2 and all(a.table == "petition" for a in upgrade)
     finally:
         close_db()

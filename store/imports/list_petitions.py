@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from store import audit
+from store.common import stored_date
 from store.checks.petitions import dues
 from store.schema import Case, Petition, db
 
@@ -25,22 +26,12 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-def _day(value) -> dt.date | None:
-    """A stored date (text or date) as a date; None when it is no date."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def sync_list_petitions(campaign_id: int) -> tuple[int, int]:
     """Create or update the petitions of every category-5 list row of the campaign (caller holds the
     transaction); (created, updated). The newest row of a case and date wins."""
     latest: dict[tuple[int, dt.date], tuple] = {}
     for row in db.execute_sql(_ROWS, (campaign_id,)).fetchall():
-        received = _day(row[2])
+        received = stored_date(row[2])
         if received is not None:
             latest[(row[1], received)] = row
     if not latest:
@@ -48,13 +39,17 @@ def sync_list_petitions(campaign_id: int) -> tuple[int, int]:
     # a petition the clerk deleted is matched too: a re-import never brings it back
     existing = {(p.case_id, p.received): p for p in Petition.select().join(Case).where(
         Case.campaign == campaign_id).order_by(Petition.deleted_at.is_null(), Petition.id)}  # live ones last: they win
+    # a case whose petition the clerk recorded by hand (often under another date) gets no second one
+    by_hand = {p.case_id for p in existing.values() if p.entry_id is None and p.deleted_at is None}
     created = updated = 0
     for key, (entry_id, case_id, _, content, reply, stamp) in latest.items():
         pet = existing.get(key)
+        if pet is None and case_id in by_hand:
+            continue
         if pet is None:
-            _create(entry_id, case_id, key[1], _text(content), _text(reply), _day(stamp))
+            _create(entry_id, case_id, key[1], _text(content), _text(reply), stored_date(stamp))
             created += 1
-        elif pet.deleted_at is None and _update(pet, _text(content), _text(reply), _day(stamp)):
+        elif pet.deleted_at is None and _update(pet, _text(content), _text(reply), stored_date(stamp)):
             updated += 1
     return created, updated
 

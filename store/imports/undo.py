@@ -89,6 +89,10 @@ def _later_dependents(batch_id: int, import_audit: int, info: dict, persons: lis
     if case_range:
         by_hand += _one('SELECT count(*) FROM "audit_log" WHERE id > ? AND "table" = \'case\' AND row_id BETWEEN ? AND ?',
                         (import_audit, *case_range))
+    # a petition made from the batch's list rows that the clerk worked on since (notice, extension, close)
+    by_hand += _one('SELECT count(*) FROM "audit_log" WHERE id > ? AND "table" = \'petition\' '
+                    "AND action IN ('update', 'delete', 'restore') AND row_id IN (SELECT t.id FROM \"petition\" t "
+                    'JOIN "roster_entry" e ON e.id = t.entry_id WHERE e.batch_id = ?)', (import_audit, batch_id))
     if by_hand:
         found.append(f"之后对这些人员或排查对象的修改{by_hand}条")
     return found
@@ -115,13 +119,18 @@ def _import_audit_id(batch_id: int) -> int:
 def _remove(batch_id: int, info: dict, updated: list[tuple]) -> dict[str, int]:
     """Restore changed persons and delete what the batch created; returns the counts."""
     created = info.get("created") or {}
-    operator, stamp = audit.current_operator(), str(now())
     for _audit_id, pid, before in updated:
         if before:
             sets = ", ".join(f"{k} = ?" for k in before)
             db.execute_sql(f'UPDATE "person" SET {sets} WHERE id = ?', (*before.values(), pid))
             audit.log("undo_import", "person", pid, None, before)
+    petitions = db.execute_sql('SELECT t.id, t.case_id, t.received FROM "petition" t JOIN "roster_entry" e '
+                               "ON e.id = t.entry_id WHERE e.batch_id = ?", (batch_id,)).fetchall()
+    for pid, case_id, received in petitions:  # they go with their list rows (ON DELETE CASCADE)
+        audit.log("undo_import", "petition", pid, {"case": case_id, "received": str(received)}, None)
     removed = {"roster_entry": db.execute_sql('DELETE FROM "roster_entry" WHERE batch_id = ?', (batch_id,)).rowcount}
+    if petitions:
+        removed["petition"] = len(petitions)
     for table, key in (("case_category", "id"), ("case", "id"), ("person_key", "person_id"), ("person", "id")):
         rng = created.get("person" if table == "person_key" else table)
         if rng:
