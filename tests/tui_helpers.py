@@ -36,7 +36,9 @@ def _tables_pending(app) -> bool:
     """True while a DataTable still owes its column widths (Textual measures them on Idle)."""
     from textual.widgets import DataTable
 
-    return any(t._require_update_dimensions or t._updated_cells for t in app.screen.query(DataTable))
+    from tui.compat import table_owes_layout
+
+    return any(table_owes_layout(t) for t in app.screen.query(DataTable))
 
 
 def waiting_case_found_by_initials() -> tuple[Case, str]:

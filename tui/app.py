@@ -10,9 +10,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets._toggle_button import ToggleButton
 
 from . import glyphs, table_keys
+from .compat import ToggleButton, exit_with_message
 from .errors import ReportsWorkerErrors, crash_text
 from .key_queue import KeyQueueMixin
 from .messages import DataChanged, OpenCase, OpenVillage
@@ -136,9 +136,7 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
         if self.is_headless:
             super()._handle_exception(error)  # tests: fail loudly, nothing is on a screen
             return
-        self._return_code = 1
-        self._exit_renderables.append(crash_text(error))
-        self._close_messages_no_wait()
+        exit_with_message(self, crash_text(error))
 
     def on_data_changed(self, _event: DataChanged) -> None:
         """After a write: refresh the header facts and every screen showing data."""

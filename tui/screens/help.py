@@ -25,7 +25,7 @@ KEYS = [
     ("村（居）", [("p", "本村包片：片区、负责人、关键词、自动分片"), ("r", "本村验收、满意度测评、通报约谈"),
                 ("Tab", "在片区、人员、对象表间切换")]),
     ("排查对象 / 村（居） / 包片的对象表", [
-        ("上下、PgUp、PgDn", "移动光标、翻页"), ("Home、End", "第一条、最后一条"), ("Enter", "打开对象详情"),
+        ("上下、PgUp、PgDn", "移动光标、翻页"), ("Home、End、g、G", "第一条、最后一条"), ("Enter", "打开对象详情"),
         ("v", "按村（居）筛选"), ("z", "按片区筛选"), ("m", "按负责人筛选"), ("c", "按类别筛选"), ("s", "按状态筛选"),
         ("o", "只看跟进逾期"), ("j", "研判结论：符合/不符合/全部"), ("f", "筛选栏：姓名或拼音首字母"),
         ("b", "按在保情况筛选：未在保、在保、某类在保（对照导入的在保名单）"),
@@ -108,7 +108,68 @@ KEYS = [
     ("导出/打印（F9）", [("Ctrl+S", "导出"), ("Ctrl+T", "导出并送到默认打印机"), ("Ctrl+O", "用默认程序打开导出的文件"),
                       ("Ctrl+E", "打印设置：主送单位、监督电话、制表人、审核人"), ("Esc", "返回")]),
     ("程序已在运行", [("r", "以只读方式打开（状态行显示「只读」，所有修改的按键不可用）"), ("q、Esc", "退出本窗口")]),
+    ("首次使用", [("Ctrl+S", "保存乡镇、区（县）和操作员"), ("Ctrl+D", "载入演示数据（先试用，之后可清除）"),
+               ("F8", "导入名单"), ("F5", "整治工作：名称、文号、阶段、排查类别")]),
+    ("搜索（/）", [("上下", "在结果中移动"), ("Enter", "打开所选对象；「非排查对象」新增为排查对象"),
+                 ("F5", "新增排查对象（查不到的新人）"), ("Esc", "返回")]),
+    ("附件（对象详情里按 f）", [("a", "添加"), ("o", "用默认程序打开"), ("d", "删除"), ("s", "已删除的附件"),
+                         ("r", "恢复所选的已删除附件")]),
+    ("从文件夹添加附件（对象表里按 w）", [("Ctrl+S", "先预览对应关系，再按一次添加"), ("Esc", "返回")]),
+    ("自动分片预览（包片里按 p）", [("y", "应用以上修改（先确认）"), ("Tab", "在两张表间切换"), ("Esc", "关闭，不修改")]),
+    ("抽查样本（新一轮抽查里按 Ctrl+S）", [("Ctrl+S、y", "保存本轮"), ("Esc", "返回修改参数")]),
+    ("备份列表（设置里 F6）", [("c", "逐个快速校验备份文件"), ("Esc", "返回")]),
+    ("退出前备份", [("Enter", "备份后退出"), ("Esc", "返回程序")]),
+    ("确认", [("y、Enter", "是"), ("n、Esc", "否")]),
+    ("选择列表", [("上下", "移动"), ("Enter", "选定"), ("Esc", "取消")]),
+    ("帮助（F1）", [("Esc、F1、q", "关闭本页")]),
 ]
+
+# Which screens' and widgets' BINDINGS each section describes ("module:Class", module under tui/screens or
+# tui/widgets; "app:YingbaoApp" is the app). tests/test_tui_help_keys.py fails when a binding of any of them
+# is missing from its section, or when a class with bindings is in no section.
+SECTION_BINDINGS: dict[str, tuple[str, ...]] = {
+    "全局（任何界面）": ("app:YingbaoApp",),
+    "总览": ("dashboard:DashboardScreen",),
+    "村（居）": ("village:VillageScreen",),
+    "排查对象 / 村（居） / 包片的对象表": ("cases:CasesScreen", "case_browser:CaseBrowser", "paged_table:PagedTable"),
+    "包片（村（居）里按 p）": ("zones:ZonesScreen",),
+    "人员（Ctrl+N）": ("members:MembersScreen",),
+    "抽查（F6）": ("spotcheck:SpotCheckScreen",),
+    "抽查记录": ("spotcheck_record:RecordScreen",),
+    "在保对照（Ctrl+P 「漏保」疑似对象、「漏救」检查、名单核对）": ("rosters:RostersScreen",),
+    "问题与整改（F7）": ("problems:ProblemsScreen",),
+    "验收测评（村（居）里按 r）": ("reviews:ReviewsScreen",),
+    "对象详情": ("case_detail:CaseDetailScreen",),
+    "电话回访（F2）": ("followup:FollowupScreen",),
+    "表单": ("form:FormScreen", "date_range:DateRangeScreen"),
+    "修改记录（Ctrl+L，详情页 h）": ("history:HistoryScreen",),
+    "设置（F10）": ("settings:SettingsScreen",),
+    "村（居）名单（设置里 F4，或命令面板）": ("villages:VillagesScreen",),
+    "整治工作（设置里 F7，或命令面板）": ("campaign:CampaignScreen",),
+    "导入名单（F8）": ("import_wizard:ImportWizard",),
+    "导出/打印（F9）": ("export:ExportScreen",),
+    "程序已在运行": ("already_running:AlreadyRunningScreen",),
+    "首次使用": ("welcome:WelcomeScreen",),
+    "搜索（/）": ("search:SearchScreen",),
+    "附件（对象详情里按 f）": ("attachments:AttachmentsScreen",),
+    "从文件夹添加附件（对象表里按 w）": ("attach_folder:AttachFolderScreen",),
+    "自动分片预览（包片里按 p）": ("zone_preview:ZonePreviewScreen",),
+    "抽查样本（新一轮抽查里按 Ctrl+S）": ("spotcheck_draw:SampleScreen",),
+    "备份列表（设置里 F6）": ("backup_list:BackupListScreen",),
+    "退出前备份": ("exit_backup:ExitBackupScreen",),
+    "确认": ("confirm:ConfirmScreen",),
+    "选择列表": ("pick:PickScreen",),
+    "帮助（F1）": ("help:HelpScreen",),
+}
+
+
+def key_label(key: str) -> str:
+    """How help writes a key Textual names ``key``: ctrl+s is Ctrl+S, f5 is F5, a letter is itself."""
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
+        return key.upper()
+    return key
 
 
 def help_text() -> str:

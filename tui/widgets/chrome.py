@@ -7,10 +7,9 @@ import datetime as dt
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
 
+from ..compat import FooterKey
 from ..text import cut
-
 
 
 class AppHeader(Static):
