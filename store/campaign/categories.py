@@ -88,6 +88,8 @@ def parse_yuan(value: Any, field: str = "threshold", label: str = "金额门槛"
             number = Decimal(m.group(1)) * (10000 if m.group(2) else 1)
         except InvalidOperation:
             raise ValidationError(f"无法识别的金额：{value}", field=field) from None
+    if number is not None and not number.is_finite():  # nan / inf from a cell or a float: no amount
+        raise ValidationError(f"{label}应为数字（元），如 10000 或 4.2万：{value}", field=field)
     if number is not None and number < 0:
         raise ValidationError(f"{label}不能是负数", field=field)
     return None if number is None else number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

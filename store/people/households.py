@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from store import audit, ids
@@ -109,17 +109,14 @@ def set_household(person_id: int, head: str | None, relation: str | None = None)
 
 
 def parse_income(value: Any) -> Decimal | None:
-    """An annual per-capita income in yuan (0 allowed), or None when blank."""
-    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "").replace("元", "")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError("家庭年人均收入请填写数字（元），如 8600", field="income") from None
-    if amount < 0 or amount > 10_000_000:
+    """An annual per-capita income in yuan (0 allowed; 8600, 0.86万, 8,600元), or None when blank:
+    read by the one money parser, store.campaign.categories.parse_yuan."""
+    from store.campaign.categories import parse_yuan
+
+    amount = parse_yuan(value, field="income", label="家庭年人均收入")
+    if amount is not None and amount > 10_000_000:
         raise ValidationError("家庭年人均收入应在 0 到 1000万元之间", field="income")
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def parse_size(value: Any) -> int | None:
