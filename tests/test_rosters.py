@@ -236,6 +236,11 @@ def test_unreadable_or_empty_roster_files_say_why_and_store_nothing(day_one):
     assert as_json("--db", db, "roster", "list") == []
     bad_date = cli("--db", db, "roster", "import", str(empty), "--kind", "低保", "--as-of", "2026-13-01")
     assert bad_date.exit_code == 2 and "日期格式不正确" in bad_date.output
+    # a roster dated in the future would stay the current one of its kind for years
+    future = dibao_roster(tmp, "低保名单.xlsx")
+    refused = cli("--db", db, "roster", "import", str(future), "--kind", "低保", "--as-of", "2099-01-01")
+    assert refused.exit_code == 2 and "晚于今天" in refused.output
+    assert as_json("--db", db, "roster", "list") == []
 
 
 def test_case_hints_know_a_person_already_covered_by_dibao(day_one):
