@@ -23,6 +23,7 @@ class PhoneResult:
 
     phones: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)  # the parts that are no phone (dropped)
 
 
 def _phone_text(value: object) -> str:
@@ -88,6 +89,7 @@ def _flush_bad(bad: list[str], result: PhoneResult) -> None:
     """Turn the pending unusable tokens into one warning."""
     if bad:
         _add(result, None, f"电话号码「{' '.join(bad)}」无效，已忽略")
+        result.bad.extend(bad)
         bad.clear()
 
 
@@ -97,6 +99,22 @@ def normalize_phones(value: object) -> PhoneResult:
     for chunk in _PHONE_SEPARATORS.split(_phone_text(value)):
         _scan_chunk(chunk, result)
     return result
+
+
+def typed_phone(value: object) -> str | None:
+    """A phone typed by hand (a form, the CLI): the normalised phones joined with '/', None when
+    blank. Unlike a list cell, any part that is no phone refuses the whole value: nothing typed
+    is dropped in silence."""
+    from store.errors import ValidationError
+
+    if value is None or not _phone_text(value).strip():
+        return None
+    result = normalize_phones(value)
+    if result.bad or not result.phones:
+        shown = " ".join(result.bad) or _phone_text(value).strip()
+        raise ValidationError(f"电话号码无效：「{shown}」，请填写11位手机号或带区号的固定电话，"
+                              "如 13800001234、0595-87654321", field="phone")
+    return "/".join(result.phones)
 
 
 def mask_phone(p: str | int | None) -> str:

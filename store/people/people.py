@@ -8,6 +8,7 @@ from typing import Any
 
 from store import audit, ids
 from store.errors import IdNeedsReason, NotFound, ValidationError
+from store.phones import typed_phone
 from store.schema import AuditLog, Person, PersonKey, db, now
 from store.people.search import name_keys, reverse
 
@@ -63,14 +64,7 @@ def check_reason(problem: str, reason: str | None) -> str:
 
 def _apply_phone(values: dict[str, Any]) -> None:
     """Normalise the phone; an unusable one is refused with the reason."""
-    raw = values.get("phone")
-    if raw in (None, ""):
-        values["phone"] = None
-        return
-    result = ids.normalize_phones(raw)
-    if not result.phones:
-        raise ValidationError("；".join(result.warnings) or "电话号码无效", field="phone")
-    values["phone"] = "/".join(result.phones)
+    values["phone"] = typed_phone(values.get("phone"))
 
 
 def _derived(values: dict[str, Any]) -> dict[str, Any]:

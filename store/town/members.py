@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from store import audit, ids
+from store import audit
 from store.common import get_row, hard_delete, one_of, optional, required, today_or, update_row
 from store.errors import ValidationError
+from store.phones import typed_phone
 from store.cases.overdue import overdue_items
 from store.schema import Member, Rectification, Village, db
 from store.cases.visits import HOME_VISITED_SQL
@@ -47,12 +48,7 @@ class MemberRow:
 
 def _phone(value: Any) -> str | None:
     """Normalised phones joined with '/'; an unusable number is refused with the reason."""
-    if value in (None, ""):
-        return None
-    result = ids.normalize_phones(value)
-    if not result.phones:
-        raise ValidationError("；".join(result.warnings) or "电话号码无效", field="phone")
-    return "/".join(result.phones)
+    return typed_phone(value)
 
 
 def _village_id(value: Any) -> int | None:
