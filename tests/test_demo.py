@@ -52,3 +52,23 @@ def test_demo_ids_are_valid(demo_db):
 
     ids = [r[0] for r in db.execute_sql('SELECT id_number FROM "person" LIMIT 500')]
     assert ids and all(is_valid_id(i) for i in ids)
+
+
+def test_demo_force_wipes_rosters_aliases_and_attachment_files(tmp_path):
+    """demo --force on a database with rosters and photos leaves none of them behind."""
+    from tests.day_one import as_json, cli, ok
+    from tests.test_rosters import dibao_roster
+
+    db = str(tmp_path / "t.db")
+    ok("--db", db, "demo")
+    ok("--db", db, "roster", "import", str(dibao_roster(tmp_path)), "--kind", "低保", "--as-of", "2026-06-30")
+    ok("--db", db, "village", "alias", "后龙村", "后龙村委会（旧）")
+    photo = tmp_path / "入户照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 64)
+    ok("--db", db, "attach", "add", str(photo), "--case", "1")
+    files = tmp_path / "t-附件"
+    assert any(p.is_file() for p in files.rglob("*"))
+    assert cli("--db", db, "demo", "--force").exit_code == 0
+    assert as_json("--db", db, "roster", "list") == []
+    assert not any("后龙村委会（旧）" in (v.get("aliases") or []) for v in as_json("--db", db, "village", "list"))
+    assert not files.exists() or not any(p.is_file() for p in files.rglob("*"))

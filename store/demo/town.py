@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -42,8 +43,9 @@ SIZES = {
 WIPE_ORDER = [
     "audit_log", "notice", "satisfaction_survey", "acceptance", "rectification", "problem",
     "spot_check", "spot_check_round", "petition", "benefit_step", "benefit", "contact",
-    "case_category", "roster_entry", "case", "import_batch", "person_key", "person", "household", "zone",
-    "member", "village", "category", "phase", "campaign",
+    "case_category", "attachment", "contact_member", "case_origin", "roster_entry", "case", "import_batch",
+    "covered_person", "roster", "person_key", "person", "household", "zone", "member", "village_alias",
+    "village", "category", "phase", "campaign",
 ]
 STATUS_FLOW = ["待排查", "已联系", "已走访", "已研判", "办理中", "已纳入", "动态监测", "已办结"]
 
@@ -102,11 +104,13 @@ def build_demo(seed: int = 1, size: str = "small", *, force: bool = False,
         raise StoreError(f"未知的规模：{size}（可选 small、town）")
     today = today or dt.date.today()
     report = progress or (lambda _step, _frac: None)
+    wiped = False
     with db.atomic("IMMEDIATE"):
         if holds_data():
             if not force:
                 raise StoreError("数据库中已有数据，演示数据不会覆盖它；确需清空重建请加 --force")
             wipe()
+            wiped = True
         if not settings.get(settings.TOWN):
             settings.put(settings.TOWN, "后龙镇")
             settings.put(settings.DISTRICT, "泉港区")
@@ -115,6 +119,10 @@ def build_demo(seed: int = 1, size: str = "small", *, force: bool = False,
         town = Town(random.Random(seed), today, cid, start)
         written = demo_build.build(town, SIZES[size], report)
         audit.log("demo", "*", None, None, {"seed": seed, "size": size, **written})
+    if wiped:  # the wiped rows' photos and papers: no row names them any more (personal data)
+        from store.cases.attachments import folder
+
+        shutil.rmtree(folder(), ignore_errors=True)
     return written
 
 
