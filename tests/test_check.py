@@ -211,3 +211,23 @@ def test_a_database_in_a_read_only_folder_is_not_called_damaged(demo_db, monkeyp
     assert not report.damaged and "已损坏" not in text and "restore" not in text
     assert "无法写入数据库所在的文件或文件夹" in text and "不是数据库损坏" in text
     assert not report.clean  # exit status 1: something to fix
+
+
+def test_an_older_database_is_not_called_incomplete(tmp_path):
+    """A version-1 file has version 1's tables: check notes the upgrade, raises no false alarm."""
+    import shutil
+    from pathlib import Path
+
+    from store.safety.check import check_database
+
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema_v1.db", path)
+    report = check_database(path)
+    assert report.problems == [] and not report.damaged
+    assert any("自动升级" in n for n in report.notes)
+    # a version-1 copy that lost a table of its own version is still incomplete
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        con.execute('DROP TABLE "notice"')
+    assert any("缺少数据表：notice" in p for p in check_database(path).problems)

@@ -105,11 +105,18 @@ def _schema(con: sqlite3.Connection, report: CheckReport) -> bool:
     if report.schema_version < ours:
         report.notes.append(f"数据库为旧结构版本 {report.schema_version}，打开时会自动升级到 {ours}")
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = [m._meta.table_name for m in MODELS if m._meta.table_name not in tables]
+    if 0 < report.schema_version < ours:  # an older file has its own version's tables, not today's
+        from store.safety.copies import reference_schema
+
+        expected = list(reference_schema(report.schema_version))
+    else:
+        expected = [m._meta.table_name for m in MODELS]
+    missing = [name for name in expected if name not in tables]
     if missing and report.schema_version:
         report.problems.append(f"缺少数据表：{', '.join(missing)}（可能是不完整的副本）")
         return False
-    return report.schema_version > 0
+    # the checks below read today's tables: an older file is checked after the upgrade on opening
+    return report.schema_version == ours
 
 
 def _foreign_keys(con: sqlite3.Connection, report: CheckReport) -> None:
