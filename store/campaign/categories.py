@@ -105,6 +105,12 @@ def category_rows(campaign_id: int) -> list[CategoryRow]:
             for c in Category.select().where(Category.campaign == campaign_id).order_by(Category.code)]
 
 
+def categories_of(campaign_id: int) -> list[tuple[str, int]]:
+    """A campaign's categories as (「7 其他困难群众」, 7) in code order, for a picker."""
+    return [(f"{c.code} {c.short_name}", c.code) for c in Category.select(Category.code, Category.short_name)
+            .where(Category.campaign == campaign_id).order_by(Category.code)]
+
+
 def template_categories(base: dict, delta: int) -> list[dict]:
     """The template's live categories with the years in names and since-dates moved by delta."""
     if base.get("campaign_id") is None:

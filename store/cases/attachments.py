@@ -161,6 +161,20 @@ def case_attachments(case_id: int, *, deleted: bool = False) -> list[AttachmentR
     return out
 
 
+def attachment_targets(case_id: int) -> list[tuple[str, tuple[str, int]]]:
+    """What a file of the case can go to besides the case, for the 添加附件 picker: its live visits
+    (newest first), then the rectifications of its live problems, as (label, (kind, id)); two
+    queries whatever their number (the problem's text comes in the join)."""
+    contacts = [(f"{c.kind} {c.date}", ("contact", c.id)) for c in
+                Contact.select(Contact.id, Contact.kind, Contact.date)
+                .where(Contact.case == case_id, Contact.deleted_at.is_null())
+                .order_by(Contact.date.desc(), Contact.id.desc())]
+    fixes = [(f"整改：{r.problem.description[:12]}", ("rectification", r.id)) for r in
+             Rectification.select(Rectification.id, Problem.id, Problem.description).join(Problem)
+             .where(Problem.case == case_id, Problem.deleted_at.is_null()).order_by(Rectification.id)]
+    return contacts + fixes
+
+
 def file_of(attachment_id: int) -> Path:
     """The managed file of an attachment; a Chinese error when it is missing or damaged."""
     a = Attachment.get_or_none(Attachment.id == attachment_id)

@@ -165,15 +165,12 @@ class AttachForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="af-load")
     def load(self) -> None:
         """The case's live contacts (newest first) and the rectifications of its problems."""
-        from store.schema import Contact, Problem, Rectification, db
+        from store.cases.attachments import attachment_targets
+        from store.schema import db
 
         with db.connection_context():
-            contacts = [(f"{c.kind} {c.date}", ("contact", c.id)) for c in Contact.select()
-                        .where(Contact.case == self.case_id, Contact.deleted_at.is_null())
-                        .order_by(Contact.date.desc(), Contact.id.desc())]
-            fixes = [(f"整改：{r.problem.description[:12]}", ("rectification", r.id)) for r in Rectification.select()
-                     .join(Problem).where(Problem.case == self.case_id, Problem.deleted_at.is_null())]
-        self.app.call_from_thread(self._fill, contacts + fixes)
+            targets = attachment_targets(self.case_id)
+        self.app.call_from_thread(self._fill, targets)
 
     def _fill(self, targets: list) -> None:
         """Offer the visits and rectifications; the newest visit chosen (photos are usually of it)."""

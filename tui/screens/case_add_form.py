@@ -65,15 +65,14 @@ class CaseAddForm(FormScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ca-load")
     def load(self) -> None:
         """Villages, the active campaign's categories, the ways of finding."""
+        from store.campaign.categories import categories_of
         from store.cases.add import FOUND_HOW
         from store.cases.cases import require_campaign
         from store.reports.export_rows import village_names
-        from store.schema import Category, db
+        from store.schema import db
 
         with db.connection_context():
-            camp = require_campaign()
-            cats = [(f"{c.code} {c.short_name}", c.code) for c in
-                    Category.select().where(Category.campaign == camp.id).order_by(Category.code)]
+            cats = categories_of(require_campaign().id)
             villages = village_names()
         self.app.call_from_thread(self._fill, villages, cats, FOUND_HOW)
 
