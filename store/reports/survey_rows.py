@@ -85,10 +85,29 @@ def _categories(case_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def _check_asked(campaign_id: int, case_ids, found: set[int]) -> None:
+    """Every case asked for by number is in the scope; else a ValidationError (no empty form is
+    written for a mistyped number or a case of another campaign)."""
+    from store.errors import ValidationError
+
+    missing = [i for i in dict.fromkeys(case_ids) if i not in found]
+    if not missing:
+        return
+    live = {c.id for c in Case.select(Case.id).join(Person)
+            .where(Case.id.in_(missing), Case.campaign == campaign_id, Case.deleted_at.is_null(),
+                   Person.deleted_at.is_null())}
+    gone = [str(i) for i in missing if i not in live]
+    if gone:
+        raise ValidationError(f"没有这个排查对象：{'、'.join(gone)}", field="case")
+    raise ValidationError(f"排查对象不在所选的村（居）或片区：{'、'.join(map(str, missing))}", field="case")
+
+
 def survey_households(campaign_id: int, village_ids=None, zone_id: int | None = None,
                       case_ids=None) -> list[SurveyHousehold]:
     """Every household of the scope's cases, in the town's village order, then zone and head."""
     cases = _cases(campaign_id, village_ids, zone_id, case_ids)
+    if case_ids is not None:
+        _check_asked(campaign_id, case_ids, {c.id for c in cases})
     ids = [c.id for c in cases]
     visits, cats = _visits(ids), _categories(ids)
     villages = {v.id: v for v in Village.select()}
