@@ -72,6 +72,21 @@ def test_a_call_alone_stays_out_of_the_visit_rate_and_a_home_visit_counts(demo_d
     assert _village_row(case).visited == start.visited + 1
 
 
+def test_deleting_the_only_home_visit_takes_the_case_back(demo_db):
+    """A case is 已走访 only while it has a live 入户走访: deleting it takes the case back to 已联系
+    (it still has a call), restoring it brings 已走访 back; each change audited."""
+    case = _waiting()
+    cases.record_contact(case.id, kind="电话回访", date=TODAY, findings="电话联系")
+    visit = cases.record_contact(case.id, kind="入户走访", date=TODAY, findings="入户")
+    assert Case.get_by_id(case.id).status == "已走访"
+    cases.delete_contact(visit.id)
+    assert Case.get_by_id(case.id).status == "已联系"
+    cases.restore_contact(visit.id)
+    assert Case.get_by_id(case.id).status == "已走访"
+    changes = AuditLog.select().where(AuditLog.table == "case", AuditLog.row_id == case.id, AuditLog.action == "update")
+    assert sum("已联系" in (a.after or "") for a in changes) >= 2  # the call, then the deletion
+
+
 def test_contacts_never_change_the_member_in_charge(demo_db):
     villages = {}
     for case in Case.select().join(Person).where(Case.deleted_at.is_null()).order_by(Case.id):

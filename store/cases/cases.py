@@ -10,7 +10,7 @@ from store.campaign.categories import check_usable
 from store.errors import NotFound, ValidationError
 from store.schema import Campaign, Case, CaseCategory, Category, Contact, ContactMember, Member, Person, db, now
 from store.people.search import active_campaign_id
-from store.cases.visits import CONTACT_KINDS, STATUSES, status_after  # noqa: F401 - STATUSES is read from here
+from store.cases.visits import CONTACT_KINDS, STATUSES, status_after, status_from  # noqa: F401 - STATUSES is read from here
 
 OUTCOMES = ["无变化", "需入户", "疑似符合", "不符合", "已解决"]
 SOURCES = ["名单", "自行发现"]
@@ -164,10 +164,29 @@ def restore_case(case_id: int) -> Case:
 
 
 def delete_contact(contact_id: int) -> Contact:
-    """Soft-delete a contact."""
-    return _soft(Contact, contact_id, restore=False)
+    """Soft-delete a contact; a case that was 已走访 only by it goes back (已联系 or 待排查)."""
+    with db.atomic():
+        contact = _soft(Contact, contact_id, restore=False)
+        _status_from_contacts(contact.case_id)
+    return contact
 
 
 def restore_contact(contact_id: int) -> Contact:
-    """Restore a soft-deleted contact."""
-    return _soft(Contact, contact_id, restore=True)
+    """Restore a soft-deleted contact (and the status it gave its case)."""
+    with db.atomic():
+        contact = _soft(Contact, contact_id, restore=True)
+        _status_from_contacts(contact.case_id)
+    return contact
+
+
+def _status_from_contacts(case_id: int) -> None:
+    """Set an early status (待排查 / 已联系 / 已走访) from the case's live contacts, audited."""
+    case = Case.get_by_id(case_id)
+    kinds = {k for (k,) in Contact.select(Contact.kind).where(Contact.case == case_id,
+                                                              Contact.deleted_at.is_null()).tuples()}
+    status = status_from(case.status, kinds)
+    if status != case.status:
+        before = audit.snapshot(case)
+        case.status, case.updated_at = status, now()
+        case.save()
+        audit.log_row("update", case, before)

@@ -33,6 +33,14 @@ def called_sql(on_or_before: str | None = None) -> str:
 HOME_VISITED_SQL, CALLED_SQL = home_visited_sql(), called_sql()
 
 
+def status_from(status: str, kinds: set[str]) -> str:
+    """A case's early status from the kinds of its live contacts (after one is deleted or restored):
+    已走访 with a 入户走访, 已联系 with any other contact, else 待排查; later statuses stay."""
+    if status not in (PENDING, CONTACTED, VISITED):
+        return status
+    return VISITED if HOME_VISIT in kinds else CONTACTED if kinds else PENDING
+
+
 def status_after(status: str, kind: str) -> str:
     """A case's status after a contact: 入户 makes it 已走访, any other contact 已联系 (from 待排查)."""
     if kind == HOME_VISIT and status in (PENDING, CONTACTED):
