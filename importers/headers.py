@@ -252,13 +252,13 @@ def find_report_date(rows_above_header: list[list[Any]]) -> date | None:
         for value in row:
             if labelled and isinstance(value, (date, datetime)):
                 return value.date() if isinstance(value, datetime) else value
-            found = _text_date(value) if isinstance(value, str) else None
+            found = first_date_in_text(value) if isinstance(value, str) else None
             if found and (labelled or CN_DATE.search(value)):
                 return found
     return None
 
 
-def _text_date(text: str) -> date | None:
+def first_date_in_text(text: str) -> date | None:
     """The first valid date written in a text (2022年8月5日 or 2022-8-5), or None."""
     text = unicodedata.normalize("NFKC", text)
     for pattern in (CN_DATE, ISO_DATE):

@@ -278,7 +278,7 @@ def _run(prep: Prepared, dry_run: bool, choices: VillageChoices, report_path: st
     total = len(prep.data_rows)
     batch_id, plan = load(chunks, counts.keys(), meta, cancelled=cancelled,
                           written=lambda: progress(total + 1, total + 1),
-                          report=lambda _plan: _report(prep, outcomes, target, not report_path),
+                          report=lambda _plan: report_rejections(prep, outcomes, target, not report_path),
                           before_commit=lambda _plan: _before_commit(prep, choices),
                           ahead=prep.ahead)
     return _summary(outcomes, batch_counts(plan, meta), batch_id, meta.report_path, prep, ctx, plan)
@@ -299,7 +299,7 @@ def fallback_report_path(target: Path, sha256: str) -> Path:
     return Path(db.database).resolve().parent / "导入报告" / name
 
 
-def _report(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
+def report_rejections(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
     """Write the report when any row was rejected, skipped or warned; its path, else None."""
     if not any(report_mod.needs_report(o) for o in outcomes):
         return None

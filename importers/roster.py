@@ -18,9 +18,9 @@ from typing import Any
 
 from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, detect_header, find_report_date, pick_sheet
-from importers.headers import _text_date as text_date
+from importers.headers import first_date_in_text
 from importers.read import SheetData, fill_merged, read_sheets
-from importers.rows import RowError, _looks_total, _parse_id, is_blank_row, text_of
+from importers.rows import RowError, looks_total, parse_row_id, is_blank_row, text_of
 from importers.sniff import Sniffed, sniff
 from importers.values import clean_name, parse_amount, parse_date
 from store.errors import ValidationError
@@ -132,7 +132,7 @@ def _as_of(given: dt.date | None, data: SheetData, match: HeaderMatch, path: Pat
     found = find_report_date(data.rows[:match.row_index])
     if found is not None:
         return found, f"名单日期取自标题：{found.isoformat()}"
-    found = text_date(path.stem)
+    found = first_date_in_text(path.stem)
     if found is not None:
         return found, f"名单日期取自文件名：{found.isoformat()}"
     day = dt.date.fromtimestamp(path.stat().st_mtime)
@@ -221,7 +221,7 @@ def _persons(_cells: _Cells, value: Any) -> tuple[int | None, str | None]:
 def _head_id(cells: _Cells, value: Any) -> tuple[str | None, str | None]:
     """The 户主身份证号 (None with a note when invalid: the row then follows the 户主 row above)."""
     try:
-        return _parse_id(value, cells.today)[0], None
+        return parse_row_id(value, cells.today)[0], None
     except RowError as exc:
         return None, f"户主{exc}，按上一户计"
 
@@ -242,7 +242,7 @@ def _normalise(prep: RosterPrep, today: dt.date) -> None:
             continue
         out = RosterOutcome(index + 1, cells)
         prep.outcomes.append(out)
-        if _looks_total(cells):
+        if looks_total(cells):
             out.status, out.reasons = "skipped", ["合计/小计行"]
             continue
         try:
@@ -266,7 +266,7 @@ def _row(cells: list[Any], at: _Cells, prep: RosterPrep, out: RosterOutcome, las
     name = clean_name(value) if value is not None and value != "" else ""
     if not name:
         raise RowError("姓名为空")
-    number, _original, note = _parse_id(at.raw(cells, "id_number"), at.today)
+    number, _original, note = parse_row_id(at.raw(cells, "id_number"), at.today)
     if note:
         out.warnings.append(note)
     relation = at.parsed(cells, "relation", out)
@@ -328,9 +328,9 @@ def run_roster(prep: RosterPrep, *, dry_run: bool = False) -> Saved | None:
 def write_report(prep: RosterPrep, target: Path | None = None) -> str | None:
     """The import report of the rejected, skipped and noted rows (as the list import writes it: beside
     the file, else in the database's folder; a --report path that fails is an error); None when clean."""
-    from importers.load import _report, default_report_path
+    from importers.load import report_rejections, default_report_path
 
-    return _report(prep, prep.outcomes, Path(target) if target else default_report_path(prep.path), target is None)
+    return report_rejections(prep, prep.outcomes, Path(target) if target else default_report_path(prep.path), target is None)
 
 
 def earlier_imports(prep: RosterPrep) -> list[int]:

@@ -77,7 +77,7 @@ def is_blank_row(cells: list[Any]) -> bool:
     return True
 
 
-def _parse_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
+def parse_row_id(value: Any, today: date) -> tuple[str, str | None, str | None]:
     """(18-digit number, original if upgraded from 15 digits, warning)."""
     try:
         if is_clean(value):  # already clean text: only the birth date and check char to verify
@@ -220,7 +220,7 @@ def _threshold(out: ImportRow, ctx: RowContext, warnings: list[str]) -> None:
         warnings.append(f"自付金额{Decimal(paid) / 100:.2f}元低于本类门槛{ctx.threshold:.0f}元")
 
 
-def _looks_total(cells: list[Any]) -> bool:
+def looks_total(cells: list[Any]) -> bool:
     """is_total_row, checked only when one of the first two non-empty cells mentions 计."""
     seen = 0
     for value in cells:
@@ -241,7 +241,7 @@ def _looks_total(cells: list[Any]) -> bool:
 
 def _check_skip(cells: list[Any], mapped: dict[str, Any], ctx: RowContext) -> str | None:
     """The reason to skip a row (合计 row, another town's row), or None."""
-    if _looks_total(cells):
+    if looks_total(cells):
         return "合计/小计行"
     value = mapped.get("town")
     if value is None or not ctx.town:
@@ -304,7 +304,7 @@ def _plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: Plain
     accepts, the full path accepts the same way (tests/test_import_plain.py compares the two)."""
     values = lay.cells_of(cells)
     number = values[at.id_number]
-    if not is_clean(number) or _looks_total(cells):
+    if not is_clean(number) or looks_total(cells):
         return None
     try:
         verify_clean(number, ctx.today)
@@ -421,7 +421,7 @@ def _build(cells: list[Any], index: int, mapped: dict[str, Any], match: HeaderMa
         warnings.append(INVISIBLE_NOTE)
     override = None
     try:
-        number, original, note = _parse_id(mapped.get("id_number", ""), ctx.today)
+        number, original, note = parse_row_id(mapped.get("id_number", ""), ctx.today)
     except RowError:  # BAD_INPUTS row 6: a 核实说明 accepts a failed checksum or birth date
         override = overridden(mapped.get("id_number"), mapped.get("id_override"), ctx.today, ctx.accepted_ids)
         if override is None:

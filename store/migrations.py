@@ -16,7 +16,7 @@ from .schema import db
 SQL_DIR = Path(__file__).with_name("sql")
 
 
-def _statements(sql: str) -> list[str]:
+def sql_statements(sql: str) -> list[str]:
     """Split a frozen SQL file into statements (no semicolons inside our literals)."""
     lines = [ln for ln in sql.splitlines() if not ln.lstrip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
@@ -24,7 +24,7 @@ def _statements(sql: str) -> list[str]:
 
 def _run_sql_file(name: str) -> None:
     """Execute every statement of a frozen SQL file in the current transaction."""
-    for stmt in _statements((SQL_DIR / name).read_text(encoding="utf-8")):
+    for stmt in sql_statements((SQL_DIR / name).read_text(encoding="utf-8")):
         db.execute_sql(stmt)
 
 

@@ -135,11 +135,6 @@ def _order(sort: str, descending: bool) -> str:
     return f" ORDER BY {expr} IS NULL, {expr} {direction}, c.id {direction}"
 
 
-def _date(value) -> dt.date | None:
-    """A stored date string as a date (None when it is no date)."""
-    return stored_date(value)
-
-
 def ordered_ids(f: CaseFilter, campaign_id: int, *, sort: str = "village", descending: bool = False,
                 today: dt.date | None = None) -> list[int]:
     """Every matching case id in display order: one query per filter or sort change.
@@ -160,8 +155,8 @@ def rows_for(ids: list[int]) -> list[CaseRow]:
     got = {r[0]: r for r in db.execute_sql(_ROWS + ", p.id " + _FROM + f"WHERE c.id IN ({marks})", ids).fetchall()}
     kinds = coverage_of([r[10] for r in got.values()])
     return [
-        CaseRow(r[0], r[1], r[2], mask_id(r[3]) if r[3] else "", r[4] or "", r[5], r[6], _date(r[7]),
-                _date(r[8]), r[9], " ".join(SHORT_KIND.get(c.kind, c.kind[:1]) for c in kinds.get(r[10], [])))
+        CaseRow(r[0], r[1], r[2], mask_id(r[3]) if r[3] else "", r[4] or "", r[5], r[6], stored_date(r[7]),
+                stored_date(r[8]), r[9], " ".join(SHORT_KIND.get(c.kind, c.kind[:1]) for c in kinds.get(r[10], [])))
         for r in (got[i] for i in ids if i in got)
     ]
 

@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from store.checks import petitions
-from store.reports.export_rows import Scope, _date, _rows, categories_by_case
+from store.common import stored_date
+from store.reports.export_rows import Scope, categories_by_case, named_rows
 from store.people.households import household_sizes
 from store.checks.petitions import PetitionRow
 from store.schema import db
@@ -73,7 +74,7 @@ _BENEFITS = (
 def _benefits_by_case(params: dict) -> dict[int, str]:
     """{case id: '低保（纳入）、临时救助急难型（先行救助，纳入）'}."""
     out: dict[int, list[str]] = {}
-    for case_id, btype, status, advance in _rows(_BENEFITS, params):
+    for case_id, btype, status, advance in named_rows(_BENEFITS, params):
         out.setdefault(case_id, []).append(f"{btype}（{'先行救助，' if advance else ''}{status}）")
     return {k: "、".join(v) for k, v in out.items()}
 
@@ -82,18 +83,18 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     """Every live case of the covered villages, by village, zone and name (pinyin)."""
     params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat(), "home": HOME_VISIT}
     cats = categories_by_case(scope.campaign_id)
-    contacts = {r[0]: (int(r[1]), r[2], int(r[3])) for r in _rows(_CONTACTS, params)}
+    contacts = {r[0]: (int(r[1]), r[2], int(r[3])) for r in named_rows(_CONTACTS, params)}
     benefits = _benefits_by_case(params)
-    home = {case_id: (findings, who) for case_id, findings, who in _rows(_HOME, {**params, "home": HOME_VISIT})}
+    home = {case_id: (findings, who) for case_id, findings, who in named_rows(_HOME, {**params, "home": HOME_VISIT})}
     sizes = household_sizes()
     out = []
-    for r in _rows(_LEDGER, params):
+    for r in named_rows(_LEDGER, params):
         if not scope.covers(r[1]):
             continue
         count, last, calls = contacts.get(r[0], (0, None, 0))
         findings, visitor = home.get(r[0], (None, None))
-        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, _date(last),
-                             r[8], r[9], r[10], benefits.get(r[0], ""), _date(r[11]), r[12],
+        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, stored_date(last),
+                             r[8], r[9], r[10], benefits.get(r[0], ""), stored_date(r[11]), r[12],
                              sizes.get(r[13]) if r[13] else None, findings, visitor, calls))
     return out
 
@@ -130,10 +131,10 @@ def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
     numbers = {rid: i for i, (rid,) in enumerate(db.execute_sql(
         'SELECT id FROM "spot_check_round" WHERE campaign_id = ? ORDER BY date, id', (scope.campaign_id,)), 1)}
     out = []
-    for r in _rows(_CHECKS, params):
+    for r in named_rows(_CHECKS, params):
         if scope.covers(r[3]):
-            out.append(SpotCheckRow(numbers[r[0]], _date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
-                                    cats.get(r[7], ""), r[8], r[9], _date(r[10])))
+            out.append(SpotCheckRow(numbers[r[0]], stored_date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
+                                    cats.get(r[7], ""), r[8], r[9], stored_date(r[10])))
     return out
 
 

@@ -79,7 +79,7 @@ _FLAGS = ("(p.birth_date IS NOT NULL AND date(p.birth_date, '+18 years') > :asof
           "WHERE mc.case_id = c.id AND mk.code = 6)")
 
 
-def _rows(sql: str, params: dict) -> list[tuple]:
+def named_rows(sql: str, params: dict) -> list[tuple]:
     """Run a named-parameter query."""
     return db.execute_sql(sql, params).fetchall()
 
@@ -92,11 +92,6 @@ def categories_by_case(campaign_id: int) -> dict[int, str]:
     for case_id, name in db.execute_sql(sql, (campaign_id,)).fetchall():
         out.setdefault(case_id, []).append(name)
     return {k: "、".join(v) for k, v in out.items()}
-
-
-def _date(value) -> dt.date | None:
-    """An ISO date column as a date (None when it is no date)."""
-    return stored_date(value)
 
 
 def problem_rows(scope: Scope) -> list[ProblemRow]:
@@ -138,10 +133,10 @@ def outcome_rows(scope: Scope) -> list[OutcomeRow]:
     """The outcomes of the campaign window, by village order, date and name."""
     params = {"cid": scope.campaign_id, "start": scope.start.isoformat(), "asof": scope.as_of.isoformat()}
     order = {vid: i for i, vid in enumerate(v.id for v in Village.select(Village.id).order_by(Village.seq, Village.id))}
-    rows = [r for r in _rows(_OUTCOMES, params) if scope.covers(r[0])]
+    rows = [r for r in named_rows(_OUTCOMES, params) if scope.covers(r[0])]
     rows.sort(key=lambda r: (order.get(r[0], 0), str(r[6]), r[2]))
     return [OutcomeRow(r[1], r[2], r[3], r[4], Decimal(r[5]) / 100 if r[5] is not None else None,
-                       _date(r[6]), bool(r[7]), bool(r[8])) for r in rows]
+                       stored_date(r[6]), bool(r[7]), bool(r[8])) for r in rows]
 
 
 def category_names(campaign_id: int) -> dict[int, str]:
@@ -185,7 +180,7 @@ def notice_rows(scope: Scope) -> list[NoticeRow]:
     params = {"cid": scope.campaign_id, "start": scope.start.isoformat(), "asof": scope.as_of.isoformat()}
     sizes = household_sizes()
     out = []
-    for vid, village, name, household, btype, fen, child, _monitor in _rows(_NOTICE, params):
+    for vid, village, name, household, btype, fen, child, _monitor in named_rows(_NOTICE, params):
         if child or btype not in PUBLIC_BENEFIT or not scope.covers(vid):
             continue
         size = sizes.get(household) if household else (1 if btype == "低保单人户" else None)

@@ -158,18 +158,18 @@ def assign_suspects(case_ids: list[int], member_id: int | None = None) -> Assign
     """Assign worklist cases in one step, in one transaction: a named member to every case; else each
     case without a zone goes into the zone its address matches, and takes its zone's member."""
     from store.town.members import require_active
-    from store.town.zone_match import _zones, match_zones
-    from store.town.zones import _case_people, write_moves
+    from store.town.zone_match import village_zones, match_zones
+    from store.town.zones import case_people, write_moves
 
     with db.atomic():
         member_id = require_active(member_id) if member_id else None
-        rows = _case_people(case_ids)
+        rows = case_people(case_ids)
         moves, staff, zone_of = [], [], {}
         addresses = _addresses([r[1] for r in rows])
         cache: dict[int, tuple] = {}
         for cid, pid, vid, zid, mid in rows:
             if zid is None and vid is not None and member_id is None:
-                zones, words = cache.setdefault(vid, _zones(vid))
+                zones, words = cache.setdefault(vid, village_zones(vid))
                 hit = match_zones(addresses.get(pid) or "", words)
                 if len(hit) == 1:
                     zid = next(iter(hit))

@@ -69,13 +69,13 @@ def check_backup_file(path: Path, *, full: bool = True) -> int:
 def reference_schema(version: int) -> dict[str, frozenset[str]]:
     """The tables and columns this program's migrations give a database of that schema version
     (the frozen SQL files run on a database in memory)."""
-    from store.migrations import SQL_DIR, _statements
+    from store.migrations import SQL_DIR, sql_statements
 
     con = sqlite3.connect(":memory:")
     try:
         for sql_file in sorted(SQL_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
             if int(sql_file.name[:4]) <= version:
-                for stmt in _statements(sql_file.read_text(encoding="utf-8")):
+                for stmt in sql_statements(sql_file.read_text(encoding="utf-8")):
                     con.execute(stmt)
         return _columns(con)
     finally:

@@ -102,7 +102,7 @@ _CASES_SQL = (
 )
 
 
-def _zones(village_id: int) -> tuple[dict[int, tuple], list[tuple[int, str]]]:
+def village_zones(village_id: int) -> tuple[dict[int, tuple], list[tuple[int, str]]]:
     """The village's zones (id -> name, member id, member name) and their (zone id, keyword) pairs."""
     rows = db.execute_sql('SELECT z.id, z.name, CASE WHEN m.active THEN m.id END, '
                           'CASE WHEN m.active THEN m.name ELSE \'\' END, z.keywords FROM "zone" z '
@@ -120,7 +120,7 @@ def preview_auto_assign(village_id: int, campaign_id: int | None = None, *,
     if village is None:
         raise StoreError("找不到该村（居）")
     cid = campaign_id or active_campaign_id()
-    zones, words = _zones(village.id)
+    zones, words = village_zones(village.id)
     out = Preview(village.id)
     for case_id, pid, name, address, old, member in db.execute_sql(_CASES_SQL, (cid, village.id)).fetchall():
         if only_unzoned and old is not None:

@@ -143,7 +143,7 @@ class AssignResult:
     members_set: int
 
 
-def _case_people(case_ids: list[int]) -> list[tuple]:
+def case_people(case_ids: list[int]) -> list[tuple]:
     """(case id, person id, village id, zone id, case member) of live cases, in case id order."""
     out = []
     for part in chunks(sorted(set(case_ids))):
@@ -164,7 +164,7 @@ def assign_cases(case_ids: Iterable[int], zone_id: int | None) -> AssignResult:
     case_ids = list(case_ids)
     with db.atomic():
         zone = get_row(Zone, zone_id, "片区", live=False) if zone_id is not None else None
-        rows = _case_people(case_ids)
+        rows = case_people(case_ids)
         if zone is not None:
             foreign = [r for r in rows if r[2] != zone.village_id]
             if foreign:
