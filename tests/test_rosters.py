@@ -322,3 +322,25 @@ def test_urban_and_rural_rosters_stand_side_by_side_and_a_whole_one_replaces_bot
     out = ok("--db", db, "roster", "import", str(whole), "--kind", "低保", "--as-of", "2026-07-31")
     assert "替换第1、2份" in out
     assert as_json("--db", db, "find", "低保01号")[0]["coverage"] == []
+
+
+def test_a_single_person_line_or_a_deleted_member_covers_no_one_else(db_path):
+    """单列施保 (保障人数 1) covers that person alone; a deleted person covers no household mate."""
+    from store.people import people
+    from store.rosters.coverage import coverage_of
+    from store.schema import CoveredPerson, Person, Roster
+    from store.town.villages import create_village
+
+    village = create_village("后龙村")
+    alone, mate = (people.create_person(name=n, id_number=ident(i, "19600101"), village=village.id).id
+                   for n, i in (("单列者", 701), ("同户人", 703)))
+    Person.update(household_code="H1").where(Person.id.in_([alone, mate])).execute()
+    roster = Roster.create(kind="农村低保", as_of=TODAY, file_name="低保.xlsx", sha256="x")
+    line = CoveredPerson.create(roster=roster, id_number=ident(701, "19600101"), kind="农村低保", persons=1)
+    got = coverage_of([alone, mate])
+    assert alone in got and mate not in got
+    line.persons = 3
+    line.save()
+    assert mate in coverage_of([mate])
+    people.delete_person(alone)
+    assert mate not in coverage_of([mate])

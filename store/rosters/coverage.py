@@ -3,7 +3,8 @@ each kind, as a person or as a member of a covered household.
 
 A person is covered by a kind when their ID number is on the kind's current roster (a household
 file lists every member with their own ID), or, for the household kinds 低保 and 低保边缘, when
-another person of the same household in the app (same household code) is on it. The since date is
+another live person of the same household in the app (same household code) is on it with a line
+for more than one person: a 单人户 (单列施保, 保障人数 1) covers that person alone, not the family. The since date is
 the roster line's own, else its household's (importers/roster.py fills it). This module holds the
 one SQL definition of 在保 that the case table, the case detail, `find`, the figures and the
 worklists use.
@@ -32,7 +33,8 @@ _BY_HOUSEHOLD = (f'SELECT m.id, {KIND}, cp.since, cp.kind, 1, r.as_of FROM "pers
                  'CROSS JOIN "person" h ON h.household_code = m.household_code AND h.id != m.id '
                  'CROSS JOIN "covered_person" cp ON cp.id_number = h.id_number JOIN "roster" r ON r.id = cp.roster_id '
                  f"WHERE r.replaced_by_id IS NULL AND {KIND} IN {HOUSEHOLD_KINDS!r} AND m.household_code IS NOT NULL "
-                 "AND h.household_code IS NOT NULL AND m.id IN ({marks})")
+                 "AND h.household_code IS NOT NULL AND h.deleted_at IS NULL AND coalesce(cp.persons, 2) > 1 "
+                 "AND m.id IN ({marks})")
 
 
 def covered_where(kinds: tuple[str, ...] | None = None, person: str = "p") -> tuple[str, list]:
@@ -49,8 +51,8 @@ def covered_where(kinds: tuple[str, ...] | None = None, person: str = "p") -> tu
     literal = ", ".join(f"'{k}'" for k in household)  # constants of this module: no parameters (a sort key)
     shared = (f'({person}.household_code IS NOT NULL AND EXISTS (SELECT 1 FROM "person" h '
               'JOIN "covered_person" cp ON cp.id_number = h.id_number JOIN "roster" r ON r.id = cp.roster_id '
-              f"WHERE h.household_code = {person}.household_code AND h.id != {person}.id "
-              f"AND r.replaced_by_id IS NULL AND {KIND} IN ({literal})))")
+              f"WHERE h.household_code = {person}.household_code AND h.id != {person}.id AND h.deleted_at IS NULL "
+              f"AND coalesce(cp.persons, 2) > 1 AND r.replaced_by_id IS NULL AND {KIND} IN ({literal})))")
     return f"({direct} OR {shared})", list(kinds or ())
 
 
