@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
 
 from ..errors import ReportsWorkerErrors
 from ..widgets.chrome import AppHeader, FitFooter, StatusLine
 
+T = TypeVar("T")
 
-class AppScreen(ReportsWorkerErrors, Screen):
+
+class LoadsInThread(ReportsWorkerErrors):
+    """The one way a screen reads the store: a thread worker, then the result shown on the UI thread."""
+
+    def load_then_show(self, group: str, fetch: Callable[[], T], show: Callable[[T], Any]) -> Worker:
+        """Run ``fetch`` in an exclusive thread worker of ``group`` inside ``db.connection_context()``,
+        then ``show(result)`` on the UI thread unless the worker was cancelled meanwhile; an error goes
+        to the Chinese notification of ReportsWorkerErrors (and ``worker_failed``)."""
+
+        def job() -> None:
+            """The worker's body."""
+            from store.schema import db
+
+            with db.connection_context():
+                result = fetch()
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(show, result)
+
+        return self.run_worker(job, thread=True, exclusive=True, exit_on_error=False, group=group)
+
+
+class AppScreen(LoadsInThread, Screen):
     """A main screen; subclasses give `compose_body` and `reload`."""
 
     stale = False

@@ -55,18 +55,18 @@ class MembersScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="members")
     def load(self) -> None:
-        """Members and their workload."""
+        """Members and their workload, then show."""
         from store.town.members import member_rows, workload
-        from store.schema import db
         from store.people.search import active_campaign_id
 
-        with db.connection_context():
-            rows = member_rows(include_inactive=True)
+        def fetch() -> tuple[list, dict]:
+            """Every member, active or not, and the active campaign's workload by member."""
             cid = active_campaign_id()
             work_by = {w.member_id: w for w in workload(cid, self.app.today())} if cid else {}
-        self.app.call_from_thread(self.show, rows, work_by)
+            return member_rows(include_inactive=True), work_by
+
+        self.load_then_show("members", fetch, lambda got: self.show(*got))
 
     def show(self, rows, work_by) -> None:
         """Fill the table, cursor kept."""

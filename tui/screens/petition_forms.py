@@ -12,7 +12,7 @@ from store.checks.petitions import KINDS, MAX_EXTENSION, OUTCOMES
 from ..text import day
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
-from .problem_forms import _select
+from .problem_forms import select_field
 
 DATE_FIELDS = [("received", "收到日期"), ("accepted", "受理日期（告知期限 +15 天、办结期限 +60 天由此算出）"),
                ("notice_sent", "书面告知日期"), ("review_on", "复查日期"), ("recheck_on", "复核日期")]
@@ -32,7 +32,7 @@ class PetitionForm(FormScreen):
         p = self.petition or {}
         with Vertical(classes="org-box"):
             yield Static(f"{'修改' if p else '登记'}信访（Ctrl+S 保存，Esc 取消）", classes="org-title")
-            yield from _select("pt", "kind", "信访类型", [(k, k) for k in KINDS], p.get("kind"))
+            yield from select_field("pt", "kind", "信访类型", [(k, k) for k in KINDS], p.get("kind"))
             for name, label in DATE_FIELDS if p else DATE_FIELDS[:2]:
                 value = day(p.get(name)) or (self.app.today().isoformat() if name == "received" else "")
                 yield from labelled("pt", name, label, value)
@@ -112,7 +112,7 @@ class ClosePetitionForm(FormScreen):
         with Vertical(classes="org-box"):
             yield Static("信访办结（办结日期留空则改回未办结；Ctrl+S 保存，Esc 取消）", classes="org-title")
             yield from labelled("cl", "closed", "办结日期", day(p.get("closed")) or self.app.today().isoformat())
-            yield from _select("cl", "outcome", "办理结果", [(o, o) for o in OUTCOMES], p.get("outcome"))
+            yield from select_field("cl", "outcome", "办理结果", [(o, o) for o in OUTCOMES], p.get("outcome"))
             yield from labelled("cl", "reply", "答复内容", p.get("reply") or "", area=True)
             yield FieldError(id="cl-form-error")
 

@@ -15,7 +15,7 @@ from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
 
-def _select(prefix: str, name: str, label: str, options: list, value, prompt: str = "请选择") -> ComposeResult:
+def select_field(prefix: str, name: str, label: str, options: list, value, prompt: str = "请选择") -> ComposeResult:
     """A label, a Select and its error line."""
     yield Label(label)
     yield Select(options, prompt=prompt, value=value if value is not None else Select.NULL, id=f"{prefix}-{name}")
@@ -39,14 +39,14 @@ class ProblemForm(FormScreen):
         who = f"（{self.person}）" if self.person else ""
         with Vertical(classes="org-box"):
             yield Static(f"{'修改' if p else '新增'}问题{who}（Ctrl+S 保存，Esc 取消）", classes="org-title")
-            yield from _select("pb", "source", "来源", [(s, s) for s in SOURCES], p.source if p else "自查")
-            yield from _select("pb", "kind", "类型", [(k, k) for k in KINDS], p.kind if p else None)
+            yield from select_field("pb", "source", "来源", [(s, s) for s in SOURCES], p.source if p else "自查")
+            yield from select_field("pb", "kind", "类型", [(k, k) for k in KINDS], p.kind if p else None)
             yield from labelled("pb", "description", "问题描述", p.description if p else "", area=True)
             yield from labelled("pb", "found_on", "发现日期", day(p.found_on) if p else self.app.today().isoformat())
             yield from labelled("pb", "found_by", "发现人", p.found_by if p else "")
             if self.case_id is None:
                 vid = p.village_id if p else self.village_id
-                yield from _select("pb", "village", "所在村（居）", [(n, i) for i, n in self.app.villages], vid)
+                yield from select_field("pb", "village", "所在村（居）", [(n, i) for i, n in self.app.villages], vid)
             if p is None:
                 yield from labelled("pb", "deadline", "整改期限（留空为发现日期后15天）", "", "如 2026-12-15")
             yield FieldError(id="pb-form-error")
@@ -97,7 +97,7 @@ class RectificationForm(FormScreen):
             yield Static(f"整改：{r.village} {r.person} {r.kind}（Ctrl+S 保存，Esc 取消）", classes="org-title")
             yield Static(f"问题：{r.description}")
             yield from labelled("rf", "measure", "整改措施", r.measure)
-            yield from _select("rf", "member", "整改责任人", [], None, prompt="（未定）")
+            yield from select_field("rf", "member", "整改责任人", [], None, prompt="（未定）")
             yield from labelled("rf", "deadline", "整改期限", day(r.deadline))
             last = r.progress.splitlines()[-1] if r.progress else "（无）"
             yield from labelled("rf", "progress", f"新增一条进展（已有：{last}）", "", "如 已入户核实，材料已报送")

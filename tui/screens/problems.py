@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -65,17 +64,17 @@ class ProblemsScreen(AppScreen):
         """Read again."""
         self.load(self.village_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="problems")
     def load(self, village_id: int | None) -> None:
-        """store.checks.problem_lists.rectification_list (most urgent first)."""
+        """store.checks.problem_lists.rectification_list (most urgent first), then show."""
         from store.checks.problem_lists import rectification_list
-        from store.schema import db
         from store.people.search import active_campaign_id
 
-        with db.connection_context():
+        def fetch() -> list:
+            """The rows of the active campaign (none without one)."""
             cid = active_campaign_id()
-            rows = rectification_list(cid, self.app.today(), village_id=village_id) if cid else []
-        self.app.call_from_thread(self.show, rows)
+            return rectification_list(cid, self.app.today(), village_id=village_id) if cid else []
+
+        self.load_then_show("problems", fetch, self.show)
 
     def show(self, rows) -> None:
         """Fill the table (only overdue ones when asked)."""

@@ -16,7 +16,7 @@ from ..text import cut, day
 from ..widgets.fields import FieldError
 from .base import AppScreen
 from .form import FormScreen, chosen, labelled, text_of
-from .problem_forms import _select
+from .problem_forms import select_field
 
 
 class ReviewsScreen(AppScreen):
@@ -55,15 +55,11 @@ class ReviewsScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="reviews")
     def load(self) -> None:
-        """store.checks.reviews.review_lines."""
+        """store.checks.reviews.review_lines, then show."""
         from store.checks.reviews import review_lines
-        from store.schema import db
 
-        with db.connection_context():
-            rows = review_lines(self.village_id)
-        self.app.call_from_thread(self.show, rows)
+        self.load_then_show("reviews", lambda: review_lines(self.village_id), self.show)
 
     def show(self, rows) -> None:
         """Fill the table."""
@@ -151,7 +147,7 @@ class AcceptanceForm(_ReviewForm):
     PREFIX, TITLE_TEXT = "ac", "验收"
 
     def fields(self) -> ComposeResult:
-        yield from _select("ac", "result", "验收结果", [(r, r) for r in ACCEPTANCE_RESULTS], None)
+        yield from select_field("ac", "result", "验收结果", [(r, r) for r in ACCEPTANCE_RESULTS], None)
         yield from labelled("ac", "notes", "说明", "", area=True)
 
     def write(self, values: dict):
@@ -192,7 +188,7 @@ class NoticeForm(_ReviewForm):
     PREFIX, TITLE_TEXT = "nt", "通报或约谈"
 
     def fields(self) -> ComposeResult:
-        yield from _select("nt", "kind", "类型", [(k, k) for k in NOTICE_KINDS], "通报")
+        yield from select_field("nt", "kind", "类型", [(k, k) for k in NOTICE_KINDS], "通报")
         yield from labelled("nt", "reason", "原因", "", "如 走访进度落后")
 
     def write(self, values: dict):

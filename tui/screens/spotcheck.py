@@ -47,17 +47,12 @@ class SpotCheckScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rounds")
     def load(self) -> None:
-        """store.checks.spotcheck_rounds.rounds."""
-        from store.schema import db
+        """store.checks.spotcheck_rounds.rounds of the active campaign, then show."""
         from store.people.search import active_campaign_id
         from store.checks.spotcheck_rounds import rounds
 
-        with db.connection_context():
-            cid = active_campaign_id()
-            rows = rounds(cid) if cid else []
-        self.app.call_from_thread(self.show, rows)
+        self.load_then_show("rounds", lambda: rounds(cid) if (cid := active_campaign_id()) else [], self.show)
 
     def show(self, rows) -> None:
         """Fill the table."""

@@ -62,15 +62,11 @@ class VillagesScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="villages")
     def load(self) -> None:
-        """Every village with its counts."""
-        from store.schema import db
+        """Every village with its counts, then show."""
         from store.town.villages import registry_rows
 
-        with db.connection_context():
-            rows = registry_rows()
-        self.app.call_from_thread(self.show, rows)
+        self.load_then_show("villages", registry_rows, self.show)
 
     def show(self, rows: list[dict]) -> None:
         """Fill the table; the cursor stays on the same village (or row)."""

@@ -86,7 +86,7 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
     def on_mount(self) -> None:
         """Columns, the filter choices and the first list."""
         table = self.query_one(PagedTable)
-        for i, key in enumerate(SORT_KEYS):
+        for key in SORT_KEYS:
             table.add_column(COLUMNS[key][0], key=key)
         table.focus()
         self.load_choices()
