@@ -18,6 +18,7 @@ from store.demo.data import SURNAMES, given_name
 from store.errors import StoreError
 from store.ids import check_char
 from store.migrations import SOURCE_PHASES, seed_source_campaign
+from store.people.search import active_campaign_id
 from store.reports.queries import holds_data
 from store.schema import db
 
@@ -78,8 +79,7 @@ def wipe() -> None:
 
 def _shift_campaign(today: dt.date) -> tuple[int, dt.date]:
     """Move the source campaign so today is in 推动落实; return (campaign id, its start)."""
-    cid = db.execute_sql('SELECT id FROM "campaign" WHERE active = 1 ORDER BY id DESC').fetchone()
-    cid = cid[0] if cid else seed_source_campaign()
+    cid = active_campaign_id() or seed_source_campaign()
     p2_start = dt.date.fromisoformat(SOURCE_PHASES[1][2])
     offset = today - dt.timedelta(days=24) - p2_start
     for seq, _name, start, end in SOURCE_PHASES:
