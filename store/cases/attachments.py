@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from store import audit
 from store.errors import NotFound, StoreError, ValidationError
+from store.fsio import os_error_text
 from store.schema import Attachment, Case, Contact, Problem, Rectification, db
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB a file: a phone photo is 2-8 MB, a scanned PDF a few MB
@@ -120,7 +121,7 @@ def attach(src: str | os.PathLike, *, case_id: int | None = None, contact_id: in
         if not (target.is_file() and sha256_of(target) == sha):
             copy_verified(path, target, sha)
     except OSError as exc:
-        raise StoreError(f"无法复制附件（{exc.strerror or exc}）：{path.name}") from exc
+        raise StoreError(f"无法复制附件（{os_error_text(exc, path=False)}）：{path.name}") from exc
     with db.atomic():
         row = Attachment.create(case=owner, contact=contact_id, rectification=rectification_id, sha256=sha,
                                 name=path.name, size=path.stat().st_size, note=(note or "").strip() or None,
@@ -200,7 +201,7 @@ def open_with_system(path: Path) -> None:
         subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # noqa: S603
                          start_new_session=True)
     except OSError as exc:
-        raise StoreError(f"无法打开文件（{exc.strerror or exc}）：{path}") from exc
+        raise StoreError(f"无法打开文件（{os_error_text(exc, path=False)}）：{path}") from exc
 
 
 def delete_attachment(attachment_id: int) -> Attachment:
@@ -239,16 +240,17 @@ def _rows_of(db_file: Path) -> list[tuple[str, str]]:
 def back_up_files(db_path: Path, backup_file: Path) -> int:
     """Copy the files the backup's rows name into ``附件`` beside it, each verified; the count copied.
 
-    A file already there with the right hash is kept (every generation shares the folder). A file
-    missing or damaged at the source stops the backup's success with a Chinese message."""
+    A file already there is kept (every generation shares the folder): it was verified by its hash
+    when an earlier backup copied it and its name is that hash, so only its size is compared here -
+    hashing every photo again at each backup would outlast the backup made on closing. A file missing
+    or damaged at the source stops the backup's success with a Chinese message."""
     src_dir, dst_dir = folder(db_path), backup_file.parent / BACKUP_SUBDIR
     copied, bad = 0, []
     for sha, name in _rows_of(backup_file):
         rel = relative(sha, name)
-        dst = dst_dir / rel
-        if dst.is_file() and sha256_of(dst) == sha:
+        dst, src = dst_dir / rel, src_dir / rel
+        if dst.is_file() and (not src.is_file() or dst.stat().st_size == src.stat().st_size):
             continue
-        src = src_dir / rel
         if not src.is_file() or sha256_of(src) != sha:
             bad.append(name)
             continue
