@@ -72,8 +72,8 @@ def log(action: str, table: str, row_id: int | None, before: dict | None = None,
 
 def log_row(action: str, instance: BaseModel, before: dict | None = None) -> AuditLog | None:
     """Audit a created, updated or deleted row; an update with no change writes nothing."""
-    after = snapshot(instance)
-    if action == "update" and before is not None:
+    after: dict | None = snapshot(instance)
+    if action == "update" and before is not None and after is not None:
         before, after = changed(before, after)
         if not after:
             return None

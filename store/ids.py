@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -114,7 +115,7 @@ def _birth_of(raw: str) -> date:
     return born
 
 
-def is_clean(value: object) -> bool:
+def is_clean(value: object) -> TypeGuard[str]:
     """True for text that is already 17 ASCII digits and a digit or X (the bulk of an import)."""
     return value.__class__ is str and len(value) == 18 and _ID18.fullmatch(value) is not None
 

@@ -173,7 +173,8 @@ def apply(changes: list[Change]) -> Applied:
     changes = list(changes)
     with db.atomic():
         _check_fresh(changes)
-        moves = list(dict.fromkeys((c.person_id, c.old_zone_id, c.new_zone_id) for c in changes))
+        moves: list[tuple[int, int | None, int | None]] = list(dict.fromkeys(
+            (c.person_id, c.old_zone_id, c.new_zone_id) for c in changes))
         staff = [(c.case_id, c.old_member_id, c.new_member_id) for c in changes if c.sets_member]
         write_moves(moves, staff)
     return Applied(len(moves), len(staff))
