@@ -29,8 +29,16 @@ USAGE_WORDS = [
     ("is not a valid float.", "不是数字。"), ("Invalid value for", "取值无效，参数"),
     ("Missing argument", "缺少参数"), ("Missing command", "缺少命令"), ("Missing option", "缺少选项"), ("Invalid value", "取值无效"),
     ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
-    ("is not a valid", "不是有效的"), ("Did you mean", "是否想输入"),
+    ("is not a valid", "不是有效的"), ("Did you mean", "是否想输入"), ("Possible options", "可用的选项"),
+    ("is not in the range", "不在允许的范围"),
 ]
+
+
+def confirm_zh(question: str) -> None:
+    """Ask y/n in Chinese; anything but y (是) cancels, with no English 「Error: invalid input」."""
+    answer = typer.prompt(f"{question}（y 确认，n 取消）", default="n", show_default=False)
+    if answer.strip().lower() not in ("y", "yes", "是"):
+        raise typer.Abort()
 
 
 def fix_console_encoding() -> None:
@@ -453,7 +461,9 @@ def backup_schedule(
         try:
             typer.echo(schedule.install(plan))
         except OSError as exc:
-            fail(f"未能自动安装：{exc}", 1)
+            from store.fsio import os_error_text
+
+            fail(f"未能自动安装：{os_error_text(exc)}", 1)
 
 
 @app.command()
@@ -475,7 +485,7 @@ def restore(
     check_backup_file(source, full=False)
     typer.echo(f"将使用备份：{describe(source)}")
     if not yes:
-        typer.confirm(f"用这个备份恢复数据库 {st.db_path}？当前数据库会先另存一份", abort=True)
+        confirm_zh(f"用这个备份恢复数据库 {st.db_path}？当前数据库会先另存一份")
     res = do_restore(source, st.db_path)
     typer.echo(f"已从备份恢复：{res.source.name} -> {res.db_path}")
     for kept in res.aside[:1]:
@@ -1044,7 +1054,9 @@ def import_file(
     except ImportCancelled:
         fail("已取消导入，数据库未作任何改动", 1)
     except OSError as exc:
-        fail(str(exc), 1)
+        from store.fsio import os_error_text
+
+        fail(os_error_text(exc), 1)
     if as_json:
         if summary.same_file:
             typer.echo(f"该文件此前已导入过（第{'、'.join(map(str, summary.same_file))}批）", err=True)
@@ -1192,7 +1204,9 @@ def roster_import(
     except ImportFileError as exc:
         fail(exc.message, 2)
     except OSError as exc:
-        fail(str(exc), 1)
+        from store.fsio import os_error_text
+
+        fail(os_error_text(exc), 1)
     _say_roster(prep, saved, written, dry_run, as_json)
 
 
@@ -1608,7 +1622,7 @@ def attach_folder(
     if not preview.matched:
         fail("没有可以添加的文件", 1)
     if not yes:
-        typer.confirm(f"添加以上 {len(preview.matched)} 个文件？", abort=True)
+        confirm_zh(f"添加以上 {len(preview.matched)} 个文件？")
     typer.echo(f"已添加 {af.apply(preview.matched)} 个附件")
 
 

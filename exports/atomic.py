@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from store.fsio import fsync_dir, fsync_file, sweep_temps
+from store.fsio import fsync_dir, fsync_file, os_error_text, sweep_temps
 
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _WINDOWS_DISK_FULL = {39, 112}  # ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
@@ -112,7 +112,7 @@ def _os_error(exc: OSError, target: Path) -> ExportError:
         return ExportError(f"磁盘为只读，文件未写入：{target}", target)
     if exc.errno == errno.ENAMETOOLONG or getattr(exc, "winerror", None) == 206:  # ERROR_FILENAME_EXCED_RANGE
         return ExportError("文件名或路径太长，文件未写入。请用较短的文件名，或换一个层级较浅的文件夹", target)
-    reason = exc.strerror or type(exc).__name__
+    reason = os_error_text(exc, path=False)
     return ExportError(f"写入文件失败（{reason}），文件未写入：{target}", target)
 
 

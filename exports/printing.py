@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from store.fsio import os_error_text
+
 TIMEOUT = 60  # seconds for `lp` to hand the job to the print system
 CONVERT_TIMEOUT = 180  # seconds for LibreOffice to turn a long ledger into PDF on a slow PC
 OFFICE_FILES = {".xlsx", ".xls", ".docx", ".doc"}
@@ -30,7 +32,7 @@ def _windows(path: Path) -> str | None:
         os.startfile(str(path), "print")  # type: ignore[attr-defined]  # Windows only
     except OSError as exc:
         return (f"无法打印：没有默认打印机，或本机没有能打印{path.suffix}文件的程序"
-                f"（{exc.strerror or type(exc).__name__}）。{_saved(path)}")
+                f"（{os_error_text(exc, path=False)}）。{_saved(path)}")
     return None
 
 
@@ -80,7 +82,7 @@ def _to_pdf(office: str, path: Path, folder: Path) -> Path | str:
     except subprocess.TimeoutExpired:
         return f"转换为PDF超时（{CONVERT_TIMEOUT}秒），未打印。{_saved(path)}"
     except OSError as exc:
-        return f"无法运行 LibreOffice（{exc.strerror or type(exc).__name__}），未打印。{_saved(path)}"
+        return f"无法运行 LibreOffice（{os_error_text(exc, path=False)}），未打印。{_saved(path)}"
     pdf = folder / f"{path.stem}.pdf"
     if not pdf.is_file() or pdf.stat().st_size == 0:
         return f"无法把文件转换为PDF（LibreOffice 出错），未打印。{_saved(path)}"
@@ -95,7 +97,7 @@ def _lp(lp: str, printed: Path, path: Path) -> str | None:
     except subprocess.TimeoutExpired:
         return f"打印命令{TIMEOUT}秒内没有响应，请检查打印机。{_saved(path)}"
     except OSError as exc:
-        return f"无法运行打印命令（{exc.strerror or type(exc).__name__}）。{_saved(path)}"
+        return f"无法运行打印命令（{os_error_text(exc, path=False)}）。{_saved(path)}"
     if done.returncode != 0:
         return f"打印失败：{_lp_reason(done.stderr or done.stdout)}。{_saved(path)}"
     return None

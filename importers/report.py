@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from importers.headers import title_texts
-from store.fsio import create_owner_only, sweep_temps
+from store.fsio import create_owner_only, os_error_text, sweep_temps
 from importers.id_override import HEADER as REASON_HEADER, HINT as REASON_HINT, report_marks
 
 EXTRA_HEADERS = ["原行号", "导入结果", "导入说明"]
@@ -147,7 +147,7 @@ def _report_error(target: Path, exc: OSError) -> OSError:
     if exc.errno == errno.ENAMETOOLONG or getattr(exc, "winerror", None) == 206:
         reason = "文件名或路径太长，请用 --report 指定较短的文件名"
     else:
-        reason = f"{exc.strerror or exc}；如已在Excel中打开，请先关闭"
+        reason = os_error_text(exc, path=False)
     return OSError(f"无法写入导入报告：{target}（{reason}），本次导入未写入数据库")
 
 

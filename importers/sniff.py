@@ -81,7 +81,9 @@ def _check_file(path: Path) -> int:
     try:
         return _check_file_stat(path)
     except OSError as exc:  # a name too long, a path through a file ...
-        raise ImportFileError(f"无法读取该文件（{exc.strerror or exc}），请检查文件名和路径：{path}") from exc
+        from store.fsio import os_error_text
+
+        raise ImportFileError(f"无法读取该文件（{os_error_text(exc, path=False)}），请检查文件名和路径：{path}") from exc
 
 
 def _check_file_stat(path: Path) -> int:

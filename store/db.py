@@ -19,6 +19,7 @@ from collections.abc import Callable
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from .errors import DatabaseDamaged, NewerSchema, NotADatabase, StoreError
+from .fsio import os_error_text
 from .lock import hold_for_writes, release_writes
 from .vanished import refuse_vanished
 from .schema import db
@@ -86,14 +87,14 @@ def _prepare_new(path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, mode=0o700)
         except OSError as exc:
-            raise StoreError(f"无法创建数据库所在文件夹：{path.parent}（{exc.strerror}）") from exc
+            raise StoreError(f"无法创建数据库所在文件夹：{path.parent}（{os_error_text(exc, path=False)}）") from exc
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StoreError(f"无法创建数据库文件：{path}（{exc.strerror}）") from exc
+        raise StoreError(f"无法创建数据库文件：{path}（{os_error_text(exc, path=False)}）") from exc
 
 
 def _check_existing(path: Path) -> int:

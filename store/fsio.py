@@ -1,13 +1,39 @@
 """File helpers shared by backups, restores, imports and exports: fsync a file and its folder,
-create owner-only files, and sweep the temp files a killed process left behind."""
+create owner-only files, sweep the temp files a killed process left behind, and say in Chinese
+why the system refused a file."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import time
 from pathlib import Path
+
+
+_LOCKED = "文件被占用（如已在Excel或WPS中打开，请先关闭）"
+_ERRNO_TEXT = {errno.EACCES: "权限不足", errno.EPERM: "权限不足", errno.EISDIR: "是一个文件夹",
+               errno.ENOTDIR: "路径中有一段不是文件夹", errno.ENOSPC: "磁盘已满", errno.ENAMETOOLONG: "文件名太长",
+               errno.ENOENT: "找不到文件或文件夹", errno.EBUSY: _LOCKED, errno.ETXTBSY: _LOCKED,
+               errno.EROFS: "磁盘是只读的", errno.EEXIST: "文件已存在", errno.EIO: "读写磁盘出错",
+               errno.EMFILE: "打开的文件太多", getattr(errno, "EDQUOT", errno.ENOSPC): "磁盘已满"}
+_WINERROR_TEXT = {2: "找不到文件", 3: "找不到文件夹", 5: "权限不足", 32: _LOCKED, 33: _LOCKED, 39: "磁盘已满",
+                  112: "磁盘已满", 206: "文件名太长", 267: "不是文件夹"}
+
+
+def os_error_text(exc: OSError, path: bool = True) -> str:
+    """The Chinese reason the system refused a file (权限不足、是一个文件夹、磁盘已满 ...), then
+    「：<the file>」 when `path` and the error names one. An OSError raised by this program with a
+    Chinese message (no errno) is said as it is; never the system's English text."""
+    reason = _WINERROR_TEXT.get(getattr(exc, "winerror", None) or -1) or _ERRNO_TEXT.get(exc.errno or -1)
+    if reason is None:
+        text = str(exc)
+        own = exc.errno is None and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+        if own:
+            return text
+        reason = "读写文件失败" + (f"（错误代码{exc.errno}）" if exc.errno else "")
+    return f"{reason}：{exc.filename}" if path and exc.filename else reason
 
 
 def fsync_file(path: str | os.PathLike) -> None:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .errors import StoreError
+from .fsio import os_error_text
 
 if os.name == "nt":  # pragma: no cover - exercised on the office's Windows PC
     import ctypes
@@ -129,7 +130,7 @@ def _open(path: Path) -> int:
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o600)
     except OSError as exc:
-        raise StoreError(f"无法创建锁文件：{path}（{exc.strerror}）") from exc
+        raise StoreError(f"无法创建锁文件：{path}（{os_error_text(exc, path=False)}）") from exc
 
 
 def _remove_quietly(path: Path) -> None:

@@ -321,7 +321,7 @@ def test_other_failures_are_chinese_and_clean(tmp_path):
 
     with pytest.raises(ExportError) as err:
         atomic_write(tmp_path / "a.xlsx", io_error)
-    assert err.value.message.startswith("写入文件失败（Input/output error）")
+    assert err.value.message.startswith("写入文件失败（读写磁盘出错）")
     with pytest.raises(ExportError) as err:
         atomic_write(tmp_path / "a.xlsx", bug)
     assert "生成文件时出错" in err.value.message and isinstance(err.value.__cause__, ValueError)

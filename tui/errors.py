@@ -27,6 +27,11 @@ def message_for(error: BaseException) -> str:
     if isinstance(error, (sqlite3.Error, PeeweeDatabaseError)):
         get_logger("tui").error("database error: %s", error)
         return translate(error).message
+    if isinstance(error, OSError):  # a file the system refused: say why in Chinese, never its English
+        from store.fsio import os_error_text
+
+        get_logger("tui").error("file error: %s", error)
+        return f"文件操作失败：{os_error_text(error)}，本次操作未完成"
     get_logger("tui").error("unexpected error", exc_info=error)
     return f"程序出错（{error.__class__.__name__}），本次操作未完成，详情已写入日志文件 yingbao.log"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.errors import DatabaseDamaged, StoreError
-from store.fsio import fsync_dir, fsync_file, sweep_temps
+from store.fsio import fsync_dir, fsync_file, os_error_text, sweep_temps
 from store.logfile import get_logger
 
 BACKUP_RE = re.compile(r"^yingbao-(\d{8}-\d{6})(?:-(\d+))?\.db$")
@@ -93,7 +93,7 @@ def prepare_dir(folder: Path) -> None:
     except FileExistsError as exc:
         raise StoreError(f"备份文件夹的位置已有一个同名文件：{folder}") from exc
     except OSError as exc:
-        raise StoreError(f"无法创建备份文件夹：{folder}（{exc.strerror}）") from exc
+        raise StoreError(f"无法创建备份文件夹：{folder}（{os_error_text(exc, path=False)}）") from exc
     if os.name == "posix":
         try:
             os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
@@ -203,7 +203,7 @@ def _as_store_error(exc: Exception, folder: Path) -> StoreError:
     if "locked" in text or "busy" in text:
         return BackupTimeout(f"备份失败：数据库被其他程序长时间锁定；{kept}")
     if isinstance(exc, OSError):
-        return StoreError(f"备份失败：无法写入备份文件夹 {folder}（{exc.strerror or exc}）；{kept}")
+        return StoreError(f"备份失败：无法写入备份文件夹 {folder}（{os_error_text(exc, path=False)}）；{kept}")
     return StoreError(f"备份失败：读写出错（{exc}）；{kept}")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from store import settings
 from store.errors import ValidationError
+from store.fsio import os_error_text
 
 SAME_DISK = "备份文件夹和数据库在同一块磁盘上：磁盘损坏时两者会一起丢失，建议选择第二块硬盘或U盘"
 
@@ -34,7 +35,7 @@ def check_backup_dir(folder: str, db_path: str | os.PathLike) -> tuple[Path, lis
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
-        raise ValidationError(f"无法写入该文件夹：{path}（{exc.strerror or exc}）", "backup_dir") from exc
+        raise ValidationError(f"无法写入该文件夹：{path}（{os_error_text(exc, path=False)}）", "backup_dir") from exc
     db_folder = Path(db_path).expanduser().resolve().parent
     return path, [SAME_DISK] if same_disk(path, db_folder) else []
 

@@ -48,7 +48,9 @@ def open_with_default_app(path: Path) -> str | None:
         subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        return f"无法打开文件：{exc.strerror or type(exc).__name__}"
+        from store.fsio import os_error_text
+
+        return f"无法打开文件：{os_error_text(exc, path=False)}"
     return None
 
 

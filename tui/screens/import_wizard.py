@@ -320,12 +320,13 @@ class ImportWizard(RosterImportMixin, Screen):
 
     def show_error(self, exc: BaseException) -> None:
         """One Chinese line for the clerk; unexpected errors go to the log."""
+        from store.fsio import os_error_text
         from store.imports.merge import ImportCancelled
 
         if isinstance(exc, ImportCancelled):
             message = "已取消导入，数据库未作任何改动"
         else:
-            message = getattr(exc, "message", None) or (str(exc) if isinstance(exc, OSError) else None)
+            message = getattr(exc, "message", None) or (os_error_text(exc) if isinstance(exc, OSError) else None)
         if not message:
             log.exception("import failed", exc_info=exc)
             message = f"导入出错（{exc.__class__.__name__}），详情已写入日志文件"
