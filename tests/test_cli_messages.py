@@ -73,3 +73,19 @@ def test_a_spot_check_round_dated_where_it_could_never_be_recorded_is_refused(de
 
     open_db(demo_db)
     assert SpotCheckRound.select().count() == before + 1
+
+
+def test_usage_errors_and_confirmations_say_nothing_in_english(tmp_path):
+    db = tmp_path / "t.db"
+    assert cli("--db", db, "init", "--town", "后龙镇", "--district", "泉港区").exit_code == 0
+    for args in (["campaign", "standard", "set", "--kind", "x"], ["find", "zs", "--limit", "0"]):
+        result = cli("--db", db, *args)
+        assert result.exit_code == 2
+        assert not re.search(r"Possible|options|is not in the range", result.output), result.output
+    backup = cli("--db", db, "backup", "--dir", tmp_path / "备份")
+    assert backup.exit_code == 0, backup.output
+    answered = runner.invoke(app, ["--db", str(db), "restore", "latest", "--dir", str(tmp_path / "备份")],
+                             input="maybe\n")
+    close_db()
+    assert answered.exit_code == 1 and "已取消" in answered.output
+    assert "Error" not in answered.output and "invalid input" not in answered.output
