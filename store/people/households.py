@@ -205,7 +205,7 @@ def village_kind(village_id: int | None) -> str:
 
 def income_hint(view: HouseholdView | None, on: dt.date) -> str | None:
     """What the household's income says against the 低保 standard in force, or None without data."""
-    from store.campaign.standards import EDGE_FACTOR, dibao_standard
+    from store.campaign.standards import dibao_standard, edge_line
 
     if view is None or view.income is None:
         return None
@@ -217,7 +217,7 @@ def income_hint(view: HouseholdView | None, on: dt.date) -> str | None:
     base = f"该户{view.persons}人，年人均收入{view.income}元（月均{monthly}元），{kind}低保标准{std}元/人/月："
     if monthly < std:
         return base + "低于低保标准，可考虑申请「低保」"
-    if monthly < std * EDGE_FACTOR:
+    if monthly < edge_line(kind, on):  # the one 低保边缘 line: 1.5 x the standard
         return base + "低于标准的1.5倍，可认定「低保边缘」家庭"
     return None
 
