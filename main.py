@@ -10,15 +10,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
-try:  # typer vendors click from 0.2x on; older versions use click itself
-    from typer._click.exceptions import UsageError
-except ImportError:  # pragma: no cover
-    from click.exceptions import UsageError
+# click's UsageError, reached through typer's public BadParameter (its subclass): typer 0.2x vendors click
+# as the private typer._click, older versions use click itself; this name works with both.
+UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 APP_NAME = "yingbao"
 USAGE_WORDS = [
@@ -181,7 +180,7 @@ def state(ctx: typer.Context) -> State:
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
-    db: Optional[Path] = typer.Option(None, "--db", envvar="YINGBAO_DB", help="数据库文件（默认在用户数据文件夹）"),
+    db: Annotated[Optional[Path], typer.Option("--db", envvar="YINGBAO_DB", help="数据库文件（默认在用户数据文件夹）")] = None,
 ) -> None:
     """应保尽保：困难群众「漏保」「漏救」问题整治工作台。"""
     ctx.obj = State(db or default_db_path())
@@ -242,9 +241,9 @@ def emit_json(data: Any) -> None:
 @app.command()
 def init(
     ctx: typer.Context,
-    town: str = typer.Option(..., "--town", help="乡镇名称，如 后龙镇"),
-    district: str = typer.Option(..., "--district", help="区（县）名称，如 泉港区"),
-    operator: Optional[str] = typer.Option(None, "--operator", help="操作员姓名（写入修改记录）"),
+    town: Annotated[str, typer.Option("--town", help="乡镇名称，如 后龙镇")],
+    district: Annotated[str, typer.Option("--district", help="区（县）名称，如 泉港区")],
+    operator: Annotated[Optional[str], typer.Option("--operator", help="操作员姓名（写入修改记录）")] = None,
 ) -> None:
     """设置本镇名称（可重复运行）。"""
     from store.town.villages import init_town
@@ -269,7 +268,7 @@ def _this_years_campaign() -> None:
 
 
 @app.command()
-def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """数据库位置、结构版本、乡镇、整治工作和各类数量。"""
     from store.reports import queries
 
@@ -314,9 +313,9 @@ def _print_info(data: dict) -> None:
 @app.command()
 def find(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="姓名、拼音首字母或全拼、身份证号后4-6位、电话"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON（含完整身份证号）"),
-    limit: int = typer.Option(20, "--limit", min=1, max=500, help="最多显示几人"),
+    query: Annotated[str, typer.Argument(help="姓名、拼音首字母或全拼、身份证号后4-6位、电话")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON（含完整身份证号）")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="最多显示几人")] = 20,
 ) -> None:
     """查找人员，与界面中的搜索相同。"""
     from store import audit
@@ -356,9 +355,9 @@ def find(
 @app.command()
 def demo(
     ctx: typer.Context,
-    seed: int = typer.Option(1, "--seed", help="随机种子（相同种子生成相同数据）"),
-    size: str = typer.Option("small", "--size", help="规模：small（约3000人）或 town（10万人）"),
-    force: bool = typer.Option(False, "--force", help="清空已有数据后重建"),
+    seed: Annotated[int, typer.Option("--seed", help="随机种子（相同种子生成相同数据）")] = 1,
+    size: Annotated[str, typer.Option("--size", help="规模：small（约3000人）或 town（10万人）")] = "small",
+    force: Annotated[bool, typer.Option("--force", help="清空已有数据后重建")] = False,
 ) -> None:
     """生成演示用的虚构乡镇数据。"""
     from rich.progress import Progress
@@ -395,11 +394,11 @@ def human_size(size: int) -> str:
 @backup_app.callback(invoke_without_command=True)
 def backup(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
-    keep_daily: int = typer.Option(14, "--keep-daily", min=1, help="保留最近几天的每日备份"),
-    keep_weekly: int = typer.Option(8, "--keep-weekly", min=0, help="保留最近几周的每周备份"),
-    keep_monthly: int = typer.Option(12, "--keep-monthly", min=0, help="保留最近几个月的每月备份"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    folder: Annotated[Optional[Path], typer.Option("--dir", help=DIR_HELP)] = None,
+    keep_daily: Annotated[int, typer.Option("--keep-daily", min=1, help="保留最近几天的每日备份")] = 14,
+    keep_weekly: Annotated[int, typer.Option("--keep-weekly", min=0, help="保留最近几周的每周备份")] = 8,
+    keep_monthly: Annotated[int, typer.Option("--keep-monthly", min=0, help="保留最近几个月的每月备份")] = 12,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """立即备份一次：一致的副本，校验通过后保存，并按保留规则清理旧备份。"""
     if ctx.invoked_subcommand is not None:
@@ -423,9 +422,9 @@ def backup(
 @backup_app.command("list")
 def backup_list(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
-    check_files: bool = typer.Option(False, "--check", help="逐个快速校验备份文件"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    folder: Annotated[Optional[Path], typer.Option("--dir", help=DIR_HELP)] = None,
+    check_files: Annotated[bool, typer.Option("--check", help="逐个快速校验备份文件")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """列出备份：时间、大小、是否通过校验。"""
     from store.safety.backup import default_backup_dir
@@ -449,8 +448,8 @@ def backup_list(
 @backup_app.command("schedule")
 def backup_schedule(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
-    install: bool = typer.Option(False, "--install", help="直接安装到本机（crontab、systemd 或 Windows 计划任务）"),
+    folder: Annotated[Optional[Path], typer.Option("--dir", help=DIR_HELP)] = None,
+    install: Annotated[bool, typer.Option("--install", help="直接安装到本机（crontab、systemd 或 Windows 计划任务）")] = False,
 ) -> None:
     """显示（或安装）每晚自动备份的设置。"""
     from store.safety import schedule
@@ -469,9 +468,9 @@ def backup_schedule(
 @app.command()
 def restore(
     ctx: typer.Context,
-    file: str = typer.Argument(..., help="备份文件；或 latest：备份文件夹中最新的已校验备份"),
-    folder: Optional[Path] = typer.Option(None, "--dir", help=DIR_HELP),
-    yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接恢复"),
+    file: Annotated[str, typer.Argument(help="备份文件；或 latest：备份文件夹中最新的已校验备份")],
+    folder: Annotated[Optional[Path], typer.Option("--dir", help=DIR_HELP)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接恢复")] = False,
 ) -> None:
     """从备份恢复数据库（先校验备份，当前数据库另存一份在旁边）。"""
     from store.safety.copies import check_backup_file, describe, resolve_source
@@ -495,7 +494,7 @@ def restore(
 
 
 @app.command()
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """检查数据库：完整性、外键、结构版本、孤立记录、身份证号校验位。无问题时退出码为0。"""
     from store.safety.check import check_database
 
@@ -530,15 +529,15 @@ def _parse_day(text: Optional[str]):
 @spotcheck_app.command("draw")
 def spotcheck_draw(
     ctx: typer.Context,
-    seed: int = typer.Option(..., "--seed", help="随机种子（相同数据、参数和种子抽出相同对象）"),
-    ratio: str = typer.Option("0.3", "--ratio", help="抽查比例，如 0.3 或 30%"),
-    count: Optional[int] = typer.Option(None, "--count", help="抽查数量（给出时不按比例）"),
-    village: Optional[list[str]] = typer.Option(None, "--village", help="只抽这些村（居），可重复"),
-    population: str = typer.Option("all", "--population", help="范围：all 全部 / visited 已走访 / assessed 已研判"),
-    save: bool = typer.Option(False, "--save", help="保存为一轮抽查（不加则只显示，不写入）"),
-    date: Optional[str] = typer.Option(None, "--date", help="抽查日期 YYYY-MM-DD（默认今天）"),
-    checker: Optional[str] = typer.Option(None, "--checker", help="抽查人"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    seed: Annotated[int, typer.Option("--seed", help="随机种子（相同数据、参数和种子抽出相同对象）")],
+    ratio: Annotated[str, typer.Option("--ratio", help="抽查比例，如 0.3 或 30%")] = "0.3",
+    count: Annotated[Optional[int], typer.Option("--count", help="抽查数量（给出时不按比例）")] = None,
+    village: Annotated[Optional[list[str]], typer.Option("--village", help="只抽这些村（居），可重复")] = None,
+    population: Annotated[str, typer.Option("--population", help="范围：all 全部 / visited 已走访 / assessed 已研判")] = "all",
+    save: Annotated[bool, typer.Option("--save", help="保存为一轮抽查（不加则只显示，不写入）")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="抽查日期 YYYY-MM-DD（默认今天）")] = None,
+    checker: Annotated[Optional[str], typer.Option("--checker", help="抽查人")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """抽取本轮抽查对象并显示；加 --save 保存。"""
     from store.cases.cases import require_campaign
@@ -598,8 +597,8 @@ def _print_draw(result, rnd) -> None:
 @app.command()
 def overdue(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="输出JSON列表"),
-    date: Optional[str] = typer.Option(None, "--date", help="按哪一天计算 YYYY-MM-DD（默认今天）"),
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON列表")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="按哪一天计算 YYYY-MM-DD（默认今天）")] = None,
 ) -> None:
     """今天逾期的事项（信访告知、信访办结、跟进、整改），按村（居）分组。"""
     from store.cases.cases import require_campaign
@@ -651,19 +650,19 @@ EXPORT_KINDS = ["progress", "lists", "ledger", "spotcheck", "petitions", "report
 @app.command()
 def export(
     ctx: typer.Context,
-    kind: str = typer.Argument(..., help="progress（进度表）、lists（三项清单）、ledger（台账）、"
+    kind: Annotated[str, typer.Argument(help="progress（进度表）、lists（三项清单）、ledger（台账）、"
                                          "spotcheck（抽查记录）、petitions（信访）、report（书面报告）、"
-                                         "notice（村级公示表，可张贴）、survey（入户调查表，每户一页）"),
-    out: Path = typer.Option(..., "--out", help="输出文件（.xlsx；report、survey 为 .docx）"),
-    village: Optional[list[str]] = typer.Option(None, "--village", help="只导出这个村（居），可重复"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="统计截至日期，如 2026-11-29（默认今天）"),
-    no_mask: bool = typer.Option(False, "--no-mask", help="身份证号、电话不打码（记入修改记录）"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON：{path, kind, rows, masked}"),
-    campaign: Optional[int] = typer.Option(None, "--campaign", help="整治工作编号（默认当前，见 campaign list）"),
-    to_printer: bool = typer.Option(False, "--print", help="导出后发送到默认打印机（文件同时保存）"),
-    zone: Optional[str] = typer.Option(None, "--zone", help="survey：只导出这个片区（同名片区请同时用 --village）"),
-    case_ids: Optional[list[int]] = typer.Option(None, "--case", help="survey：只导出这些排查对象所在的户，可重复"),
-    blank: bool = typer.Option(False, "--blank", help="survey：空白表（只填村、片区、户主和住址）"),
+                                         "notice（村级公示表，可张贴）、survey（入户调查表，每户一页）")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件（.xlsx；report、survey 为 .docx）")],
+    village: Annotated[Optional[list[str]], typer.Option("--village", help="只导出这个村（居），可重复")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截至日期，如 2026-11-29（默认今天）")] = None,
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="身份证号、电话不打码（记入修改记录）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON：{path, kind, rows, masked}")] = False,
+    campaign: Annotated[Optional[int], typer.Option("--campaign", help="整治工作编号（默认当前，见 campaign list）")] = None,
+    to_printer: Annotated[bool, typer.Option("--print", help="导出后发送到默认打印机（文件同时保存）")] = False,
+    zone: Annotated[Optional[str], typer.Option("--zone", help="survey：只导出这个片区（同名片区请同时用 --village）")] = None,
+    case_ids: Annotated[Optional[list[int]], typer.Option("--case", help="survey：只导出这些排查对象所在的户，可重复")] = None,
+    blank: Annotated[bool, typer.Option("--blank", help="survey：空白表（只填村、片区、户主和住址）")] = False,
 ) -> None:
     """导出打印用的表格和书面报告。"""
     from exports.atomic import ExportError
@@ -702,10 +701,10 @@ def export(
 @app.command()
 def paper(
     ctx: typer.Context,
-    report_to: Optional[str] = typer.Option(None, "--report-to", help="书面报告的主送单位，如 泉港区民政局"),
-    phone: Optional[str] = typer.Option(None, "--phone", help="村级公示表上的监督电话"),
-    preparer: Optional[str] = typer.Option(None, "--preparer", help="表格的制表人（默认操作员）"),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="表格的审核人"),
+    report_to: Annotated[Optional[str], typer.Option("--report-to", help="书面报告的主送单位，如 泉港区民政局")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="村级公示表上的监督电话")] = None,
+    preparer: Annotated[Optional[str], typer.Option("--preparer", help="表格的制表人（默认操作员）")] = None,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="表格的审核人")] = None,
 ) -> None:
     """打印设置：主送单位、监督电话、制表人、审核人（不带选项时显示当前设置，空字符串清除）。"""
     from store.reports import paper as paper_settings
@@ -783,7 +782,7 @@ def _campaign_id(given: Optional[int]) -> int:
 
 
 @campaign_app.command("list")
-def campaign_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def campaign_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """列出全部整治工作（当前的一项标为「当前」）。"""
     from store.campaign.campaigns import list_campaigns
 
@@ -796,8 +795,8 @@ def campaign_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--jso
 
 
 @campaign_app.command("show")
-def campaign_show(ctx: typer.Context, campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
-                  as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def campaign_show(ctx: typer.Context, campaign_id: Annotated[Optional[int], typer.Argument(help="编号（默认当前）")] = None,
+                  as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """一项整治工作的阶段和排查类别。"""
     from store.campaign.campaigns import get_campaign
 
@@ -812,12 +811,12 @@ def campaign_show(ctx: typer.Context, campaign_id: Optional[int] = typer.Argumen
 @campaign_app.command("new")
 def campaign_new(
     ctx: typer.Context,
-    year: int = typer.Option(..., "--year", help="年度，如 2026"),
-    template: str = typer.Option("latest", "--from", help="模板：latest 最近一次整治工作，source 龙政〔2022〕63号"),
-    name: Optional[str] = typer.Option(None, "--name", help="名称（默认按模板名称加年度）"),
-    doc_number: Optional[str] = typer.Option(None, "--doc-number", help="文号，如 龙政〔2026〕12号"),
-    start: Optional[str] = typer.Option(None, "--start", help="开始日期（各阶段随之平移），如 2026-08-01"),
-    report_due: Optional[str] = typer.Option(None, "--report-due", help="报告截止日期，如 2026年9月30日"),
+    year: Annotated[int, typer.Option("--year", help="年度，如 2026")],
+    template: Annotated[str, typer.Option("--from", help="模板：latest 最近一次整治工作，source 龙政〔2022〕63号")] = "latest",
+    name: Annotated[Optional[str], typer.Option("--name", help="名称（默认按模板名称加年度）")] = None,
+    doc_number: Annotated[Optional[str], typer.Option("--doc-number", help="文号，如 龙政〔2026〕12号")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="开始日期（各阶段随之平移），如 2026-08-01")] = None,
+    report_due: Annotated[Optional[str], typer.Option("--report-due", help="报告截止日期，如 2026年9月30日")] = None,
 ) -> None:
     """按模板新建一年的整治工作（阶段、类别和日期移到该年度），并设为当前。"""
     from store.campaign.campaigns import new_campaign
@@ -853,19 +852,17 @@ def _category_values(spec: str, current) -> dict:
 @campaign_app.command("edit")
 def campaign_edit(
     ctx: typer.Context,
-    campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
-    name: Optional[str] = typer.Option(None, "--name", help="名称"),
-    doc_number: Optional[str] = typer.Option(None, "--doc-number", help="文号"),
-    year: Optional[int] = typer.Option(None, "--year", help="年度"),
-    start: Optional[str] = typer.Option(None, "--start", help="开始日期：各阶段（和报告截止）一起平移；与 --phase 同用时只改第一个阶段的开始"),
-    report_due: Optional[str] = typer.Option(None, "--report-due", help="报告截止日期"),
-    phase: Optional[list[str]] = typer.Option(None, "--phase", help="阶段「名称,开始,结束」，可重复；给出时替换全部阶段"),
-    category: Optional[list[str]] = typer.Option(None, "--category",
-                                                 help="类别「代码,名称,门槛元,起算日期[,简称]」，可重复；代码已有则修改（空项不变，写「无」清空），否则新增"),
-    retire: Optional[list[int]] = typer.Option(None, "--retire", help="停用这一代码的类别（没有对象的直接删除），可重复"),
-    reinstate: Optional[list[int]] = typer.Option(None, "--reinstate", help="恢复使用已停用的这一代码的类别，可重复"),
-    publicity_days: Optional[int] = typer.Option(None, "--publicity-days",
-                                                 help="低保等公示天数（公示后至少这么多天才能审核确认，默认7天）"),
+    campaign_id: Annotated[Optional[int], typer.Argument(help="编号（默认当前）")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="名称")] = None,
+    doc_number: Annotated[Optional[str], typer.Option("--doc-number", help="文号")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="开始日期：各阶段（和报告截止）一起平移；与 --phase 同用时只改第一个阶段的开始")] = None,
+    report_due: Annotated[Optional[str], typer.Option("--report-due", help="报告截止日期")] = None,
+    phase: Annotated[Optional[list[str]], typer.Option("--phase", help="阶段「名称,开始,结束」，可重复；给出时替换全部阶段")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", help="类别「代码,名称,门槛元,起算日期[,简称]」，可重复；代码已有则修改（空项不变，写「无」清空），否则新增")] = None,
+    retire: Annotated[Optional[list[int]], typer.Option("--retire", help="停用这一代码的类别（没有对象的直接删除），可重复")] = None,
+    reinstate: Annotated[Optional[list[int]], typer.Option("--reinstate", help="恢复使用已停用的这一代码的类别，可重复")] = None,
+    publicity_days: Annotated[Optional[int], typer.Option("--publicity-days", help="低保等公示天数（公示后至少这么多天才能审核确认，默认7天）")] = None,
 ) -> None:
     """修改整治工作：名称、文号、年度、日期、阶段和排查类别。"""
     from store.campaign.campaigns import edit_campaign, get_campaign
@@ -903,7 +900,7 @@ def campaign_edit(
 
 
 @campaign_app.command("use")
-def campaign_use(ctx: typer.Context, campaign_id: int = typer.Argument(..., help="编号（见 campaign list）")) -> None:
+def campaign_use(ctx: typer.Context, campaign_id: Annotated[int, typer.Argument(help="编号（见 campaign list）")]) -> None:
     """把这项整治工作设为当前（界面、统计和导出都以它为准）。"""
     from store.campaign.campaigns import get_campaign, use_campaign
 
@@ -915,8 +912,8 @@ def campaign_use(ctx: typer.Context, campaign_id: int = typer.Argument(..., help
 
 
 @campaign_app.command("carryover")
-def campaign_carryover(ctx: typer.Context, campaign_id: Optional[int] = typer.Argument(None, help="编号（默认当前）"),
-                       as_json: bool = typer.Option(False, "--json", help="输出JSON列表")) -> None:
+def campaign_carryover(ctx: typer.Context, campaign_id: Annotated[Optional[int], typer.Argument(help="编号（默认当前）")] = None,
+                       as_json: Annotated[bool, typer.Option("--json", help="输出JSON列表")] = False) -> None:
     """以前整治工作留下的未完成事项：动态监测、未完成整改、未办结信访。"""
     from rich.console import Console
     from rich.table import Table
@@ -942,7 +939,7 @@ campaign_app.add_typer(standard_app, name="standard")
 
 
 @standard_app.command("list")
-def standard_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def standard_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """全部低保标准和今天执行的标准、低保边缘线。"""
     from store.campaign.standards import KINDS, dibao_standard, edge_line, standards
 
@@ -963,9 +960,9 @@ def standard_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--jso
 
 
 @standard_app.command("set")
-def standard_set(ctx: typer.Context, kind: str = typer.Argument(..., help="城市 或 农村"),
-                 amount: str = typer.Argument(..., help="元/人/月，如 900"),
-                 since: str = typer.Option(..., "--since", help="执行日期，如 2026-01-01")) -> None:
+def standard_set(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="城市 或 农村")],
+                 amount: Annotated[str, typer.Argument(help="元/人/月，如 900")],
+                 since: Annotated[str, typer.Option("--since", help="执行日期，如 2026-01-01")]) -> None:
     """新增或修改一条低保标准。"""
     from store.campaign.standards import set_standard
 
@@ -975,8 +972,8 @@ def standard_set(ctx: typer.Context, kind: str = typer.Argument(..., help="城�
 
 
 @standard_app.command("remove")
-def standard_remove(ctx: typer.Context, kind: str = typer.Argument(..., help="城市 或 农村"),
-                    since: str = typer.Option(..., "--since", help="执行日期")) -> None:
+def standard_remove(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="城市 或 农村")],
+                    since: Annotated[str, typer.Option("--since", help="执行日期")]) -> None:
     """删除一条低保标准。"""
     from store.campaign.standards import remove_standard
 
@@ -1021,18 +1018,16 @@ def _parse_maps(maps: list[str] | None) -> dict[str, str]:
 @import_app.command("file", hidden=True)
 def import_file(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="名单文件（xlsx、xls、ods、csv）"),
-    category: Optional[int] = typer.Option(None, "--category", help="排查类别1-7（不填则按标题判断）"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称（不填则自动识别）"),
-    maps: Optional[list[str]] = typer.Option(None, "--map", help="指定列：表头=字段，可重复"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="试导入：只统计，不写入"),
-    create_villages: bool = typer.Option(False, "--create-villages",
-                                         help="待确认的新村（居）按规范名称新建（后龙村委会 -> 后龙村）"),
-    map_villages: Optional[list[str]] = typer.Option(None, "--map-village",
-                                                     help="名单中的村（居）写法对应到已有村（居）：原名=村名，可重复"),
-    save_alias: bool = typer.Option(False, "--save-alias", help="把 --map-village 的原名保存为该村（居）的别名"),
-    report: Optional[Path] = typer.Option(None, "--report", help="导入报告保存位置"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    path: Annotated[Path, typer.Argument(help="名单文件（xlsx、xls、ods、csv）")],
+    category: Annotated[Optional[int], typer.Option("--category", help="排查类别1-7（不填则按标题判断）")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="工作表名称（不填则自动识别）")] = None,
+    maps: Annotated[Optional[list[str]], typer.Option("--map", help="指定列：表头=字段，可重复")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="试导入：只统计，不写入")] = False,
+    create_villages: Annotated[bool, typer.Option("--create-villages", help="待确认的新村（居）按规范名称新建（后龙村委会 -> 后龙村）")] = False,
+    map_villages: Annotated[Optional[list[str]], typer.Option("--map-village", help="名单中的村（居）写法对应到已有村（居）：原名=村名，可重复")] = None,
+    save_alias: Annotated[bool, typer.Option("--save-alias", help="把 --map-village 的原名保存为该村（居）的别名")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="导入报告保存位置")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """导入一个名单文件。"""
     from importers.context import VillageChoices
@@ -1136,7 +1131,7 @@ def _print_villages(con, summary, dry_run: bool) -> None:
 
 
 @import_app.command("undo")
-def import_undo(ctx: typer.Context, batch_id: int = typer.Argument(..., help="批次号（见 import list）")) -> None:
+def import_undo(ctx: typer.Context, batch_id: Annotated[int, typer.Argument(help="批次号（见 import list）")]) -> None:
     """撤销一次导入（之后没有依赖它的记录时）。"""
     from store.imports.undo import undo_import
 
@@ -1148,7 +1143,7 @@ def import_undo(ctx: typer.Context, batch_id: int = typer.Argument(..., help="�
 
 
 @import_app.command("list")
-def import_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def import_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """列出历次导入。"""
     from rich.console import Console
     from rich.table import Table
@@ -1179,14 +1174,14 @@ app.add_typer(roster_app, name="roster")
 @roster_app.command("import")
 def roster_import(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="在保名单文件（xlsx、xls、ods、csv），按户或按人"),
-    kind: str = typer.Option(..., "--kind", help="名单类别：低保、特困、孤儿、事实无人抚养儿童、低保边缘、临时救助"
-                                                "（也可写 城市低保、农村低保、集中供养、分散供养）"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="名单日期 YYYY-MM-DD（不填则取标题或文件名中的日期，再没有则取文件修改日期）"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称（不填则自动识别）"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="试导入：只统计，不写入"),
-    report: Optional[Path] = typer.Option(None, "--report", help="导入报告保存位置（有未导入或有提示的行时生成）"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    path: Annotated[Path, typer.Argument(help="在保名单文件（xlsx、xls、ods、csv），按户或按人")],
+    kind: Annotated[str, typer.Option("--kind", help="名单类别：低保、特困、孤儿、事实无人抚养儿童、低保边缘、临时救助"
+                                                "（也可写 城市低保、农村低保、集中供养、分散供养）")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="名单日期 YYYY-MM-DD（不填则取标题或文件名中的日期，再没有则取文件修改日期）")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="工作表名称（不填则自动识别）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="试导入：只统计，不写入")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="导入报告保存位置（有未导入或有提示的行时生成）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """导入一份在保名单：同类别的新名单替换旧名单，旧名单留作历史。"""
     from importers.errors import ImportFileError
@@ -1249,7 +1244,7 @@ def _say_roster(prep, saved, report: Optional[str], dry_run: bool, as_json: bool
 
 
 @roster_app.command("list")
-def roster_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def roster_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """列出各类在保名单：名单日期、人数、户数（现行的在前，历史在后）。"""
     from rich.console import Console
     from rich.markup import escape
@@ -1274,7 +1269,7 @@ def roster_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
 
 
 @roster_app.command("remove")
-def roster_remove(ctx: typer.Context, roster_id: int = typer.Argument(..., help="名单编号（见 roster list）")) -> None:
+def roster_remove(ctx: typer.Context, roster_id: Annotated[int, typer.Argument(help="名单编号（见 roster list）")]) -> None:
     """删除一份导错的在保名单（它替换的旧名单恢复为现行）。"""
     from store.rosters.rosters import remove_roster
 
@@ -1293,18 +1288,18 @@ def _flag_table(items, title: str, why: str = "原因") -> None:
     table.columns[5].overflow = "fold"
     for i, item in enumerate(items, 1):
         table.add_row(str(i), str(item.case_id), escape(item.village), escape(item.name), item.id_masked,
-                      escape(getattr(item, "why")))
+                      escape(item.why))
     Console().print(table)
 
 
 @roster_app.command("suspects")
 def roster_suspects(
     ctx: typer.Context,
-    village: Optional[str] = typer.Option(None, "--village", help="只看一个村（居）"),
-    assign: bool = typer.Option(False, "--assign", help="一步分派：按住址分入片区，交给片区负责人"),
-    member: Optional[int] = typer.Option(None, "--member", help="与 --assign 同用：全部交给这名工作人员（编号）"),
-    limit: int = typer.Option(0, "--limit", min=0, help="只看前几名（0 为全部）"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    village: Annotated[Optional[str], typer.Option("--village", help="只看一个村（居）")] = None,
+    assign: Annotated[bool, typer.Option("--assign", help="一步分派：按住址分入片区，交给片区负责人")] = False,
+    member: Annotated[Optional[int], typer.Option("--member", help="与 --assign 同用：全部交给这名工作人员（编号）")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="只看前几名（0 为全部）")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """「漏保」疑似对象：未在保而名单信息显示可能符合条件的排查对象，按可能性排序，逐条说明原因。"""
     from store.rosters.coverage import has_rosters
@@ -1333,7 +1328,7 @@ def roster_suspects(
 
 
 @roster_app.command("gaps")
-def roster_gaps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def roster_gaps(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """「漏救」检查：低保对象自付医疗费用高、在保家庭有新增残疾人，而本次整治未记录临时救助。"""
     from store.rosters.checks import relief_gaps
 
@@ -1349,7 +1344,7 @@ def roster_gaps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
 
 
 @roster_app.command("confirm")
-def roster_confirm(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def roster_confirm(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """名单核对：本系统的纳入是否已在现行在保名单中，以及与名单不一致的对象。"""
     from store.rosters.checks import GRACE_DAYS, confirm
 
@@ -1373,7 +1368,7 @@ app.add_typer(village_app, name="village")
 
 
 @village_app.command("list")
-def village_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="输出JSON")) -> None:
+def village_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """列出全部村（居）：顺序、名称、代码、人数、排查对象、片区、工作人员、别名。"""
     from rich.console import Console
     from rich.table import Table
@@ -1397,9 +1392,9 @@ def village_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
 @village_app.command("add")
 def village_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="村（居）名称，如 后龙村、礁头社区"),
-    code: Optional[str] = typer.Option(None, "--code", help="统计用区划代码"),
-    kind: Optional[str] = typer.Option(None, "--kind", help="村 或 社区（不填按名称判断）"),
+    name: Annotated[str, typer.Argument(help="村（居）名称，如 后龙村、礁头社区")],
+    code: Annotated[Optional[str], typer.Option("--code", help="统计用区划代码")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="村 或 社区（不填按名称判断）")] = None,
 ) -> None:
     """新增一个村（居）（名称按规范写法保存：后龙村委会 -> 后龙村）。"""
     from store.town.villages import create_village
@@ -1410,8 +1405,8 @@ def village_add(
 
 
 @village_app.command("rename")
-def village_rename(ctx: typer.Context, old: str = typer.Argument(..., help="现在的名称"),
-                   new: str = typer.Argument(..., help="新名称")) -> None:
+def village_rename(ctx: typer.Context, old: Annotated[str, typer.Argument(help="现在的名称")],
+                   new: Annotated[str, typer.Argument(help="新名称")]) -> None:
     """村（居）改名；原名称保留为别名，名单里仍这样写的也能对应上。"""
     from store.town.villages import find_village, rename_village
 
@@ -1425,9 +1420,9 @@ def village_rename(ctx: typer.Context, old: str = typer.Argument(..., help="现�
 @village_app.command("set")
 def village_set(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="村（居）名称"),
-    code: Optional[str] = typer.Option(None, "--code", help="区划代码（写空字符串 \"\" 为清除）"),
-    position: Optional[int] = typer.Option(None, "--position", help="排在第几位（1 为第一个）"),
+    name: Annotated[str, typer.Argument(help="村（居）名称")],
+    code: Annotated[Optional[str], typer.Option("--code", help="区划代码（写空字符串 \"\" 为清除）")] = None,
+    position: Annotated[Optional[int], typer.Option("--position", help="排在第几位（1 为第一个）")] = None,
 ) -> None:
     """修改村（居）的代码或在名单中的顺序。"""
     from store.town.villages import find_village, move_village, set_code
@@ -1450,9 +1445,9 @@ def village_set(
 @village_app.command("alias")
 def village_alias(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="村（居）名称"),
-    alias: str = typer.Argument(..., help="别名：名单中的另一种写法"),
-    remove: bool = typer.Option(False, "--remove", help="删除这个别名"),
+    name: Annotated[str, typer.Argument(help="村（居）名称")],
+    alias: Annotated[str, typer.Argument(help="别名：名单中的另一种写法")],
+    remove: Annotated[bool, typer.Option("--remove", help="删除这个别名")] = False,
 ) -> None:
     """给村（居）加一个别名（名单里这样写时就对应到它），或用 --remove 删除。"""
     from store.town.villages import add_alias, find_village, remove_alias
@@ -1470,10 +1465,10 @@ def village_alias(
 @village_app.command("merge")
 def village_merge(
     ctx: typer.Context,
-    source: str = typer.Argument(..., help="要并掉的村（居），如 后龙村委会"),
-    target: str = typer.Argument(..., help="并入的村（居），如 后龙村"),
-    yes: bool = typer.Option(False, "--yes", help="确认合并（不加只显示要转移的记录）"),
-    as_json: bool = typer.Option(False, "--json", help="输出JSON"),
+    source: Annotated[str, typer.Argument(help="要并掉的村（居），如 后龙村委会")],
+    target: Annotated[str, typer.Argument(help="并入的村（居），如 后龙村")],
+    yes: Annotated[bool, typer.Option("--yes", help="确认合并（不加只显示要转移的记录）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
 ) -> None:
     """把一个村（居）合并到另一个：人员、排查对象、片区、工作人员、问题、验收测评等全部转过去。"""
     from store.town.village_merge import merge_villages, plan_merge
@@ -1494,7 +1489,7 @@ def village_merge(
 
 
 @village_app.command("remove")
-def village_remove(ctx: typer.Context, name: str = typer.Argument(..., help="村（居）名称")) -> None:
+def village_remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="村（居）名称")]) -> None:
     """删除一个没有任何记录的村（居）（有记录的请合并）。"""
     from store.town.village_merge import remove_village
     from store.town.villages import find_village
@@ -1512,21 +1507,22 @@ app.add_typer(case_app, name="case")
 @case_app.command("add")
 def case_add(
     ctx: typer.Context,
-    name: str = typer.Option(..., "--name", help="姓名"),
-    id_number: Optional[str] = typer.Option(None, "--id", help="身份证号（已登记的人员按号码找到）"),
-    village: Optional[str] = typer.Option(None, "--village", help="村（居）名称（新人员必填）"),
-    category: list[int] = typer.Option([7], "--category", help="排查类别代码，可重复（默认 7 其他困难群众）"),
-    found_by: str = typer.Option(..., "--found-by", help="发现人"),
-    how: str = typer.Option("入户排查", "--how", help="发现方式：入户排查/群众反映/村（居）上报/部门推送/来访求助/其他"),
-    date: Optional[str] = typer.Option(None, "--date", help="发现日期（默认今天）"),
-    phone: Optional[str] = typer.Option(None, "--phone", help="电话"),
-    address: Optional[str] = typer.Option(None, "--address", help="住址"),
-    id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明（记入修改记录）"),
+    name: Annotated[str, typer.Option("--name", help="姓名")],
+    found_by: Annotated[str, typer.Option("--found-by", help="发现人")],
+    id_number: Annotated[Optional[str], typer.Option("--id", help="身份证号（已登记的人员按号码找到）")] = None,
+    village: Annotated[Optional[str], typer.Option("--village", help="村（居）名称（新人员必填）")] = None,
+    category: Annotated[Optional[list[int]], typer.Option("--category", help="排查类别代码，可重复（默认 7 其他困难群众）")] = None,
+    how: Annotated[str, typer.Option("--how", help="发现方式：入户排查/群众反映/村（居）上报/部门推送/来访求助/其他")] = "入户排查",
+    date: Annotated[Optional[str], typer.Option("--date", help="发现日期（默认今天）")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="电话")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="住址")] = None,
+    id_reason: Annotated[Optional[str], typer.Option("--id-reason", help="身份证号未通过校验但已核实时的核实说明（记入修改记录）")] = None,
 ) -> None:
     """添加一个排查对象（人员不在名单上，如村里自行发现的困难群众）。"""
     from store.cases.add import NewPerson, add_case
     from store.errors import IdNeedsReason
 
+    category = category or [7]
     state(ctx).open(create=False)
     try:
         case = add_case(codes=category, found_by=found_by, found_how=how, found_on=_parse_day(date) if date else None,
@@ -1544,10 +1540,10 @@ app.add_typer(attach_app, name="attach")
 @attach_app.command("add")
 def attach_add(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="文件（可多个）"),
-    case: Optional[int] = typer.Option(None, "--case", help="排查对象编号"),
-    contact: Optional[int] = typer.Option(None, "--contact", help="走访记录编号"),
-    rectification: Optional[int] = typer.Option(None, "--rectification", help="整改编号"),
+    files: Annotated[list[Path], typer.Argument(help="文件（可多个）")],
+    case: Annotated[Optional[int], typer.Option("--case", help="排查对象编号")] = None,
+    contact: Annotated[Optional[int], typer.Option("--contact", help="走访记录编号")] = None,
+    rectification: Annotated[Optional[int], typer.Option("--rectification", help="整改编号")] = None,
 ) -> None:
     """把文件添加为附件（复制到数据库旁边的附件文件夹，原文件不动）。"""
     from store.cases.attachments import attach
@@ -1561,8 +1557,8 @@ def attach_add(
 @attach_app.command("list")
 def attach_list(
     ctx: typer.Context,
-    case: int = typer.Argument(..., help="排查对象编号"),
-    deleted: bool = typer.Option(False, "--deleted", help="也列出已删除的"),
+    case: Annotated[int, typer.Argument(help="排查对象编号")],
+    deleted: Annotated[bool, typer.Option("--deleted", help="也列出已删除的")] = False,
 ) -> None:
     """列出一个排查对象的附件。"""
     from store.cases.attachments import case_attachments
@@ -1576,7 +1572,7 @@ def attach_list(
 
 
 @attach_app.command("open")
-def attach_open(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+def attach_open(ctx: typer.Context, attachment: Annotated[int, typer.Argument(help="附件编号")]) -> None:
     """用系统默认程序打开附件。"""
     from store.cases.attachments import file_of, open_with_system
 
@@ -1585,7 +1581,7 @@ def attach_open(ctx: typer.Context, attachment: int = typer.Argument(..., help="
 
 
 @attach_app.command("delete")
-def attach_delete(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+def attach_delete(ctx: typer.Context, attachment: Annotated[int, typer.Argument(help="附件编号")]) -> None:
     """删除附件（可恢复）。"""
     from store.cases.attachments import delete_attachment
 
@@ -1594,7 +1590,7 @@ def attach_delete(ctx: typer.Context, attachment: int = typer.Argument(..., help
 
 
 @attach_app.command("restore")
-def attach_restore(ctx: typer.Context, attachment: int = typer.Argument(..., help="附件编号")) -> None:
+def attach_restore(ctx: typer.Context, attachment: Annotated[int, typer.Argument(help="附件编号")]) -> None:
     """恢复删除的附件。"""
     from store.cases.attachments import restore_attachment
 
@@ -1605,9 +1601,9 @@ def attach_restore(ctx: typer.Context, attachment: int = typer.Argument(..., hel
 @attach_app.command("folder")
 def attach_folder(
     ctx: typer.Context,
-    folder: Path = typer.Argument(..., help="文件夹（照片按姓名或身份证号后4-6位命名）"),
-    village: Optional[str] = typer.Option(None, "--village", help="只匹配这个村（居）的对象"),
-    yes: bool = typer.Option(False, "--yes", "-y", help="不再询问，直接添加"),
+    folder: Annotated[Path, typer.Argument(help="文件夹（照片按姓名或身份证号后4-6位命名）")],
+    village: Annotated[Optional[str], typer.Option("--village", help="只匹配这个村（居）的对象")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接添加")] = False,
 ) -> None:
     """从文件夹添加附件：先列出每个文件对应的人，确认后才添加。"""
     from store.cases import attach_folder as af
@@ -1651,9 +1647,9 @@ def _person_by_id(id_number: str):
 @household_app.command("set")
 def household_set(
     ctx: typer.Context,
-    id_number: str = typer.Argument(..., help="人员的身份证号"),
-    head: str = typer.Option(..., "--head", help="户主：「本人」或户主的身份证号；空字符串表示移出所在的户"),
-    relation: Optional[str] = typer.Option(None, "--relation", help="与户主关系，如 配偶、子女、父母"),
+    id_number: Annotated[str, typer.Argument(help="人员的身份证号")],
+    head: Annotated[str, typer.Option("--head", help="户主：「本人」或户主的身份证号；空字符串表示移出所在的户")],
+    relation: Annotated[Optional[str], typer.Option("--relation", help="与户主关系，如 配偶、子女、父母")] = None,
 ) -> None:
     """设置人员所在的户（户主和与户主关系）。"""
     from store.people.households import household_of, set_household
@@ -1671,12 +1667,12 @@ def household_set(
 @household_app.command("edit")
 def household_edit(
     ctx: typer.Context,
-    id_number: str = typer.Argument(..., help="户中任一人员的身份证号"),
-    size: Optional[str] = typer.Option(None, "--size", help="家庭人口（含未登记为人员的成员）"),
-    income: Optional[str] = typer.Option(None, "--income", help="家庭年人均收入（元）"),
-    housing: Optional[str] = typer.Option(None, "--housing", help="住房情况"),
-    assets: Optional[str] = typer.Option(None, "--assets", help="财产情况（车辆、存款、经营等）"),
-    note: Optional[str] = typer.Option(None, "--note", help="备注"),
+    id_number: Annotated[str, typer.Argument(help="户中任一人员的身份证号")],
+    size: Annotated[Optional[str], typer.Option("--size", help="家庭人口（含未登记为人员的成员）")] = None,
+    income: Annotated[Optional[str], typer.Option("--income", help="家庭年人均收入（元）")] = None,
+    housing: Annotated[Optional[str], typer.Option("--housing", help="住房情况")] = None,
+    assets: Annotated[Optional[str], typer.Option("--assets", help="财产情况（车辆、存款、经营等）")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
 ) -> None:
     """修改户的家庭人口、年人均收入、住房和财产情况。"""
     from store.people.households import save_household
@@ -1696,11 +1692,11 @@ def household_edit(
 @household_app.command("add-member")
 def household_add_member(
     ctx: typer.Context,
-    id_number: str = typer.Argument(..., help="户中任一人员的身份证号"),
-    name: str = typer.Option(..., "--name", help="成员姓名"),
-    relation: str = typer.Option(..., "--relation", help="与户主关系，如 配偶、子女、父母"),
-    member_id: Optional[str] = typer.Option(None, "--id", help="成员的身份证号（可不填）"),
-    id_reason: Optional[str] = typer.Option(None, "--id-reason", help="身份证号未通过校验但已核实时的核实说明"),
+    id_number: Annotated[str, typer.Argument(help="户中任一人员的身份证号")],
+    name: Annotated[str, typer.Option("--name", help="成员姓名")],
+    relation: Annotated[str, typer.Option("--relation", help="与户主关系，如 配偶、子女、父母")],
+    member_id: Annotated[Optional[str], typer.Option("--id", help="成员的身份证号（可不填）")] = None,
+    id_reason: Annotated[Optional[str], typer.Option("--id-reason", help="身份证号未通过校验但已核实时的核实说明")] = None,
 ) -> None:
     """为户添加一名成员（登记为人员）。"""
     from store.people.households import add_member
@@ -1715,7 +1711,7 @@ def household_add_member(
 
 
 @household_app.command("show")
-def household_show(ctx: typer.Context, id_number: str = typer.Argument(..., help="户中任一人员的身份证号")) -> None:
+def household_show(ctx: typer.Context, id_number: Annotated[str, typer.Argument(help="户中任一人员的身份证号")]) -> None:
     """显示人员所在的户：成员、家庭人口、收入、住房和财产，以及对照低保标准的提示。"""
     state(ctx).open(create=False)
     _print_household(_person_by_id(id_number).id)
