@@ -38,7 +38,7 @@ class HouseholdMemberForm(FormScreen):
                 yield FieldError(id=f"hm-{key}-error")
                 if key == "id_number":
                     with Vertical(id="hm-override"):
-                        yield Label("核实说明（已核实号码无误时填写，如「与户口簿核对一致」，记入修改记录）")
+                        yield Label("核实说明（已核实号码无误时填写，记入修改记录）")
                         yield Field(id="hm-id_override_reason")
             yield FieldError(id="hm-head-error")
             yield FieldError(id="hm-form-error")
