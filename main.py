@@ -1607,10 +1607,10 @@ def attach_folder(
 ) -> None:
     """从文件夹添加附件：先列出每个文件对应的人，确认后才添加。"""
     from store.cases import attach_folder as af
-    from store.cases.add import _village_id
+    from store.cases.add import village_id_by_name
 
     state(ctx).open(create=False)
-    preview = af.preview_folder(folder, _village_id(village) if village else None)
+    preview = af.preview_folder(folder, village_id_by_name(village) if village else None)
     for m in preview.matched:
         typer.echo(f"{m.path.name} -> {m.person}（按{m.how}）")
     for m in preview.left:

@@ -27,7 +27,7 @@ class NewPerson:
     id_override_reason: str | None = None
 
 
-def _village_id(name: str | None) -> int | None:
+def village_id_by_name(name: str | None) -> int | None:
     """A village by its name; a Chinese error for an unknown one."""
     if not (name or "").strip():
         raise ValidationError("请选择村（居）", field="village")
@@ -53,7 +53,7 @@ def _person(new: NewPerson) -> Person:
             if known.deleted_at:
                 raise ValidationError("该人员已被删除，请先在修改记录（Ctrl+L，s）中恢复", field="id_number")
             return known
-    values = {"name": new.name, "id_number": new.id_number, "village": _village_id(new.village),
+    values = {"name": new.name, "id_number": new.id_number, "village": village_id_by_name(new.village),
               "phone": new.phone, "address": new.address}
     return create_person(id_override_reason=new.id_override_reason,
                          **{k: v for k, v in values.items() if v not in (None, "")})

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Iterable
 
 from store import audit
-from store.cases.cases import _save_case, get_case
+from store.cases.cases import save_case, get_case
 from store.errors import NotFound, ValidationError
 from store.people.people import age_of
 from store.schema import Benefit, BenefitStep, db
@@ -58,7 +58,7 @@ def assess(case_id: int, conclusion: str, *, benefit_types: Iterable[str] = (), 
             created = [_open_benefit(case.id, t, on) for t in types]
         else:
             case.status, case.next_followup, created = "动态监测", next_check, []
-        _save_case(case, before)
+        save_case(case, before)
     return created
 
 
@@ -97,7 +97,7 @@ def _grant_first(case_id: int, btype: str, on: dt.date, amount) -> Benefit:
     case = get_case(case_id)
     before = audit.snapshot(case)
     case.status = "已纳入"
-    _save_case(case, before)
+    save_case(case, before)
     return b
 
 
@@ -147,7 +147,7 @@ def advance_benefit(benefit_id: int, status: str, *, on: dt.date | None = None, 
             case = get_case(b.case_id)
             case_before = audit.snapshot(case)
             case.status = "已纳入"
-            _save_case(case, case_before)
+            save_case(case, case_before)
     return b
 
 

@@ -206,16 +206,16 @@ def open_with_system(path: Path) -> None:
 
 def delete_attachment(attachment_id: int) -> Attachment:
     """Soft-delete an attachment (the file stays, so it can be restored)."""
-    from store.cases.cases import _soft
+    from store.cases.cases import set_deleted
 
-    return _soft(Attachment, attachment_id, restore=False)
+    return set_deleted(Attachment, attachment_id, restore=False)
 
 
 def restore_attachment(attachment_id: int) -> Attachment:
     """Restore a soft-deleted attachment."""
-    from store.cases.cases import _soft
+    from store.cases.cases import set_deleted
 
-    return _soft(Attachment, attachment_id, restore=True)
+    return set_deleted(Attachment, attachment_id, restore=True)
 
 
 # Backups, restore and check work on database files through sqlite3 (not the open peewee database).

@@ -72,7 +72,7 @@ def open_case(person_id: int, codes: Iterable[int], *, source: str = "名单",
     return case
 
 
-def _save_case(case: Case, before: dict[str, Any]) -> Case:
+def save_case(case: Case, before: dict[str, Any]) -> Case:
     """Save a changed case with its timestamp and audit row."""
     case.updated_at = now()
     case.save()
@@ -88,7 +88,7 @@ def set_status(case_id: int, status: str) -> Case:
         case = get_case(case_id)
         before = audit.snapshot(case)
         case.status = status
-        return _save_case(case, before)
+        return save_case(case, before)
 
 
 def _check_contact(kind: str, date: dt.date, outcome: str | None, member_ids: list[int]) -> None:
@@ -134,11 +134,11 @@ def record_contact(case_id: int, *, kind: str, date: dt.date, findings: str | No
             case.next_followup = next_followup
         elif case.next_followup and date >= case.next_followup:
             case.next_followup = None  # the follow-up that was due has happened
-        _save_case(case, before)
+        save_case(case, before)
     return contact
 
 
-def _soft(model, row_id: int, restore: bool) -> Any:
+def set_deleted(model, row_id: int, restore: bool) -> Any:
     """Soft-delete or restore a row of a model with deleted_at, audited."""
     with db.atomic():
         row = model.get_or_none(model.id == row_id)
@@ -155,18 +155,18 @@ def _soft(model, row_id: int, restore: bool) -> Any:
 
 def delete_case(case_id: int) -> Case:
     """Soft-delete a case."""
-    return _soft(Case, case_id, restore=False)
+    return set_deleted(Case, case_id, restore=False)
 
 
 def restore_case(case_id: int) -> Case:
     """Restore a soft-deleted case."""
-    return _soft(Case, case_id, restore=True)
+    return set_deleted(Case, case_id, restore=True)
 
 
 def delete_contact(contact_id: int) -> Contact:
     """Soft-delete a contact; a case that was 已走访 only by it goes back (已联系 or 待排查)."""
     with db.atomic():
-        contact = _soft(Contact, contact_id, restore=False)
+        contact = set_deleted(Contact, contact_id, restore=False)
         _status_from_contacts(contact.case_id)
     return contact
 
@@ -174,7 +174,7 @@ def delete_contact(contact_id: int) -> Contact:
 def restore_contact(contact_id: int) -> Contact:
     """Restore a soft-deleted contact (and the status it gave its case)."""
     with db.atomic():
-        contact = _soft(Contact, contact_id, restore=True)
+        contact = set_deleted(Contact, contact_id, restore=True)
         _status_from_contacts(contact.case_id)
     return contact
 

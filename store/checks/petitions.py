@@ -14,7 +14,7 @@ from typing import Any
 from peewee import fn
 
 from store import audit
-from store.cases.cases import _soft, get_case
+from store.cases.cases import set_deleted, get_case
 from store.common import as_date, get_row, one_of, optional, required, today_or, update_row
 from store.errors import ValidationError
 from store.schema import Petition, db
@@ -117,12 +117,12 @@ def petition_fields(petition_id: int) -> dict[str, Any]:
 
 def delete_petition(petition_id: int) -> Petition:
     """Soft-delete a petition."""
-    return _soft(Petition, petition_id, restore=False)
+    return set_deleted(Petition, petition_id, restore=False)
 
 
 def restore_petition(petition_id: int) -> Petition:
     """Restore a soft-deleted petition."""
-    return _soft(Petition, petition_id, restore=True)
+    return set_deleted(Petition, petition_id, restore=True)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from store import audit
-from store.cases.cases import _soft, get_case, require_campaign
+from store.cases.cases import set_deleted, get_case, require_campaign
 from store.common import (DEFAULT_DEADLINE_DAYS, as_date, get_row, one_of, optional, required, update_row)
 from store.errors import ValidationError
 from store.town.members import require_active
@@ -82,12 +82,12 @@ def edit_problem(problem_id: int, **changes: Any) -> Problem:
 
 def delete_problem(problem_id: int) -> Problem:
     """Soft-delete a problem (its rectification leaves the lists with it); restorable."""
-    return _soft(Problem, problem_id, restore=False)
+    return set_deleted(Problem, problem_id, restore=False)
 
 
 def restore_problem(problem_id: int) -> Problem:
     """Undo a soft delete."""
-    return _soft(Problem, problem_id, restore=True)
+    return set_deleted(Problem, problem_id, restore=True)
 
 
 def _fix(problem_id: int) -> Rectification:

@@ -15,7 +15,7 @@ from typing import Any
 
 from store import audit
 from store.checks import problems
-from store.cases.cases import _soft, require_campaign
+from store.cases.cases import set_deleted, require_campaign
 from store.common import as_date, case_categories, category_text, get_row, optional, required, stored_date, update_row
 from store.errors import ValidationError
 from store.schema import Problem, Rectification, SpotCheck, SpotCheckRound, db
@@ -191,7 +191,7 @@ def _fail(check: SpotCheck, findings: str, day: dt.date, kind: str) -> int:
             found_by=check.round.checker, spot_check_id=check.id, member_id=None,
             campaign_id=check.round.campaign_id).id
     if problem.deleted_at:
-        _soft(Problem, problem.id, restore=True)
+        set_deleted(Problem, problem.id, restore=True)
     update_row(Problem.get_by_id(problem.id), {"description": findings, "kind": kind})
     return problem.id
 
@@ -204,7 +204,7 @@ def _unfail(check: SpotCheck) -> None:
     fix = Rectification.get_or_none(Rectification.problem == problem.id)
     if fix and (fix.progress or fix.done_on or fix.evidence):
         raise ValidationError("该不合格问题已有整改记录（进展、完成日期或佐证），不能改判；请在整改清单中处理", field="result")
-    _soft(Problem, problem.id, restore=False)
+    set_deleted(Problem, problem.id, restore=False)
 
 
 def record_result(check_id: int, result: str | None, findings: str | None = None, date: Any = None,
