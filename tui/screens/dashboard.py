@@ -17,6 +17,8 @@ SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特�
          "事实无人抚养儿童": "事", "临时救助急难型": "临", "临时救助支出型": "临", "低保边缘": "边"}
 COLUMNS = ["村（居）", "对象", "未在保", "入户", "进度", "电话", "已研判", "新纳入", "监测", "抽查", "问题", "逾期", "落后"]
 LATE_COLUMNS = ["事项", "村（居）", "姓名", "到期日", "逾期天数"]
+# App keys the title line names at 100 columns and more (the footer has room for F1-F4 only)
+HINTED = ("spotchecks", "problems", "import_list", "export")
 
 
 def fill(table: DataTable, labels: list[str], rows: list[tuple[str, list]]) -> None:
@@ -63,6 +65,11 @@ class DashboardScreen(AppScreen):
         Binding("f5", "reload", "刷新", key_display="F5"),
     ]
     PALETTE = [("刷新总览", "重新统计各村进度（F5）", "reload")]
+
+    def _hidden_keys(self) -> str:
+        """The app's keys the footer leaves out (F6 抽查 F7 问题 ...), from the app's BINDINGS."""
+        return " ".join(f"{b.key_display} {b.description}" for b in self.app.BINDINGS
+                        if isinstance(b, Binding) and b.action in HINTED)
 
     def compose_body(self) -> ComposeResult:
         yield Static("正在统计...", id="dash-title")
@@ -120,7 +127,7 @@ class DashboardScreen(AppScreen):
         cases, visited = (total.cases, total.visited_pct) if total else (0, None)
         self.query_one("#dash-title", Static).update(
             f"全镇 {cases} 个排查对象，入户走访 {pct(visited)}，电话 {total.called if total else 0} 人，"
-            f"落后 {behind} 个村（居）" + (" F6 抽查 F7 问题 F8 导入 F9 导出" if self.size.width >= 100 else ""))
+            f"落后 {behind} 个村（居）" + (" " + self._hidden_keys() if self.size.width >= 100 else ""))
         self._show_late(data.late if data else [], data.next_fix if data else None)
         self._explain_row(table.cursor_row)
 
