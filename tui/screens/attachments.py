@@ -162,15 +162,11 @@ class AttachForm(FormScreen):
         self.query_one("#af-file").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="af-load")
     def load(self) -> None:
-        """The case's live contacts (newest first) and the rectifications of its problems."""
+        """The case's live contacts (newest first) and the rectifications of its problems, then shown."""
         from store.cases.attachments import attachment_targets
-        from store.schema import db
 
-        with db.connection_context():
-            targets = attachment_targets(self.case_id)
-        self.app.call_from_thread(self._fill, targets)
+        self.load_then_show("af-load", lambda: attachment_targets(self.case_id), self._fill)
 
     def _fill(self, targets: list) -> None:
         """Offer the visits and rectifications; the newest visit chosen (photos are usually of it)."""

@@ -11,12 +11,13 @@ from textual.widgets import TextArea
 
 from store.errors import StoreError, ValidationError
 
-from ..errors import ReportsWorkerErrors, retry_locked
+from ..errors import retry_locked
 from ..messages import DataChanged
 from ..widgets.fields import EnterMovesOn, FieldError
+from .base import LoadsInThread
 
 
-class FormScreen(EnterMovesOn, ReportsWorkerErrors, ModalScreen[object]):
+class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
     """A modal form; subclasses give PREFIX, `values()` and `write(values)` (runs in a thread)."""
 
     PREFIX = "form"

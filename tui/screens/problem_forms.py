@@ -3,7 +3,6 @@ rectification (measure, member responsible, deadline, a progress note, done date
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
@@ -110,15 +109,11 @@ class RectificationForm(FormScreen):
         self.query_one("#rf-measure").focus()
         self.load_members()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rf-members")
     def load_members(self) -> None:
-        """Active members, the problem's village first."""
+        """Active members, the problem's village first, then shown."""
         from store.followup import members
-        from store.schema import db
 
-        with db.connection_context():
-            people = members(self.row.village_id)
-        self.app.call_from_thread(self._members, people)
+        self.load_then_show("rf-members", lambda: members(self.row.village_id), self._members)
 
     def _members(self, people) -> None:
         """Fill the member list, the current one chosen."""

@@ -10,12 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ..errors import ReportsWorkerErrors, retry_locked
+from ..errors import retry_locked
 from ..messages import DataChanged
 from ..text import cut_start
+from .base import LoadsInThread
 
 
-class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
+class ZonePreviewScreen(LoadsInThread, ModalScreen[bool]):
     """按地址自动分片（预览）."""
 
     CSS_PATH = "zone_preview.tcss"
@@ -43,15 +44,11 @@ class ZonePreviewScreen(ReportsWorkerErrors, ModalScreen[bool]):
         self.query_one("#zp-changes").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="zone-preview")
     def load(self) -> None:
-        """store.town.zone_match.preview_auto_assign (reads only)."""
-        from store.schema import db
+        """store.town.zone_match.preview_auto_assign (reads only), then shown."""
         from store.town.zone_match import preview_auto_assign
 
-        with db.connection_context():
-            preview = preview_auto_assign(self.village_id)
-        self.app.call_from_thread(self.show, preview)
+        self.load_then_show("zone-preview", lambda: preview_auto_assign(self.village_id), self.show)
 
     def show(self, p) -> None:
         """Fill both tables."""
