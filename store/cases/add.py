@@ -29,11 +29,12 @@ class NewPerson:
 
 def village_id_by_name(name: str | None) -> int | None:
     """A village by its name; a Chinese error for an unknown one."""
-    if not (name or "").strip():
+    text = (name or "").strip()
+    if not text:
         raise ValidationError("请选择村（居）", field="village")
-    v = Village.get_or_none(Village.name == name.strip())
+    v = Village.get_or_none(Village.name == text)
     if v is None:
-        raise ValidationError(f"没有这个村（居）：{name.strip()}", field="village")
+        raise ValidationError(f"没有这个村（居）：{text}", field="village")
     return v.id
 
 

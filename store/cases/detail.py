@@ -31,7 +31,7 @@ def disability_text(category: int | None, grade: int | None) -> str:
     """A disability as 「肢体二级」, or empty."""
     if not category and not grade:
         return ""
-    return f"{DISABILITY.get(category, '')}{GRADES.get(grade, '')}残疾"
+    return f"{DISABILITY.get(category or 0, '')}{GRADES.get(grade or 0, '')}残疾"
 
 
 @dataclass

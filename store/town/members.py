@@ -160,7 +160,8 @@ def member_rows(village_id: int | None = None, *, include_inactive: bool = False
         sql, params = sql + " AND m.village_id = ?", [village_id]
     if not include_inactive:
         sql += " AND m.active = 1"
-    rows = [MemberRow(*r[:6], bool(r[6]), r[7]) for r in db.execute_sql(sql, params).fetchall()]
+    rows = [MemberRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7])
+            for r in db.execute_sql(sql, params).fetchall()]
     order = {role: i for i, role in enumerate(ROLES)}
     seqs = dict(db.execute_sql('SELECT id, seq FROM "village"').fetchall())
     rows.sort(key=lambda m: (not m.active, seqs.get(m.village_id, 1 << 30), order.get(m.role, 99), m.name, m.id))
@@ -197,7 +198,7 @@ def _overdue_by_member(campaign_id: int, today: dt.date) -> dict[int, int]:
     """Overdue items (store/cases/overdue.py rules) per member: the case's member, or the rectification's."""
     items = overdue_items(campaign_id, today)
     case_ids = sorted({i.case_id for i in items if i.kind != "rectification" and i.case_id})
-    owner: dict[int, int] = {}
+    owner: dict[int | None, int] = {}  # looked up by an item's case, which may have none
     for start in range(0, len(case_ids), 500):
         part = case_ids[start:start + 500]
         sql = f'SELECT id, member_id FROM "case" WHERE id IN ({",".join("?" * len(part))})'
