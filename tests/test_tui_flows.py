@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+
 from store.schema import AuditLog, Case, Contact
 from tests.conftest import DEMO_TODAY
 from tests.tui_helpers import settle, type_text, waiting_case_found_by_initials
@@ -111,7 +115,10 @@ async def test_help_and_palette_are_chinese(demo_db):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        assert "进度落后" in str(app.screen.query_one("#help-text").render())
+        console = Console(width=SIZE[0], record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-text").content)
+        shown = console.export_text()
+        assert "进度落后" in shown and "确认后才修改" in shown
 
 
 async def test_a_missing_case_is_a_chinese_notification_not_a_crash(demo_db):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,7 +15,6 @@ from textual.widgets import Static
 
 from store.reports.dashboard import PACE_RULE_TEXT
 
-from ..text import pad
 
 KEYS = [
     ("全局（任何界面）", [
@@ -172,16 +176,27 @@ def key_label(key: str) -> str:
     return key
 
 
-def help_text() -> str:
-    """Every key as plain text, section by section."""
-    lines = []
+def _keys_grid(keys: list[tuple[str, str]]) -> Table:
+    """One section's keys: a long description wraps in its own column, not under the keys."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=1)  # the indent under the section title
+    grid.add_column(width=17, overflow="fold")  # fold, never an ellipsis (an ambiguous-width glyph)
+    grid.add_column(ratio=1, overflow="fold")
+    for key, what in keys:
+        grid.add_row("", Text(key if cell_len(key) <= 17 else key.replace("、", "、\n")), Text(what))
+    return grid
+
+
+def help_body() -> Group:
+    """Every key, section by section, then the dashboard's pace rule and the benefit abbreviations."""
+    parts: list = []
     for title, keys in KEYS:
-        lines.append(f"[b]{title}[/b]")
-        lines += [f"  {pad(key, 18)}{what}" for key, what in keys]  # cells, not characters (、 is wide)
-        lines.append("")
-    lines += ["[b]总览的「落后」标记[/b]", "  " + PACE_RULE_TEXT, "",
-              "[b]新纳入的简称[/b]", "  低：低保  单：低保单人户  特：特困  孤：孤儿  事：事实无人抚养儿童  临：临时救助  边：低保边缘"]
-    return "\n".join(lines)
+        parts += [Text(title, style="bold"), _keys_grid(keys), Text("")]
+    parts += [Text("总览的「落后」标记", style="bold"), Padding(Text(PACE_RULE_TEXT), (0, 0, 0, 2)), Text(""),
+              Text("新纳入的简称", style="bold"),
+              Padding(Text("低：低保  单：低保单人户  特：特困  孤：孤儿  事：事实无人抚养儿童  临：临时救助  边：低保边缘"),
+                      (0, 0, 0, 2))]
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -193,7 +208,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static("按键说明（Esc 关闭）", id="help-title")
-            yield Static(help_text(), id="help-text")
+            yield Static(help_body(), id="help-text")
 
     def action_close(self) -> None:
         """Back to where you were."""
