@@ -27,8 +27,8 @@ RATIO_CHECK_FLOOR = 1024 * 1024  # the ratio rule only applies above 1 MB unzipp
 MAX_AREA = 25_000_000
 SPARSE_AREA = 5_000_000
 MAX_SPARSENESS = 20
-WIDE_REF = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,8})"')  # column AA or beyond
-BIG_ROW = re.compile(rb'r="([A-Z]{0,3})([0-9]{6,8})"')  # row 100,000 or beyond
+# One pass finds both: a cell of column AA or beyond, and a row (or cell) of row 100,000 or beyond.
+FAR_REF = re.compile(rb'r="(?:([A-Z]{2,3})([0-9]{1,8})|([A-Z]?)([0-9]{6,8}))"')
 ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table(?=[\s>]))([^>]*)>|</table:table-row>")
 ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,9})"')
 ODS_COLS = re.compile(rb'number-columns-repeated="(\d{1,9})"')
@@ -150,32 +150,51 @@ def _col_number(letters: bytes) -> int:
 
 def _check_extent(zf: zipfile.ZipFile, name: str) -> None:
     """Refuse a sheet whose used range is huge but nearly empty (one cell at XFD60000 made the
-    reader allocate rows x columns cells: 5 GB from a 2 KB file). One pass over the sheet's XML:
-    cells are counted; only references with two or more column letters or a row number of six or
-    more digits are looked at (a normal list has none, so the area bound is 26 x 99,999)."""
-    max_row, max_col, cells, far = 99_999, 26, 0, ""
+    reader allocate rows x columns cells: 5 GB from a 2 KB file). One pass over the sheet's XML looks
+    only at references with two or more column letters or a row number of six or more digits (a
+    normal list has none, so its area bound is 26 x 99,999, too small to need more); the cells are
+    counted, in a second pass, only when the area could be too big for them."""
+    max_row, max_col, far = 99_999, 26, ""
+    for letters, digits in _far_refs(zf, name):
+        row, col = int(digits), _col_number(letters) if letters else 0
+        if col >= 27 and (row * col > max_row * max_col or not far):
+            far = (letters + digits).decode()
+        if row > max_row or (row == max_row and letters and col < 27):
+            max_row, far = row, (letters + digits).decode() if letters else f"第{row}行"
+        max_col = max(max_col, col)
+    area = max_row * max_col
+    if area <= SPARSE_AREA:
+        return
+    cells = _count_cells(zf, name)
+    if _too_big(area, cells) and max_row == 99_999:  # the row bound was a guess: count the rows
+        area = _last_row(zf, name) * max_col
+    if _too_big(area, cells):
+        raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
+                              "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
+
+
+def _chunks(zf: zipfile.ZipFile, name: str):
+    """A zip entry's bytes in large pieces, each cut before its last tag."""
     tail = b""
     with zf.open(name) as fh:
         while chunk := fh.read(4 * CHUNK):
             buf = tail + chunk
             cut = buf.rfind(b"<")
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-            cells += body.count(b"<c")  # cells (and the few <col>s: only a bound is needed)
-            for letters, digits in WIDE_REF.findall(body):
-                row, col = int(digits), _col_number(letters)
-                if row * col > max_row * max_col or not far:
-                    far = (letters + digits).decode()
-                max_row, max_col = max(max_row, row), max(max_col, col)
-            for letters, digits in BIG_ROW.findall(body):
-                row = int(digits)
-                if row > max_row or (row == max_row and letters):  # a cell's reference names it better
-                    max_row, far = row, (letters + digits).decode() if letters else f"第{row}行"
-    area = max_row * max_col
-    if _too_big(area, cells) and max_row == 99_999:  # the row bound was a guess: count the rows
-        area = _last_row(zf, name) * max_col
-    if _too_big(area, cells):
-        raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {far}，整张表只有 {cells} 个单元格），"
-                              "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入")
+            yield body
+    yield tail
+
+
+def _far_refs(zf: zipfile.ZipFile, name: str):
+    """(column letters, row digits) of every far reference (FAR_REF) in the sheet."""
+    for body in _chunks(zf, name):
+        for wide_letters, wide_digits, letters, digits in FAR_REF.findall(body):
+            yield (wide_letters, wide_digits) if wide_letters else (letters, digits)
+
+
+def _count_cells(zf: zipfile.ZipFile, name: str) -> int:
+    """The cells written in the sheet (and the few <col>s: only a bound is needed)."""
+    return sum(body.count(b"<c") for body in _chunks(zf, name))
 
 
 def _check_ods_extent(zf: zipfile.ZipFile, name: str) -> None:
