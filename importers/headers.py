@@ -268,3 +268,22 @@ def first_date_in_text(text: str) -> date | None:
             except ValueError:
                 continue
     return None
+
+
+def sheet_and_header(sheets: list, name: str | None, no_header: str) -> tuple:
+    """(the sheet, its HeaderMatch): the named sheet, or the best one by its header words; an
+    ImportFileError in Chinese (`no_header` when no header is found) for the import and the roster."""
+    from importers.errors import ImportFileError
+
+    if name is None:
+        found = pick_sheet(sheets)
+        if found is None:
+            raise ImportFileError(no_header)
+        return found
+    sheet = next((s for s in sheets if s.name == name), None)
+    if sheet is None:
+        raise ImportFileError(f"没有名为「{name}」的工作表，可选：{'、'.join(s.name for s in sheets)}")
+    match = detect_header(sheet.rows)
+    if match is None:
+        raise ImportFileError(f"工作表「{name}」中{no_header}")
+    return sheet, match

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from importers import report as report_mod
 from importers.context import RowContext, VillageChoices
 from importers.errors import ImportFileError
-from importers.headers import HeaderMatch, apply_overrides, detect_header, infer_category, pick_sheet, title_texts
+from importers.headers import HeaderMatch, apply_overrides, infer_category, pick_sheet, sheet_and_header, title_texts
 from importers.formulas import formula_cells_without_value, parts_with_formulas
 from importers.read import SheetData, SheetInfo, fill_merged, read_sheets
 from importers.rows import Outcome, is_blank_row
@@ -114,22 +114,6 @@ def no_gc():
             gc.enable()
 
 
-def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderMatch]:
-    """The named sheet and its header, or the best sheet found by its header words."""
-    if name is None:
-        found = pick_sheet(sheets)
-        if found is None:
-            raise ImportFileError(MSG_NO_HEADER)
-        return found
-    sheet = next((s for s in sheets if s.name == name), None)
-    if sheet is None:
-        raise ImportFileError(f"没有名为「{name}」的工作表，可选：{'、'.join(s.name for s in sheets)}")
-    match = detect_header(sheet.rows)
-    if match is None:
-        raise ImportFileError(f"工作表「{name}」中{MSG_NO_HEADER}")
-    return sheet, match
-
-
 def prepare(path: str | Path, *, sheet: str | None = None, overrides: dict[str, str] | None = None,
             category: int | None = None, header_row: int | None = None, read_ahead: bool = False) -> Prepared:
     """Read a list file and find everything needed to import it; ImportFileError when unreadable.
@@ -193,7 +177,7 @@ def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str,
 
 def _match(sheets: list[SheetData], choices: dict[str, Any]) -> tuple[SheetData, HeaderMatch]:
     """The data sheet and its header after the sheet, header row and column choices."""
-    data, match = _pick(sheets, choices["sheet"])
+    data, match = sheet_and_header(sheets, choices["sheet"], MSG_NO_HEADER)
     if choices["header_row"] is not None:
         match = _header_at(data, int(choices["header_row"]))
     if choices["overrides"]:

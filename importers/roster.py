@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from importers.errors import ImportFileError
-from importers.headers import HeaderMatch, detect_header, find_report_date, pick_sheet
+from importers.headers import HeaderMatch, find_report_date, sheet_and_header
 from importers.headers import first_date_in_text
 from importers.read import SheetData, fill_merged, read_sheets
 from importers.rows import RowError, looks_total, parse_row_id, is_blank_row, text_of
@@ -95,7 +95,7 @@ def prepare_roster(path: str | Path, kind: str, *, as_of: dt.date | None = None,
     path = Path(path)
     found = sniff(path)
     sheets = read_sheets(path, found)
-    data, match = _pick(sheets, sheet)
+    data, match = sheet_and_header(sheets, sheet, MSG_NO_HEADER)
     if match.missing_required:
         raise ImportFileError(f"缺少必需的列：{'、'.join(match.missing_required)}")
     fill_merged(data, match.first_data_row)
@@ -107,22 +107,6 @@ def prepare_roster(path: str | Path, kind: str, *, as_of: dt.date | None = None,
     if not prep.outcomes:
         raise ImportFileError("未发现数据行")
     return prep
-
-
-def _pick(sheets: list[SheetData], name: str | None) -> tuple[SheetData, HeaderMatch]:
-    """The named sheet (or the best one by its header words) and its header."""
-    if name is None:
-        got = pick_sheet(sheets)
-        if got is None:
-            raise ImportFileError(MSG_NO_HEADER)
-        return got
-    data = next((s for s in sheets if s.name == name), None)
-    if data is None:
-        raise ImportFileError(f"没有名为「{name}」的工作表，可选：{'、'.join(s.name for s in sheets)}")
-    match = detect_header(data.rows)
-    if match is None:
-        raise ImportFileError(f"工作表「{name}」中{MSG_NO_HEADER}")
-    return data, match
 
 
 def _as_of(given: dt.date | None, data: SheetData, match: HeaderMatch, path: Path) -> tuple[dt.date, str | None]:
