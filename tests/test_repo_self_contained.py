@@ -1,4 +1,4 @@
-"""A fresh clone refers to nothing outside itself: no ../shared, no path above the repository."""
+"""A fresh clone refers to nothing outside itself: no sibling shared folder, no path above the repository."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTSIDE = re.compile(r"\.\./shared|/work/shared|parents\[2\]|ROOT\.parent\s*/")
+SIBLING = "shared"  # the folder beside the repository that a user's clone does not have
+OUTSIDE = re.compile(rf"\.\./{SIBLING}|/work/{SIBLING}|parents\[2\]|ROOT\.parent\s*/")
 
 
 def test_no_file_refers_to_a_path_outside_the_repository():
