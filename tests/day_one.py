@@ -106,3 +106,24 @@ def disability_list(path: Path, n: int = 18, overlap: int = 4) -> tuple[Path, di
         if i >= overlap:
             per_village[village_of(cell)] = per_village.get(village_of(cell), 0) + 1
     return write_xlsx(path, {"残疾人": rows}), per_village
+
+
+def start_day(db: str) -> None:
+    """init, this year's campaign starting today (谋划部署), the villages the office enters by hand."""
+    today = dt.date.today()
+    ok("--db", db, "init", "--town", TOWN, "--district", DISTRICT, "--operator", "小林")
+    ok("--db", db, "campaign", "new", "--year", str(today.year), "--start", today.isoformat())
+    for name in REGISTERED:
+        ok("--db", db, "village", "add", name)
+
+
+def first_evening(tmp_path: Path) -> tuple[str, Path, dict[str, int]]:
+    """The database on the evening of the first day: start_day, then the 低保 and disability lists,
+    nothing visited. Returns the database path, the 低保 list's file and the persons per village."""
+    db = str(tmp_path / "town.db")
+    start_day(db)
+    dibao, per_village = dibao_list(tmp_path / "2021年低保对象自付医疗费用名单.xlsx")
+    disabled, new_per_village = disability_list(tmp_path / "2021年以来新增持证残疾人名单.xlsx")
+    ok("--db", db, "import", str(dibao), "--category", "2", "--create-villages")
+    ok("--db", db, "import", str(disabled), "--category", "4", "--create-villages")
+    return db, dibao, {v: per_village.get(v, 0) + new_per_village.get(v, 0) for v in VILLAGES}

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 
 from store.db import close_db, open_db
-from tests.day_one import (ONLY_IN_LISTS, REGISTERED, VILLAGES, as_json, cli, dibao_list,
-                           disability_list, ok)
+from tests.day_one import (ONLY_IN_LISTS, REGISTERED, VILLAGES, as_json, cli, dibao_list, first_evening, ok,
+                           start_day)
 
 TODAY = dt.date.today()
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,24 +26,10 @@ EXPORTS = {"progress": ".xlsx", "lists": ".xlsx", "ledger": ".xlsx", "spotcheck"
            "petitions": ".xlsx", "report": ".docx", "survey": ".docx"}
 
 
-def start_day(db: str) -> None:
-    """init, this year's campaign starting today (谋划部署), the villages the office enters by hand."""
-    ok("--db", db, "init", "--town", "后龙镇", "--district", "泉港区", "--operator", "小林")
-    ok("--db", db, "campaign", "new", "--year", str(TODAY.year), "--start", TODAY.isoformat())
-    for name in REGISTERED:
-        ok("--db", db, "village", "add", name)
-
-
 @pytest.fixture
 def first_day(tmp_path: Path):
     """A database on the evening of the first day: two lists imported, nothing visited."""
-    db = str(tmp_path / "town.db")
-    start_day(db)
-    dibao, per_village = dibao_list(tmp_path / "2021年低保对象自付医疗费用名单.xlsx")
-    disabled, new_per_village = disability_list(tmp_path / "2021年以来新增持证残疾人名单.xlsx")
-    ok("--db", db, "import", str(dibao), "--category", "2", "--create-villages")
-    ok("--db", db, "import", str(disabled), "--category", "4", "--create-villages")
-    expected = {v: per_village.get(v, 0) + new_per_village.get(v, 0) for v in VILLAGES}
+    db, dibao, expected = first_evening(tmp_path)
     return db, tmp_path, dibao, expected
 
 

@@ -17,7 +17,7 @@ from store.db import close_db, open_db
 from store.reports.queries import active_campaign
 from store.reports.stats import VillageProgress, village_progress
 from tests.conftest import DEMO_TODAY
-from tests.day_one import REGISTERED, dibao_list, disability_list, ok
+from tests.day_one import first_evening
 from tests.tui_helpers import settle
 from tui.app import make_app
 from tui.screens.dashboard import included_text
@@ -118,16 +118,7 @@ async def test_same_figures_on_the_demo(demo_db, tmp_path):
 @pytest.fixture
 def day_one(tmp_path: Path) -> Path:
     """Evening of the first day: init, this year's campaign, villages, two lists, nothing visited."""
-    db = str(tmp_path / "town.db")
-    today = dt.date.today()
-    ok("--db", db, "init", "--town", "后龙镇", "--district", "泉港区", "--operator", "小林")
-    ok("--db", db, "campaign", "new", "--year", str(today.year), "--start", today.isoformat())
-    for name in REGISTERED:
-        ok("--db", db, "village", "add", name)
-    dibao, _ = dibao_list(tmp_path / "2021年低保对象自付医疗费用名单.xlsx")
-    disabled, _ = disability_list(tmp_path / "2021年以来新增持证残疾人名单.xlsx")
-    ok("--db", db, "import", str(dibao), "--category", "2", "--create-villages")
-    ok("--db", db, "import", str(disabled), "--category", "4", "--create-villages")
+    db, _dibao, _expected = first_evening(tmp_path)
     return Path(db)
 
 

@@ -20,7 +20,7 @@ from store.db import close_db, open_db
 from store.schema import Case, Person
 from tests.day_one import dibao_list, ok
 from tests.import_helpers import ident
-from tests.test_day_one import start_day
+from tests.day_one import start_day
 
 TODAY = dt.date.today()
 HEAD = ident(100, "19600101")  # 低保00号 of the 低保 list, in 后龙村

@@ -12,7 +12,7 @@ from store.schema import Petition
 from tests.day_one import TOWN, cli, ok
 from tests.import_fixtures import write_xlsx
 from tests.import_helpers import ident
-from tests.test_day_one import start_day
+from tests.day_one import start_day
 
 TODAY = dt.date.today()
 

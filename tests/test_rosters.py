@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from store.db import close_db, open_db
-from tests.day_one import REGISTERED, cli, dibao_list, disability_list, ok
+from tests.day_one import cli, first_evening, ok
 from tests.import_helpers import ident
 from tests.roster_fixtures import household_roster, person_roster
 
@@ -33,15 +33,7 @@ def as_json(*args: str):
 @pytest.fixture
 def day_one(tmp_path: Path):
     """The first evening: init, this year's campaign, the villages, the 低保 and disability lists."""
-    db = str(tmp_path / "town.db")
-    ok("--db", db, "init", "--town", "后龙镇", "--district", "泉港区", "--operator", "小林")
-    ok("--db", db, "campaign", "new", "--year", str(TODAY.year), "--start", TODAY.isoformat())
-    for name in REGISTERED:
-        ok("--db", db, "village", "add", name)
-    dibao, _ = dibao_list(tmp_path / "2021年低保对象自付医疗费用名单.xlsx")
-    disabled, _ = disability_list(tmp_path / "2021年以来新增持证残疾人名单.xlsx")
-    ok("--db", db, "import", str(dibao), "--category", "2", "--create-villages")
-    ok("--db", db, "import", str(disabled), "--category", "4", "--create-villages")
+    db, _dibao, _expected = first_evening(tmp_path)
     return db, tmp_path
 
 
