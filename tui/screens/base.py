@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from ..errors import ReportsWorkerErrors
+from ..errors import ReportsWorkerErrors, retry_locked
+from ..messages import DataChanged
 from ..widgets.chrome import AppHeader, FitFooter, StatusLine
 
 T = TypeVar("T")
@@ -33,6 +34,25 @@ class LoadsInThread(ReportsWorkerErrors):
                 self.app.call_from_thread(show, result)
 
         return self.run_worker(job, thread=True, exclusive=True, exit_on_error=False, group=group)
+
+    def write_then_show(self, group: str, write: Callable[[], T], show: Callable[[T], Any] | None = None,
+                        *, changed: bool = True) -> Worker:
+        """Run the store write ``write`` in a thread worker of ``group`` (retried while the database is
+        locked), then ``show(result)`` on the UI thread and, with ``changed``, tell every screen the data
+        changed (DataChanged). An error goes to the Chinese notification like a load's."""
+
+        def job() -> None:
+            """The worker's body."""
+            from store.schema import db
+
+            with db.connection_context():
+                result = retry_locked(write)
+            if show is not None:
+                self.app.call_from_thread(show, result)
+            if changed:
+                self.app.call_from_thread(self.app.post_message, DataChanged())
+
+        return self.run_worker(job, thread=True, exclusive=False, exit_on_error=False, group=group)
 
 
 class AppScreen(LoadsInThread, Screen):
