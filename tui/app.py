@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,6 +19,9 @@ from .key_queue import KeyQueueMixin
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 from .session import APP_WRITES, SessionMixin
+
+if TYPE_CHECKING:
+    from store.reports.dashboard import ShellInfo
 
 
 # The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
@@ -53,7 +57,7 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
         Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
     ]
-    shell = reactive(None, always_update=True)
+    shell: reactive[ShellInfo | None] = reactive(None, always_update=True)
 
     def __init__(self, db_path: Path, today: dt.date | None = None):
         super().__init__()

@@ -51,8 +51,8 @@ def _install_windows(app) -> Callable[[], None]:  # pragma: no cover - Windows o
     from ctypes import wintypes
 
     loop = asyncio.get_running_loop()
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    handler_type = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]  # Windows-only name
+    handler_type = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)  # type: ignore[attr-defined]  # Windows-only
 
     def handler(kind: int) -> bool:
         if kind not in (CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT):

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
+from peewee import DatabaseError as PeeweeDatabaseError
+from peewee import OperationalError
+from textual.worker import WorkerState
+
+from store.db import translate
 from store.errors import StoreError
+from store.fsio import os_error_text
 from store.logfile import get_logger
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.worker import Worker
+
+    _Node = DOMNode  # the mixin only ever joins an App, a Screen or a Widget
+else:
+    _Node = object
 
 T = TypeVar("T")
 LOCK_RETRIES = 3
@@ -19,17 +33,12 @@ LOCK_RETRIES = 3
 
 def message_for(error: BaseException) -> str:
     """The Chinese sentence for an error; unexpected ones are logged with their traceback."""
-    from peewee import DatabaseError as PeeweeDatabaseError
-    from store.db import translate
-
     if isinstance(error, StoreError):
         return error.message
     if isinstance(error, (sqlite3.Error, PeeweeDatabaseError)):
         get_logger("tui").error("database error: %s", error)
         return translate(error).message
     if isinstance(error, OSError):  # a file the system refused: say why in Chinese, never its English
-        from store.fsio import os_error_text
-
         get_logger("tui").error("file error: %s", error)
         return f"文件操作失败：{os_error_text(error)}，本次操作未完成"
     get_logger("tui").error("unexpected error", exc_info=error)
@@ -45,8 +54,6 @@ def is_locked(error: BaseException) -> bool:
 def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float = 0.5,
                  on_retry: Callable[[int], None] | None = None) -> T:
     """Run a write; when it meets a lock, wait and try again (telling on_retry), then give up plainly."""
-    from peewee import OperationalError
-
     for attempt in range(retries + 1):
         try:
             return fn()
@@ -62,18 +69,18 @@ def retry_locked(fn: Callable[[], T], retries: int = LOCK_RETRIES, pause: float 
     raise AssertionError("unreachable")
 
 
-class ReportsWorkerErrors:
+class ReportsWorkerErrors(_Node):
     """Mixin for every node that runs workers (their state messages do not bubble)."""
 
-    def on_worker_state_changed(self, event) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker: a Chinese notification, details in the log."""
-        from textual.worker import WorkerState
-
         if event.state == WorkerState.ERROR:
-            self.app.notify(message_for(event.worker.error), title="出错了", severity="error", timeout=8)
+            error = event.worker.error
+            assert error is not None  # a worker in the ERROR state holds the exception it raised
+            self.app.notify(message_for(error), title="出错了", severity="error", timeout=8)
             self.worker_failed(event.worker)
 
-    def worker_failed(self, worker) -> None:
+    def worker_failed(self, worker: Worker) -> None:
         """Hook: undo a busy state after a failed worker."""
 
 

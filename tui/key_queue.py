@@ -10,20 +10,30 @@ order, so nothing is reordered either.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+    _App = App  # the mixin is only ever mixed into YingbaoApp, before textual's App
+else:
+    _App = object
 
 MAX_TRIES = 60  # refreshes to wait for a screen that focuses nothing; then the keys go anyway
 SETTLE_TRIES = 3  # a screen with no focus: its focus chain is only known once it has been laid out
 WATCHDOG_S = 0.5  # a key whose widget vanished (a screen closed by it) never reports back
 
 
-class KeyQueueMixin:
+class KeyQueueMixin(_App):
     """Mixed into the App before textual's App: one key at a time, each to a ready screen."""
 
-    _held_keys: list | None = None
+    _held_keys: list[events.Key] | None = None
     _key_token = 0
     _key_busy = False
-    _watchdog = None
+    _watchdog: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
         """A key from the terminal waits behind earlier keys and for an opening screen."""

@@ -10,10 +10,25 @@ makes the same backup without a screen, then exits.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, Callable
 
 from textual import work
 
 from store.runtime import command_hint
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.worker import Worker
+
+    from store.lock import InstanceLock
+    from store.reports.dashboard import ShellInfo
+
+    _App = App  # the mixin is only ever mixed into YingbaoApp, before textual's App
+else:
+    _App = object
 
 # Actions of the app itself that write to the database (screens list theirs in WRITE_ACTIONS).
 APP_WRITES = {"followup", "import_list"}
@@ -21,14 +36,22 @@ EXIT_BACKUP_TIMEOUT_S = 60.0
 EXIT_CAP_S = EXIT_BACKUP_TIMEOUT_S + 15
 
 
-class SessionMixin:
+class SessionMixin(_App):
     """Lock, read-only flag and exit backup of the running app."""
 
     read_only = False
-    instance_lock = None
+    instance_lock: InstanceLock | None = None
     quitting = False
     close_done: threading.Event | None = None  # set once a close from outside has backed up
-    undo_close_handlers = None
+    undo_close_handlers: Callable[[], None] | None = None
+
+    if TYPE_CHECKING:  # given by YingbaoApp (tui/app.py)
+        db_path: Path
+        shell: ShellInfo | None
+
+        def now(self) -> dt.datetime: ...
+
+        def load_shell(self, first: bool = False) -> Worker[None]: ...
 
     def take_lock(self) -> bool:
         """Take the database's lock; when another window has it, ask read-only or quit."""
@@ -59,7 +82,7 @@ class SessionMixin:
         open_db(self.db_path)
         self.call_from_thread(self.load_shell, True)
 
-    def _lock_choice(self, read_only: bool) -> None:
+    def _lock_choice(self, read_only: bool | None) -> None:
         """The answer of the 「程序已在运行」 screen."""
         if read_only:
             self.open_read_only()
