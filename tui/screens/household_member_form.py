@@ -5,10 +5,13 @@ An ID number that fails only its checksum or birth date is refused with the reas
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
+
+from store.errors import IdNeedsReason, ValidationError
+from store.people.households import add_member, household_line
+from store.people.people import get_person
 
 from ..widgets.fields import Field, FieldError
 from .form import FormScreen
@@ -47,17 +50,14 @@ class HouseholdMemberForm(FormScreen):
         """Read the household."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="hm-load")
     def load(self) -> None:
         """The person's household line and code."""
-        from store.people.households import household_line
-        from store.people.people import get_person
-        from store.schema import db
 
-        with db.connection_context():
-            code = get_person(self.person_id).household_code
-            line = household_line(self.person_id)
-        self.app.call_from_thread(self._loaded, code, line)
+        def fetch() -> tuple[str | None, str]:
+            """The household code and its line, read in the worker."""
+            return get_person(self.person_id).household_code, household_line(self.person_id)
+
+        self.load_then_show("hm-load", fetch, lambda got: self._loaded(*got))
 
     def _loaded(self, code: str | None, line: str) -> None:
         """Show whose household it is (or that there is none yet)."""
@@ -74,9 +74,6 @@ class HouseholdMemberForm(FormScreen):
 
     def write(self, values: dict):
         """store.people.households.add_member."""
-        from store.errors import ValidationError
-        from store.people.households import add_member
-
         if not self.code:
             raise ValidationError("尚未设置户主：请先在「修改人员信息」（e）中填写户主", field="head")
         return add_member(self.code, name=values["name"], relation=values["relation"],
@@ -85,8 +82,6 @@ class HouseholdMemberForm(FormScreen):
 
     def show_error(self, exc) -> None:
         """An ID that fails only its check: the error under it, then the 核实说明 field to fill."""
-        from store.errors import IdNeedsReason
-
         super().show_error(exc)
         if isinstance(exc, IdNeedsReason):
             self.query_one("#hm-override").display = True

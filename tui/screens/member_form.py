@@ -6,8 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
+from store.town.members import add_member, edit_member
 from store.town.villages import ROLES
 
+from ..typed_app import app_of
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
@@ -32,7 +34,7 @@ class MemberForm(FormScreen):
             yield FieldError(id="mf-role-error")
             yield Label("所在村（居）（镇干部可不选）")
             village = m.village_id if m and m.village_id else Select.NULL
-            yield Select([(n, i) for i, n in self.app.villages], prompt="（镇）", value=village, id="mf-village_id")
+            yield Select([(n, i) for i, n in app_of(self).villages], prompt="（镇）", value=village, id="mf-village_id")
             yield FieldError(id="mf-village_id-error")
             yield from labelled("mf", "phone", "电话（可填多个，用 / 分隔）", m.phone if m else "", "如 13800001234")
             yield from labelled("mf", "note", "备注", (m.note or "") if m else "")
@@ -50,8 +52,6 @@ class MemberForm(FormScreen):
 
     def write(self, values: dict):
         """store.town.members.add_member or edit_member."""
-        from store.town.members import add_member, edit_member
-
         if self.member:
             return edit_member(self.member.id, **values)
         return add_member(values.pop("name"), values.pop("role"), **values)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
+from store.ids import mask_phone
+from store.people.search import active_campaign_id
+from store.town import members
+from store.town.members import member_rows, workload
+
+from ..typed_app import app_of
 from .base import AppScreen
+from .confirm import ConfirmScreen
+from .member_form import MemberForm
+from .pick import PickScreen
 
 COLUMNS = ["村（居）", "姓名", "职务", "电话", "在岗", "对象", "已入户", "逾期", "30天未联系"]
 
 
 def masked(phone: str | None) -> str:
     """Each phone of a member masked."""
-    from store.ids import mask_phone
-
     return " / ".join(mask_phone(p) for p in (phone or "").split("/") if p)
 
 
@@ -57,13 +61,11 @@ class MembersScreen(AppScreen):
 
     def load(self) -> None:
         """Members and their workload, then show."""
-        from store.town.members import member_rows, workload
-        from store.people.search import active_campaign_id
 
         def fetch() -> tuple[list, dict]:
             """Every member, active or not, and the active campaign's workload by member."""
             cid = active_campaign_id()
-            work_by = {w.member_id: w for w in workload(cid, self.app.today())} if cid else {}
+            work_by = {w.member_id: w for w in workload(cid, app_of(self).today())} if cid else {}
             return member_rows(include_inactive=True), work_by
 
         self.load_then_show("members", fetch, lambda got: self.show(*got))
@@ -80,8 +82,8 @@ class MembersScreen(AppScreen):
             active = Text("在岗") if m.active else Text("停用", style="dim")
             table.add_row(m.village, m.name, m.role, masked(m.phone), active, *nums, key=str(m.id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
-        active = sum(1 for m in rows if m.active)
-        self.query_one("#mem-title", Static).update(f"人员 {len(rows)} 人（在岗 {active} 人）  工作量：负责的对象、已入户走访、逾期事项、30天未联系")
+        on_duty = sum(1 for m in rows if m.active)
+        self.query_one("#mem-title", Static).update(f"人员 {len(rows)} 人（在岗 {on_duty} 人）  工作量：负责的对象、已入户走访、逾期事项、30天未联系")
 
     def current(self):
         """The member under the cursor."""
@@ -96,59 +98,55 @@ class MembersScreen(AppScreen):
 
     def action_add(self) -> None:
         """a: a new member."""
-        from .member_form import MemberForm
-
         self.app.push_screen(MemberForm(None))
 
     def action_edit(self) -> None:
         """e: edit the member under the cursor."""
-        from .member_form import MemberForm
-
         if m := self.current():
             self.app.push_screen(MemberForm(m))
 
-    def action_toggle(self) -> None:
+    # Shadows DOMNode.action_toggle(attribute_name); the binding "t" and the palette name this action,
+    # and those are renamed together with the bindings (not in this change).
+    def action_toggle(self) -> None:  # type: ignore[override]
         """t: deactivate (or reactivate) after a question."""
-        from .confirm import ConfirmScreen
-
         if m := self.current():
             verb = "停用" if m.active else "重新启用"
-            self.app.push_screen(ConfirmScreen(f"{verb}{m.name}？（记录保留）"),
-                                 lambda yes: yes and self.write("set_active", m.id, not m.active))
+
+            def answered(yes: bool | None) -> None:
+                """Yes: set the member's active flag the other way."""
+                if yes:
+                    self.write("set_active", m.id, not m.active)
+
+            self.app.push_screen(ConfirmScreen(f"{verb}{m.name}？（记录保留）"), answered)
 
     def action_delete(self) -> None:
         """d: delete, which the store refuses (with the reason) when the member has records."""
-        from .confirm import ConfirmScreen
-
         if m := self.current():
-            self.app.push_screen(ConfirmScreen(f"删除{m.name}？（有记录的人员不能删除，只能停用）"),
-                                 lambda yes: yes and self.write("delete_member", m.id))
+
+            def answered(yes: bool | None) -> None:
+                """Yes: delete."""
+                if yes:
+                    self.write("delete_member", m.id)
+
+            self.app.push_screen(ConfirmScreen(f"删除{m.name}？（有记录的人员不能删除，只能停用）"), answered)
 
     def action_cadre(self) -> None:
         """c: make the 驻村干部 under the cursor a village's supervising cadre."""
-        from .pick import PickScreen
-
         m = self.current()
         if m is None:
             return
         if m.role != "驻村干部" or not m.active:
             self.notify("请把光标移到一位在岗的驻村干部上", severity="warning")
             return
-        self.app.push_screen(PickScreen(f"{m.name}联系哪个村（居）", self.app.villages, allow_all=False),
-                             lambda vid: vid and self.write("set_village_cadre", vid, m.id))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="member-write")
+        def picked(vid: object) -> None:
+            """A village picked: its cadre is this member."""
+            if vid:
+                self.write("set_village_cadre", vid, m.id)
+
+        self.app.push_screen(PickScreen(f"{m.name}联系哪个村（居）", list(app_of(self).villages), allow_all=False),
+                             picked)
+
     def write(self, fn: str, *args) -> None:
-        """One store.town.members write; a refusal is shown in Chinese."""
-        from store.town import members
-        from store.errors import StoreError
-        from store.schema import db
-
-        try:
-            with db.connection_context():
-                retry_locked(lambda: getattr(members, fn)(*args))
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="未完成", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.notify, "已保存")
-        self.app.call_from_thread(self.app.post_message, DataChanged())
+        """One store.town.members write; a refusal is shown in Chinese (by the worker-error mixin)."""
+        self.write_then_show("member-write", lambda: getattr(members, fn)(*args), lambda _: self.notify("已保存"))

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from store.reports.paper import save_paper
+
 from ..widgets.fields import FieldError
 from .form import FormScreen, labelled, text_of
 
@@ -44,6 +46,4 @@ class PaperForm(FormScreen):
 
     def write(self, values: dict):
         """store.reports.paper.save_paper (one transaction, audited)."""
-        from store.reports.paper import save_paper
-
         return save_paper(values)

@@ -6,12 +6,15 @@ An ID number that fails only its checksum or birth date is refused with the reas
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
 from store.cases.detail import DISABILITY, GRADES
+from store.errors import IdNeedsReason
+from store.ids import mask_id
+from store.people.households import form_values, save_form
+from store.people.people import get_person
 
 from ..widgets.fields import Field, FieldError, NoteArea
 from .form import FormScreen
@@ -67,20 +70,17 @@ class PersonForm(FormScreen):
         """Load the current values."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pf-load")
     def load(self) -> None:
         """The person's editable values (phone not shown: it stays masked)."""
-        from store.people.households import form_values
-        from store.ids import mask_id
-        from store.people.people import get_person
-        from store.schema import db
 
-        with db.connection_context():
+        def fetch() -> dict:
+            """The values, read in the worker."""
             p = get_person(self.person_id)
-            values = {"name": p.name, "address": p.address or "", "household_note": p.household_note or "",
-                      "disability_category": p.disability_category, "disability_grade": p.disability_grade,
-                      "id_masked": mask_id(p.id_number), **form_values(p.id)}
-        self.app.call_from_thread(self._fill, values)
+            return {"name": p.name, "address": p.address or "", "household_note": p.household_note or "",
+                    "disability_category": p.disability_category, "disability_grade": p.disability_grade,
+                    "id_masked": mask_id(p.id_number), **form_values(p.id)}
+
+        self.load_then_show("pf-load", fetch, self._fill)
 
     def _fill(self, values: dict) -> None:
         """Put the values in the fields."""
@@ -122,8 +122,6 @@ class PersonForm(FormScreen):
     def write(self, values: dict):
         """store.people.households.save_form: the person (with the 核实说明 when the ID needs one), then the
         household, in one transaction."""
-        from store.people.households import save_form
-
         values = dict(values)
         reason = values.pop("id_override_reason", None)
         household = {k: values.pop(k) for k in HOUSEHOLD_KEYS if k in values}
@@ -131,8 +129,6 @@ class PersonForm(FormScreen):
 
     def show_error(self, exc) -> None:
         """An ID that fails only its check: the error under it, then the 核实说明 field to fill."""
-        from store.errors import IdNeedsReason
-
         super().show_error(exc)
         if isinstance(exc, IdNeedsReason):
             self.query_one("#pf-override").display = True

@@ -7,9 +7,12 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from store.errors import ValidationError
-from store.checks.petitions import KINDS, MAX_EXTENSION, OUTCOMES
+from store.checks.petitions import (KINDS, MAX_EXTENSION, OUTCOMES, close_petition, create_petition, edit_petition,
+                                    extend)
+from store.followup import parse_date
 
 from ..text import day
+from ..typed_app import app_of
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
 from .problem_forms import select_field
@@ -34,7 +37,7 @@ class PetitionForm(FormScreen):
             yield Static(f"{'修改' if p else '登记'}信访（Ctrl+S 保存，Esc 取消）", classes="org-title")
             yield from select_field("pt", "kind", "信访类型", [(k, k) for k in KINDS], p.get("kind"))
             for name, label in DATE_FIELDS if p else DATE_FIELDS[:2]:
-                value = day(p.get(name)) or (self.app.today().isoformat() if name == "received" else "")
+                value = day(p.get(name)) or (app_of(self).today().isoformat() if name == "received" else "")
                 yield from labelled("pt", name, label, value)
             yield from labelled("pt", "summary", "诉求摘要", p.get("summary") or "", area=True)
             if p:
@@ -47,8 +50,6 @@ class PetitionForm(FormScreen):
 
     def values(self) -> dict:
         """Kind, dates, texts."""
-        from store.followup import parse_date
-
         out = {"kind": chosen(self, "pt", "kind") or "", "summary": text_of(self, "pt", "summary")}
         for name, _label in DATE_FIELDS if self.petition else DATE_FIELDS[:2]:
             out[name] = parse_date(text_of(self, "pt", name), field=name)
@@ -58,8 +59,6 @@ class PetitionForm(FormScreen):
 
     def write(self, values: dict):
         """store.checks.petitions.create_petition or edit_petition."""
-        from store.checks.petitions import create_petition, edit_petition
-
         if self.petition:
             return edit_petition(self.petition["id"], **values)
         return create_petition(self.case_id, **values)
@@ -92,8 +91,6 @@ class ExtendForm(FormScreen):
 
     def write(self, values: dict):
         """store.checks.petitions.extend."""
-        from store.checks.petitions import extend
-
         return extend(self.petition["id"], values["days"], values["reason"])
 
 
@@ -111,7 +108,7 @@ class ClosePetitionForm(FormScreen):
         p = self.petition
         with Vertical(classes="org-box"):
             yield Static("信访办结（办结日期留空则改回未办结；Ctrl+S 保存，Esc 取消）", classes="org-title")
-            yield from labelled("cl", "closed", "办结日期", day(p.get("closed")) or self.app.today().isoformat())
+            yield from labelled("cl", "closed", "办结日期", day(p.get("closed")) or app_of(self).today().isoformat())
             yield from select_field("cl", "outcome", "办理结果", [(o, o) for o in OUTCOMES], p.get("outcome"))
             yield from labelled("cl", "reply", "答复内容", p.get("reply") or "", area=True)
             yield FieldError(id="cl-form-error")
@@ -122,13 +119,9 @@ class ClosePetitionForm(FormScreen):
 
     def values(self) -> dict:
         """Date, outcome, reply."""
-        from store.followup import parse_date
-
         return {"closed": parse_date(text_of(self, "cl", "closed"), field="closed"),
                 "outcome": chosen(self, "cl", "outcome"), "reply": text_of(self, "cl", "reply")}
 
     def write(self, values: dict):
         """store.checks.petitions.close_petition."""
-        from store.checks.petitions import close_petition
-
         return close_petition(self.petition["id"], values["closed"], values["outcome"], values["reply"])

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
+from store.town.zones import create_zone, edit_zone
+
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
@@ -44,8 +46,6 @@ class ZoneForm(FormScreen):
 
     def write(self, values: dict):
         """store.town.zones.create_zone or edit_zone."""
-        from store.town.zones import create_zone, edit_zone
-
         if self.zone:
             return edit_zone(self.zone.id, **values)
         return create_zone(self.village_id, values.pop("name"), **values)
