@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,10 +23,13 @@ import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
 from importers.errors import MSG_INVALID, MSG_PASSWORD, ImportFileError
-from importers.sniff import decode_text
+from importers.sniff import column_number, decode_text
 
 MAX_ROWS = 1_000_000
 Merged = tuple[int, int, int, int]  # first row, first col, last row, last col (inclusive)
+# A cell of column AA or beyond, whole (empty <c .../> or <c ...>...</c>; cells never nest).
+FAR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})[0-9]{1,8}"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
+DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 
 
 @dataclass
@@ -50,12 +54,13 @@ class SheetInfo:
 def read_sheets(path: str | os.PathLike, kind: Any, *, max_rows: int = MAX_ROWS,
                 names: Iterable[str] | None = None) -> list[SheetData]:
     """Read every sheet (or only `names`) of a file whose real format is `kind`."""
+    trims = getattr(kind, "trims", ())
     kind = getattr(kind, "kind", kind)
     if kind == "csv":
         return [_read_csv(Path(path), max_rows)]
     wanted = set(names) if names is not None else None
     sheets = []
-    with _workbook(path, kind) as wb:
+    with _workbook(path, kind, trims) as wb:
         for meta in _worksheets(wb):
             if wanted is None or meta.name in wanted:
                 sheets.append(_read_sheet(wb, meta, max_rows))
@@ -90,14 +95,38 @@ def fill_merged(sheet: SheetData, first_row: int) -> set[tuple[int, int]]:
 
 
 @contextmanager
-def _workbook(path: str | os.PathLike, kind: str) -> Iterator[pc.CalamineWorkbook]:
-    """Open a workbook by its real format (so a renamed .xls works); translate reader errors."""
+def _workbook(path: str | os.PathLike, kind: str,
+              trims: tuple[tuple[str, int, int, str], ...] = ()) -> Iterator[pc.CalamineWorkbook]:
+    """Open a workbook by its real format (so a renamed .xls works); translate reader errors. With
+    ``trims`` (importers.sniff: stray cells far right of the data), a copy without them is read."""
     with reader_errors():
-        wb = _open_workbook(Path(path), kind)
+        wb = pc.CalamineWorkbook.from_filelike(_without_far_cells(Path(path), trims)) if trims \
+            else _open_workbook(Path(path), kind)
         try:
             yield wb
         finally:
             wb.close()
+
+
+def _without_far_cells(path: Path, trims: tuple[tuple[str, int, int, str], ...]) -> io.BytesIO:
+    """The xlsx in memory with each trimmed sheet's cells right of its last kept column left out (and
+    its <dimension>, which named them): the reader then allocates only the data's columns."""
+    keep = {name: last for name, last, *_ in trims}
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename in keep:
+                last = keep[info.filename]
+
+                def drop(m: re.Match[bytes], last: int = last) -> bytes:
+                    """The cell, or nothing when it lies right of the last kept column."""
+                    return b"" if column_number(m.group(1)) > last else m.group(0)
+
+                data = FAR_CELL.sub(drop, DIMENSION.sub(b"", data))
+            dst.writestr(info, data)
+    out.seek(0)
+    return out
 
 
 def _open_workbook(path: Path, kind: str) -> pc.CalamineWorkbook:

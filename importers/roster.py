@@ -100,6 +100,7 @@ def prepare_roster(path: str | Path, kind: str, *, as_of: dt.date | None = None,
         raise ImportFileError(f"缺少必需的列：{'、'.join(match.missing_required)}")
     fill_merged(data, match.first_data_row)
     day, note = _as_of(as_of, data, match, path)
+    note = "；".join(n for n in (found.note, note) if n) or None  # a wrong extension, stray far cells
     if day > dt.date.today():  # a future date would stay the current roster of its kind for years
         raise ImportFileError(f"名单日期 {day.isoformat()} 晚于今天，请核对（命令行用 --as-of 指定名单的实际日期）")
     prep = RosterPrep(path, found, main_kind, sub_kind, day, note, data, match, _sha256(path))

@@ -1,12 +1,16 @@
-"""Hostile import files: a tiny xlsx whose used range is huge is refused before the reader (issue 20, 7)."""
+"""Hostile import files (issue 20, 7): a tiny xlsx whose used range is huge is refused before the reader,
+or read only up to the list's columns when the range comes from stray cells far to the right."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from typer.testing import CliRunner
 
 import python_calamine as pc
 from importers.errors import ImportFileError
+from importers.read import read_sheets
 from importers.sniff import sniff
 from main import app
 from store.db import close_db
@@ -35,8 +39,8 @@ def no_reader(monkeypatch):
     monkeypatch.setattr(pc.CalamineWorkbook, "from_filelike", refuse)
 
 
-@pytest.mark.parametrize("far", ["XFD2000", "XFD8000", "XFD60000", "C1000000", "AMJ99999"])
-def test_a_cell_far_away_is_refused_before_reading(tmp_path, no_reader, far):
+@pytest.mark.parametrize("far", ["C1000000", "AB900000", "A30000000"])
+def test_a_range_too_tall_to_trim_is_refused_before_reading(tmp_path, no_reader, far):
     path = hostile(tmp_path / "名单.xlsx", far)
     assert path.stat().st_size < 4096
     with pytest.raises(ImportFileError) as info:
@@ -44,12 +48,45 @@ def test_a_cell_far_away_is_refused_before_reading(tmp_path, no_reader, far):
     assert "数据范围异常" in info.value.message and far in info.value.message
 
 
-def test_the_cli_refuses_it_in_chinese_and_writes_nothing(tmp_path, db_path, no_reader):
+@pytest.mark.parametrize("far", ["XFD2000", "XFD8000", "XFD60000", "AMJ99999"])
+def test_a_stray_cell_far_right_is_left_out_and_only_the_lists_columns_read(tmp_path, monkeypatch, far):
+    """The reader gets a copy holding the list's columns only (it never sees the far cell)."""
+    opened = []
+    real = pc.CalamineWorkbook.from_filelike
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_path", lambda *a, **k: pytest.fail("read the file as it is"))
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_filelike", lambda fh: opened.append(fh) or real(fh))
+    path = hostile(tmp_path / "名单.xlsx", far)
+    found = sniff(path)
+    assert found.trims and found.note == f"表格右侧远处有 1 个零散单元格（最远在 {far}），不在名单的列内，已忽略；只读取到第 Z 列"
+    sheet = read_sheets(path, found)[0]
+    assert len(opened) == 1 and far.encode() not in opened[0].getvalue()
+    assert [row[:3] for row in sheet.rows] == [HEADER] + [[f"张{i}", ident(i), "后龙村"] for i in range(1, 6)]
+    assert max(len(row) for row in sheet.rows) == 3
+
+
+def test_the_cli_imports_such_a_list_and_says_what_it_left_out(tmp_path, db_path):
     close_db()
+    runner.invoke(app, ["--db", str(db_path), "init", "--town", "后龙镇", "--district", "泉港区"])
+    runner.invoke(app, ["--db", str(db_path), "village", "add", "后龙村"])
     path = hostile(tmp_path / "名单.xlsx", "XFD60000")
     result = runner.invoke(app, ["--db", str(db_path), "import", str(path), "--category", "5"])
     close_db()
-    assert result.exit_code == 2 and "数据范围异常" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "最远在 XFD60000" in result.output
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM person").fetchone() == (5,)
+
+
+def test_data_beyond_z_stays_when_the_columns_run_on(tmp_path):
+    """A list 40 columns wide with one stray cell at column 2000: the 40 columns are read."""
+    header = HEADER + [f"列{i}" for i in range(4, 41)]
+    rows = [header] + [[f"张{r}", ident(r), "后龙村"] + [f"v{r}-{c}" for c in range(4, 41)] for r in range(1, 6)]
+    body = fx.rows_xml(rows) + '<row r="200000"><c r="BXX200000"><v>1</v></c></row>'
+    path = fx.write_raw_xlsx(tmp_path / "宽.xlsx", {"名单": fx.sheet_xml(body, dimension="A1:AN6")})
+    found = sniff(path)
+    assert found.trims == (("xl/worksheets/sheet1.xml", 40, 1, "BXX200000"),)
+    sheet = read_sheets(path, found)[0]
+    assert sheet.rows[0] == header and sheet.rows[5][39] == "v5-40" and len(sheet.rows) == 6
 
 
 def test_a_normal_wide_list_still_passes(tmp_path):
