@@ -8,9 +8,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, SelectionList, Static
 
-from store.cases.assess import BENEFIT_TYPES
+from store.cases.assess import BENEFIT_TYPES, assess
 from store.errors import ValidationError
+from store.followup import parse_date
 
+from ..typed_app import app_of
 from ..widgets.fields import CheckList, Field, FieldError
 from .form import FormScreen
 
@@ -47,24 +49,21 @@ class AssessForm(FormScreen):
     def on_mount(self) -> None:
         """Default next check date; start on the conclusion."""
         self.query_one("#as-next_check", Field).value = (
-            self.app.today() + dt.timedelta(days=DEFAULT_CHECK_DAYS)).isoformat()
+            app_of(self).today() + dt.timedelta(days=DEFAULT_CHECK_DAYS)).isoformat()
         self.query_one("#as-conclusion").focus()
 
     def values(self) -> dict:
         """The conclusion and what goes with it."""
-        from store.followup import parse_date
-
+        today = app_of(self).today()
         conclusion = self.query_one("#as-conclusion", Select).value
         if not isinstance(conclusion, str):
             raise ValidationError("请选择「符合」或「不符合」", field="conclusion")
         return {"conclusion": conclusion, "benefit_types": list(self.query_one(SelectionList).selected),
                 "reason": self.query_one("#as-reason", Field).value,
                 "next_check": parse_date(self.query_one("#as-next_check", Field).value, field="next_check",
-                                         today=self.app.today())
-                if conclusion == "不符合" else None, "on": self.app.today()}
+                                         today=today)
+                if conclusion == "不符合" else None, "on": today}
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.assess.assess."""
-        from store.cases.assess import assess
-
         return assess(self.case_id, values.pop("conclusion"), **values)

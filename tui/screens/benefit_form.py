@@ -8,9 +8,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Label, Select, Static
 
-from store.cases.assess import ADVANCE_TYPE, BENEFIT_TYPES, END_STATES, next_steps
+from store.cases.assess import ADVANCE_TYPE, BENEFIT_TYPES, END_STATES, add_benefit, advance_benefit, next_steps
 from store.errors import ValidationError
+from store.followup import parse_date
 
+from ..typed_app import app_of
 from ..widgets.fields import Field, FieldError
 from .form import FormScreen
 
@@ -61,19 +63,15 @@ class BenefitForm(FormScreen):
 
     def values(self) -> dict:
         """Type, date, amount."""
-        from store.followup import parse_date
-
         btype = self.query_one("#bf-btype", Select).value
         if not isinstance(btype, str):
             raise ValidationError("请选择救助类型", field="btype")
-        return {"btype": btype, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
+        return {"btype": btype, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or app_of(self).today(),
                 "amount": parse_amount(self.query_one("#bf-amount", Field).value),
                 "advance": self.query_one("#bf-advance", Checkbox).value}
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.assess.add_benefit."""
-        from store.cases.assess import add_benefit
-
         return add_benefit(self.case_id, values.pop("btype"), **values)
 
 
@@ -102,17 +100,13 @@ class AdvanceForm(BenefitForm):
 
     def values(self) -> dict:
         """Status, date, amount."""
-        from store.followup import parse_date
-
         status = self.query_one("#bf-status", Select).value
         if not isinstance(status, str):
             raise ValidationError("请选择下一环节", field="status")
-        return {"status": status, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or self.app.today(),
+        return {"status": status, "on": parse_date(self.query_one("#bf-on", Field).value, field="on") or app_of(self).today(),
                 "amount": parse_amount(self.query_one("#bf-amount", Field).value),
                 "note": self.query_one("#bf-note", Field).value.strip() or None}
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.assess.advance_benefit."""
-        from store.cases.assess import advance_benefit
-
         return advance_benefit(self.benefit["id"], values.pop("status"), **values)

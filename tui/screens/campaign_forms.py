@@ -7,6 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
+from store.campaign.campaigns import as_day, new_campaign
+from store.campaign.categories import save_category
+from store.campaign.standards import set_standard
 from store.errors import ValidationError
 
 from ..widgets.fields import FieldError
@@ -44,13 +47,12 @@ class PhaseForm(FormScreen):
 
     def values(self) -> dict:
         """Name and the two dates, checked (a date typed wrong shows under its field)."""
-        from store.campaign.campaigns import as_day
-
         name = text_of(self, "pf", "name").strip()
         if not name:
             raise ValidationError("请填写阶段名称", field="name")
         start = as_day(text_of(self, "pf", "start"), "start", "开始日期", allow_none=False)
         end = as_day(text_of(self, "pf", "end"), "end", "结束日期", allow_none=False)
+        assert start is not None and end is not None  # allow_none=False raises instead of returning None
         if end < start:
             raise ValidationError("结束日期早于开始日期", field="end")
         return {"spec": (name, start.isoformat(), end.isoformat())}
@@ -109,10 +111,8 @@ class CategoryForm(FormScreen):
         """A category touches no single case."""
         return None
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.campaign.categories.save_category."""
-        from store.campaign.categories import save_category
-
         return save_category(self.campaign_id, values, self.row.id if self.row else None)
 
 
@@ -151,10 +151,8 @@ class StandardForm(FormScreen):
         """A standard touches no case."""
         return None
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.campaign.standards.set_standard (an edited one replaces the old row)."""
-        from store.campaign.standards import set_standard
-
         s = self.standard
         return set_standard(values["kind"], values["amount"], values["since"],
                             replace=(s.kind, s.since) if s else None)
@@ -198,8 +196,6 @@ class NewCampaignForm(FormScreen):
         """A new campaign touches no case."""
         return None
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.campaign.campaigns.new_campaign (made active)."""
-        from store.campaign.campaigns import new_campaign
-
         return new_campaign(values.pop("year"), values.pop("template"), **values)

@@ -7,11 +7,18 @@ the 「核实说明」 field, and saving again with a reason accepts it (audited
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, Static
 
+from store.campaign.categories import categories_of
+from store.cases.add import FOUND_HOW, NewPerson, add_case
+from store.cases.cases import require_campaign
+from store.errors import IdNeedsReason, ValidationError
+from store.followup import parse_day
+from store.reports.export_rows import village_names
+
+from ..typed_app import app_of
 from ..widgets.fields import CheckList, Field, FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
@@ -62,19 +69,15 @@ class CaseAddForm(FormScreen):
         self.query_one("#ca-found_by" if self.person_id else "#ca-name").focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ca-load")
     def load(self) -> None:
         """Villages, the active campaign's categories, the ways of finding."""
-        from store.campaign.categories import categories_of
-        from store.cases.add import FOUND_HOW
-        from store.cases.cases import require_campaign
-        from store.reports.export_rows import village_names
-        from store.schema import db
 
-        with db.connection_context():
+        def fetch() -> tuple[list[str], list]:
+            """The pickers' choices (in the worker)."""
             cats = categories_of(require_campaign().id)
-            villages = village_names()
-        self.app.call_from_thread(self._fill, villages, cats, FOUND_HOW)
+            return village_names(), cats
+
+        self.load_then_show("ca-load", fetch, lambda got: self._fill(*got, FOUND_HOW))
 
     def _fill(self, villages: list[str], cats: list, ways: list[str]) -> None:
         """Fill the pickers; category 7 and the first way chosen."""
@@ -91,16 +94,12 @@ class CaseAddForm(FormScreen):
 
     def values(self) -> dict:
         """What was typed; the date parsed (today when empty)."""
-        from store.cases.add import NewPerson
-        from store.followup import parse_day
-
-        found_on = parse_day(text_of(self, "ca", "found_on"), self.app.today(), field="found_on") or self.app.today()
+        today = app_of(self).today()
+        found_on = parse_day(text_of(self, "ca", "found_on"), today, field="found_on") or today
         out = {"codes": list(self.query_one("#ca-category", CheckList).selected),
                "found_by": text_of(self, "ca", "found_by"), "found_how": chosen(self, "ca", "found_how") or "",
                "found_on": found_on, "person_id": self.person_id, "new": None}
         if not out["codes"]:
-            from store.errors import ValidationError
-
             raise ValidationError("至少选择一个排查类别", field="category")
         if not self.person_id:
             reason = text_of(self, "ca", "id_override_reason") if self.query_one("#ca-override").display else None
@@ -109,18 +108,14 @@ class CaseAddForm(FormScreen):
                                    text_of(self, "ca", "address") or None, reason)
         return out
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.add.add_case; the new case's id."""
-        from store.cases.add import add_case
-
         case = add_case(**values)
         self.case_id = case.id
         return case.id
 
-    def show_error(self, exc) -> None:
+    def show_error(self, exc: ValidationError) -> None:
         """An ID that fails only its check: then the 核实说明 field to fill."""
-        from store.errors import IdNeedsReason
-
         super().show_error(exc)
         if isinstance(exc, IdNeedsReason):
             self.query_one("#ca-override").display = True

@@ -4,17 +4,24 @@ throwing typed text away."""
 
 from __future__ import annotations
 
-from textual import work
+from collections.abc import Iterator
+from typing import Any
+
+from textual import events, work
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import TextArea
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, TextArea
+from textual.worker import Worker
 
 from store.errors import StoreError, ValidationError
 
 from ..errors import retry_locked
 from ..messages import DataChanged
-from ..widgets.fields import EnterMovesOn, FieldError
+from ..widgets.chrome import FitFooter
+from ..widgets.fields import EnterMovesOn, Field, FieldError, NoteArea
 from .base import LoadsInThread
+from .confirm import ConfirmScreen
 
 
 class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
@@ -31,10 +38,8 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
         """In read-only mode a form cannot save."""
         return not (action == "save" and getattr(self.app, "read_only", False))
 
-    def _on_mount(self) -> None:
+    def _on_mount(self, event: events.Mount) -> None:
         """A footer under every form: the keys that work here (Ctrl+S, Esc, the form's own) and F1."""
-        from ..widgets.chrome import FitFooter
-
         self.mount(FitFooter())
 
     def values(self) -> dict:
@@ -51,8 +56,9 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
 
     def dirty(self) -> bool:
         """True when anything was typed."""
+        boxes: list[Input | TextArea] = [*self.query(Input), *self.query(TextArea)]
         return any((w.text if isinstance(w, TextArea) else w.value).strip()
-                   for w in self.query("Input, TextArea") if not getattr(w, "prefilled", False))
+                   for w in boxes if not getattr(w, "prefilled", False))
 
     def action_save(self) -> None:
         """Ctrl+S: clear old errors, then save in a worker."""
@@ -89,7 +95,7 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
         self.app.call_from_thread(self.notify, f"数据库正被其他程序占用，正在重试（第{attempt}次）...",
                                   severity="warning")
 
-    def worker_failed(self, worker) -> None:
+    def worker_failed(self, worker: Worker) -> None:
         """An unexpected error while saving: the form stays, so does everything typed."""
         self.saving = False
 
@@ -109,7 +115,7 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
         self.saving = False
         field = exc.field or "form"
         errors = self.query(f"#{self.PREFIX}-{field}-error")
-        target = errors.first() if errors else self.query_one(f"#{self.PREFIX}-form-error")
+        target = errors.first(FieldError) if errors else self.query_one(f"#{self.PREFIX}-form-error", FieldError)
         target.set(exc.message)
         widgets = self.query(f"#{self.PREFIX}-{field}")
         if widgets:
@@ -117,21 +123,17 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
 
     def action_cancel(self) -> None:
         """Esc: close; ask first when something was typed."""
-        from .confirm import ConfirmScreen
-
         if not self.dirty():
             self.dismiss(None)
             return
         self.app.push_screen(ConfirmScreen("放弃已输入的内容？"), lambda yes: yes and self.dismiss(None))
 
 
-def labelled(prefix: str, name: str, label: str, value: str = "", placeholder: str = "", area: bool = False):
+def labelled(prefix: str, name: str, label: str, value: str = "", placeholder: str = "",
+             area: bool = False) -> Iterator[Widget]:
     """A label, a field (one line, or a note area) holding `value`, and the field's error line."""
-    from textual.widgets import Label
-
-    from ..widgets.fields import Field, NoteArea
-
     yield Label(label)
+    box: Field | NoteArea
     if area:
         box = NoteArea(value or "", id=f"{prefix}-{name}")
     else:
@@ -141,15 +143,17 @@ def labelled(prefix: str, name: str, label: str, value: str = "", placeholder: s
     yield FieldError(id=f"{prefix}-{name}-error")
 
 
-def text_of(screen, prefix: str, name: str) -> str:
+def text_of(screen: Widget, prefix: str, name: str) -> str:
     """The text typed in a form's field or note area."""
     widget = screen.query_one(f"#{prefix}-{name}")
-    return widget.text if isinstance(widget, TextArea) else widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Input):
+        return widget.value
+    raise TypeError(f"#{prefix}-{name} is no text field")
 
 
-def chosen(screen, prefix: str, name: str):
+def chosen(screen: Widget, prefix: str, name: str) -> Any:
     """A Select's value, None when nothing is chosen."""
-    from textual.widgets import Select
-
     value = screen.query_one(f"#{prefix}-{name}", Select).value
     return None if value is Select.NULL else value
