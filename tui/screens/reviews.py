@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from store.checks.reviews import ACCEPTANCE_RESULTS, NOTICE_KINDS
+from store.checks.reviews import (ACCEPTANCE_RESULTS, NOTICE_KINDS, ReviewLine, delete_review, record_acceptance,
+                                  record_notice, record_survey, review_lines)
+from store.followup import parse_date
 
-from ..errors import retry_locked
-from ..messages import DataChanged
 from ..text import cut, day
+from ..typed_app import app_of
 from ..widgets.fields import FieldError
 from .base import AppScreen
+from .confirm import ConfirmScreen
 from .form import FormScreen, chosen, labelled, text_of
 from .problem_forms import select_field
 
@@ -38,7 +39,7 @@ class ReviewsScreen(AppScreen):
     def __init__(self, village_id: int, village_name: str = "") -> None:
         super().__init__()
         self.village_id, self.village_name = village_id, village_name
-        self.lines: dict[str, object] = {}
+        self.lines: dict[str, ReviewLine] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(f"{self.village_name} 验收、满意度测评、通报和约谈", id="rv-title")
@@ -57,8 +58,6 @@ class ReviewsScreen(AppScreen):
 
     def load(self) -> None:
         """store.checks.reviews.review_lines, then show."""
-        from store.checks.reviews import review_lines
-
         self.load_then_show("reviews", lambda: review_lines(self.village_id), self.show)
 
     def show(self, rows) -> None:
@@ -89,24 +88,21 @@ class ReviewsScreen(AppScreen):
 
     def action_delete(self) -> None:
         """d: delete the record under the cursor (kept in the audit log)."""
-        from .confirm import ConfirmScreen
-
         table = self.query_one(DataTable)
         if not table.row_count:
             return
-        r = self.lines[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value]
-        self.app.push_screen(ConfirmScreen(f"删除 {day(r.date)} 的{r.label}记录？"),
-                             lambda yes: yes and self.delete(r.kind, r.row_id))
+        r = self.lines[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""]
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="review-write")
+        def answered(yes: bool | None) -> None:
+            """Yes: delete it."""
+            if yes:
+                self.delete(r.kind, r.row_id)
+
+        self.app.push_screen(ConfirmScreen(f"删除 {day(r.date)} 的{r.label}记录？"), answered)
+
     def delete(self, kind: str, row_id: int) -> None:
         """store.checks.reviews.delete_review."""
-        from store.checks.reviews import delete_review
-        from store.schema import db
-
-        with db.connection_context():
-            retry_locked(lambda: delete_review(kind, row_id))
-        self.app.call_from_thread(self.app.post_message, DataChanged())
+        self.write_then_show("review-write", lambda: delete_review(kind, row_id))
 
 
 class _ReviewForm(FormScreen):
@@ -122,7 +118,7 @@ class _ReviewForm(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="org-box"):
             yield Static(f"{self.TITLE_TEXT}（Ctrl+S 保存，Esc 取消）", classes="org-title")
-            yield from labelled(self.PREFIX, "date", "日期", self.app.today().isoformat())
+            yield from labelled(self.PREFIX, "date", "日期", app_of(self).today().isoformat())
             yield from self.fields()
             yield FieldError(id=f"{self.PREFIX}-form-error")
 
@@ -132,8 +128,6 @@ class _ReviewForm(FormScreen):
 
     def values(self) -> dict:
         """The date and the form's own fields (read on the UI thread)."""
-        from store.followup import parse_date
-
         return {"date": parse_date(text_of(self, self.PREFIX, "date"), field="date"), **self.own()}
 
     def own(self) -> dict:
@@ -152,8 +146,6 @@ class AcceptanceForm(_ReviewForm):
 
     def write(self, values: dict):
         """store.checks.reviews.record_acceptance."""
-        from store.checks.reviews import record_acceptance
-
         return record_acceptance(self.village_id, values["date"], values["result"], values["notes"])
 
     def own(self) -> dict:
@@ -173,8 +165,6 @@ class SurveyForm(_ReviewForm):
 
     def write(self, values: dict):
         """store.checks.reviews.record_survey."""
-        from store.checks.reviews import record_survey
-
         return record_survey(self.village_id, values["date"], *values["nums"])
 
     def own(self) -> dict:
@@ -193,8 +183,6 @@ class NoticeForm(_ReviewForm):
 
     def write(self, values: dict):
         """store.checks.reviews.record_notice."""
-        from store.checks.reviews import record_notice
-
         return record_notice(self.village_id, values["date"], values["kind"], values["reason"])
 
     def own(self) -> dict:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from store.people.search import active_campaign_id
+from store.reports.stats import village_progress
+from store.town.village_view import village_view
+
 from ..text import bar, pct
+from ..typed_app import app_of
 from ..widgets.case_browser import CaseBrowser
 from .base import AppScreen
+from .dashboard import included_text
+from .reviews import ReviewsScreen
+from .zones import ZonesScreen
 
 
 def figures_text(r) -> Text:
     """The village's line of the read model, as on the dashboard."""
-    from .dashboard import included_text
-
     text = Text(f"对象 {r.cases}  入户走访 {r.visited}（{pct(r.visited_pct)}）  电话回访 {r.called}  已研判 {r.assessed}  "
                 f"待办理 {r.pending}  新纳入 {included_text(r.included) or 0}  监测 {r.monitoring}  "
                 f"抽查 {r.spot_checked}  未整改问题 {r.open_problems}  逾期 {r.overdue}")
@@ -67,20 +72,18 @@ class VillageScreen(AppScreen):
         self.query_one(CaseBrowser).reload()
         self.query_one(CaseBrowser).load_choices()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="village")
     def load(self) -> None:
         """Zones, members, cadre."""
-        from store.schema import db
-        from store.people.search import active_campaign_id
-        from store.reports.stats import village_progress
-        from store.town.village_view import village_view
+        today = app_of(self).today()
 
-        with db.connection_context():
+        def fetch() -> tuple:
+            """The village's view and its line of the read model, read in the worker."""
             cid = active_campaign_id()
             view = village_view(self.village_id, cid)
-            rows = village_progress(cid, self.app.today()) if cid else []
-        figures = next((r for r in rows if r.id == self.village_id), None)
-        self.app.call_from_thread(self.show, view, figures)
+            rows = village_progress(cid, today) if cid else []
+            return view, next((r for r in rows if r.id == self.village_id), None)
+
+        self.load_then_show("village", fetch, lambda got: self.show(*got))
 
     def show(self, view, figures=None) -> None:
         """The village's figures (the dashboard's, store.reports.stats), then the two small tables."""
@@ -107,14 +110,10 @@ class VillageScreen(AppScreen):
 
     def action_zones(self) -> None:
         """p: the village's zones."""
-        from .zones import ZonesScreen
-
         self.app.push_screen(ZonesScreen(self.village_id, self.query_one(CaseBrowser).names.get("village", "")))
 
     def action_reviews(self) -> None:
         """r: the village's 验收, 测评, 通报."""
-        from .reviews import ReviewsScreen
-
         self.app.push_screen(ReviewsScreen(self.village_id, self.query_one(CaseBrowser).names.get("village", "")))
 
     def action_unzoned(self) -> None:

@@ -3,18 +3,21 @@ village into another (pick the target, read the preview, confirm) and remove an 
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
+from store.town import village_merge, villages
+from store.town.village_merge import MergePlan, plan_merge
+from store.town.villages import registry_rows
+
 from ..text import cut
 from ..widgets.fields import FieldError
 from .base import AppScreen
+from .confirm import ConfirmScreen
 from .form import FormScreen, labelled, text_of
+from .pick import PickScreen
 
 COLUMNS = ["顺序", "村（居）", "类型", "代码", "人员", "对象", "片区", "工作人员", "别名"]
 
@@ -64,8 +67,6 @@ class VillagesScreen(AppScreen):
 
     def load(self) -> None:
         """Every village with its counts, then show."""
-        from store.town.villages import registry_rows
-
         self.load_then_show("villages", registry_rows, self.show)
 
     def show(self, rows: list[dict]) -> None:
@@ -89,7 +90,7 @@ class VillagesScreen(AppScreen):
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
 
     def action_back(self) -> None:
         """Esc: back."""
@@ -133,86 +134,81 @@ class VillagesScreen(AppScreen):
 
     def action_unalias(self) -> None:
         """x: pick one of the village's aliases to remove."""
-        from .pick import PickScreen
-
         v = self.current()
         if v is None:
             return
         if not v["aliases"]:
             self.notify(f"「{v['name']}」没有别名", severity="warning")
             return
+
+        def picked(alias: object) -> None:
+            """An alias picked: remove it."""
+            if alias:
+                self.write("remove_alias", v["id"], alias)
+
         self.app.push_screen(PickScreen(f"删除「{v['name']}」的哪个别名", [(a, a) for a in v["aliases"]], allow_all=False),
-                             lambda alias: alias and self.write("remove_alias", v["id"], alias))
+                             picked)
 
     def action_merge(self) -> None:
         """m: pick the village to merge the one under the cursor into, then preview."""
-        from .pick import PickScreen
-
         v = self.current()
         if v is None:
             return
-        others = [(r["id"], r["name"]) for r in self.rows.values() if r["id"] != v["id"]]
+        others: list[tuple[object, str]] = [(r["id"], r["name"]) for r in self.rows.values() if r["id"] != v["id"]]
         if not others:
             self.notify("只有一个村（居），无处合并", severity="warning")
             return
-        self.app.push_screen(PickScreen(f"把「{v['name']}」合并到", others, allow_all=False),
-                             lambda target: target and self.preview(v["id"], target))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="village-merge")
+        def picked(target: object) -> None:
+            """A target picked: the preview."""
+            if isinstance(target, int):
+                self.preview(v["id"], target)
+
+        self.app.push_screen(PickScreen(f"把「{v['name']}」合并到", others, allow_all=False), picked)
+
     def preview(self, source_id: int, target_id: int) -> None:
-        """What the merge would move (read only), then the question."""
-        from store.errors import StoreError
-        from store.schema import db
-        from store.town.village_merge import plan_merge
+        """What the merge would move (read only), then the question; a refusal is shown in Chinese."""
+        self.load_then_show("village-merge", lambda: plan_merge(source_id, target_id), self.ask_merge)
 
-        try:
-            with db.connection_context():
-                plan = plan_merge(source_id, target_id)
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="不能合并", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.ask_merge, plan)
-
-    def ask_merge(self, plan) -> None:
+    def ask_merge(self, plan: MergePlan) -> None:
         """The preview as a yes/no question."""
-        from .confirm import ConfirmScreen
-
         lines = "\n".join(f"  {line}" for line in plan.lines()) or "  （没有记录）"
         question = (f"把「{plan.source}」合并到「{plan.target}」？\n以下记录将转到「{plan.target}」：\n{lines}\n"
                     f"「{plan.source}」随后删除，其名称作为「{plan.target}」的别名。")
-        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.merge(plan))
 
-    def merge(self, plan) -> None:
+        def answered(yes: bool | None) -> None:
+            """Yes: merge."""
+            if yes:
+                self.merge(plan)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def merge(self, plan: MergePlan) -> None:
         """After yes: merge, the cursor on the target."""
         self.keep_id = plan.target_id
         self.write("merge_villages", plan.source_id, plan.target_id, done=f"已把「{plan.source}」合并到「{plan.target}」")
 
     def action_remove(self) -> None:
         """d: delete an empty village after a question (the store refuses one with records)."""
-        from .confirm import ConfirmScreen
-
         if v := self.current():
-            self.app.push_screen(ConfirmScreen(f"删除「{v['name']}」？（有人员、片区等记录的不能删除，请合并）"),
-                                 lambda yes: yes and self.write("remove_village", v["id"], done=f"已删除「{v['name']}」"))
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="village-write")
+            def answered(yes: bool | None) -> None:
+                """Yes: delete it."""
+                if yes:
+                    self.write("remove_village", v["id"], done=f"已删除「{v['name']}」")
+
+            self.app.push_screen(ConfirmScreen(f"删除「{v['name']}」？（有人员、片区等记录的不能删除，请合并）"), answered)
+
     def write(self, fn: str, *args, done: str = "已保存") -> None:
         """One store write (store.town.villages or store.town.village_merge); a refusal is shown in Chinese."""
-        from store.town import village_merge
-        from store.town import villages
-        from store.errors import StoreError
-        from store.schema import db
-
         module = village_merge if fn in ("merge_villages", "remove_village") else villages
-        try:
-            with db.connection_context():
-                retry_locked(lambda: getattr(module, fn)(*args))
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="未完成", severity="error", timeout=10)
-            return
-        if fn != "move_village":
-            self.app.call_from_thread(self.notify, done)
-        self.app.call_from_thread(self.app.post_message, DataChanged())
+
+        def saved(_result: object) -> None:
+            """Say it was done (a move shows itself in the table)."""
+            if fn != "move_village":
+                self.notify(done)
+
+        self.write_then_show("village-write", lambda: getattr(module, fn)(*args), saved)
 
 
 FORMS = {  # mode -> (title, field, label, placeholder)
@@ -257,10 +253,9 @@ class VillageForm(FormScreen):
 
     def write(self, values: dict):
         """The store function of the mode."""
-        from store.town import villages
-
         if self.mode == "add":
             return villages.create_village(values["name"], code=values["code"].strip() or None)
+        assert self.village is not None  # every mode but "add" is opened on a village
         vid = self.village["id"]
         if self.mode == "rename":
             return villages.rename_village(vid, values["name"])

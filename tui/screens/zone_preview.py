@@ -3,17 +3,18 @@ changes), what matched nothing, what matched several zones; y applies it after a
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
+from store.town.zone_match import Applied, Preview, preview_auto_assign
+from store.town.zone_match import apply as apply_changes
+
 from ..text import cut_start
 from .base import LoadsInThread
+from .confirm import ConfirmScreen
 
 
 class ZonePreviewScreen(LoadsInThread, ModalScreen[bool]):
@@ -27,7 +28,7 @@ class ZonePreviewScreen(LoadsInThread, ModalScreen[bool]):
     def __init__(self, village_id: int, village_name: str = "") -> None:
         super().__init__()
         self.village_id, self.village_name = village_id, village_name
-        self.preview = None
+        self.preview: Preview | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="zp-box"):
@@ -46,11 +47,9 @@ class ZonePreviewScreen(LoadsInThread, ModalScreen[bool]):
 
     def load(self) -> None:
         """store.town.zone_match.preview_auto_assign (reads only), then shown."""
-        from store.town.zone_match import preview_auto_assign
-
         self.load_then_show("zone-preview", lambda: preview_auto_assign(self.village_id), self.show)
 
-    def show(self, p) -> None:
+    def show(self, p: Preview) -> None:
         """Fill both tables."""
         self.preview = p
         members = sum(1 for c in p.changes if c.sets_member)
@@ -77,31 +76,27 @@ class ZonePreviewScreen(LoadsInThread, ModalScreen[bool]):
 
     def action_apply(self) -> None:
         """y: apply the previewed changes after a question."""
-        from .confirm import ConfirmScreen
-
         if self.preview is None:
             return
         if not self.preview.changes:
             self.notify("没有需要修改的对象", severity="warning")
             return
-        n = len(self.preview.changes)
-        self.app.push_screen(ConfirmScreen(f"按预览把 {n} 个对象分到新片区？"), lambda yes: yes and self.apply())
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="zone-apply")
-    def apply(self) -> None:
-        """store.town.zone_match.apply: exactly the previewed rows, one transaction."""
-        from store.schema import db
-        from store.town.zone_match import apply
-
         changes = self.preview.changes
-        with db.connection_context():
-            done = retry_locked(lambda: apply(changes))
-        self.app.call_from_thread(self._applied, done)
 
-    def _applied(self, done) -> None:
-        """Say what was written and close."""
+        def answered(yes: bool | None) -> None:
+            """Yes: write exactly the previewed rows."""
+            if yes:
+                self.apply(changes)
+
+        self.app.push_screen(ConfirmScreen(f"按预览把 {len(changes)} 个对象分到新片区？"), answered)
+
+    def apply(self, changes: list) -> None:
+        """store.town.zone_match.apply: exactly the previewed rows, one transaction."""
+        self.write_then_show("zone-apply", lambda: apply_changes(changes), self._applied)
+
+    def _applied(self, done: Applied) -> None:
+        """Say what was written and close (the helper then tells every screen the data changed)."""
         self.notify(f"已分片 {done.persons} 人，负责人随片区更改 {done.members_set} 个")
-        self.app.post_message(DataChanged())
         self.dismiss(True)
 
     def action_close(self) -> None:

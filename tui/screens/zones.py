@@ -3,15 +3,19 @@ are marked and put into a zone; auto-assignment by keywords goes through a previ
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
+from store.followup import members
+from store.people.search import active_campaign_id
+from store.town.zones import delete_zone, unzoned_counts, zone_rows
+
 from ..widgets.case_browser import CaseBrowser
 from .base import AppScreen
+from .confirm import ConfirmScreen
+from .zone_form import ZoneForm
+from .zone_preview import ZonePreviewScreen
 
 
 class ZonesScreen(AppScreen):
@@ -56,20 +60,15 @@ class ZonesScreen(AppScreen):
         self.query_one(CaseBrowser).reload()
         self.query_one(CaseBrowser).load_choices()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="zones")
     def load(self) -> None:
         """Zones, the unzoned count and the members who can take charge."""
-        from store.followup import members
-        from store.schema import db
-        from store.people.search import active_campaign_id
-        from store.town.zones import unzoned_counts, zone_rows
 
-        with db.connection_context():
+        def fetch() -> tuple[list, int, list[tuple[int, str]]]:
+            """Read in the worker."""
             cid = active_campaign_id()
-            rows = zone_rows(self.village_id, cid)
-            loose = unzoned_counts(cid).get(self.village_id, 0)
-            people = members(self.village_id)
-        self.app.call_from_thread(self.show, rows, loose, people)
+            return zone_rows(self.village_id, cid), unzoned_counts(cid).get(self.village_id, 0), members(self.village_id)
+
+        self.load_then_show("zones", fetch, lambda got: self.show(*got))
 
     def show(self, rows, loose: int, people) -> None:
         """Fill the zone table."""
@@ -103,40 +102,31 @@ class ZonesScreen(AppScreen):
 
     def action_add(self) -> None:
         """n: a new zone."""
-        from .zone_form import ZoneForm
-
         self.app.push_screen(ZoneForm(self.village_id, self.members))
 
     def action_edit(self) -> None:
         """e: the zone under the cursor."""
-        from .zone_form import ZoneForm
-
         if z := self.current():
             self.app.push_screen(ZoneForm(self.village_id, self.members, z))
 
     def action_delete(self) -> None:
         """d: delete the zone; its cases become 未分片."""
-        from .confirm import ConfirmScreen
-
         if z := self.current():
-            self.app.push_screen(ConfirmScreen(f"删除片区「{z.name}」？其中 {z.cases} 个对象将变为未分片"),
-                                 lambda yes: yes and self.delete(z.id))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="zone-write")
+            def answered(yes: bool | None) -> None:
+                """Yes: delete it."""
+                if yes:
+                    self.delete(z.id)
+
+            self.app.push_screen(ConfirmScreen(f"删除片区「{z.name}」？其中 {z.cases} 个对象将变为未分片"), answered)
+
     def delete(self, zone_id: int) -> None:
         """store.town.zones.delete_zone."""
-        from store.schema import db
-        from store.town.zones import delete_zone
-
-        with db.connection_context():
-            n = retry_locked(lambda: delete_zone(zone_id))
-        self.app.call_from_thread(self.notify, f"已删除片区，{n} 人变为未分片")
-        self.app.call_from_thread(self.app.post_message, DataChanged())
+        self.write_then_show("zone-write", lambda: delete_zone(zone_id),
+                             lambda n: self.notify(f"已删除片区，{n} 人变为未分片"))
 
     def action_preview(self) -> None:
         """p: what auto-assignment would change, before anything is written."""
-        from .zone_preview import ZonePreviewScreen
-
         self.app.push_screen(ZonePreviewScreen(self.village_id, self.village_name))
 
     def action_unzoned(self) -> None:
