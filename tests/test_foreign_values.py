@@ -57,3 +57,12 @@ def test_an_unrelated_edit_keeps_a_value_that_cannot_be_read(demo_db):
     update_person(person.id, address="新地址 2 号")
     raw = db.execute_sql("SELECT birth_date, address FROM person WHERE id = ?", (person.id,)).fetchone()
     assert raw == ("1990-02-30", "新地址 2 号")
+
+
+def test_the_case_detail_names_its_unreadable_dates(demo_db):
+    cases = spoil(demo_db)
+    hints = case_detail.load(cases["case"]).hints
+    assert "下次跟进日期「2026-13-01」无法识别（其他软件写入），界面中按空白处理，请重新填写" in hints
+    petition_hints = case_detail.load(cases["petition"]).hints
+    assert any(h.startswith("信访受理日期「昨天」无法识别") for h in petition_hints)
+    assert any(h.startswith("信访告知期限「2026-02-31」无法识别") for h in petition_hints)

@@ -16,6 +16,7 @@ from store.cases.cases import get_case
 from store.ids import mask_id, mask_phone
 from store.imports.merge import raw_pairs
 from store.people.people import age_of, id_override_reason
+from store.safety.unreadable import case_notes
 from store.schema import (Attachment, Benefit, BenefitStep, CaseCategory, Category, Contact, ContactMember, ImportBatch,
                      Member, Person, Petition, Problem, Rectification, RosterEntry, SpotCheck, Village, Zone, db)
 
@@ -208,7 +209,7 @@ def load(case_id: int, today: dt.date | None = None) -> CaseDetail:
         [f"{c.code} {c.name}" for c in cats], _roster(case.id),
         _contacts(case.id), _benefits(case.id), _petitions(case.id), checks, problems,
     )
-    d.hints = hints(case.id, today)
+    d.hints = hints(case.id, today) + case_notes(db.connection(), case.id, p.id)
     d.id_note = id_note(p.id, p.id_number)
     d.origin = origin_text(case.id)
     d.attachments = [f"{a.name}  {a.size_text}  {a.to}  添加于{a.added}" for a in case_attachments(case.id)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from store.db import BUSY_TIMEOUT_MS, header_user_version
 from store.errors import NotADatabase, StoreError, cannot_write, is_access_problem, is_damage
+from store.safety.unreadable import unreadable_in
 
 RESTORE_HINT = "请运行 `yingbao restore latest` 从最近的已校验备份恢复（损坏的文件会保留在旁边）"
 # (label, SQL counting rows whose parent row is missing)
@@ -160,38 +161,20 @@ def _id_numbers(con: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append(f"身份证号校验不通过：{len(bad)} 人，如 {sample}{more}")
 
 
-def _is_date_text(value) -> bool:
-    """True for ISO date text (2026-11-29, optionally with a time) of a real day."""
-    if not isinstance(value, str) or len(value) < 10 or (len(value) > 10 and value[10] not in " T"):
-        return False
-    try:
-        dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return False
-    return True
-
-
 def _bad_dates(con: sqlite3.Connection, report: CheckReport) -> None:
     """Date columns holding something that is no date (2026-02-30, text, a number: another tool
-    wrote them); screens and exports show them blank, so they are listed here."""
+    wrote them); screens read them as blank, so they are listed here (store.safety.unreadable)."""
     tables = [r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     for table in tables:
-        for col in con.execute(f'PRAGMA table_info("{table}")').fetchall():
-            if str(col[2]).upper() not in ("DATE", "DATETIME"):
-                continue
-            name = col[1]
-            # SQLite's date() takes 2026-02-30: days past the 28th are checked in Python
-            candidates = con.execute(
-                f'SELECT rowid, "{name}" FROM "{table}" WHERE "{name}" IS NOT NULL AND '
-                f'(typeof("{name}") != \'text\' OR date("{name}") IS NULL '
-                f'OR date("{name}") != substr("{name}", 1, 10) OR substr("{name}", 9, 2) > \'28\')')
-            rows = [(rid, value) for rid, value in candidates if not _is_date_text(value)]
-            if rows:
-                sample = "、".join(f"编号{rid}（「{str(value)[:20]}」）" for rid, value in rows[:5])
-                more = f" 等 {len(rows)} 条" if len(rows) > 5 else ""
-                report.problems.append(f"无法识别的日期：{table} 表的 {name} 列，如 {sample}{more}。"
-                                       "界面和导出中显示为空，请在界面中重新填写")
+        by_column: dict[str, list[tuple[int, object]]] = {}
+        for name, rid, value in unreadable_in(con, table):
+            by_column.setdefault(name, []).append((rid, value))
+        for name, rows in by_column.items():
+            sample = "、".join(f"编号{rid}（「{str(value)[:20]}」）" for rid, value in rows[:5])
+            more = f" 等 {len(rows)} 条" if len(rows) > 5 else ""
+            report.problems.append(f"无法识别的日期：{table} 表的 {name} 列，如 {sample}{more}。"
+                                   "界面中按空白处理、导出中标为「无法识别」，请在界面中重新填写")
 
 
 def _backup_age(con: sqlite3.Connection, report: CheckReport, now: dt.datetime) -> None:
