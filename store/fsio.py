@@ -8,6 +8,7 @@ import contextlib
 import errno
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def pid_alive(pid: int) -> bool:
         return False
     if pid == os.getpid():
         return True
-    if os.name == "nt":  # pragma: no cover - the office's Windows PC
+    if sys.platform == "win32":  # pragma: no cover - the office's Windows PC
         import ctypes
 
         kernel32 = ctypes.windll.kernel32
@@ -100,7 +101,7 @@ def sweep_temps(folder: Path, pattern: str, stale_s: float = 3600.0) -> list[Pat
     older than stale_s. A killed export or backup leaves such a file (full ID numbers, or a whole
     copy of the database); the next run of the same command removes it."""
     regex = re.compile(pattern)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

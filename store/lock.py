@@ -16,13 +16,14 @@ path is resolved once (a symlinked path locks the same file as the real one).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 from .errors import StoreError
 from .fsio import os_error_text
 
-if os.name == "nt":  # pragma: no cover - exercised on the office's Windows PC
+if sys.platform == "win32":  # pragma: no cover - exercised on the office's Windows PC
     import ctypes
     import msvcrt
     from ctypes import wintypes
@@ -65,7 +66,7 @@ def gate_path(db_path: str | os.PathLike) -> Path:
 def _try_lock(fd: int) -> bool:
     """Take the lock on an open file without waiting; False when someone else holds it."""
     try:
-        if os.name == "nt":  # pragma: no cover
+        if sys.platform == "win32":  # pragma: no cover
             os.lseek(fd, 0, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         else:
@@ -78,7 +79,7 @@ def _try_lock(fd: int) -> bool:
 def _unlock(fd: int) -> None:
     """Drop the lock taken by _try_lock."""
     try:
-        if os.name == "nt":  # pragma: no cover
+        if sys.platform == "win32":  # pragma: no cover
             os.lseek(fd, 0, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         else:
@@ -202,7 +203,7 @@ def is_locked(db_path: str | os.PathLike) -> bool:
 def _try_gate(fd: int, exclusive: bool) -> bool:
     """Take the gate shared or exclusive without waiting; False when the other kind is held."""
     try:
-        if os.name == "nt":  # pragma: no cover
+        if sys.platform == "win32":  # pragma: no cover
             flags = 0x1 | (0x2 if exclusive else 0)  # LOCKFILE_FAIL_IMMEDIATELY | LOCKFILE_EXCLUSIVE_LOCK
             ok = ctypes.windll.kernel32.LockFileEx(wintypes.HANDLE(msvcrt.get_osfhandle(fd)), flags, 0, 1, 0,
                                                    ctypes.byref(_Overlapped()))
