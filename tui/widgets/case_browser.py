@@ -6,21 +6,26 @@ Used by the 对象 screen (whole town) and the 村（居） screen (fixed to one
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
+from textual.worker import Worker
 
-from store.cases.table import COLUMNS, CaseFilter, CaseRow
+from store.cases.table import COLUMNS, CaseFilter, CaseRow, Choice, filter_choices, ordered_ids, rows_for
 from store.cases.visits import STATUSES
-
-from ..errors import ReportsWorkerErrors
+from store.people.search import active_campaign_id
+from store.rosters.rosters import KINDS
 
 from ..messages import OpenCase
+from ..screens.base import LoadsInThread
+from ..screens.pick import ALL, PickScreen
 from ..text import day
+from ..typed_app import app_of
 from .case_marks import CaseMarks
 from .fields import Field
 from .paged_table import PagedTable
@@ -38,12 +43,10 @@ def cells(r: CaseRow) -> tuple:
 
 def fetch_rows(ids: list[int]) -> list[tuple]:
     """The page's rows (runs in the table's worker)."""
-    from store.cases.table import rows_for
-
     return [cells(r) for r in rows_for(ids)]
 
 
-class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
+class CaseBrowser(CaseMarks, LoadsInThread, Vertical):
     """Filter bar + paged case table."""
 
     DEFAULT_CSS = """
@@ -74,7 +77,7 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         self.sort, self.descending = "village", False
         self.names: dict[str, str] = {"village": village_name} if village_name else {}
         self.loaded = False
-        self.choices: dict = {}
+        self.choices: dict[str, list[Choice]] = {}
         self.marked: set[int] = set()
 
     def compose(self) -> ComposeResult:
@@ -101,16 +104,17 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         """Recompute the ordered ids for the current filter and sort, staying on the same case."""
         self.load_ids(self.filter, self.sort, self.descending, self.table.current_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-ids")
-    def load_ids(self, f: CaseFilter, sort: str, descending: bool, keep: int | None) -> None:
+    def load_ids(self, f: CaseFilter, sort: str, descending: bool, keep: int | None) -> Worker:
         """One query: every matching id in order."""
-        from store.cases.table import ordered_ids
-        from store.schema import db
-        from store.people.search import active_campaign_id
 
-        with db.connection_context():
-            ids = ordered_ids(f, active_campaign_id(), sort=sort, descending=descending, today=self.app.today())
-        self.app.call_from_thread(self._ids_loaded, ids, keep)
+        def fetch() -> list[int]:
+            """The ids (none without an active campaign), in the worker."""
+            cid = active_campaign_id()
+            if cid is None:
+                return []
+            return ordered_ids(f, cid, sort=sort, descending=descending, today=app_of(self).today())
+
+        return self.load_then_show("case-ids", fetch, lambda ids: self._ids_loaded(ids, keep))
 
     def _ids_loaded(self, ids: list[int], keep: int | None) -> None:
         """Hand the ids to the table; update the bar."""
@@ -118,16 +122,14 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         self.table.set_ids(ids, keep)
         self._bar()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-choices")
-    def load_choices(self) -> None:
+    def load_choices(self) -> Worker:
         """Villages, zones, members and categories for the filter keys."""
-        from store.cases.table import filter_choices
-        from store.schema import db
-        from store.people.search import active_campaign_id
+        return self.load_then_show("case-choices", lambda: filter_choices(active_campaign_id(), self.fixed_village),
+                                   self._choices_loaded)
 
-        with db.connection_context():
-            choices = filter_choices(active_campaign_id(), self.fixed_village)
-        self.app.call_from_thread(setattr, self, "choices", choices)
+    def _choices_loaded(self, choices: dict[str, list[Choice]]) -> None:
+        """Keep the choices for the filter keys."""
+        self.choices = choices
 
     def _bar(self) -> None:
         """Filter, sort and the match count, always visible."""
@@ -165,15 +167,12 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
 
     def action_pick(self, what: str) -> None:
         """v z m c s: choose a value from a list."""
-        from ..screens.pick import ALL, PickScreen
-
         if what == "village" and self.fixed_village:
             return
+        options: list[tuple[object, str]]
         if what == "status":
             options = [(s, s) for s in STATUS_CHOICES]
         elif what == "coverage":
-            from store.rosters.rosters import KINDS
-
             options = [("未在保", "未在保（不在任何现行在保名单）"), ("在保", "在保（任一类）"),
                        *[(k, f"在保：{k}") for k in KINDS]]
         else:
@@ -181,13 +180,16 @@ class CaseBrowser(CaseMarks, ReportsWorkerErrors, Vertical):
         titles = {"village": "按村（居）筛选", "zone": "按片区筛选", "member": "按负责人筛选",
                   "category": "按类别筛选", "status": "按状态筛选", "coverage": "按在保情况筛选"}
 
-        def chosen(value) -> None:
+        def chosen(value: Any) -> None:
             """Apply the chosen value (None: cancelled)."""
             if value is None:
                 return
             field = {"village": "village_id", "zone": "zone_id", "member": "member_id"}.get(what, what)
             value = None if value == ALL else value
-            self.names[what] = dict(options).get(value) if value is not None else None
+            if value is None:  # 全部: the bar names no value for this key
+                self.names.pop(what, None)
+            else:
+                self.names[what] = dict(options).get(value) or ""
             self.apply(**{field: value})
 
         self.app.push_screen(PickScreen(titles[what], options), chosen)

@@ -3,13 +3,46 @@ or printing their households' 入户调查表."""
 
 from __future__ import annotations
 
-from textual import work
+from typing import TYPE_CHECKING, Any
+
 from textual.binding import Binding
+from textual.worker import Worker
+
+from store.town.zones import AssignResult, assign_cases
+
+from ..screens.base import LoadsInThread
+from ..screens.confirm import ConfirmScreen
+from ..screens.export import ExportScreen
+from ..screens.pick import PickScreen
+from ..typed_app import app_of
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from store.cases.table import CaseFilter, Choice
+
+    from .paged_table import PagedTable
+
+    class _Browser(LoadsInThread, Widget):
+        """What CaseMarks uses of the CaseBrowser it is mixed into."""
+
+        marked: set[int]
+        filter: CaseFilter
+        choices: dict[str, list[Choice]]
+
+        @property
+        def table(self) -> PagedTable: ...
+
+        def apply(self, **changes: Any) -> None: ...
+
+        def _bar(self) -> None: ...
+else:
+    _Browser = LoadsInThread
 
 MARK = "* "
 
 
-class CaseMarks:
+class CaseMarks(_Browser):
     """CaseBrowser mixin: space marks a row, a assigns the marked cases (or the filter) to a zone,
     u shows only the cases without a zone (未分片)."""
 
@@ -43,13 +76,11 @@ class CaseMarks:
 
     def action_survey(self) -> None:
         """t: the 入户调查表 of the marked cases' households (or of the whole filter's)."""
-        from ..screens.export import ExportScreen
-
         ids = [i for i in self.table.ids if i in self.marked] or list(self.table.ids)
         if not ids:
             self.notify("没有可导出的对象", severity="warning")
             return
-        self.app.push_screen(ExportScreen(self.app.today(), case_ids=ids))
+        self.app.push_screen(ExportScreen(app_of(self).today(), case_ids=ids))
 
     def action_unzoned(self) -> None:
         """u: only the cases without a zone (again: all)."""
@@ -57,42 +88,34 @@ class CaseMarks:
 
     def action_assign(self) -> None:
         """a: choose a zone for the marked cases, or for every case of the current filter."""
-        from ..screens.confirm import ConfirmScreen
-        from ..screens.pick import PickScreen
-
         ids = [i for i in self.table.ids if i in self.marked] or list(self.table.ids)
         if not ids:
             self.notify("没有可分片的对象", severity="warning")
             return
         what = f"已标记的 {len(ids)} 个对象" if self.marked else f"当前筛选的全部 {len(ids)} 个对象"
-        zones = [(c.id, c.label) for c in self.choices.get("zone", [])]
+        zones: list[tuple[object, str]] = [(c.id, c.label) for c in self.choices.get("zone", [])]
         choices = [*zones, (0, "（移出片区，设为未分片）")]
 
-        def chosen(zone_id) -> None:
+        def chosen(zone_id: Any) -> None:
             """Confirm, then write."""
             if zone_id is None:
                 return
             name = dict(choices)[zone_id]
-            self.app.push_screen(ConfirmScreen(f"把{what}分到「{name}」？"),
-                                 lambda yes: yes and self.assign(ids, zone_id or None))
+
+            def confirmed(yes: bool | None) -> None:
+                """Yes: write."""
+                if yes:
+                    self.assign(ids, zone_id or None)
+
+            self.app.push_screen(ConfirmScreen(f"把{what}分到「{name}」？"), confirmed)
 
         self.app.push_screen(PickScreen("分到哪个片区", choices, allow_all=False), chosen)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-assign")
-    def assign(self, ids: list[int], zone_id: int | None) -> None:
+    def assign(self, ids: list[int], zone_id: int | None) -> Worker:
         """store.town.zones.assign_cases in one transaction."""
-        from store.schema import db
-        from store.town.zones import assign_cases
+        return self.write_then_show("case-assign", lambda: assign_cases(ids, zone_id), self._assigned)
 
-        from ..errors import retry_locked
-        from ..messages import DataChanged
-
-        with db.connection_context():
-            done = retry_locked(lambda: assign_cases(ids, zone_id))
-        self.app.call_from_thread(self._assigned, done)
-        self.app.call_from_thread(self.app.post_message, DataChanged())
-
-    def _assigned(self, done) -> None:
+    def _assigned(self, done: AssignResult) -> None:
         """Say what changed; the marks are done with."""
         self.marked.clear()
         self.notify(f"已分片 {done.changed} 个对象（{done.unchanged} 个原已在该片区），负责人随片区更改 {done.members_set} 个")

@@ -7,17 +7,19 @@ an absolute index into the ids, kept across pages, filters and sorts.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
-from textual import work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.worker import Worker
 
-from ..errors import ReportsWorkerErrors
+from ..screens.base import LoadsInThread
+
+Rows = Sequence[Sequence[Any]]  # a page: each row its id, then its cells
 
 
-class PagedTable(ReportsWorkerErrors, DataTable):
+class PagedTable(LoadsInThread, DataTable):
     """DataTable over a page of `ids`; rows come from `fetch` in a worker."""
 
     BINDINGS = [
@@ -33,7 +35,7 @@ class PagedTable(ReportsWorkerErrors, DataTable):
             super().__init__()
             self.table, self.at, self.item_id = table, index, item_id
 
-    def __init__(self, fetch: Callable[[list[int]], list[Sequence]], **kwargs) -> None:
+    def __init__(self, fetch: Callable[[list[int]], Rows], **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
@@ -79,16 +81,11 @@ class PagedTable(ReportsWorkerErrors, DataTable):
             self.move_cursor(row=index - self.page_start)
             self.post_message(self.Moved(self, index, self.ids[index]))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="page")
-    def load_page(self, offset: int, ids: list[int], index: int) -> None:
+    def load_page(self, offset: int, ids: list[int], index: int) -> Worker:
         """Fetch the page's rows off the UI thread."""
-        from store.schema import db
+        return self.load_then_show("page", lambda: self.fetch(ids), lambda rows: self._show_page(offset, rows, index))
 
-        with db.connection_context():
-            rows = self.fetch(ids)
-        self.app.call_from_thread(self._show_page, offset, rows, index)
-
-    def _show_page(self, offset: int, rows: list[Sequence], index: int) -> None:
+    def _show_page(self, offset: int, rows: Rows, index: int) -> None:
         """Put the page in the table, cursor on index."""
         if offset != self.page_start:
             return  # a newer page was asked for meanwhile
