@@ -143,3 +143,11 @@ def test_village_commands(tmp_path):
     assert cli("--db", db, "village", "add", "新兴村").exit_code == 0
     loose = cli("--db", db, "village", "remove", "新兴村委会")  # removing takes the exact name (or an alias)
     assert loose.exit_code == 1 and "找不到村（居）：新兴村委会" in loose.output
+
+
+def test_a_village_of_another_town_is_refused_in_chinese(db_path):
+    """界山镇后龙村 names another town's village: a clear refusal, not a TypeError."""
+    init_town("后龙镇", "泉港区")
+    create_village("后龙村")
+    with pytest.raises(ValidationError, match="写的是界山镇，不是本镇"):
+        find_village("界山镇后龙村")

@@ -10,7 +10,7 @@ from store import audit, settings
 from store.common import update_row
 from store.errors import NotFound, ValidationError
 from store.schema import Village, VillageAlias, db
-from store.town.village_names import Ambiguous, kind_of, load_index, plain_name, spelling
+from store.town.village_names import Ambiguous, Elsewhere, kind_of, load_index, plain_name, spelling
 
 ROLES = ["书记", "主任", "两委委员", "驻村干部", "镇干部", "社会救助协理员"]
 VILLAGE_KINDS = ["村", "社区"]
@@ -95,8 +95,10 @@ def find_village(name: str, *, exact: bool = False) -> Village:
         return village
     index = load_index()
     found = index.match(text) if not exact else index.exact.get(spelling(text))
-    if found.__class__ is Ambiguous:
+    if isinstance(found, Ambiguous):
         raise ValidationError(f"「{text}」{found.reason}，请写全称", field="village")
+    if isinstance(found, Elsewhere):  # 界山镇后龙村: another town's village, never ours
+        raise ValidationError(f"「{text}」{found.reason}", field="village")
     if found is None:
         raise ValidationError(f"找不到村（居）：{text}", field="village")
     return get_village(found[0])
