@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal, overload
 
 from . import audit
 from .errors import NotFound, ValidationError
@@ -41,6 +41,10 @@ def one_of(value: Any, choices: list[str], field: str, label: str) -> str:
     return text
 
 
+@overload
+def as_date(value: Any, field: str, label: str, *, allow_none: Literal[False] = False) -> dt.date: ...
+@overload
+def as_date(value: Any, field: str, label: str, *, allow_none: bool) -> dt.date | None: ...
 def as_date(value: Any, field: str, label: str, *, allow_none: bool = False) -> dt.date | None:
     """A date from a date or a typed text (store.followup.parse_date's formats); refuses anything else."""
     if value in (None, ""):

@@ -272,7 +272,8 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
     """Turn a sqlite3 error into a Chinese StoreError the user can act on. A failed rollback hides
     the real cause (a full disk) in its context: the first error of the chain that says something
     specific wins."""
-    chain, seen = [], exc
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
     while seen is not None and len(chain) < 6:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from store import audit
 from store.common import clean
@@ -63,6 +63,10 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+@overload
+def as_day(value: Any, field_name: str, label: str, *, allow_none: Literal[False]) -> dt.date: ...
+@overload
+def as_day(value: Any, field_name: str, label: str, *, allow_none: bool = True) -> dt.date | None: ...
 def as_day(value: Any, field_name: str, label: str, *, allow_none: bool = True) -> dt.date | None:
     """A date object, or one typed in any of the clerk's ways (2026-08-01, 2026.8.1, 2026年8月1日)."""
     if isinstance(value, dt.datetime):
@@ -85,6 +89,10 @@ def shift_years_in_text(text: str | None, delta: int) -> str | None:
     return _YEAR_IN_TEXT.sub(lambda m: str(int(m.group(1)) + delta), text)
 
 
+@overload
+def shift_date_years(day: dt.date, delta: int) -> dt.date: ...
+@overload
+def shift_date_years(day: None, delta: int) -> None: ...
 def shift_date_years(day: dt.date | None, delta: int) -> dt.date | None:
     """The same day delta years later (29 February becomes 28 February)."""
     if day is None or not delta:
@@ -342,7 +350,7 @@ def needs_this_year(today: dt.date | None = None) -> bool:
     camps = list(Campaign.select())
     if not camps:
         return True
-    if len(camps) > 1 or sum(_case_counts().values()):
+    if len(camps) > 1 or any(_case_counts().values()):
         return False
     camp = camps[0]
     return (camp.name, camp.year, camp.doc_number) == SOURCE_CAMPAIGN[:3] and camp.year != today.year

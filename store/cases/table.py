@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from store.common import stored_date
 from store.rosters.coverage import coverage_of, covered_where
@@ -101,7 +102,8 @@ _ROWS = (
 
 def _where(f: CaseFilter, campaign_id: int, today: dt.date) -> tuple[str, list]:
     """The WHERE clause and its parameters for a filter."""
-    sql, params = ["c.campaign_id = ?", "c.deleted_at IS NULL", "p.deleted_at IS NULL"], [campaign_id]
+    sql = ["c.campaign_id = ?", "c.deleted_at IS NULL", "p.deleted_at IS NULL"]
+    params: list[Any] = [campaign_id]
     for cond, value in (("p.village_id = ?", f.village_id), ("p.zone_id = ?", f.zone_id),
                         ("c.member_id = ?", f.member_id), ("c.status = ?", f.status),
                         ("c.conclusion = ?", f.conclusion)):

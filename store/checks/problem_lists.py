@@ -33,7 +33,7 @@ class ProblemRow:
     kind: str
     source: str
     found_by: str
-    found_on: dt.date
+    found_on: dt.date | None  # None: a stored value that is no date
     spot_check_id: int | None
     measure: str
     member_id: int | None

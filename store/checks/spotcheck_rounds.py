@@ -221,6 +221,7 @@ def record_result(check_id: int, result: str | None, findings: str | None = None
         if day < check.round.date or day > dt.date.today():
             raise ValidationError("核查日期应在抽查日期和今天之间", field="date")
         if result == "不合格":
+            assert text is not None  # required() above: 不合格 always has its findings
             _fail(check, text, day, problem_kind)
         else:
             _unfail(check)

@@ -74,9 +74,11 @@ def _villages(t: Town, size: Size) -> None:
 
 def _persons(t: Town, size: Size) -> None:
     """Residents with valid ID numbers, phones, addresses and search keys."""
-    rng, used = t.rng, set()
+    rng = t.rng
+    used: set[str] = set()
     pid = _next_id("person")
-    rows, keys = [], []
+    rows: list[tuple] = []
+    keys: list[tuple[int, str]] = []
     for _ in range(size.persons):
         vid, vname, _pace = rng.choice(t.villages)
         zone_id, word, _owner = rng.choice(t.zones[vid])
@@ -113,7 +115,8 @@ def _cases(t: Town, size: Size) -> None:
     zone_owner = {z[0]: z[2] for zs in t.zones.values() for z in zs}
     cats = dict(db.execute_sql('SELECT code, id FROM "category" WHERE campaign_id = ?', (t.campaign_id,)).fetchall())
     cid = _next_id("case")
-    rows, links = [], []
+    rows: list[tuple] = []
+    links: list[tuple] = []
     for pid, vid, zone_id, birth, _name in rng.sample(t.persons, size.cases):
         codes = {rng.choices(*CATEGORY_WEIGHTS)[0]}
         if rng.random() < 0.15:
@@ -145,7 +148,9 @@ def _cases(t: Town, size: Size) -> None:
 
 def _roster(t: Town, cats: dict[int, int]) -> None:
     """One roster entry per listed category, with the data that list carries."""
-    rng, rows, disabled = t.rng, [], []
+    rng = t.rng
+    rows: list[tuple] = []
+    disabled: list[tuple] = []
     for case in t.cases:
         for code in sorted(case["codes"] - {7}):
             total = paid = reimb = dcat = dgrade = pdate = monitor = None

@@ -57,7 +57,7 @@ def _preload_cases(con: sqlite3.Connection, campaign_id: int, category_id: int) 
     return cases, linked, {r[0] for r in rows if r[2] is not None}
 
 
-def _refused(row: ImportRow, known: tuple, removed: set[int]) -> bool:
+def _refused(row: ImportRow, known: list, removed: set[int]) -> bool:
     """True (the row set to conflict, with the reason) when the number belongs to someone else, a
     deleted person or a case deleted from the campaign."""
     if known[NAME_AT] != row.name:
@@ -73,11 +73,12 @@ def _refused(row: ImportRow, known: tuple, removed: set[int]) -> bool:
 def _getter(indexes: list[int]) -> Callable[[Any], tuple]:
     """A tuple of the items at these indexes (itemgetter, a tuple even for one index)."""
     if len(indexes) == 1:
-        return lambda values, i=indexes[0]: (values[i],)
+        i = indexes[0]  # a closure, not a default argument: mypy cannot type a lambda with one
+        return lambda values: (values[i],)
     return itemgetter(*indexes)
 
 
-def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
+def _derived(changes: dict[str, tuple[Any, Any]], known: list) -> None:
     """The zone (dropped with a new village) and reversed phone that follow a change."""
     if "village_id" in changes and known[STORED_AT["zone_id"]] is not None:
         changes["zone_id"] = (known[STORED_AT["zone_id"]], None)  # a zone belongs to the old village
@@ -89,7 +90,7 @@ def _derived(changes: dict[str, tuple[Any, Any]], known: tuple) -> None:
 class Planner:
     """What deciding a row needs from the database, read once before the first row is decided."""
 
-    known: dict[str, tuple]  # id_number -> the stored person (see preload_persons)
+    known: dict[str, list]  # id_number -> the stored person (see preload_persons)
     latest: dict[int, tuple]  # person id -> its latest roster entry's data in the category
     cases: dict[int, int]
     linked: set[int]

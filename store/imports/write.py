@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, cast
 
 from store import audit
 from store.imports.merge import ENTRY_FIELDS, BatchMeta, ImportRow, Plan, person_keys
@@ -15,6 +15,9 @@ from store.people.people import ID_OVERRIDE
 from store.schema import ImportBatch, Village, db, now
 from store.people.search import reverse
 from store.town.village_names import kind_of
+
+if TYPE_CHECKING:
+    from store.imports.bulk import BulkWriter
 
 PERSON_COLS = ("id", "id_number", "id_original", "id_rev", "name", "sex", "birth_date", "phone", "phone_rev",
                "village_id", "address", "relation", "disability_category", "disability_grade",
@@ -28,11 +31,13 @@ def json_encoder(item_sep: str, key_sep: str) -> Callable[[Any], str]:
     short row; this one is built once (the plain encoder where the C one is missing or differs)."""
     slow = json.JSONEncoder(ensure_ascii=False, default=str, separators=(item_sep, key_sep)).encode
     make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C encoder
+        return slow
     try:
         fast = make(None, str, json.encoder.encode_basestring, None, key_sep, item_sep, False, False, True)
         if "".join(fast([1.5, "后", None, {"a": True}], 0)) != slow([1.5, "后", None, {"a": True}]):
             return slow
-    except TypeError:  # no C encoder (None is not callable), or another signature
+    except TypeError:  # a C encoder of another signature
         return slow
     return lambda value: "".join(fast(value, 0))
 
@@ -101,9 +106,11 @@ class ImportWriter:
     persons (with their audit rows), cases, category links and roster entries go to the writer
     thread as each chunk is decided; finish() writes the batch's counts and its own audit row."""
 
+    bulk: BulkWriter  # the writer thread's queue: the caller (merge.py) sets it once the thread runs
+
     def __init__(self, plan: Plan, meta: BatchMeta) -> None:
         """The batch row and the first free ids (call before the writer thread starts)."""
-        self.plan, self.meta, self.bulk = plan, meta, None
+        self.plan, self.meta = plan, meta
         self.stamp, self.operator = str(now()), audit.current_operator()
         self.batch_id = ImportBatch.create(
             file_name=meta.file_name, file_path=meta.file_path, sha256=meta.sha256, sheet=meta.sheet,
@@ -136,7 +143,9 @@ class ImportWriter:
 
     def _insert_persons(self, rows: list[ImportRow]) -> None:
         """New persons with their search keys."""
-        people, keys, pid = [], [], self.next_person
+        people: list[tuple] = []
+        keys: list[tuple[int, str]] = []
+        pid = self.next_person
         for row in rows:
             row.person_id, p = pid, row.person
             phone = p.get("phone")
@@ -158,6 +167,7 @@ class ImportWriter:
         audits, operator, stamp = [], self.operator, self.stamp
         for row in rows:
             changes = row.changes
+            assert changes is not None  # write() passes only the rows with changes
             before = {k: v[0] for k, v in changes.items()}  # stored values: text, numbers, None
             after = {k: v[1] for k, v in changes.items()}
             cols = tuple(sorted(after))
@@ -172,16 +182,20 @@ class ImportWriter:
     def _cases_and_links(self, rows: list[ImportRow]) -> None:
         """A case per person (new ones with contiguous ids) and the category link."""
         cases, new_cases, case_id = self.plan.cases, [], self.next_case
+        mine = set()
         for row in rows:
-            if row.person_id not in cases:
-                cases[row.person_id] = case_id
-                new_cases.append((case_id, row.person_id))
+            pid = row.person_id
+            assert pid is not None  # a decided row has its person: found by the planner, or inserted
+            if pid not in cases:
+                cases[pid] = case_id
+                new_cases.append((case_id, pid))
                 case_id += 1
+            mine.add(cases[pid])
         self.next_case = case_id
         self.bulk.insert(insert_sql("case", CASE_COLS, {"campaign_id": self.plan.campaign_id, "status": "待排查",
                                                         "source": "名单", "created_at": self.stamp,
                                                         "updated_at": self.stamp}), new_cases)
-        links = sorted({cases[r.person_id] for r in rows} - self.plan.linked)
+        links = sorted(mine - self.plan.linked)
         self.plan.linked.update(links)
         self.links += len(links)
         self.bulk.insert(insert_sql("case_category", ("case_id",), {"category_id": self.plan.category_id,
@@ -195,7 +209,8 @@ class ImportWriter:
         picked = [i for i, name in enumerate(ENTRY_FIELDS) if name in held]
         values = itemgetter(*picked) if len(picked) > 1 else (lambda v, i=picked[0]: (v[i],)) if picked else (lambda v: ())
         cases = self.plan.cases
-        params = [(r.person_id, cases[r.person_id], r.source_row, *values(r.values), r.warning, raw_json(r.raw))
+        # cast: _cases_and_links() has checked that every decided row has its person
+        params = [(r.person_id, cases[cast(int, r.person_id)], r.source_row, *values(r.values), r.warning, raw_json(r.raw))
                   for r in rows]
         self.entries += len(params)
         cols = ("person_id", "case_id", "source_row", *(ENTRY_FIELDS[i] for i in picked), "warning", "raw")

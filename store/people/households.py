@@ -66,7 +66,7 @@ class HouseholdView:
         return next((m.name for m in self.members if m.relation in SELF), "")
 
 
-def code_for(person: Person, head: str) -> str:
+def code_for(person: Person, head: str | None) -> str:
     """The household code for what was typed as 户主: 本人, or the head's ID number."""
     text = (head or "").strip()
     if text in SELF:
@@ -137,7 +137,7 @@ def save_household(code: str, **changes: Any) -> Household:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}")
-    data = {}
+    data: dict[str, Any] = {}
     for key, value in changes.items():
         data[key] = (parse_size(value) if key == "size" else parse_income(value) if key == "income"
                      else optional(value))
@@ -217,7 +217,8 @@ def income_hint(view: HouseholdView | None, on: dt.date) -> str | None:
     base = f"该户{view.persons}人，年人均收入{view.income}元（月均{monthly}元），{kind}低保标准{std}元/人/月："
     if monthly < std:
         return base + "低于低保标准，可考虑申请「低保」"
-    if monthly < edge_line(kind, on):  # the one 低保边缘 line: 1.5 x the standard
+    edge = edge_line(kind, on)  # the one 低保边缘 line: 1.5 x the standard (None only without one)
+    if edge is not None and monthly < edge:
         return base + "低于标准的1.5倍，可认定「低保边缘」家庭"
     return None
 

@@ -195,7 +195,7 @@ def age_of(person: Person, on: dt.date | None = None) -> int | None:
             return ids.age_on(person.id_number, on)
         except ValueError:  # an accepted ID whose date is invalid, or a birth after `on`
             pass
-    b = person.birth_date
+    b: dt.date | str | None = person.birth_date
     if isinstance(b, str):
         b = dt.date.fromisoformat(b) if b else None
     if b and b <= on:

@@ -104,7 +104,7 @@ class SpotCheckRow:
     """One sampled case of a spot-check round."""
 
     round_no: int
-    round_date: dt.date
+    round_date: dt.date | None  # None: a stored value that is no date
     checker: str | None
     village: str
     person: str

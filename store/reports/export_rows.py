@@ -110,7 +110,7 @@ class OutcomeRow:
     id_number: str | None
     outcome: str  # a benefit type, or 动态监测
     amount: Decimal | None
-    date: dt.date
+    date: dt.date | None  # None: a stored value that is no date
     child: bool
     monitor: bool
 

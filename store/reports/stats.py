@@ -242,8 +242,8 @@ def village_progress(campaign_id: int, as_of: dt.date | None = None, overdue: li
     out = list(rows.values())
     if mark:
         reasons = pace_reasons(out, campaign_id, as_of)
-        for r in out:
-            r.behind = reasons.get(r.id)
+        for vid, r in rows.items():
+            r.behind = reasons.get(vid)
     return out
 
 
@@ -328,10 +328,10 @@ pace_marks = pace.pace_marks
 def pace_reasons(rows: list[VillageProgress], campaign, as_of: dt.date | None = None) -> dict[int, str]:
     """{village id: RULE_MEDIAN or RULE_PHASE} for every village behind the pace."""
     ctx = pace_context(rows, campaign, as_of)
-    out = {}
+    out: dict[int, str] = {}
     for r in rows:
         found = pace.reasons_for(r.visit_rate, ctx)
-        if found:
+        if found and r.id is not None:  # the town's total (id None) is never a village behind
             out[r.id] = found[0]
     return out
 

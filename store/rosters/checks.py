@@ -15,7 +15,7 @@ kind 不予纳入) whose person is on the current roster of that kind is a misma
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.common import stored_date
 from store.rosters.coverage import PROTECTION_KINDS, coverage_of, covered_where
@@ -92,9 +92,9 @@ class Confirmation:
 
     confirmed: int = 0
     pending: int = 0
-    mismatches: list[Flag] | None = None
-    confirmed_cases: set[int] | None = None
-    unconfirmed_cases: set[int] | None = None  # 纳入 in the app, missing from a roster past the grace days
+    mismatches: list[Flag] = field(default_factory=list)
+    confirmed_cases: set[int] = field(default_factory=set)
+    unconfirmed_cases: set[int] = field(default_factory=set)  # 纳入 in the app, missing from a roster past the grace days
 
 
 _INCLUDED = ('SELECT c.id, coalesce(v.name, \'\'), p.name, p.id_number, p.id, b.type, b.status_on, p.village_id '
@@ -112,7 +112,7 @@ _REFUSED = ('SELECT c.id, coalesce(v.name, \'\'), p.name, p.id_number, p.id, '
 def confirm(campaign_id: int) -> Confirmation:
     """Confirm the app's 纳入 decisions by the current rosters; list the mismatches both ways."""
     rosters = current_as_of()
-    result = Confirmation(mismatches=[], confirmed_cases=set(), unconfirmed_cases=set())
+    result = Confirmation()
     rows = db.execute_sql(_INCLUDED, (campaign_id,)).fetchall()
     kinds = coverage_of([r[4] for r in rows])
     for cid, village, name, number, pid, btype, status_on, _vid in rows:

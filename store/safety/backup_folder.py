@@ -21,7 +21,7 @@ def same_disk(a: Path, b: Path) -> bool:
         return False
 
 
-def check_backup_dir(folder: str, db_path: str | os.PathLike) -> tuple[Path, list[str]]:
+def check_backup_dir(folder: str | None, db_path: str | os.PathLike) -> tuple[Path, list[str]]:
     """The folder as a path and warnings; ValidationError (field backup_dir) when unusable."""
     text = (folder or "").strip().strip('"')
     if not text:
