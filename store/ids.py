@@ -235,7 +235,8 @@ def _mask_run(match: re.Match) -> str:
     whole = digits == run.translate(_TO_ASCII)
     if (whole or len(digits) in (15, 18)) and len(digits) >= 15 and _holds_id(digits):
         return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
-    mobile = _MOBILE.fullmatch(digits) if not whole else _MOBILE.search(digits)
+    # spaced or dashed: one mobile, maybe after the country code (+86 137 0000 5555)
+    mobile = _MOBILE.search(digits) if whole else _MOBILE.fullmatch(digits.removeprefix("86"))
     if mobile:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return run

@@ -369,4 +369,5 @@ def test_mask_personal_masks_ids_and_mobiles_inside_any_text():
     assert mask_personal(id18 + "42") == "350505**********" + id18[-2:] + "42"  # a 残疾证号
     assert mask_personal(f"证号{id18}，电话 138-0000-1111") == f"证号350505********{id18[-4:]}，电话 138****1111"
     assert mask_personal("２０２１年3月5日 自付12000元 0595-87654321") == "２０２１年3月5日 自付12000元 0595-87654321"
+    assert mask_personal("电话 +86 137 0000 5555") == "电话 +861******5555"  # the country code before a spaced mobile
     assert redact(f"import row 4: {id18}42") == f"import row 4: 350505**********{id18[-2:]}42"

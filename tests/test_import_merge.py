@@ -274,18 +274,18 @@ def test_deleted_person_or_case_is_refused_not_relinked(town, tmp_path):
 def test_original_row_masks_numbers_but_not_amounts_or_dates():
     """Every spelling a list may use for an ID or a phone (BAD_INPUTS rows 5 and 7) is masked, also
     inside text; amounts, ISO dates and house numbers stay."""
-    from store.cases.detail import _masked_cell
+    from store.cases.detail import source_cell
 
     number = ident(1)
     masked = number[:6] + "********" + number[-4:]
-    assert [_masked_cell(v) for v in (48354.03, 20000.0, "2021-03-05", "后龙村12号")] == \
+    assert [source_cell(v) for v in (48354.03, 20000.0, "2021-03-05", "后龙村12号")] == \
         ["48354.03", "20000", "2021-03-05", "后龙村12号"]
-    assert [_masked_cell(v) for v in (13700003333.0, "137-0000-3333", "13700003333/13900001111", number)] == \
+    assert [source_cell(v) for v in (13700003333.0, "137-0000-3333", "13700003333/13900001111", number)] == \
         ["137****3333", "137****3333", "137****3333/139****1111", masked]
     wide = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     spelled = ["'" + number, wide, f"{number[:6]} {number[6:14]} {number[14:]}", f"户主身份证{number}，另有",
                "13700003333（本人）", "１３９００００１１１１", "+86 137 0000 5555", "电话：13700003333"]
-    shown = [_masked_cell(v) for v in spelled]
+    shown = [source_cell(v) for v in spelled]
     assert shown[:4] == ["'" + masked, masked, masked, f"户主身份证{masked}，另有"]
     assert shown[4:] == ["137****3333（本人）", "139****1111", "+861******5555", "电话：137****3333"]
     assert not any(number in s or "0000" in s for s in shown)

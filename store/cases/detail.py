@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -13,7 +12,7 @@ from store.cases.attachments import case_attachments
 from store.cases.add import origin_text
 from store.people.households import household_line
 from store.cases.cases import get_case
-from store.ids import mask_id, mask_phone
+from store.ids import mask_id, mask_personal, mask_phone
 from store.imports.merge import raw_pairs
 from store.people.people import age_of, id_override_reason
 from store.safety.unreadable import case_notes
@@ -22,10 +21,6 @@ from store.schema import (Attachment, Benefit, BenefitStep, CaseCategory, Catego
 
 DISABILITY = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-NUMBER_RUN = re.compile(r"[0-9](?:[0-9 ()-]*[0-9Xx])?")  # digits, maybe spaced or dashed, maybe ending in X
-DATE_RUN = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")  # 2021-03-05 is a date, not a phone
-ID_SHAPE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
-WIDE_DIGITS = str.maketrans("０１２３４５６７８９ｘＸ\u3000", "0123456789xX ")  # only these: 「（本人）」 keeps its form
 
 
 def disability_text(category: int | None, grade: int | None) -> str:
@@ -94,32 +89,19 @@ def roster_line(e: RosterEntry, cat: Category) -> str:
     return "，".join(parts) + row
 
 
-def _masked_cell(value) -> str:
-    """A source cell for the screen: every ID- or phone-like run of digits inside it masked, in any
-    spelling a list may use (full-width digits, spaces, dashes, a leading ', words around it)."""
+def source_cell(value) -> str:
+    """A source cell for the screen: a whole float without its .0, every ID number and mobile inside
+    masked by store.ids.mask_personal (any spelling a list may use: full-width digits, spaces, dashes,
+    a leading ', words around it); amounts, dates and house numbers stay."""
     if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value).translate(WIDE_DIGITS)
-    return NUMBER_RUN.sub(_masked_run, text)
-
-
-def _masked_run(match: re.Match) -> str:
-    """One run of digits: an ID number keeps 6+4, anything else of 7 or more digits is masked as a
-    phone (3+4); dates and shorter numbers (amounts, house numbers) stay."""
-    run = match.group()
-    digits = re.sub(r"[ ()-]", "", run).upper()
-    if ID_SHAPE.fullmatch(digits):
-        return mask_id(digits)
-    if sum(ch.isdigit() for ch in digits) < 7 or DATE_RUN.fullmatch(run.strip()):
-        return run
-    return mask_phone(digits)
+        return mask_personal(str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip("."))
+    return mask_personal(value)
 
 
 def raw_line(e: RosterEntry, keys: str | None) -> str:
     """The entry's original row as 「表头：值」 pairs, numbers masked; empty when none was kept."""
     pairs = raw_pairs(e.raw, keys)
-    return "原表：" + "；".join(f"{k}：{_masked_cell(v)}" for k, v in pairs) if pairs else ""
+    return "原表：" + "；".join(f"{k}：{source_cell(v)}" for k, v in pairs) if pairs else ""
 
 
 def _roster(case_id: int) -> list[str]:
