@@ -174,15 +174,15 @@ def replay_once(db_copy: Path, captured: list[tuple[str, list]], batch_id: int) 
 
 def _lower_bound(ctx: Context, path: Path, floor: float) -> dict:
     """The import's read and its own SQL, each timed alone: no import can take less than their sum."""
-    captured, batch_id = capture_writes(path, _fresh_copy(ctx, "import-capture.db"))
+    captured, batch_id = capture_writes(path, fresh_copy(ctx, "import-capture.db"))
     reads = [read_once(path) for _ in range(3)]
-    replays = [replay_once(_fresh_copy(ctx, f"import-replay-{i}.db"), captured, batch_id) for i in range(3)]
+    replays = [replay_once(fresh_copy(ctx, f"import-replay-{i}.db"), captured, batch_id) for i in range(3)]
     read, replay = statistics.median(reads), statistics.median(replays)
     return {"read_s": round(read, 3), "sql_replay_s": round(replay, 3),
             "read_plus_sql_x_floor": round((read + replay) / floor, 2)}
 
 
-def _fresh_copy(ctx: Context, name: str) -> Path:
+def fresh_copy(ctx: Context, name: str) -> Path:
     """A copy of the demo town for one run."""
     target = ctx.workdir / name
     for suffix in ("", "-wal", "-shm"):
@@ -214,10 +214,10 @@ def _measure(ctx: Context, label: str, known_share: float, target: str) -> None:
     cores = [two_cores_x()]
     for i in range(max(3, ctx.repeat)):
         floors.append(floor_once(path, ctx.workdir))
-        took, counts, closed = import_once(path, _fresh_copy(ctx, f"import-{i % 2}.db"))
+        took, counts, closed = import_once(path, fresh_copy(ctx, f"import-{i % 2}.db"))
         runs.append(took)
         closes.append(closed)
-    peak = peak_memory_mb(path, _fresh_copy(ctx, "import-mem.db"))
+    peak = peak_memory_mb(path, fresh_copy(ctx, "import-mem.db"))
     cores.append(two_cores_x())
     bound = _lower_bound(ctx, path, statistics.median(floors))
     ctx.rows.append(Row(label, statistics.median(runs), "s", statistics.median(floors), target,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.run import Context, Row
-from bench.rows_30_import import _fresh_copy, two_cores_x
+from bench.rows_30_import import fresh_copy, two_cores_x
 
 N_ROWS = 30_000
 
@@ -60,7 +60,7 @@ def row_roster_import(ctx: Context) -> None:
     cores = [two_cores_x()]
     for i in range(max(3, ctx.repeat)):
         floors.append(floor_once(path, ctx.workdir))
-        took, persons = import_once(path, _fresh_copy(ctx, f"roster-{i % 2}.db"))
+        took, persons = import_once(path, fresh_copy(ctx, f"roster-{i % 2}.db"))
         runs.append(took)
     cores.append(two_cores_x())
     ctx.rows.append(Row(f"roster import {N_ROWS} rows (households)", statistics.median(runs), "s",
