@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from .atomic import atomic_write
-from .xlsx_stream import _BODIES, FORMULA_START, Body, row_height, save_with_bodies, wrapped_lines
+from .xlsx_stream import BODIES, FORMULA_START, Body, row_height, save_with_bodies, wrapped_lines
 
 KINDS = ("text", "int", "money", "percent", "date")
 NO_RATE = "—"  # printed for a rate with nothing to divide; paper has no ambiguous-width problem
@@ -291,7 +291,7 @@ def write_table(ws: Worksheet, *, title: str, subtitle: str | None, columns: lis
     """Write a titled, bordered, print-ready table on an empty sheet; return data rows written.
 
     `internal` marks it 内部资料 (subtitle and page header); `sign` adds the sign-off lines."""
-    if not columns or ws in _BODIES or ws.max_row > 1 or ws.max_column > 1:
+    if not columns or ws in BODIES or ws.max_row > 1 or ws.max_column > 1:
         raise ValueError("write_table needs columns and an empty sheet, once per sheet")
     if internal:
         subtitle = INTERNAL_MARK + ("    " + subtitle if subtitle else "")
@@ -304,7 +304,7 @@ def write_table(ws: Worksheet, *, title: str, subtitle: str | None, columns: lis
     if len(data) > 1:
         cols = [(get_column_letter(c), (_style_ids(ws, col.kind, "data"), _style_ids(ws, col.kind, "shade")))
                 for c, col in enumerate(columns, 1)]
-        _BODIES[ws] = Body(header_row + 1, data[:-1], shade, cols, wrap)
+        BODIES[ws] = Body(header_row + 1, data[:-1], shade, cols, wrap)
     if data:
         last = len(data) - 1
         _put_row(ws, header_row + 1 + last, data[-1], columns, "shade" if last in shade else "data", wrap)

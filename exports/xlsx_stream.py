@@ -47,7 +47,7 @@ class Body:
     wrap: list[int]  # column widths in cells, for row heights
 
 
-_BODIES: WeakKeyDictionary[Worksheet, "Body"] = WeakKeyDictionary()
+BODIES: WeakKeyDictionary[Worksheet, "Body"] = WeakKeyDictionary()
 
 
 def _cell_xml(ref: str, v: object, ids: tuple[int, int], epoch) -> str:
@@ -97,7 +97,7 @@ def save_with_bodies(wb: Workbook, path: str) -> None:
     """Save through openpyxl into memory, then copy the zip to `path` with the bodies spliced in."""
     buf = io.BytesIO()
     Workbook.save(wb, buf)  # the plain openpyxl save, without bodies
-    bodies = {ws.path.lstrip("/"): _BODIES[ws] for ws in wb.worksheets if ws in _BODIES}
+    bodies = {ws.path.lstrip("/"): BODIES[ws] for ws in wb.worksheets if ws in BODIES}
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             if info.filename in bodies:
