@@ -7,9 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select, Static
 
-from store.checks.problems import KINDS, SOURCES
+from store.checks import problems
+from store.checks.problems import KINDS, SOURCES, create_problem, edit_problem
+from store.errors import ValidationError
+from store.followup import members, parse_date
+from store.schema import db
 
 from ..text import day
+from ..typed_app import app_of
 from ..widgets.fields import FieldError
 from .form import FormScreen, chosen, labelled, text_of
 
@@ -41,11 +46,11 @@ class ProblemForm(FormScreen):
             yield from select_field("pb", "source", "来源", [(s, s) for s in SOURCES], p.source if p else "自查")
             yield from select_field("pb", "kind", "类型", [(k, k) for k in KINDS], p.kind if p else None)
             yield from labelled("pb", "description", "问题描述", p.description if p else "", area=True)
-            yield from labelled("pb", "found_on", "发现日期", day(p.found_on) if p else self.app.today().isoformat())
+            yield from labelled("pb", "found_on", "发现日期", day(p.found_on) if p else app_of(self).today().isoformat())
             yield from labelled("pb", "found_by", "发现人", p.found_by if p else "")
             if self.case_id is None:
                 vid = p.village_id if p else self.village_id
-                yield from select_field("pb", "village", "所在村（居）", [(n, i) for i, n in self.app.villages], vid)
+                yield from select_field("pb", "village", "所在村（居）", [(n, i) for i, n in app_of(self).villages], vid)
             if p is None:
                 yield from labelled("pb", "deadline", "整改期限（留空为发现日期后15天）", "", "如 2026-12-15")
             yield FieldError(id="pb-form-error")
@@ -56,8 +61,6 @@ class ProblemForm(FormScreen):
 
     def values(self) -> dict:
         """What was typed."""
-        from store.followup import parse_date
-
         out = {"source": chosen(self, "pb", "source") or "", "kind": chosen(self, "pb", "kind") or "",
                "description": text_of(self, "pb", "description"), "found_by": text_of(self, "pb", "found_by"),
                "found_on": parse_date(text_of(self, "pb", "found_on"), field="found_on")}
@@ -69,9 +72,6 @@ class ProblemForm(FormScreen):
 
     def write(self, values: dict):
         """store.checks.problems.create_problem or edit_problem."""
-        from store.errors import ValidationError
-        from store.checks.problems import create_problem, edit_problem
-
         if self.case_id is None and values.get("village_id") is None:
             raise ValidationError("请选择问题所在的村（居）", field="village")
         if self.problem:
@@ -111,8 +111,6 @@ class RectificationForm(FormScreen):
 
     def load_members(self) -> None:
         """Active members, the problem's village first, then shown."""
-        from store.followup import members
-
         self.load_then_show("rf-members", lambda: members(self.row.village_id), self._members)
 
     def _members(self, people) -> None:
@@ -124,20 +122,14 @@ class RectificationForm(FormScreen):
 
     def values(self) -> dict:
         """What was typed."""
-        from store.followup import parse_date
-
         return {"measure": text_of(self, "rf", "measure"), "member_id": chosen(self, "rf", "member"),
                 "deadline": parse_date(text_of(self, "rf", "deadline"), field="deadline"),
                 "progress": text_of(self, "rf", "progress").strip(),
                 "done_on": parse_date(text_of(self, "rf", "done_on"), field="done_on"),
-                "evidence": text_of(self, "rf", "evidence"), "today": self.app.today()}
+                "evidence": text_of(self, "rf", "evidence"), "today": app_of(self).today()}
 
     def write(self, values: dict):
         """Every part in one transaction; returns the missing-file warnings."""
-        from store.checks import problems
-        from store.errors import ValidationError
-        from store.schema import db
-
         pid = self.row.problem_id
         if values["deadline"] is None:
             raise ValidationError("请填写整改期限", field="deadline")

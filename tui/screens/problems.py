@@ -7,9 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from store.checks.problem_lists import rectification_list
+from store.people.search import active_campaign_id
+
 from ..messages import OpenCase
 from ..text import cut, day
+from ..typed_app import app_of
 from .base import AppScreen
+from .pick import ALL, PickScreen
+from .problem_forms import ProblemForm, RectificationForm
 
 
 def left_text(r) -> Text:
@@ -66,13 +72,12 @@ class ProblemsScreen(AppScreen):
 
     def load(self, village_id: int | None) -> None:
         """store.checks.problem_lists.rectification_list (most urgent first), then show."""
-        from store.checks.problem_lists import rectification_list
-        from store.people.search import active_campaign_id
+        today = app_of(self).today()
 
         def fetch() -> list:
             """The rows of the active campaign (none without one)."""
             cid = active_campaign_id()
-            return rectification_list(cid, self.app.today(), village_id=village_id) if cid else []
+            return rectification_list(cid, today, village_id=village_id) if cid else []
 
         self.load_then_show("problems", fetch, self.show)
 
@@ -88,7 +93,7 @@ class ProblemsScreen(AppScreen):
                           r.responsible or "（未定）", r.source, cut(r.description, 30), key=str(r.problem_id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
         late = sum(1 for r in rows if r.overdue)
-        where = dict(self.app.villages).get(self.village_id, "全镇") if self.village_id else "全镇"
+        where = dict(app_of(self).villages).get(self.village_id, "全镇") if self.village_id else "全镇"
         self.query_one("#pr-title", Static).update(
             f"问题与整改（{where}{'，只看逾期' if self.overdue_only else ''}）：共 {len(rows)} 个，"
             f"未完成 {sum(1 for r in rows if not r.done_on)} 个，逾期 {late} 个")
@@ -129,27 +134,20 @@ class ProblemsScreen(AppScreen):
 
     def action_add(self) -> None:
         """n: a new problem (village chosen in the form)."""
-        from .problem_forms import ProblemForm
-
         self.app.push_screen(ProblemForm(village_id=self.village_id))
 
     def action_edit(self) -> None:
         """e: edit the problem under the cursor."""
-        from .problem_forms import ProblemForm
-
         if r := self.current():
             self.app.push_screen(ProblemForm(problem=r))
 
     def action_rectify(self) -> None:
         """r: the rectification of the problem under the cursor."""
-        from .problem_forms import RectificationForm
-
         if r := self.current():
             self.app.push_screen(RectificationForm(r))
 
     def action_village(self) -> None:
         """v: only one village's problems."""
-        from .pick import ALL, PickScreen
 
         def picked(value) -> None:
             """Apply the chosen village."""
@@ -157,7 +155,7 @@ class ProblemsScreen(AppScreen):
                 self.village_id = None if value == ALL else value
                 self.reload()
 
-        self.app.push_screen(PickScreen("按村（居）筛选问题", self.app.villages), picked)
+        self.app.push_screen(PickScreen("按村（居）筛选问题", list(app_of(self).villages)), picked)
 
     def action_overdue(self) -> None:
         """o: only overdue rectifications (again: all)."""
