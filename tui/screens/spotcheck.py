@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
-from ..text import day
+from store.checks.spotcheck_rounds import Rederived, delete_round, rederive, rounds
+from store.people.search import active_campaign_id
+
+from ..text import cut, day
 from .base import AppScreen
+from .confirm import ConfirmScreen
+from .spotcheck_draw import DrawForm
+from .spotcheck_record import RecordScreen
 
 
 class SpotCheckScreen(AppScreen):
@@ -49,15 +52,10 @@ class SpotCheckScreen(AppScreen):
 
     def load(self) -> None:
         """store.checks.spotcheck_rounds.rounds of the active campaign, then show."""
-        from store.people.search import active_campaign_id
-        from store.checks.spotcheck_rounds import rounds
-
         self.load_then_show("rounds", lambda: rounds(cid) if (cid := active_campaign_id()) else [], self.show)
 
     def show(self, rows) -> None:
         """Fill the table."""
-        from ..text import cut
-
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
@@ -87,57 +85,47 @@ class SpotCheckScreen(AppScreen):
 
     def action_open(self) -> None:
         """Enter: the recording screen of the round."""
-        from .spotcheck_record import RecordScreen
-
         if r := self.current():
             self.app.push_screen(RecordScreen(r.id))
 
     def action_draw(self) -> None:
         """n: a new round; once saved, its recording screen opens."""
-        from .spotcheck_draw import DrawForm
-        from .spotcheck_record import RecordScreen
 
-        self.app.push_screen(DrawForm(), lambda rid: rid and self.app.push_screen(RecordScreen(rid)))
+        def drawn(rid: object) -> None:
+            """A round saved: record its results."""
+            if isinstance(rid, int) and rid:
+                self.app.push_screen(RecordScreen(rid))
+
+        self.app.push_screen(DrawForm(), drawn)
 
     def action_rederive(self) -> None:
         """r: draw the round again from its stored seed and parameters and compare."""
         if r := self.current():
             self.rederive(r.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="round-check")
     def rederive(self, round_id: int) -> None:
-        """store.checks.spotcheck_rounds.rederive (reads only)."""
-        from store.schema import db
-        from store.checks.spotcheck_rounds import rederive
+        """store.checks.spotcheck_rounds.rederive (reads only), then the comparison said."""
+        self.load_then_show("round-check", lambda: rederive(round_id), self.rederived)
 
-        with db.connection_context():
-            got = rederive(round_id)
+    def rederived(self, got: Rederived) -> None:
+        """Whether the stored sample is drawn again the same."""
         if got.matches:
-            text, level = f"重新推算一致：{len(got.stored)} 个对象与保存的样本完全相同", "information"
+            self.notify(f"重新推算一致：{len(got.stored)} 个对象与保存的样本完全相同", severity="information", timeout=10)
         else:
-            text, level = (f"重新推算不一致：少了 {len(got.missing)} 个、多了 {len(got.extra)} 个"
-                           "（抽查后对象有增删或状态变化）"), "warning"
-        self.app.call_from_thread(self.notify, text, severity=level, timeout=10)
+            self.notify(f"重新推算不一致：少了 {len(got.missing)} 个、多了 {len(got.extra)} 个"
+                        "（抽查后对象有增删或状态变化）", severity="warning", timeout=10)
 
     def action_delete(self) -> None:
         """d: delete a round saved by mistake (refused once results are recorded)."""
-        from .confirm import ConfirmScreen
-
         if r := self.current():
-            self.app.push_screen(ConfirmScreen(f"删除 {day(r.date)} 的这一轮抽查（{r.total} 个对象）？"),
-                                 lambda yes: yes and self.delete(r.id))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="round-write")
+            def answered(yes: bool | None) -> None:
+                """Yes: delete it."""
+                if yes:
+                    self.delete(r.id)
+
+            self.app.push_screen(ConfirmScreen(f"删除 {day(r.date)} 的这一轮抽查（{r.total} 个对象）？"), answered)
+
     def delete(self, round_id: int) -> None:
-        """store.checks.spotcheck_rounds.delete_round."""
-        from store.errors import StoreError
-        from store.schema import db
-        from store.checks.spotcheck_rounds import delete_round
-
-        try:
-            with db.connection_context():
-                retry_locked(lambda: delete_round(round_id))
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="未删除", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.app.post_message, DataChanged())
+        """store.checks.spotcheck_rounds.delete_round; a refusal is shown in Chinese."""
+        self.write_then_show("round-write", lambda: delete_round(round_id))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import random
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Select, SelectionList, Static
 
+from store.cases.cases import require_campaign
+from store.checks.spotcheck import DrawParams, draw
+from store.checks.spotcheck_rounds import save_round
 from store.errors import ValidationError
+from store.followup import parse_date
+from store.ids import mask_id
 
-from ..errors import ReportsWorkerErrors, retry_locked
-from ..messages import DataChanged
+from ..typed_app import app_of
 from ..widgets.fields import CheckList, FieldError
+from .base import LoadsInThread
 from .form import FormScreen, chosen, labelled, text_of
 
 POPULATIONS = [("全部排查对象", "all"), ("已走访的对象", "visited"), ("已研判的对象", "assessed")]
@@ -30,10 +34,10 @@ class DrawForm(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="org-box"):
             yield Static("新一轮抽查（Ctrl+S 抽取并预览，Esc 取消）", classes="org-title")
-            yield from labelled("dr", "date", "抽查日期", self.app.today().isoformat())
+            yield from labelled("dr", "date", "抽查日期", app_of(self).today().isoformat())
             yield from labelled("dr", "checker", "检查人", "", "如 王某")
             yield Label("村（居）（空格选择，可多选；都不选为全镇）")
-            yield CheckList(*[(name, vid) for vid, name in self.app.villages], id="dr-villages")
+            yield CheckList(*[(name, vid) for vid, name in app_of(self).villages], id="dr-villages")
             yield FieldError(id="dr-villages-error")
             yield Label("抽查范围")
             yield Select(POPULATIONS, value="all", allow_blank=False, id="dr-population")
@@ -49,9 +53,6 @@ class DrawForm(FormScreen):
 
     def values(self) -> dict:
         """The parameters, checked for whole numbers."""
-        from store.followup import parse_date
-        from store.checks.spotcheck import DrawParams
-
         seed, count = text_of(self, "dr", "seed").strip(), text_of(self, "dr", "count").strip()
         if not seed.isdigit():
             raise ValidationError("随机种子应为 0 或正整数", field="seed")
@@ -60,15 +61,12 @@ class DrawForm(FormScreen):
         params = DrawParams(int(seed), text_of(self, "dr", "ratio").strip() or "30%", int(count) if count else None,
                             tuple(self.query_one("#dr-villages", SelectionList).selected),
                             chosen(self, "dr", "population") or "all")
-        on = parse_date(text_of(self, "dr", "date"), field="date") or self.app.today()
+        on = parse_date(text_of(self, "dr", "date"), field="date") or app_of(self).today()
         return {"params": params, "date": on, "checker": text_of(self, "dr", "checker")}
 
     def write(self, values: dict):
         """store.checks.spotcheck.draw: reads only; the sample is saved from the preview."""
-        from store.people.search import active_campaign_id
-        from store.checks.spotcheck import draw
-
-        return values, draw(values["params"], active_campaign_id())
+        return values, draw(values["params"], require_campaign().id)
 
     def _saved(self, result) -> None:
         """Show the sample; saving it there closes this form too (Esc there keeps the form)."""
@@ -77,7 +75,7 @@ class DrawForm(FormScreen):
         self.app.push_screen(SampleScreen(values, drawn), lambda rid: rid and self.dismiss(rid))
 
 
-class SampleScreen(ReportsWorkerErrors, ModalScreen[object]):
+class SampleScreen(LoadsInThread, ModalScreen[object]):
     """抽查样本（保存前）."""
 
     CSS_PATH = "spotcheck_draw.tcss"
@@ -100,8 +98,6 @@ class SampleScreen(ReportsWorkerErrors, ModalScreen[object]):
 
     def on_mount(self) -> None:
         """The sample, ID numbers masked."""
-        from store.ids import mask_id
-
         table = self.query_one(DataTable)
         table.add_columns("村（居）", "姓名", "身份证号", "类别", "状态")
         for s in self.drawn.sample:
@@ -116,14 +112,8 @@ class SampleScreen(ReportsWorkerErrors, ModalScreen[object]):
         """Ctrl+S: save the round."""
         self.save()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="round-save")
     def save(self) -> None:
         """store.checks.spotcheck_rounds.save_round (draws again inside its transaction: the same sample)."""
-        from store.schema import db
-        from store.checks.spotcheck_rounds import save_round
-
         v = self.values
-        with db.connection_context():
-            rnd, _d = retry_locked(lambda: save_round(v["params"], date=v["date"], checker=v["checker"]))
-        self.app.call_from_thread(self.app.post_message, DataChanged())
-        self.app.call_from_thread(self.dismiss, rnd.id)
+        self.write_then_show("round-save", lambda: save_round(v["params"], date=v["date"], checker=v["checker"]),
+                             lambda got: self.dismiss(got[0].id))

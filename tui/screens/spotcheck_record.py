@@ -3,18 +3,23 @@ findings in a small form; a 不合格 creates a problem with its rectification d
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
+from store.checks.problem_lists import problem_list
 from store.checks.problems import KINDS
+from store.checks.spotcheck_rounds import record_result, round_checks
+from store.followup import parse_date
+from store.people.search import active_campaign_id
 
-from ..errors import retry_locked
 from ..messages import DataChanged, OpenCase
 from ..text import cut, day
+from ..typed_app import app_of
 from ..widgets.fields import FieldError
 from .base import AppScreen
 from .form import FormScreen, chosen, labelled, text_of
@@ -22,16 +27,12 @@ from .form import FormScreen, chosen, labelled, text_of
 STYLE = {"合格": "green", "不合格": "bold red", "无法核实": "yellow"}
 
 
-def record(check_id: int, result: str | None, findings: str | None, on, kind: str = "其他"):
+def record(check_id: int, result: str | None, findings: str | None, on: dt.date, kind: str = "其他"):
     """store.checks.spotcheck_rounds.record_result, and the new problem's deadline for a 不合格."""
-    from store.checks.problem_lists import problem_list
-    from store.people.search import active_campaign_id
-    from store.checks.spotcheck_rounds import record_result
-
     row = record_result(check_id, result, findings, on, problem_kind=kind)
     deadline = None
-    if row.problem_id:
-        found = [p for p in problem_list(active_campaign_id(), on, case_id=row.case_id) if p.problem_id == row.problem_id]
+    if row.problem_id and (cid := active_campaign_id()):
+        found = [p for p in problem_list(cid, on, case_id=row.case_id) if p.problem_id == row.problem_id]
         deadline = found[0].deadline if found else None
     return row, deadline
 
@@ -76,18 +77,17 @@ class RecordScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="round-checks")
     def load(self) -> None:
         """The round's cases and the deadlines of their problems."""
-        from store.checks.problem_lists import problem_list
-        from store.schema import db
-        from store.people.search import active_campaign_id
-        from store.checks.spotcheck_rounds import round_checks
+        today = app_of(self).today()
 
-        with db.connection_context():
-            rows = round_checks(self.round_id)
-            dues = {p.problem_id: p.deadline for p in problem_list(active_campaign_id(), self.app.today(), source="抽查")}
-        self.app.call_from_thread(self.show, rows, dues)
+        def fetch() -> tuple[list, dict]:
+            """Read in the worker."""
+            cid = active_campaign_id()
+            dues = {p.problem_id: p.deadline for p in problem_list(cid, today, source="抽查")} if cid else {}
+            return round_checks(self.round_id), dues
+
+        self.load_then_show("round-checks", fetch, lambda got: self.show(*got))
 
     def show(self, rows, dues) -> None:
         """Fill the table, cursor kept."""
@@ -148,14 +148,11 @@ class RecordScreen(AppScreen):
         if r := self.current():
             self.post_message(OpenCase(r.case_id))
 
-    @work(thread=True, exit_on_error=False, group="round-record")
     def save(self, check_id: int, result: str | None, findings: str | None) -> None:
-        """One result (not exclusive: quick keys on several rows all get saved)."""
-        from store.schema import db
-
-        with db.connection_context():
-            got = retry_locked(lambda: record(check_id, result, findings, self.app.today()))
-        self.app.call_from_thread(self.app.post_message, DataChanged(got[0].case_id))
+        """One result (not exclusive: quick keys on several rows all get saved); DataChanged names the case."""
+        today = app_of(self).today()
+        self.write_then_show("round-record", lambda: record(check_id, result, findings, today),
+                             lambda got: self.app.post_message(DataChanged(got[0].case_id)), changed=False)
 
     def _next_row(self) -> None:
         """The cursor to the next case (at once, so the next key is for the next row)."""
@@ -194,7 +191,7 @@ class FindingsForm(FormScreen):
                 yield Label("问题类型")
                 yield Select([(k, k) for k in KINDS], value="其他", allow_blank=False, id="fd-kind")
                 yield FieldError(id="fd-kind-error")
-            yield from labelled("fd", "date", "核查日期", self.app.today().isoformat())
+            yield from labelled("fd", "date", "核查日期", app_of(self).today().isoformat())
             yield FieldError(id="fd-form-error")
 
     def on_mount(self) -> None:
@@ -203,11 +200,9 @@ class FindingsForm(FormScreen):
 
     def values(self) -> dict:
         """Findings, kind, date."""
-        from store.followup import parse_date
-
         kind = chosen(self, "fd", "kind") if self.result == "不合格" else "其他"
         return {"findings": text_of(self, "fd", "findings"), "kind": kind or "其他",
-                "on": parse_date(text_of(self, "fd", "date"), field="date") or self.app.today()}
+                "on": parse_date(text_of(self, "fd", "date"), field="date") or app_of(self).today()}
 
     def write(self, values: dict):
         """Record the result with its findings."""
