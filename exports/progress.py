@@ -69,6 +69,12 @@ def progress_figures(scope) -> tuple[list[VillageProgress], dict[int, str], str]
     return [r for r in everyone if scope.covers(r.id)], reasons, note
 
 
+def _note(reasons: dict[int, str], village_id: int | None) -> str | None:
+    """备注 of a village behind the pace; None on pace (or for the 合计, which has no id)."""
+    reason = reasons.get(village_id) if village_id is not None else None
+    return NOTES.get(reason) if reason is not None else None
+
+
 def write_progress(path: str | os.PathLike, *, campaign_id: int | None = None, villages: list[str] | None = None,
                    as_of: dt.date | None = None, mask: bool = True, print_date: dt.date | None = None) -> ExportResult:
     """Write the progress table; villages behind the pace are shaded and say why in 备注."""
@@ -81,7 +87,7 @@ def write_progress(path: str | os.PathLike, *, campaign_id: int | None = None, v
     wb = new_workbook()
     write_table(add_sheet(wb, "进度表"), title=title, subtitle=subtitle,
                 columns=fit_totals(progress_columns(category_names(scope.campaign_id), hh, rostered), totals),
-                rows=[progress_values(r, NOTES.get(reasons.get(r.id)), hh, rostered) for r in rows], totals=totals,
+                rows=[progress_values(r, _note(reasons, r.id), hh, rostered) for r in rows], totals=totals,
                 landscape=True,
                 shade_rows={i for i, r in enumerate(rows) if r.id in reasons},
                 print_date=print_date or dt.date.today(), sign=sign_off(print_date))

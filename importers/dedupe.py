@@ -32,6 +32,7 @@ def merge_duplicates(outcomes: list) -> None:
         earlier = first.setdefault(out.data.id_number, out)
         if earlier is out:
             continue
+        assert earlier.data is not None  # only "ok" outcomes get here, and they carry their row
         if earlier.data.name != out.data.name:
             out.status = "rejected"
             out.reasons = [f"{MSG_NAME_CONFLICT}：与第{earlier.source_row}行「{earlier.data.name}」身份证号相同"]

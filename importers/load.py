@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from importers import report as report_mod
 from importers.context import RowContext, VillageChoices
@@ -23,7 +23,7 @@ from importers.errors import ImportFileError
 from importers.headers import HeaderMatch, apply_overrides, infer_category, pick_sheet, sheet_and_header, title_texts
 from importers.formulas import formula_cells_without_value, parts_with_formulas
 from importers.read import SheetData, SheetInfo, fill_merged, read_sheets
-from importers.rows import Outcome, is_blank_row
+from importers.rows import Outcome, is_blank_row, ok_rows
 from importers.sniff import Sniffed, sniff
 from importers.stream import batch_meta, count_outcomes, id_keys, normalise_all, read_chunks
 from importers.templates import recall, remember, template_key
@@ -36,6 +36,9 @@ from store.schema import db
 from store.people.search import warm_up
 from store.town.village_names import Ambiguous, Elsewhere, plain_name
 from store.town.villages import save_aliases
+
+if TYPE_CHECKING:
+    from importers.roster import RosterOutcome, RosterPrep
 
 MSG_NO_ROWS = "未发现数据行"
 MSG_NO_HEADER = "未找到可识别的表头（至少需要姓名、身份证号等列），请检查文件"
@@ -148,17 +151,17 @@ def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str,
     try:
         with no_gc():
             digest = pool.submit(_sha256, path)
-            with_formulas = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
+            formulas_job = pool.submit(parts_with_formulas, path) if found.kind == "xlsx" else None
             if ahead is not None:
                 ahead.begin(pool)
                 pool.submit(warm_up)
             sheets = read_sheets(path, found)
-            with_formulas = with_formulas.result() if with_formulas else None
+            with_formulas = formulas_job.result() if formulas_job else None
             sha256 = digest.result()
     finally:
         pool.shutdown(wait=False)
     key = template_key([s.name for s in sheets], pick_sheet(sheets))
-    choices = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
+    choices: dict[str, Any] = {"sheet": sheet, "overrides": overrides or None, "header_row": header_row}
     recalled = None if any(choices.values()) else recall(key)
     choices.update(recalled or {})
     choices["category"] = category
@@ -245,19 +248,21 @@ def run(prep: Prepared, *, dry_run: bool = False, create_villages: bool = False,
 def _run(prep: Prepared, dry_run: bool, choices: VillageChoices, report_path: str | Path | None,
          progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Summary:
     """run() with the defaults filled in."""
-    ctx = RowContext.build(prep.category, context_data(prep.category), prep.match,
+    category = prep.category
+    assert category is not None  # run() refused a list without its category
+    ctx = RowContext.build(category, context_data(category), prep.match,
                            choices=choices, formula_cells=prep.formula_cells, datemode=prep.found.datemode)
     meta = batch_meta(prep)
     if dry_run:
         outcomes = normalise_all(prep, ctx, progress, cancelled)
         count_outcomes(meta, outcomes)
         with db.atomic():
-            plan = plan_import([o.data for o in outcomes if o.status == "ok"], prep.category)
+            plan = plan_import(ok_rows(outcomes), category)
         return _summary(outcomes, batch_counts(plan, meta), None, None, prep, ctx, plan)
     target = Path(report_path) if report_path else default_report_path(prep.path)
     keys = id_keys(prep)
     counts = Counter(filter(None, keys))  # rows naming each ID number
-    outcomes: list[Outcome] = []
+    outcomes = []  # read_chunks adds every row's outcome
     chunks = read_chunks(prep, ctx, keys, counts, outcomes, meta, progress, cancelled)
     total = len(prep.data_rows)
     batch_id, plan = load(chunks, counts.keys(), meta, cancelled=cancelled,
@@ -283,7 +288,8 @@ def fallback_report_path(target: Path, sha256: str) -> Path:
     return Path(db.database).resolve().parent / "导入报告" / name
 
 
-def report_rejections(prep: Prepared, outcomes: list[Outcome], target: Path, default: bool) -> str | None:
+def report_rejections(prep: Prepared | RosterPrep, outcomes: list[Outcome] | list[RosterOutcome], target: Path,
+                      default: bool) -> str | None:
     """Write the report when any row was rejected, skipped or warned; its path, else None."""
     if not any(report_mod.needs_report(o) for o in outcomes):
         return None
@@ -310,7 +316,7 @@ def _summary(outcomes: list[Outcome], counts: dict[str, int], batch_id: int | No
         found = index.match(text)
         unknown.append({"name": text, "rows": rows, "plain": plain_name(text),
                         "candidates": list(found.names) if isinstance(found, Ambiguous) else [],
-                        "reason": found.reason if found is not None else "不在本镇村（居）名单中",
+                        "reason": found.reason if isinstance(found, (Ambiguous, Elsewhere)) else "不在本镇村（居）名单中",
                         "can_create": not isinstance(found, Elsewhere)})
     new = sorted({r.new_village for r in plan.rows if r.new_village})
     return Summary(**counts, batch_id=batch_id, report=report, same_file=same, outcomes=outcomes,

@@ -148,7 +148,8 @@ class _Cells:
 
     def __init__(self, prep: RosterPrep, today: dt.date) -> None:
         self.col = {name: c for c, name in prep.match.columns.items()}
-        self.unit = prep.match.units.get(self.col.get("amount"))
+        amount = self.col.get("amount")
+        self.unit = prep.match.units.get(amount) if amount is not None else None
         self.datemode, self.today = prep.found.datemode, today
         self.memo: dict[str, dict[Any, tuple[Any, str | None]]] = {name: {} for name in PARSERS}
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
 from importers.context import Layout, NewVillage, RowContext
 from importers.errors import MSG_FORMULA
@@ -50,6 +50,11 @@ class Outcome:
         if self.status != "ok" or self.data is None:  # an "ok" outcome always carries its row
             return self.status
         return "rejected" if self.data.outcome == "conflict" else self.data.outcome
+
+
+def ok_rows(outcomes: Iterable[Outcome]) -> list[ImportRow]:
+    """The normalised rows of the outcomes still "ok" (an "ok" outcome always carries its row)."""
+    return [o.data for o in outcomes if o.status == "ok" and o.data is not None]
 
 
 class RowError(ValueError):

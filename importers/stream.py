@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterator
 from importers.dedupe import id_key, merge_duplicates
 from importers.id_override import id_column
 from importers.context import RowContext, raw_keys
-from importers.rows import Outcome, normalise
+from importers.rows import Outcome, normalise, ok_rows
 from store.ids import is_clean
 from store.imports.merge import BatchMeta, ImportCancelled, ImportRow
 
@@ -61,16 +61,17 @@ def read_chunks(prep: Prepared, ctx: RowContext, keys: list[str | None], counts:
             if out.status == "ok":
                 (held if counts[key] > 1 else ready).append(out)
         progress(min(start + CHUNK, total), total + 1)  # the last step: the writes' end, the report
-        yield [o.data for o in ready]
+        yield ok_rows(ready)
     merge_duplicates(held)
     count_outcomes(meta, outcomes)
-    yield [o.data for o in held if o.status == "ok"]
+    yield ok_rows(held)
 
 
 def batch_meta(prep: Prepared) -> BatchMeta:
     """The batch row's data (count_outcomes fills in the counts once every row is read)."""
     width = max((len(prep.sheet.rows[i]) for i in prep.data_rows), default=0)
     head = next((c for c, name in prep.match.columns.items() if name == "head_id_number"), None)
+    assert prep.category is not None  # importers.load.run refuses a list without its category
     return BatchMeta(prep.path.name, str(prep.path.resolve()), prep.sha256, prep.sheet.name, prep.category,
                      0, 0, 0, 0, raw_keys=raw_keys(prep.match.headers, width), head_column=head)
 
