@@ -17,7 +17,8 @@ from textual.widgets import SelectionList
 
 from .compat import ToggleButton
 
-_toggle_button = ToggleButton._button.fget
+# mypy types a property read on its class as the getter function, which has no fget
+_toggle_button = ToggleButton._button.fget  # type: ignore[attr-defined]
 _selection_line = SelectionList.render_line
 
 
@@ -44,8 +45,9 @@ def apply() -> None:
     ScrollBarRender.VERTICAL_BARS = [" "] * 8
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
     Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT = "=", "=", "-"
-    ToggleButton._button = property(_ticked_button)
-    SelectionList.render_line = _ticked_line
+    # The ignores: deliberate patches of Textual's classes (see the docstring)
+    ToggleButton._button = property(_ticked_button)  # type: ignore[method-assign, assignment]
+    SelectionList.render_line = _ticked_line  # type: ignore[method-assign]
 
 
 apply()

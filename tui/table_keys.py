@@ -68,10 +68,12 @@ def apply() -> None:
     """Install the keys on DataTable and every table class already defined (idempotent)."""
     if getattr(DataTable, "_rows_keys", False):
         return
-    DataTable._rows_keys = True
+    # The ignores: deliberate patches of Textual's class (see the docstring), new names and methods
+    DataTable._rows_keys = True  # type: ignore[attr-defined]
     DataTable.BINDINGS = [*DataTable.BINDINGS, *KEYS]
     for cls in _subclasses(DataTable):
         cls._merged_bindings = cls._merge_bindings()
-    DataTable.action_scroll_home, DataTable.action_scroll_end = _home, _end
-    DataTable.action_table_top, DataTable.action_table_bottom = _top, _bottom
-    DataTable.check_action = _check
+    DataTable.action_scroll_home, DataTable.action_scroll_end = _home, _end  # type: ignore[method-assign]
+    DataTable.action_table_top = _top  # type: ignore[attr-defined]
+    DataTable.action_table_bottom = _bottom  # type: ignore[attr-defined]
+    DataTable.check_action = _check  # type: ignore[method-assign]

@@ -155,5 +155,5 @@ def apply(platform: str | None = None) -> bool:
         return False
     from textual.drivers import win32
 
-    win32.EventMonitor.run = _fixed_run
+    win32.EventMonitor.run = _fixed_run  # type: ignore[method-assign]  # the deliberate patch (module docstring)
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -10,6 +11,10 @@ from textual.widgets import Footer, Static
 
 from ..compat import FooterKey
 from ..text import cut
+from ..typed_app import app_of
+
+if TYPE_CHECKING:
+    from store.reports.dashboard import ShellInfo
 
 
 class AppHeader(Static):
@@ -66,9 +71,9 @@ class StatusLine(Static):
         """Follow the app's shell info."""
         self.watch(self.app, "shell", self.show, init=True)
 
-    def show(self, info) -> None:
+    def show(self, info: ShellInfo | None) -> None:
         """Render the status line."""
-        app = self.app
+        app = app_of(self)
         backup = backup_text(info.last_backup if info else None, app.now())
         who = info.operator if info and info.operator else "（未设置）"
         head = Text(f"操作员：{who}  上次备份：") + backup

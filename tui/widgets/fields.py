@@ -3,13 +3,20 @@ with one error label under each."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Input, SelectionList, Static, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    _Screen = Screen  # the mixin is only ever mixed into a screen
+else:
+    _Screen = object
 
 
 class Field(Input):
@@ -18,6 +25,7 @@ class Field(Input):
     DEFAULT_CSS = """
     Field { height: 1; }
     """
+    prefilled = False  # the form filled the value in: not 「typed」 for the Esc question
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -38,6 +46,7 @@ class NoteArea(TextArea):
     DEFAULT_CSS = """
     NoteArea { height: 5; }
     """
+    prefilled = False  # as Field's
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("soft_wrap", True)
@@ -58,7 +67,7 @@ class FieldError(Static):
         self.display = bool(message)
 
 
-class EnterMovesOn:
+class EnterMovesOn(_Screen):
     """Screen mixin: Enter in a Field calls `field_enter` directly (while the key is handled), so
     text typed right after Enter lands in the next field and text typed before it is kept."""
 
