@@ -3,23 +3,36 @@ first, benefits with their steps, petitions, spot checks, problems; every part e
 
 from __future__ import annotations
 
-from textual import work
+from typing import Any
+
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from store.cases.cases import delete_contact as soft_delete_contact
+from store.cases.detail import CaseDetail, reveal_id
+from store.cases.detail import load as load_detail
+
 from ..text import day
+from ..typed_app import app_of
 from . import case_org
+from .assess_form import AssessForm
+from .attachments import AttachmentsScreen
 from .base import AppScreen
+from .benefit_form import AdvanceForm, BenefitForm
+from .confirm import ConfirmScreen
+from .history import HistoryScreen
+from .household_member_form import HouseholdMemberForm
+from .person_form import PersonForm
+from .pick import PickScreen
 
 REVEAL_SECONDS = 30
 
 
 def section(title: str, lines: list[str], empty: str = "（无）") -> str:
     """A titled block of lines (markup escaped)."""
-    from rich.markup import escape
-
     body = "\n".join(f"  {escape(x)}" for x in lines) if lines else f"  {empty}"
     return f"[b]{title}[/b]\n{body}"
 
@@ -54,7 +67,7 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     def __init__(self, case_id: int) -> None:
         super().__init__()
         self.case_id = case_id
-        self.detail = None
+        self.detail: CaseDetail | None = None
         self.revealed: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -72,18 +85,17 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         """Read the case again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-detail")
     def load(self) -> None:
         """Everything of the case, off the UI thread."""
-        from store.cases.detail import load
-        from store.schema import db
+        today = app_of(self).today()
 
-        with db.connection_context():
-            detail = load(self.case_id, self.app.today())
-            org = case_org.org_rows(self.case_id, self.app.today())
-        self.app.call_from_thread(self.show, detail, org)
+        def fetch() -> tuple[CaseDetail, tuple[list, dict, list]]:
+            """The case and its petitions and problems (in the worker)."""
+            return load_detail(self.case_id, today), case_org.org_rows(self.case_id, today)
 
-    def show(self, d, org=None) -> None:
+        self.load_then_show("case-detail", fetch, lambda got: self.show(*got))
+
+    def show(self, d: CaseDetail, org: tuple[list, dict, list] | None = None) -> None:
         """Render every part."""
         self.detail = d
         self.pets, self.pet_fields, self.probs = org or ([], {}, [])
@@ -109,9 +121,9 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
 
     def _person(self) -> None:
         """The person block, the ID shown in full only while revealed."""
-        from rich.markup import escape
-
         d = self.detail
+        if d is None:
+            return
         number = self.revealed or d.id_masked or "（无）"
         conclusion = f"{d.conclusion}{'：' + d.conclusion_reason if d.conclusion_reason else ''}" or "未研判"
         lines = [
@@ -136,17 +148,9 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
         if self.detail:
             self.reveal(self.detail.person_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="reveal")
     def reveal(self, person_id: int) -> None:
-        """Fetch the number (audited)."""
-        from store.cases.detail import reveal_id
-        from store.schema import db
-
-        from ..errors import retry_locked
-
-        with db.connection_context():
-            number = retry_locked(lambda: reveal_id(person_id))
-        self.app.call_from_thread(self._revealed, number)
+        """Fetch the number (audited), then show it."""
+        self.write_then_show("reveal", lambda: reveal_id(person_id), self._revealed, changed=False)
 
     def _revealed(self, number: str) -> None:
         """Show it, and hide it again later."""
@@ -162,90 +166,70 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
 
     def action_assess(self) -> None:
         """j: 研判."""
-        from .assess_form import AssessForm
-
         self.app.push_screen(AssessForm(self.case_id))
 
     def action_add_member(self) -> None:
         """g: enter a member of the person's household by hand."""
-        from .household_member_form import HouseholdMemberForm
-
         if self.detail is not None:
             self.app.push_screen(HouseholdMemberForm(self.case_id, self.detail.person_id))
 
     def action_add_benefit(self) -> None:
         """b: a new benefit application."""
-        from .benefit_form import BenefitForm
-
         self.app.push_screen(BenefitForm(self.case_id))
 
     def action_advance(self) -> None:
         """n: move a benefit to its next step (pick which first when there are several)."""
-        from .benefit_form import AdvanceForm
-        from .pick import PickScreen
-
-        open_ones = [b for b in (self.detail.benefits if self.detail else []) if b["status"] not in ("不予纳入", "停发")]
+        benefits = self.detail.benefits if self.detail else []
+        open_ones = [b for b in benefits if b["status"] not in ("不予纳入", "停发")]
         if not open_ones:
             self.notify("没有可推进的救助，按 b 新增", severity="warning")
             return
         if len(open_ones) == 1:
             self.app.push_screen(AdvanceForm(self.case_id, open_ones[0]))
             return
-        choices = [(b["id"], f"{b['type']}（当前：{b['status']}）") for b in open_ones]
+        choices: list[tuple[object, str]] = [(b["id"], f"{b['type']}（当前：{b['status']}）") for b in open_ones]
         by_id = {b["id"]: b for b in open_ones}
-        self.app.push_screen(PickScreen("选择要推进的救助", choices, allow_all=False),
-                             lambda bid: bid and self.app.push_screen(AdvanceForm(self.case_id, by_id[bid])))
+
+        def picked(bid: Any) -> None:
+            """Advance the benefit picked."""
+            if bid:
+                self.app.push_screen(AdvanceForm(self.case_id, by_id[bid]))
+
+        self.app.push_screen(PickScreen("选择要推进的救助", choices, allow_all=False), picked)
 
     def action_edit_person(self) -> None:
         """e: edit the person."""
-        from .person_form import PersonForm
-
         if self.detail:
             self.app.push_screen(PersonForm(self.case_id, self.detail.person_id))
 
     def action_delete_contact(self) -> None:
         """d: pick a contact, confirm, soft-delete it."""
-        from .confirm import ConfirmScreen
-        from .pick import PickScreen
-
         contacts = self.detail.contacts if self.detail else []
         if not contacts:
             self.notify("没有联系记录", severity="warning")
             return
-        choices = [(c["id"], f"{day(c['date'])} {c['kind']} {c['findings'][:20]}") for c in contacts]
+        choices: list[tuple[object, str]] = [(c["id"], f"{day(c['date'])} {c['kind']} {c['findings'][:20]}")
+                                             for c in contacts]
 
-        def picked(cid) -> None:
+        def picked(cid: Any) -> None:
             """Ask before deleting the chosen contact."""
             if cid:
                 self.app.push_screen(ConfirmScreen("删除这条联系记录？（可在修改记录中恢复）"),
-                                     lambda yes: yes and self.delete_contact(cid))
+                                     lambda yes: self.delete_contact(cid) if yes else None)
 
         self.app.push_screen(PickScreen("选择要删除的联系记录", choices, allow_all=False), picked)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-write")
     def delete_contact(self, contact_id: int) -> None:
-        """Soft-delete (audited)."""
-        from store.cases.cases import delete_contact
-        from store.schema import db
-
-        from ..errors import retry_locked
-        from ..messages import DataChanged
-
-        with db.connection_context():
-            retry_locked(lambda: delete_contact(contact_id))
-        self.app.call_from_thread(self.app.post_message, DataChanged(self.case_id))
-        self.app.call_from_thread(self.notify, "已删除联系记录")
+        """Soft-delete (audited), then every screen reloads."""
+        self.write_then_show("case-write", lambda: soft_delete_contact(contact_id),
+                             lambda _contact: self.notify("已删除联系记录"))
 
     def action_history(self) -> None:
         """h: every change of this person, their cases and contacts."""
-        from .history import HistoryScreen
-
         if self.detail:
             self.app.push_screen(HistoryScreen(self.detail.person_id, self.detail.name))
 
     def action_attachments(self) -> None:
         """f: the case's photos and papers."""
-        from .attachments import AttachmentsScreen
-
         if self.detail:
             self.app.push_screen(AttachmentsScreen(self.case_id, self.detail.name))

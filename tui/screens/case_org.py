@@ -4,10 +4,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
+from store.checks.petitions import petition_fields, petition_rows
+from store.checks.problem_lists import problem_list
+from store.people.search import active_campaign_id
+
 from ..text import day
+from .petition_forms import ClosePetitionForm, ExtendForm, PetitionForm
+from .pick import PickScreen
+from .problem_forms import ProblemForm, RectificationForm
+
+if TYPE_CHECKING:
+    from store.cases.detail import CaseDetail
+
+    from .base import AppScreen
+
+    _Screen = AppScreen  # the mixin only ever joins CaseDetailScreen
+else:
+    _Screen = object
 
 WRITE_ACTIONS = {"petition", "extend", "close_petition", "problem", "rectify"}
 BINDINGS = [
@@ -24,11 +42,9 @@ PALETTE = [("登记或修改信访", "（p）", "petition"), ("信访延期", "�
 
 def org_rows(case_id: int, today: dt.date) -> tuple[list, dict, list]:
     """The case's petitions (rows and editable fields) and problems (runs in the detail's worker)."""
-    from store.checks.petitions import petition_fields, petition_rows
-    from store.checks.problem_lists import problem_list
-    from store.people.search import active_campaign_id
-
     cid = active_campaign_id()
+    if cid is None:  # no campaign yet: nothing of the campaign to show
+        return [], {}, []
     pets = petition_rows(cid, today, case_id=case_id)
     return pets, {p.petition_id: petition_fields(p.petition_id) for p in pets}, problem_list(cid, today, case_id=case_id)
 
@@ -40,7 +56,7 @@ def _left(days: int | None, label: str) -> str:
     return f"，{label}逾期{-days}天" if days < 0 else f"，{label}剩{days}天"
 
 
-def petition_line(r) -> str:
+def petition_line(r: Any) -> str:
     """One petition: kind, dates, days left or overdue, extension, closing."""
     s = r.state
     ext = f"（已延期{r.extension_days}天）" if r.extension_days else ""
@@ -51,7 +67,7 @@ def petition_line(r) -> str:
     return head + dues + end + (f"  {r.summary}" if r.summary else "")
 
 
-def problem_line(r) -> str:
+def problem_line(r: Any) -> str:
     """One problem with its rectification state."""
     if r.done_on:
         state = f"已整改{day(r.done_on)}"
@@ -63,29 +79,35 @@ def problem_line(r) -> str:
     return f"{day(r.found_on)} {r.source}/{r.kind}：{r.description}（{state}{who}）"
 
 
-class CaseOrgActions:
+class CaseOrgActions(_Screen):
     """CaseDetailScreen mixin: the petition and problem keys."""
 
+    case_id: int
+    detail: CaseDetail | None
     pets: list = []
     pet_fields: dict = {}
     probs: list = []
 
-    def _pick(self, title: str, rows: list, label, then, new: str | None = None) -> None:
+    def _pick(self, title: str, rows: list, label: Callable[[Any], str], then: Callable[[Any], object],
+              new: str | None = None) -> None:
         """One row straight away, else a list to pick from (with a 「new」 line when given)."""
-        from .pick import PickScreen
-
-        choices = ([(0, new)] if new else []) + [(i + 1, label(r)) for i, r in enumerate(rows)]
+        choices: list[tuple[object, str]] = [(0, new)] if new else []
+        choices += [(i + 1, label(r)) for i, r in enumerate(rows)]
         if len(choices) == 1 and not new:
             then(rows[0])
             return
-        self.app.push_screen(PickScreen(title, choices, allow_all=False),
-                             lambda i: i is not None and then(rows[i - 1] if i else None))
+
+        def picked(i: Any) -> None:
+            """The row picked (None for the 「new」 line); nothing on Esc."""
+            if i is not None:
+                then(rows[i - 1] if i else None)
+
+        self.app.push_screen(PickScreen(title, choices, allow_all=False), picked)
 
     def action_petition(self) -> None:
         """p: a new petition, or edit one."""
-        from .petition_forms import PetitionForm
 
-        def go(row) -> None:
+        def go(row: Any) -> None:
             """Open the form."""
             self.app.push_screen(PetitionForm(self.case_id, self.pet_fields.get(row.petition_id) if row else None))
 
@@ -94,7 +116,7 @@ class CaseOrgActions:
             return
         self._pick("信访", self.pets, lambda r: f"修改：{r.kind} 收到{day(r.received)}", go, new="登记新的信访")
 
-    def _open_pets(self, form) -> None:
+    def _open_pets(self, form: type[ExtendForm] | type[ClosePetitionForm]) -> None:
         """y / c: an open petition, picked when several."""
         rows = [r for r in self.pets if not r.closed] if form.__name__ == "ExtendForm" else self.pets
         if not rows:
@@ -105,20 +127,14 @@ class CaseOrgActions:
 
     def action_extend(self) -> None:
         """y: extend a petition's close date once."""
-        from .petition_forms import ExtendForm
-
         self._open_pets(ExtendForm)
 
     def action_close_petition(self) -> None:
         """c: close a petition."""
-        from .petition_forms import ClosePetitionForm
-
         self._open_pets(ClosePetitionForm)
 
     def action_problem(self) -> None:
         """q: a new problem of this case, or edit one."""
-        from .problem_forms import ProblemForm
-
         name = self.detail.name if self.detail else ""
         go = lambda row: self.app.push_screen(ProblemForm(problem=row, case_id=self.case_id, person=name))  # noqa: E731
         if not self.probs:
@@ -128,8 +144,6 @@ class CaseOrgActions:
 
     def action_rectify(self) -> None:
         """r: the rectification of one of the case's problems."""
-        from .problem_forms import RectificationForm
-
         if not self.probs:
             self.notify("本对象没有问题记录，按 q 登记", severity="warning")
             return

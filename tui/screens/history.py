@@ -3,13 +3,19 @@ and 已删除, where a deleted person, case or contact comes back within 30 days
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import Any
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from store.safety import history
+from store.safety.history import Change, Deleted, Page, restore_deleted
+
 from ..history_text import field_lines, summary
 from .base import AppScreen
+from .confirm import ConfirmScreen
 from .history_filters import HistoryFilters
 
 PAGE_SIZE = 50
@@ -66,22 +72,21 @@ class HistoryScreen(HistoryFilters, AppScreen):
         """Read the current view again."""
         self.load(self.deleted_view, self.page_no, dict(self.filters))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def load(self, deleted: bool, page: int, filters: dict) -> None:
         """One page of changes, one person's changes, or the deleted items."""
-        from store.safety import history
-        from store.schema import db
+        person_id = self.person_id
 
-        with db.connection_context():
+        def fetch() -> list[Deleted] | list[Change] | Page:
+            """The rows of the view (in the worker)."""
             if deleted:
-                result = history.deleted_items()
-            elif self.person_id is not None:
-                result = history.person_history(self.person_id)
-            else:
-                result = history.town_history(page=page, page_size=PAGE_SIZE, **filters)
-        self.app.call_from_thread(self.show, deleted, result)
+                return history.deleted_items()
+            if person_id is not None:
+                return history.person_history(person_id)
+            return history.town_history(page=page, page_size=PAGE_SIZE, **filters)
 
-    def show(self, deleted: bool, result) -> None:
+        self.load_then_show("history", fetch, lambda result: self.show(deleted, result))
+
+    def show(self, deleted: bool, result: Any) -> None:
         """Fill the table for the view."""
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -91,7 +96,7 @@ class HistoryScreen(HistoryFilters, AppScreen):
             self._show_changes(table, result)
         self.refresh_bindings()
 
-    def _show_changes(self, table: DataTable, result) -> None:
+    def _show_changes(self, table: DataTable, result: list[Change] | Page) -> None:
         """Time, operator, action, what, the fields changed."""
         items = result if isinstance(result, list) else result.items
         self.changes = items
@@ -108,7 +113,7 @@ class HistoryScreen(HistoryFilters, AppScreen):
         self.query_one("#hi-title", Static).update(head)
         self._detail(0)
 
-    def _show_deleted(self, table: DataTable, items) -> None:
+    def _show_deleted(self, table: DataTable, items: list[Deleted]) -> None:
         """Deleted persons, cases and contacts with the days left to restore them."""
         self.deleted = items
         table.add_columns("删除时间", "类别", "内容", "还可恢复")
@@ -153,25 +158,13 @@ class HistoryScreen(HistoryFilters, AppScreen):
 
     def action_restore(self) -> None:
         """r: restore the highlighted deleted item, after confirming."""
-        from .confirm import ConfirmScreen
-
         table = self.query_one(DataTable)
         if not self.deleted_view or not self.deleted or table.cursor_row >= len(self.deleted):
             return
         item = self.deleted[table.cursor_row]
         self.app.push_screen(ConfirmScreen(f"恢复「{item.label}」？"),
-                             lambda yes: yes and self.restore(item.table, item.row_id))
+                             lambda yes: self.restore(item.table, item.row_id) if yes else None)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history-write")
     def restore(self, table: str, row_id: int) -> None:
         """store.safety.history.restore_deleted (audited), then every screen reloads."""
-        from store.safety.history import restore_deleted
-        from store.schema import db
-
-        from ..errors import retry_locked
-        from ..messages import DataChanged
-
-        with db.connection_context():
-            retry_locked(lambda: restore_deleted(table, row_id))
-        self.app.call_from_thread(self.app.post_message, DataChanged())
-        self.app.call_from_thread(self.notify, "已恢复")
+        self.write_then_show("history-write", lambda: restore_deleted(table, row_id), lambda _row: self.notify("已恢复"))

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from textual import work
+from typing import TYPE_CHECKING, Any
 
+from store.safety import history
 from store.safety.history import TABLE_LABELS
 
+from .date_range import DateRangeScreen
+from .pick import ALL, PickScreen
 
-class HistoryFilters:
+if TYPE_CHECKING:
+    from .base import AppScreen
+
+    _Screen = AppScreen  # the mixin only ever joins HistoryScreen
+else:
+    _Screen = object
+
+
+class HistoryFilters(_Screen):
     """Mixin for HistoryScreen: o operator, t table, d dates, x clear."""
+
+    filters: dict[str, Any]
+    page_no: int
 
     def filter_text(self) -> str:
         """The filters in words."""
@@ -18,7 +32,7 @@ class HistoryFilters:
                  f"日期 {f.get('since') or '...'} 至 {f.get('until') or '...'}" if f.get("since") or f.get("until") else ""]
         return "，".join(p for p in parts if p) or "无（o 操作员，t 类别，d 日期）"
 
-    def set_filter(self, **values) -> None:
+    def set_filter(self, **values: Any) -> None:
         """Change filters and go back to the first page."""
         for key, value in values.items():
             if value is None:
@@ -36,21 +50,19 @@ class HistoryFilters:
         """t: pick a table."""
         self.load_choices("table")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history-choices")
     def load_choices(self, key: str) -> None:
         """Operators or tables in the log, then the pick list."""
-        from store.safety import history
-        from store.schema import db
 
-        with db.connection_context():
-            choices = [(o, o) for o in history.operators()] if key == "operator" else history.tables()
-        self.app.call_from_thread(self._pick, key, choices)
+        def fetch() -> list[tuple[str, str]]:
+            """The choices (in the worker)."""
+            return [(o, o) for o in history.operators()] if key == "operator" else history.tables()
+
+        self.load_then_show("history-choices", fetch, lambda choices: self._pick(key, choices))
 
     def _pick(self, key: str, choices: list) -> None:
         """Show the pick list; ALL clears the filter."""
-        from .pick import ALL, PickScreen
 
-        def chosen(value) -> None:
+        def chosen(value: Any) -> None:
             """Apply the choice."""
             if value is not None:
                 self.set_filter(**{key: None if value == ALL else value})
@@ -59,10 +71,13 @@ class HistoryFilters:
 
     def action_pick_dates(self) -> None:
         """d: a date range."""
-        from .date_range import DateRangeScreen
 
-        self.app.push_screen(DateRangeScreen(self.filters.get("since"), self.filters.get("until")),
-                             lambda r: r is not None and self.set_filter(since=r[0], until=r[1]))
+        def picked(dates: Any) -> None:
+            """Filter by the range chosen; nothing on Esc."""
+            if dates is not None:
+                self.set_filter(since=dates[0], until=dates[1])
+
+        self.app.push_screen(DateRangeScreen(self.filters.get("since"), self.filters.get("until")), picked)
 
     def action_clear(self) -> None:
         """x: no filters."""
