@@ -271,7 +271,7 @@ def _formulas(index: int, match: HeaderMatch, ctx: RowContext) -> None:
 
 
 # Fields that only normalise's full path reads (_build): a list mapping any of them takes it for
-# every row. A field _build starts to read must be added here unless _plain handles it too.
+# every row. A field _build starts to read must be added here unless normalise_plain handles it too.
 FULL_PATH_FIELDS = frozenset({"id_override", "petition_date", "cert_date", "petition_content", "petition_reply",
                               "monitor_category", "disability_category", "disability_grade", "disability_cert"})
 _MISSING = object()
@@ -279,7 +279,7 @@ _MISSING = object()
 
 @dataclass(frozen=True, slots=True)
 class PlainAt:
-    """Where each field _plain reads sits in Layout.names (None: the list has no such column)."""
+    """Where each field normalise_plain reads sits in Layout.names (None: the list has no such column)."""
 
     name: int
     id_number: int
@@ -303,7 +303,7 @@ class PlainAt:
                    tuple((n, at[n], f) for n, _u, f in lay.amounts))
 
 
-def _plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: PlainAt) -> Outcome | None:
+def normalise_plain(cells: list[Any], index: int, ctx: RowContext, lay: Layout, at: PlainAt) -> Outcome | None:
     """The Outcome of a row with nothing unusual, the bulk of a list, read by position (no dict of its
     cells, no helper calls); None for any other row, which then takes the full path. What this
     accepts, the full path accepts the same way (tests/test_import_plain.py compares the two)."""
@@ -386,7 +386,7 @@ def normalise(cells: list[Any], index: int, match: HeaderMatch, ctx: RowContext)
     if at is _MISSING:
         at = ctx.cache["plain"] = PlainAt.of(lay, ctx)
     if at is not None and len(cells) >= lay.width:
-        out = _plain(cells, index, ctx, lay, at)
+        out = normalise_plain(cells, index, ctx, lay, at)
         if out is not None:
             return out
     return normalise_fully(cells, index, match, ctx)

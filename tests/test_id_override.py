@@ -18,7 +18,7 @@ from tests.conftest import DEMO_TODAY
 
 GOOD = ident(1)  # 350505199001010011 + check char, male
 WRONG = bad_checksum(GOOD)
-BAD_DATE = "35050519901301001" + ids._check_of("35050519901301001")  # month 13, right check char
+BAD_DATE = "35050519901301001" + ids.check_char("35050519901301001")  # month 13, right check char
 REASON = "与户口簿核对一致，系公安制证错误"
 
 
@@ -92,7 +92,7 @@ def test_bad_birth_date_override_leaves_the_birth_date_unknown(db_path):
 def test_future_birth_date_override(db_path):
     future = dt.date.today().year + 1
     first17 = f"350505{future}0101001"
-    p = create_person(name="孙八", id_number=first17 + ids._check_of(first17), id_override_reason=REASON)
+    p = create_person(name="孙八", id_number=first17 + ids.check_char(first17), id_override_reason=REASON)
     assert Person.get_by_id(p.id).birth_date is None and age_of(Person.get_by_id(p.id)) is None
 
 

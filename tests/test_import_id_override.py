@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 
-from store.ids import _check_of
+from store.ids import check_char
 from store.imports.undo import undo_import
 from store.people.people import id_override_reason
 from store.schema import AuditLog, Person
@@ -16,7 +16,7 @@ from tests.import_helpers import bad_checksum, counts, do_import, ident, person,
 
 HEAD = ["序号", "姓名", "身份证号", "村(居)", "自付金额(元)"]
 WRONG = bad_checksum(ident(7))
-BAD_DATE = "35050519901301009" + _check_of("35050519901301009")  # month 13
+BAD_DATE = "35050519901301009" + check_char("35050519901301009")  # month 13
 HINT = "如已核实号码无误，请在「核实说明」列填写说明后重新导入"
 REASON = "与户口簿核对一致"
 

@@ -1,4 +1,4 @@
-"""The fast path for plain rows (importers/rows.py _plain) against the full path (normalise_fully).
+"""The fast path for plain rows (importers/rows.py normalise_plain) against the full path (normalise_fully).
 
 What a clerk would notice if they differed: a row imported by the fast path that the full path would
 have rejected, warned about or skipped, or stored values that differ (a phone, an amount in fen, a
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from importers.context import RowContext
 from importers.headers import match_row
-from importers.rows import PlainAt, _plain, normalise, normalise_fully
+from importers.rows import PlainAt, normalise, normalise_fully, normalise_plain
 from store.ids import check_char
 
 HEADER = ["序号", "乡镇", "村(居)", "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", "与户主关系",
@@ -124,7 +124,7 @@ def test_a_plain_row_takes_the_fast_path():
              "泉港区医院", 100000.5, 50000.25, 50000.25, ""]
     normalise(cells, 1, match, ctx)  # the first row meets each spelling: the full path
     at = PlainAt.of(ctx.layout(match), ctx)
-    out = _plain(cells, 2, ctx, ctx.layout(match), at)
+    out = normalise_plain(cells, 2, ctx, ctx.layout(match), at)
     assert out is not None and out.data.person == {"sex": "男", "birth_date": "1980-01-01", "village_id": 1,
                                                   "phone": "13812345678", "address": "后龙村1号", "relation": "户主"}
     assert out.data.entry == {"medical_total": 10000050, "reimbursed": 5000025, "self_paid": 5000025}
