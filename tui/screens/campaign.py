@@ -5,18 +5,29 @@ a standard, a new campaign or a switch is saved at once from its own form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
+from store.campaign import campaigns, categories, standards
+from store.campaign.campaigns import CampaignView, edit_campaign, get_campaign, list_campaigns
+from store.campaign.carryover import carried_over
+from store.campaign.standards import edge_line
 from store.errors import StoreError, ValidationError
+from store.schema import db
 
 from ..errors import retry_locked
 from ..messages import DataChanged, OpenCase
+from ..typed_app import app_of
 from ..widgets.fields import EnterMovesOn, Field, FieldError
 from .base import AppScreen
+from .campaign_forms import CategoryForm, NewCampaignForm, PhaseForm, StandardForm
+from .confirm import ConfirmScreen
 
 FIELDS = (("name", "名称"), ("doc_number", "文号"), ("year", "年度"), ("report_due", "报告截止"))
 TABLES = {
@@ -61,7 +72,7 @@ class CampaignScreen(EnterMovesOn, AppScreen):
     def __init__(self, campaign_id: int | None = None) -> None:
         super().__init__()
         self.campaign_id = campaign_id
-        self.view = None
+        self.view: CampaignView | None = None
         self.phases: list = []
         self.loaded: tuple | None = None
         self.rows: dict[str, list] = {key: [] for key in TABLES}
@@ -99,19 +110,17 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         """Read the campaign again (typed name, dates and phases are kept while unsaved)."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cp-load")
     def load(self) -> None:
         """The campaign, the standards, every campaign, the carried-over items."""
-        from store.campaign.campaigns import get_campaign, list_campaigns
-        from store.campaign.carryover import carried_over
-        from store.schema import db
-        from store.campaign.standards import edge_line, standards
+        campaign_id = self.campaign_id
 
-        with db.connection_context():
-            view = get_campaign(self.campaign_id)
-            stds = [(s, edge_line(s.kind, s.since)) for s in standards()]
-            data = (view, stds, list_campaigns(), carried_over(view.id))
-        self.app.call_from_thread(self._fill, *data)
+        def fetch() -> tuple:
+            """Everything the screen shows (in the worker)."""
+            view = get_campaign(campaign_id)
+            stds = [(s, edge_line(s.kind, s.since)) for s in standards.standards()]
+            return view, stds, list_campaigns(), carried_over(view.id)
+
+        self.load_then_show("cp-load", fetch, lambda data: self._fill(*data))
 
     def _fill(self, view, stds, camps, carry) -> None:
         """Show everything; unsaved typing in the fields and phases stays."""
@@ -202,7 +211,7 @@ class CampaignScreen(EnterMovesOn, AppScreen):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter: edit a row; open a campaign; open a carried-over item's case."""
         key = event.data_table.id
-        row = self._current(key)
+        row = self._current(key) if key else None
         if row is None:
             return
         if key == "cp-camps":
@@ -210,13 +219,11 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         elif key == "cp-carry":
             if row.case_id:
                 self.post_message(OpenCase(row.case_id))
-        elif not getattr(self.app, "read_only", False):
+        elif not app_of(self).read_only:
             self._open_form(key, row)
 
-    def _open_form(self, key: str | None, row) -> None:
+    def _open_form(self, key: str | None, row: Any) -> None:
         """The form for a row of a table (None: a new row)."""
-        from .campaign_forms import CategoryForm, PhaseForm, StandardForm
-
         if key == "cp-phases":
             index = row[0] - 1 if row else len(self.phases)
             self.app.push_screen(PhaseForm(row[1] if row else None), lambda spec: self._phase_done(index, spec, row))
@@ -238,8 +245,6 @@ class CampaignScreen(EnterMovesOn, AppScreen):
 
     def action_remove(self) -> None:
         """d: remove a phase (saved with Ctrl+S), retire a category, remove a standard."""
-        from .confirm import ConfirmScreen
-
         key = self._focused_table()
         row = self._current(key) if key else None
         if row is None:
@@ -249,14 +254,14 @@ class CampaignScreen(EnterMovesOn, AppScreen):
             self._show_phases(max(0, row[0] - 2))
         elif key == "cp-cats" and row.retired_on:
             self.app.push_screen(ConfirmScreen(f"恢复使用第 {row.code} 类「{row.short_name}」？"),
-                                 lambda yes: yes and self.write("reinstate", row.id))
+                                 lambda yes: self.write("reinstate", row.id) if yes else None)
         elif key == "cp-cats":
             verb = "停用（已有对象或名单，不删除）" if row.cases or row.entries else "删除（还没有对象）"
             self.app.push_screen(ConfirmScreen(f"{verb}第 {row.code} 类「{row.short_name}」？"),
-                                 lambda yes: yes and self.write("retire", row.id))
+                                 lambda yes: self.write("retire", row.id) if yes else None)
         elif key == "cp-std":
             self.app.push_screen(ConfirmScreen(f"删除 {row[0].since} 起执行的{row[0].kind}低保标准？"),
-                                 lambda yes: yes and self.write("remove_standard", row[0].kind, row[0].since))
+                                 lambda yes: self.write("remove_standard", row[0].kind, row[0].since) if yes else None)
 
     def _move(self, step: int) -> None:
         """Move the phase under the cursor up or down."""
@@ -278,25 +283,25 @@ class CampaignScreen(EnterMovesOn, AppScreen):
 
     def action_use(self) -> None:
         """c: make the campaign under the cursor the active one."""
-        from .confirm import ConfirmScreen
-
         row = self._current("cp-camps")
         if row and not row.active:
             self.app.push_screen(ConfirmScreen(f"把「{row.name}」设为当前整治工作？（总览、对象表和导出都随之切换）"),
-                                 lambda yes: yes and self.write("use", row.id))
+                                 lambda yes: self.write("use", row.id) if yes else None)
 
     def action_new(self) -> None:
         """n: a new campaign from a template; it opens here once made."""
-        from .campaign_forms import NewCampaignForm
 
-        self.app.push_screen(NewCampaignForm(self.app.today().year),
-                             lambda view: view and self._open_campaign(view.id))
+        def made(view: Any) -> None:
+            """Open the new campaign (nothing when the form was left)."""
+            if view:
+                self._open_campaign(view.id)
+
+        self.app.push_screen(NewCampaignForm(app_of(self).today().year), made)
 
     def _open_campaign(self, campaign_id: int) -> None:
         """Show another campaign (unsaved typing is asked about first)."""
-        from .confirm import ConfirmScreen
 
-        def go(yes: bool) -> None:
+        def go(yes: bool | None) -> None:
             if yes:
                 self.campaign_id, self.loaded = campaign_id, None
                 self.reload()
@@ -309,8 +314,6 @@ class CampaignScreen(EnterMovesOn, AppScreen):
 
     def action_back(self) -> None:
         """Esc: back; ask first when something typed is unsaved."""
-        from .confirm import ConfirmScreen
-
         if self.dirty():
             self.app.push_screen(ConfirmScreen("放弃未保存的修改？"), lambda yes: yes and self.app.pop_screen())
         else:
@@ -330,9 +333,6 @@ class CampaignScreen(EnterMovesOn, AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-save")
     def save(self, campaign_id: int, values: dict, phases: list) -> None:
         """store.campaign.campaigns.edit_campaign."""
-        from store.campaign.campaigns import edit_campaign
-        from store.schema import db
-
         try:
             with db.connection_context():
                 retry_locked(lambda: edit_campaign(campaign_id, phases=phases, **values))
@@ -365,30 +365,19 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         self.notify(text)
         self.app.post_message(DataChanged(None))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cp-write")
-    def write(self, what: str, *args) -> None:
-        """Retire or reinstate a category, remove a standard, switch the active campaign."""
-        from store.campaign import campaigns
-        from store.campaign import categories
-        from store.campaign import standards
-        from store.schema import db
+    def write(self, what: str, *args: Any) -> None:
+        """Retire or reinstate a category, remove a standard, switch the active campaign; then say so
+        and every screen reloads (typing kept)."""
+        calls: dict[str, Callable[..., Any]] = {
+            "retire": categories.retire_category, "reinstate": categories.reinstate_category,
+            "remove_standard": standards.remove_standard, "use": campaigns.use_campaign}
 
-        calls = {"retire": categories.retire_category, "reinstate": categories.reinstate_category,
-                 "remove_standard": standards.remove_standard, "use": campaigns.use_campaign}
-        try:
-            with db.connection_context():
-                result = retry_locked(lambda: calls[what](*args))
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="未完成", severity="error", timeout=10)
-            return
-        done = {"retire": f"类别{result}", "reinstate": "类别已恢复使用", "remove_standard": "低保标准已删除",
-                "use": "已切换当前整治工作"}[what]
-        self.app.call_from_thread(self._changed, done)
+        def done(result: Any) -> None:
+            """What was done, in words."""
+            self.notify({"retire": f"类别{result}", "reinstate": "类别已恢复使用", "remove_standard": "低保标准已删除",
+                         "use": "已切换当前整治工作"}[what])
 
-    def _changed(self, text: str) -> None:
-        """A write outside the typed fields: reload (typing kept) and tell every screen."""
-        self.notify(text)
-        self.app.post_message(DataChanged(None))
+        self.write_then_show("cp-write", lambda: calls[what](*args), done)
 
     def field_enter(self, field) -> None:
         """Enter in a field: the next one."""
