@@ -10,10 +10,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, Protocol
 
 import typer
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from store.db import Opened
 
 # click's UsageError, reached through typer's public BadParameter (its subclass): typer 0.2x vendors click
 # as the private typer._click, older versions use click itself; this name works with both.
@@ -55,7 +59,7 @@ def fix_console_encoding() -> None:
                 pass
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line Chinese reason to stderr and exit (control codes from a file or an argument
     shown as \\x1b, never acting on the terminal)."""
     from store.common import printable
@@ -64,7 +68,13 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _usage_zh(exc: UsageError) -> str:
+class _UsageMessage(Protocol):
+    """What _usage_zh reads of click's UsageError (a class found at run time, above)."""
+
+    def format_message(self) -> str: ...
+
+
+def _usage_zh(exc: _UsageMessage) -> str:
     """A Chinese rendering of click's usage error."""
     text = exc.format_message()
     for en, zh in USAGE_WORDS:
@@ -135,7 +145,7 @@ def _chinese_help_everywhere() -> None:
             ctx.terminal_width = ctx.max_content_width = 10_000  # chinese_help wraps, by cells
             return chinese_help(_plain(self, ctx), shutil.get_terminal_size((80, 24)).columns)
 
-        cls.get_help = get_help
+        cls.get_help = get_help  # type: ignore[method-assign]  # the deliberate patch of typer's classes
 
 
 _chinese_help_everywhere()
@@ -150,9 +160,9 @@ class State:
 
     def __init__(self, db_path: Path):
         self.db_path = db_path
-        self.opened = None
+        self.opened: Opened | None = None
 
-    def open(self, *, create: bool = True, readonly: bool = False):
+    def open(self, *, create: bool = True, readonly: bool = False) -> Opened:
         """Open (and migrate) the database, set up the log file; readonly: no write at all."""
         from store.db import open_db
         from store.logfile import setup_logging
@@ -192,7 +202,7 @@ WT_HINT = ("提示：当前不是在 Windows Terminal（Windows 终端）中运�
            "建议从「开始」菜单打开「终端」后再运行 yingbao。")
 
 
-def terminal_hint(env: dict | None = None, platform: str | None = None) -> str | None:
+def terminal_hint(env: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
     """On Windows outside Windows Terminal (no WT_SESSION): a Chinese hint; else None."""
     env = os.environ if env is None else env
     platform = platform or sys.platform
@@ -275,7 +285,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", hel
     st = state(ctx)
     st.open(create=False)
     camp = queries.active_campaign()
-    data = {
+    data: dict[str, Any] = {
         "db": str(st.db_path), "schema_version": queries.schema_version(), **queries.town_info(),
         "campaign": camp.name if camp else None, "campaign_year": camp.year if camp else None,
         "report_due": camp.report_due if camp else None, "counts": queries.counts(),
@@ -382,7 +392,7 @@ app.add_typer(backup_app, name="backup")
 DIR_HELP = "备份文件夹（默认：设置中的备份文件夹，否则数据库旁的「备份」文件夹）"
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     """A file size for people: 71.9 MB."""
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -675,7 +685,7 @@ def export(
     except ValueError as exc:
         fail(f"截至日期有误：{exc}", 2)
     state(ctx).open(create=False)
-    options = {} if campaign is None else {"campaign_id": _campaign_id(campaign)}
+    options: dict[str, Any] = {} if campaign is None else {"campaign_id": _campaign_id(campaign)}
     if kind == "survey":
         options.update(zone=zone, case_ids=case_ids or None, blank=blank)
     elif zone or case_ids or blank:
@@ -836,7 +846,7 @@ def _split_spec(text: str, size: int, what: str, example: str) -> list[str]:
     return parts + [""] * (size - len(parts))
 
 
-def _category_values(spec: str, current) -> dict:
+def _category_values(spec: str, current) -> tuple[dict[str, Any], Any]:
     """--category 「代码,名称,门槛元,起算日期[,简称]」 over the current values (empty keeps, 无 clears)."""
     code, name, threshold, since, short = _split_spec(spec, 5, "--category", "8,其他困难群众,10000,2025-01-01")
     old = current.get(code.strip()) if code.strip().isdigit() else None
@@ -872,7 +882,7 @@ def campaign_edit(
     state(ctx).open(create=False)
     cid = _campaign_id(campaign_id)
     given = {"name": name, "doc_number": doc_number, "year": year, "start": start, "report_due": report_due}
-    changes = {k: v for k, v in given.items() if v is not None}
+    changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if phase:
         changes["phases"] = [tuple(_split_spec(p, 3, "--phase", "推动落实,2026-08-11,2026-09-20")) for p in phase]
     with db.atomic():
@@ -1661,6 +1671,7 @@ def household_set(
         typer.echo(f"{person.name} 已不属于任何户")
         return
     view = household_of(person.id)
+    assert view is not None  # set_household has just put the person in a household
     typer.echo(f"{person.name} 属于户主为 {view.head or '（户主未登记）'} 的户（家庭人口 {view.persons} 人）")
 
 
