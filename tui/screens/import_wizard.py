@@ -20,6 +20,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Select, Static
 
+from importers.context import VillageChoices
+from importers.headers import field_label, synonyms
+from importers.load import prepare, run
+from importers.reasons import reason_lines
+from importers.values import clean_text
+from store.fsio import os_error_text
+from store.ids import mask_id, mask_personal, mask_phone
+from store.imports.merge import ImportCancelled
+from store.schema import db
+from store.town.villages import village_list
+
+from ..messages import DataChanged
 from ..widgets.chrome import FitFooter
 from ..widgets.path_suggester import PathSuggester
 from .roster_import import ROSTER, RosterImportMixin, roster_options
@@ -34,9 +46,20 @@ log = logging.getLogger("yingbao.tui")
 
 def field_options() -> list[tuple[str, str]]:
     """(label, field) choices for a column, with 不导入 first."""
-    from importers.headers import synonyms
-
     return [("不导入", "-")] + [(spec["label"], name) for name, spec in synonyms()["fields"].items()]
+
+
+def category_options() -> list[tuple[str, int | str]]:
+    """The category box: the seven categories by code, then the 在保名单 kinds."""
+    return [*((f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()), *roster_options()]
+
+
+class VillageSelect(Select[int | str]):
+    """The choice for one 待确认 village: a village id or NEW, for every spelling in ``village_names``."""
+
+    def __init__(self, options: list[tuple[str, int | str]], village_names: list[str], **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        self.village_names = village_names
 
 
 class ImportWizard(RosterImportMixin, Screen):
@@ -57,6 +80,7 @@ class ImportWizard(RosterImportMixin, Screen):
         self.village_choice: dict[str, int | str] = {}  # spelling -> village id, or NEW
         self.villages: list[tuple[int, str]] = []
         self.village_rows: list = []  # the (village, spellings) groups the 待确认 box shows, in order
+        self.still_unknown: set[str] = set()  # the spellings the last dry run left 待确认
         self.read_path = ""  # the path typed when 读取 was pressed
 
     def compose(self) -> ComposeResult:
@@ -70,8 +94,7 @@ class ImportWizard(RosterImportMixin, Screen):
             yield Static("", id="iw-info")
             with Horizontal(id="iw-options"):
                 yield Select([], prompt="工作表", id="iw-sheet", compact=True)
-                yield Select([(f"{c} {n}", c) for c, n in CATEGORY_NAMES.items()] + roster_options(),
-                             prompt="排查类别", id="iw-category", compact=True)
+                yield Select(category_options(), prompt="排查类别", id="iw-category", compact=True)
                 yield Checkbox("新建名单中的新村（居）", id="iw-create", compact=True)
             yield DataTable(id="iw-preview", zebra_stripes=True, cursor_type="column")
             with Horizontal(id="iw-map-row"):
@@ -104,9 +127,6 @@ class ImportWizard(RosterImportMixin, Screen):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def read_file(self, path: str, sheet: str | None) -> None:
         """prepare() off the UI thread; show the result or a Chinese error."""
-        from importers.load import prepare
-        from store.schema import db
-
         if not path:
             self.app.call_from_thread(self.notify, "请输入名单文件路径", severity="warning")
             return
@@ -141,10 +161,6 @@ class ImportWizard(RosterImportMixin, Screen):
 
     def fill_preview(self, prep: Any) -> None:
         """The first rows under their headers, IDs and phones masked."""
-        from importers.headers import field_label
-        from importers.values import clean_text
-        from store.ids import mask_id, mask_personal, mask_phone
-
         table = self.query_one("#iw-preview", DataTable)
         table.clear(columns=True)
         width = max([len(prep.match.headers)] + [len(prep.sheet.rows[i]) for i in prep.data_rows[:PREVIEW_ROWS]])
@@ -238,13 +254,13 @@ class ImportWizard(RosterImportMixin, Screen):
             self.notify("请先读取名单文件", severity="warning")
             return
         category = self.query_one("#iw-category", Select).value
-        if category is Select.NULL:
-            self.notify("请选择排查类别", severity="warning")
-            return
-        if str(category).startswith(ROSTER):  # 在保名单: the roster importer, not the list pipeline
+        if isinstance(category, str) and category.startswith(ROSTER):  # 在保名单: the roster importer
             self.start_roster(category, dry_run)
             return
-        prep = dataclasses.replace(self.prep, category=int(category))
+        if not isinstance(category, int):  # nothing chosen (Select.NULL)
+            self.notify("请选择排查类别", severity="warning")
+            return
+        prep = dataclasses.replace(self.prep, category=category)
         self.cancel_event.clear()
         self.query_one("#iw-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#iw-summary", Static).update("试导入中..." if dry_run else "正在导入，按 Esc 可取消...")
@@ -252,19 +268,13 @@ class ImportWizard(RosterImportMixin, Screen):
 
     def choices(self) -> Any:
         """The clerk's choices for the 待确认 villages (mapped spellings are kept as aliases)."""
-        from importers.context import VillageChoices
-
-        mapped = {n: v for n, v in self.village_choice.items() if v != NEW}
+        mapped = {n: v for n, v in self.village_choice.items() if isinstance(v, int)}  # every choice but NEW
         create = [n for n, v in self.village_choice.items() if v == NEW]
         return VillageChoices.of(mapped, create, save_aliases=True)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, prep: Any, dry_run: bool, create_villages: bool, villages: Any = None) -> None:
         """run() inside the worker's own connection; progress and cancel go through the UI thread."""
-        from importers.load import run
-        from store.schema import db
-        from store.town.villages import village_list
-
         progress = lambda done, total: self.app.call_from_thread(self.show_progress, done, total, dry_run)  # noqa: E731
         try:
             with db.connection_context():
@@ -289,8 +299,6 @@ class ImportWizard(RosterImportMixin, Screen):
         if summary.new_villages:
             text += f"\n{'将' if dry_run else '已'}新建村（居）：{'、'.join(summary.new_villages)}"
         if summary.rejected or summary.skipped:
-            from importers.reasons import reason_lines
-
             text += "\n" + "\n".join(reason_lines(summary.outcomes, limit=4))
         if dry_run:
             self.villages = villages or self.villages
@@ -313,16 +321,12 @@ class ImportWizard(RosterImportMixin, Screen):
             self.query_one("#iw-go", Button).disabled = True
             text = f"已导入（第{summary.batch_id}批）：" + text + (f"\n导入报告：{summary.report}" if summary.report else "")
             self.notify(f"导入完成：第{summary.batch_id}批", title="导入")
-            from ..messages import DataChanged
-
             self.app.post_message(DataChanged())  # the dashboard and case table count again
         self.query_one("#iw-summary", Static).update(text)
 
     def show_error(self, exc: BaseException) -> None:
         """One Chinese line for the clerk; unexpected errors go to the log."""
-        from store.fsio import os_error_text
-        from store.imports.merge import ImportCancelled
-
+        message: str | None
         if isinstance(exc, ImportCancelled):
             message = "已取消导入，数据库未作任何改动"
         else:
@@ -338,7 +342,7 @@ class ImportWizard(RosterImportMixin, Screen):
     def village_groups(self) -> dict[str, list[str]]:
         """The spellings still 待确认 (or already decided), grouped by the village they would be created
         as (后龙村委会, 后龙村民委员会 -> 后龙村): the clerk chooses once for every spelling of it."""
-        still = getattr(self, "still_unknown", set())
+        still = self.still_unknown
         groups: dict[str, list[str]] = {}
         for name, item in self.unknown.items():
             if name in still or name in self.village_choice:
@@ -360,11 +364,10 @@ class ImportWizard(RosterImportMixin, Screen):
                          classes="iw-vhead"))
         for key, names in groups.items():
             first = self.unknown[names[0]]
-            options = [(f"对应到 {vname}", vid) for vid, vname in self.villages]
+            options: list[tuple[str, int | str]] = [(f"对应到 {vname}", vid) for vid, vname in self.villages]
             options += [(f"新建「{first['plain']}」", NEW)] if first["can_create"] else []
-            select = Select(options, prompt="待确认（不导入）", value=self.village_choice.get(names[0], Select.NULL),
-                            compact=True)
-            select.village_names = names
+            select = VillageSelect(options, names, prompt="待确认（不导入）",
+                                   value=self.village_choice.get(names[0], Select.NULL), compact=True)
             rows = sum(self.unknown[n]["rows"] for n in names)
             label = f"「{key}」{rows}行（名单写作 {'、'.join(names)}）" if first["can_create"] else \
                 f"「{key}」{rows}行，{first['reason']}"
@@ -373,8 +376,8 @@ class ImportWizard(RosterImportMixin, Screen):
     @on(Select.Changed, ".iw-vrow Select")
     def village_chosen(self, event: Select.Changed) -> None:
         """A choice for one village (all its spellings): remember it and run the dry run again."""
-        names = getattr(event.select, "village_names", None)
-        value = None if event.value is Select.NULL else event.value
+        names = event.select.village_names if isinstance(event.select, VillageSelect) else None
+        value = event.value if isinstance(event.value, (int, str)) else None  # None: back to 待确认
         if not names or all(self.village_choice.get(n) == value for n in names):
             return
         for name in names:

@@ -6,24 +6,43 @@ dry run and the import here instead of the list pipeline.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import Button, Input, ProgressBar, Select, Static
+
+from importers.roster import earlier_imports, prepare_roster, write_report
+from importers.roster import run_roster as import_roster
+from store.errors import StoreError
+from store.people.search import active_campaign_id
+from store.rosters.checks import confirm
+from store.rosters.rosters import KINDS, PARTS
+from store.schema import db
+
+from ..messages import DataChanged
+
+if TYPE_CHECKING:  # the mixin only ever runs inside ImportWizard, a Screen; a runtime base would be a second one
+    from textual.screen import Screen as WizardHost
+else:
+    WizardHost = object
 
 ROSTER = "roster:"  # prefix of the category box's roster values: roster:低保
 
 
 def roster_options() -> list[tuple[str, str]]:
     """The category box's roster choices."""
-    from store.rosters.rosters import KINDS, PARTS
-
     kinds = [x for k in KINDS for x in (k, *(p for p, whole in PARTS.items() if whole == k))]
     return [(f"在保名单：{k}", ROSTER + k) for k in kinds]
 
 
-class RosterImportMixin:
+class RosterImportMixin(WizardHost):
     """Dry run and import of a roster from the wizard (worker group "import")."""
+
+    if TYPE_CHECKING:  # given by ImportWizard
+        checked: bool
+
+        def show_error(self, exc: BaseException) -> None:
+            """One Chinese line for the clerk."""
 
     def start_roster(self, category: str, dry_run: bool) -> None:
         """Read the file as a roster of the chosen kind, off the UI thread."""
@@ -31,30 +50,24 @@ class RosterImportMixin:
         sheet = self.query_one("#iw-sheet", Select).value
         self.query_one("#iw-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#iw-summary", Static).update("试导入中..." if dry_run else "正在导入在保名单...")
-        self.run_roster(path, category.removeprefix(ROSTER), None if sheet is Select.NULL else sheet, dry_run)
+        self.run_roster(path, category.removeprefix(ROSTER), sheet if isinstance(sheet, str) else None, dry_run)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_roster(self, path: str, kind: str, sheet: str | None, dry_run: bool) -> None:
         """prepare_roster, then store it unless a dry run; a file imported before is refused."""
-        from importers.roster import earlier_imports, prepare_roster, run_roster, write_report
-        from store.rosters.checks import confirm
-        from store.schema import db
-        from store.people.search import active_campaign_id
-
         try:
             with db.connection_context():
                 prep = prepare_roster(path, kind, sheet=sheet)
                 earlier = earlier_imports(prep)
                 if earlier and not dry_run:
-                    raise ValueError(f"该文件已作为{prep.roster_kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入")
+                    raise StoreError(f"该文件已作为{prep.roster_kind}名单导入过（第{'、'.join(map(str, earlier))}份），未重复导入")
                 report = write_report(prep)
-                saved = run_roster(prep, dry_run=dry_run)
+                saved = import_roster(prep, dry_run=dry_run)
                 cid = active_campaign_id()
                 check = confirm(cid) if saved and cid else None
         except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese line
-            if isinstance(exc, ValueError) and not getattr(exc, "message", None):
-                exc.message = str(exc)
-            self.app.call_from_thread(self.show_error, exc)
+            plain = isinstance(exc, ValueError) and not getattr(exc, "message", None)  # its text is the message
+            self.app.call_from_thread(self.show_error, StoreError(str(exc)) if plain else exc)
             return
         self.app.call_from_thread(self.show_roster, prep, saved, check, dry_run, report)
 
@@ -80,8 +93,6 @@ class RosterImportMixin:
                 text += (f"\n名单核对：本系统纳入的 {check.confirmed} 人已确认，{check.pending} 人待确认，"
                          f"不一致 {len(check.mismatches)} 人（Ctrl+P 名单核对）")
             self.notify(f"在保名单已导入：第{saved.roster_id}份", title="导入")
-            from ..messages import DataChanged
-
             self.app.post_message(DataChanged())
         if report:
             text += f"\n导入报告：{report}"

@@ -7,14 +7,22 @@ and the zone's member, or one member for all) is one store call, after a confirm
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from store.people.search import active_campaign_id
+from store.rosters.checks import confirm, relief_gaps
+from store.rosters.rosters import current_rosters
+from store.rosters.suspects import Assigned, assign_suspects, suspects
+from store.town.members import member_rows
+
 from ..messages import OpenCase
 from ..text import cut
+from ..typed_app import app_of
 from .base import AppScreen
+from .confirm import ConfirmScreen
+from .pick import ALL, PickScreen
 
 VIEWS = {"suspects": "「漏保」疑似对象", "gaps": "「漏救」检查", "mismatches": "与在保名单不一致"}
 ORDER = list(VIEWS)
@@ -63,22 +71,19 @@ class RostersScreen(AppScreen):
         """F5."""
         self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rosters")
     def load(self, village_id: int | None) -> None:
         """The three lists and the current rosters."""
-        from store.rosters.checks import confirm, relief_gaps
-        from store.rosters.rosters import current_rosters
-        from store.schema import db
-        from store.people.search import active_campaign_id
-        from store.rosters.suspects import suspects
+        today = app_of(self).today()
 
-        with db.connection_context():
+        def fetch() -> tuple[dict, dict]:
+            """Read in the worker."""
             cid = active_campaign_id()
-            data = {"suspects": suspects(cid, self.app.today(), village_id) if cid else [],
+            data = {"suspects": suspects(cid, today, village_id) if cid else [],
                     "gaps": relief_gaps(cid) if cid else [],
                     "mismatches": confirm(cid).mismatches if cid else []}
-            rosters = current_rosters()
-        self.app.call_from_thread(self.show, data, rosters)
+            return data, current_rosters()
+
+        self.load_then_show("rosters", fetch, lambda got: self.show(*got))
 
     def show(self, data: dict, rosters: dict) -> None:
         """Fill the table of the current view."""
@@ -103,7 +108,7 @@ class RostersScreen(AppScreen):
             table.add_row(str(i), cut(r.village, 8), cut(r.name, 8), r.id_masked, *score, cut(r.why, 40),
                           key=str(r.case_id))
         table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
-        where = dict(self.app.villages).get(self.village_id, "全镇") if self.village_id else "全镇"
+        where = dict(app_of(self).villages).get(self.village_id, "全镇") if self.village_id else "全镇"
         title = Text(f"在保对照（{where}）：")
         for v in ORDER:
             title.append(f"{VIEWS[v]} {len(self.data.get(v, []))}", style="reverse" if v == self.view else "dim")
@@ -147,15 +152,13 @@ class RostersScreen(AppScreen):
 
     def action_village(self) -> None:
         """v: one village's worklist."""
-        from .pick import ALL, PickScreen
-
         def picked(value) -> None:
             """Apply the chosen village."""
             if value is not None:
                 self.village_id = None if value == ALL else value
                 self.reload()
 
-        self.app.push_screen(PickScreen("按村（居）筛选", self.app.villages), picked)
+        self.app.push_screen(PickScreen("按村（居）筛选", list(app_of(self).villages)), picked)
 
     def _worklist(self) -> list[int]:
         """The case ids of the 漏保 worklist as shown (a notice when empty or another view)."""
@@ -169,13 +172,17 @@ class RostersScreen(AppScreen):
 
     def action_assign(self) -> None:
         """a: every suspect into the zone its address matches, to the zone's member (after y)."""
-        from .confirm import ConfirmScreen
-
         ids = self._worklist()
         if ids:
             question = (f"把 {len(ids)} 个「漏保」疑似对象按住址分入片区，并交给片区负责人？"
                         "（已有负责人的不变）")
-            self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.assign(ids, None))
+
+            def answered(yes: bool | None) -> None:
+                """Yes: assign by zone."""
+                if yes:
+                    self.assign(ids, None)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_assign_member(self) -> None:
         """m: every suspect to one member."""
@@ -184,33 +191,34 @@ class RostersScreen(AppScreen):
             return
         self.pick_member(ids)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rosters-members")
     def pick_member(self, ids: list[int]) -> None:
         """The active members, then the pick list."""
-        from store.town.members import member_rows
-        from store.schema import db
 
-        from .pick import PickScreen
+        def fetch() -> list[tuple[object, str]]:
+            """The members as pick-list choices, read in the worker."""
+            return [(m.id, f"{m.name}（{m.role}）") for m in member_rows()]
 
-        with db.connection_context():
-            members = [(m.id, f"{m.name}（{m.role}）") for m in member_rows()]
-        if not members:
-            self.app.call_from_thread(self.notify, "还没有工作人员：Ctrl+N 新增", severity="warning")
-            return
-        screen = PickScreen(f"把 {len(ids)} 个「漏保」疑似对象交给", members, allow_all=False)
-        self.app.call_from_thread(self.app.push_screen, screen, lambda mid: mid and self.assign(ids, mid))
+        def show(members: list[tuple[object, str]]) -> None:
+            """The pick list (or why there is none)."""
+            if not members:
+                self.notify("还没有工作人员：Ctrl+N 新增", severity="warning")
+                return
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rosters-assign")
+            def picked(mid: object) -> None:
+                """A member picked: every suspect to them."""
+                if isinstance(mid, int) and mid:
+                    self.assign(ids, mid)
+
+            self.app.push_screen(PickScreen(f"把 {len(ids)} 个「漏保」疑似对象交给", members, allow_all=False), picked)
+
+        self.load_then_show("rosters-members", fetch, show)
+
     def assign(self, ids: list[int], member_id: int | None) -> None:
         """store.rosters.suspects.assign_suspects in one transaction, then a summary."""
-        from store.schema import db
-        from store.rosters.suspects import assign_suspects
+        self.write_then_show("rosters-assign", lambda: assign_suspects(ids, member_id), self.assigned)
 
-        with db.connection_context():
-            done = assign_suspects(ids, member_id)
-        text = f"已分派：分入片区 {done.zoned} 人，交给负责人 {done.members_set} 人，仍无负责人 {done.unassigned} 人"
-        self.app.call_from_thread(self.notify, text, title="分派")
-        from ..messages import DataChanged
-
-        self.app.call_from_thread(self.app.post_message, DataChanged())
-        self.app.call_from_thread(self.reload)
+    def assigned(self, done: Assigned) -> None:
+        """Say what the assignment did and read the lists again."""
+        self.notify(f"已分派：分入片区 {done.zoned} 人，交给负责人 {done.members_set} 人，仍无负责人 {done.unassigned} 人",
+                    title="分派")
+        self.reload()
