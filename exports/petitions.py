@@ -35,7 +35,8 @@ def petition_state(r: PetitionRow, as_of: dt.date) -> str:
 def petition_values(i: int, r: PetitionRow, as_of: dt.date, mask: bool) -> list:
     """One petition row; 剩余天数 is negative when overdue, blank when closed."""
     return [i, r.village, r.person, show_id(r.id_number, mask), show_phone(r.phone, mask), r.kind, r.summary,
-            r.received, r.accepted, r.notice_due, r.notice_sent, r.close_due, r.closed, r.outcome, r.reply,
+            r.shown("received"), r.shown("accepted"), r.shown("notice_due"), r.shown("notice_sent"),
+            r.shown("close_due"), r.shown("closed"), r.outcome, r.reply,
             r.days_left(as_of), petition_state(r, as_of)]
 
 

@@ -66,3 +66,25 @@ def test_the_case_detail_names_its_unreadable_dates(demo_db):
     petition_hints = case_detail.load(cases["petition"]).hints
     assert any(h.startswith("信访受理日期「昨天」无法识别") for h in petition_hints)
     assert any(h.startswith("信访告知期限「2026-02-31」无法识别") for h in petition_hints)
+
+
+def test_printouts_mark_an_unreadable_date_instead_of_a_blank(demo_db, tmp_path):
+    import openpyxl
+
+    cases = spoil(demo_db)
+    name = Case.get_by_id(cases["case"]).person.name
+    close_db()
+    cells = {}
+    for kind in ("ledger", "petitions"):
+        out = tmp_path / f"{kind}.xlsx"
+        result = runner.invoke(app, ["--db", str(demo_db), "export", kind, "--out", str(out)])
+        close_db()
+        assert result.exit_code == 0, result.output
+        wb = openpyxl.load_workbook(out, read_only=True)
+        cells[kind] = [[c for c in row] for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+        wb.close()
+    ledger_row = next(row for row in cells["ledger"] if name in row)
+    assert "无法识别：2026-13-01" in ledger_row  # its 下次跟进
+    petition_cells = [c for row in cells["petitions"] for c in row]
+    assert "无法识别：昨天" in petition_cells
+    open_db(demo_db)

@@ -8,7 +8,7 @@ of store/cases/overdue.py; `state()` and `petition_rows()` agree with `overdue_i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import fn
@@ -169,6 +169,12 @@ class PetitionRow:
     phone: str | None = None
     notice_sent: dt.date | None = None
     reply: str = ""
+    unreadable: dict[str, str] = field(default_factory=dict)  # column -> 「无法识别：...」 for printouts
+
+    def shown(self, column: str) -> dt.date | str | None:
+        """A date column for a printout: its value, else the mark of a stored value that is no date."""
+        value = getattr(self, column)
+        return value if value is not None else self.unreadable.get(column)
 
     @property
     def notice_due(self) -> dt.date | None:
@@ -213,7 +219,9 @@ def petition_rows(campaign_id: int, today: dt.date | None = None, *, village_id:
     if open_only:
         query = query.where(Petition.closed.is_null())
     if as_of is not None:
-        query = query.where(fn.coalesce(Petition.received, Petition.accepted, as_of) <= as_of)
+        # a received day that is no date (another tool wrote it) keeps the petition listed, marked
+        unreadable = Petition.received.is_null(False) & fn.date(Petition.received).is_null()
+        query = query.where((fn.coalesce(Petition.received, Petition.accepted, as_of) <= as_of) | unreadable)
     rows, order = [], {}
     for pet in query:
         pet, person = _as_of_view(pet, as_of), pet.case.person

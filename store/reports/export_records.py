@@ -6,13 +6,13 @@ Raw values (full ID numbers and phones); masking happens in exports/.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from store.checks import petitions
-from store.common import stored_date
 from store.reports.export_rows import Scope, categories_by_case, named_rows
 from store.people.households import household_sizes
 from store.checks.petitions import PetitionRow
+from store.safety.unreadable import shown_date, unreadable_in
 from store.schema import db
 from store.cases.visits import HOME_VISIT
 
@@ -30,12 +30,12 @@ class LedgerRow:
     zone: str | None
     member: str | None
     contacts: int  # 入户走访 only (store/cases/visits.py); calls, 微信 and 来访 are `calls`
-    last_contact: dt.date | None  # the latest 入户走访
+    last_contact: dt.date | str | None  # the latest 入户走访 (str: 「无法识别：...」, store.safety.unreadable)
     status: str
     conclusion: str | None
     reason: str | None
     benefits: str
-    next_followup: dt.date | None
+    next_followup: dt.date | str | None
     address: str | None = None
     household_size: int | None = None  # None until the person's household is known
     home_findings: str | None = None  # what the latest 入户走访 found
@@ -93,8 +93,8 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
             continue
         count, last, calls = contacts.get(r[0], (0, None, 0))
         findings, visitor = home.get(r[0], (None, None))
-        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, stored_date(last),
-                             r[8], r[9], r[10], benefits.get(r[0], ""), stored_date(r[11]), r[12],
+        out.append(LedgerRow(r[1], r[2], r[3], r[4], r[5], cats.get(r[0], ""), r[6], r[7], count, shown_date(last),
+                             r[8], r[9], r[10], benefits.get(r[0], ""), shown_date(r[11]), r[12],
                              sizes.get(r[13]) if r[13] else None, findings, visitor, calls))
     return out
 
@@ -104,7 +104,7 @@ class SpotCheckRow:
     """One sampled case of a spot-check round."""
 
     round_no: int
-    round_date: dt.date | None  # None: a stored value that is no date
+    round_date: dt.date | str | None  # str: 「无法识别：...」, a stored value that is no date
     checker: str | None
     village: str
     person: str
@@ -112,7 +112,7 @@ class SpotCheckRow:
     categories: str
     result: str | None
     findings: str | None
-    checked_on: dt.date | None
+    checked_on: dt.date | str | None
 
 
 _CHECKS = (
@@ -133,12 +133,19 @@ def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
     out = []
     for r in named_rows(_CHECKS, params):
         if scope.covers(r[3]):
-            out.append(SpotCheckRow(numbers[r[0]], stored_date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
-                                    cats.get(r[7], ""), r[8], r[9], stored_date(r[10])))
+            out.append(SpotCheckRow(numbers[r[0]], shown_date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
+                                    cats.get(r[7], ""), r[8], r[9], shown_date(r[10])))
     return out
 
 
 def petition_rows(scope: Scope) -> list[PetitionRow]:
-    """Every live petition of the campaign's cases received by the as-of day (store.checks.petitions' query)."""
-    return [r for r in petitions.petition_rows(scope.campaign_id, scope.as_of, as_of=scope.as_of)
+    """Every live petition of the campaign's cases received by the as-of day (store.checks.petitions' query),
+    a stored date that is no date marked 「无法识别」 for the printout."""
+    rows = [r for r in petitions.petition_rows(scope.campaign_id, scope.as_of, as_of=scope.as_of)
             if scope.covers(r.village_id)]
+    marks: dict[int, dict[str, str]] = {}
+    for column, rid, value in unreadable_in(db.connection(), "petition"):
+        mark = shown_date(value)
+        if isinstance(mark, str):
+            marks.setdefault(rid, {})[column] = mark
+    return [replace(r, unreadable=marks[r.petition_id]) if r.petition_id in marks else r for r in rows]
