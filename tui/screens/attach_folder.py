@@ -3,12 +3,19 @@ goes to which person (nothing written yet); Ctrl+S again attaches exactly those,
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
+
+from store.cases.attach_folder import FolderPreview, preview_folder
+from store.cases.attach_folder import apply as apply_matches
+from store.errors import StoreError
+from store.schema import db
 
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
@@ -24,7 +31,7 @@ class AttachFolderScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.preview = None
+        self.preview: FolderPreview | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="afo-box"):
@@ -54,25 +61,24 @@ class AttachFolderScreen(ReportsWorkerErrors, ModalScreen[None]):
         elif self.preview.matched:
             self.run("apply", self.preview)
 
+    # Stays a hand-written worker: it reads a folder and copies files, and a refusal (no such
+    # folder) goes under the folder field rather than into a notification.
     @work(thread=True, exclusive=True, exit_on_error=False, group="attach-folder")
-    def run(self, what: str, arg) -> None:
+    def run(self, what: str, arg: Any) -> None:
         """store.cases.attach_folder.preview_folder or apply, off the UI thread."""
-        from store.cases import attach_folder
-        from store.errors import StoreError
-        from store.schema import db
-
+        result: FolderPreview | int
         try:
             with db.connection_context():
                 if what == "preview":
-                    result = attach_folder.preview_folder(arg)
+                    result = preview_folder(arg)
                 else:
-                    result = retry_locked(lambda: attach_folder.apply(arg.matched))
+                    result = retry_locked(lambda: apply_matches(arg.matched))
         except StoreError as exc:
             self.app.call_from_thread(self.query_one("#afo-folder-error", FieldError).set, exc.message)
             return
         self.app.call_from_thread(self._previewed if what == "preview" else self._applied, result)
 
-    def _previewed(self, preview) -> None:
+    def _previewed(self, preview: FolderPreview) -> None:
         """Show the matches and the files left alone."""
         self.query_one("#afo-folder-error", FieldError).set(None)
         self.preview = preview

@@ -4,16 +4,18 @@ ones and r restores."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
-from ..errors import retry_locked
-from ..messages import DataChanged
+from store.cases.attachments import (MAX_BYTES, attach, attachment_targets, case_attachments, check_file,
+                                     delete_attachment, file_of, open_with_system, restore_attachment)
+from store.errors import ValidationError
+
 from ..widgets.fields import Field, FieldError
 from .base import AppScreen
+from .confirm import ConfirmScreen
 from .form import FormScreen, chosen, text_of
 
 COLUMNS = ["文件", "大小", "添加日期", "所属", "状态"]
@@ -54,15 +56,11 @@ class AttachmentsScreen(AppScreen):
         """Read again."""
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="attachments")
     def load(self) -> None:
         """The case's attachments (removed ones too when asked)."""
-        from store.cases.attachments import MAX_BYTES, case_attachments
-        from store.schema import db
-
-        with db.connection_context():
-            rows = case_attachments(self.case_id, deleted=self.show_deleted)
-        self.app.call_from_thread(self.show, rows, MAX_BYTES // 1048576)
+        case_id, deleted = self.case_id, self.show_deleted
+        self.load_then_show("attachments", lambda: case_attachments(case_id, deleted=deleted),
+                            lambda rows: self.show(rows, MAX_BYTES // 1048576))
 
     def show(self, rows, limit_mb: int) -> None:
         """Fill the table, cursor kept."""
@@ -95,15 +93,13 @@ class AttachmentsScreen(AppScreen):
     def action_open(self) -> None:
         """o: open with the system viewer."""
         if r := self.current():
-            self.run_store("open", r.id)
+            self.open_file(r.id)
 
     def action_delete(self) -> None:
         """d: remove (it can be restored)."""
-        from .confirm import ConfirmScreen
-
         if (r := self.current()) and not r.deleted:
             self.app.push_screen(ConfirmScreen(f"删除附件「{r.name}」？（可恢复：按 s 显示已删除的，再按 r）"),
-                                 lambda yes: yes and self.run_store("delete", r.id))
+                                 lambda yes: self.run_store("delete", r.id) if yes else None)
 
     def action_deleted(self) -> None:
         """s: show or hide removed attachments."""
@@ -115,25 +111,16 @@ class AttachmentsScreen(AppScreen):
         if (r := self.current()) and r.deleted:
             self.run_store("restore", r.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="attachment-write")
-    def run_store(self, what: str, attachment_id: int) -> None:
-        """Open, delete or restore through store.cases.attachments; a refusal is shown in Chinese."""
-        from store.cases import attachments
-        from store.errors import StoreError
-        from store.schema import db
+    def open_file(self, attachment_id: int) -> None:
+        """Open with the system viewer, launched in the worker (nothing to show after; a missing or
+        damaged file is said in Chinese)."""
+        self.load_then_show("attachment-write", lambda: open_with_system(file_of(attachment_id)), lambda _none: None)
 
-        try:
-            with db.connection_context():
-                if what == "open":
-                    attachments.open_with_system(attachments.file_of(attachment_id))
-                    return
-                fn = attachments.delete_attachment if what == "delete" else attachments.restore_attachment
-                retry_locked(lambda: fn(attachment_id))
-        except StoreError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="未完成", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.notify, "已删除" if what == "delete" else "已恢复")
-        self.app.call_from_thread(self.app.post_message, DataChanged(self.case_id))
+    def run_store(self, what: str, attachment_id: int) -> None:
+        """Delete or restore through store.cases.attachments, then say so; every screen reloads."""
+        fn = delete_attachment if what == "delete" else restore_attachment
+        self.write_then_show("attachment-write", lambda: fn(attachment_id),
+                             lambda _row: self.notify("已删除" if what == "delete" else "已恢复"))
 
 
 class AttachForm(FormScreen):
@@ -164,8 +151,6 @@ class AttachForm(FormScreen):
 
     def load(self) -> None:
         """The case's live contacts (newest first) and the rectifications of its problems, then shown."""
-        from store.cases.attachments import attachment_targets
-
         self.load_then_show("af-load", lambda: attachment_targets(self.case_id), self._fill)
 
     def _fill(self, targets: list) -> None:
@@ -176,17 +161,13 @@ class AttachForm(FormScreen):
 
     def values(self) -> dict:
         """The paths and the target."""
-        from store.errors import ValidationError
-
         paths = [p.strip().strip('"') for p in text_of(self, "af", "file").replace("；", ";").split(";") if p.strip()]
         if not paths:
             raise ValidationError("请填写文件路径", field="file")
         return {"paths": paths, "target": chosen(self, "af", "target") or ("case", 0)}
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.attachments.attach for each file (all checked before any is copied)."""
-        from store.cases.attachments import attach, check_file
-
         for p in values["paths"]:
             check_file(p)
         kind, row_id = values["target"]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from textual import work
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ..errors import ReportsWorkerErrors
+from store.safety.backup import default_backup_dir
+from store.safety.copies import BackupInfo, list_backups
+
+from ..typed_app import app_of
+from .base import LoadsInThread
 
 VERIFIED = {None: "未检查", True: "通过", False: "未通过"}
 
 
-class BackupListScreen(ReportsWorkerErrors, ModalScreen[None]):
+class BackupListScreen(LoadsInThread, ModalScreen[None]):
     """The backups with time, size and whether they pass a check."""
 
     CSS_PATH = "backup_list.tcss"
@@ -38,16 +43,18 @@ class BackupListScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.query_one("#bl-folder", Static).update("正在逐个校验...")
         self.load(True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="bl-load")
     def load(self, check: bool) -> None:
-        """list_backups of the configured folder."""
-        from store.safety.backup import default_backup_dir
-        from store.safety.copies import list_backups
+        """list_backups of the configured folder (each copy checked when asked), in a worker."""
+        db_path = app_of(self).db_path
 
-        folder = default_backup_dir(self.app.db_path)
-        self.app.call_from_thread(self.show, folder, list_backups(folder, check=check))
+        def fetch() -> tuple[Path, list[BackupInfo]]:
+            """The folder and its copies (in the worker)."""
+            folder = default_backup_dir(db_path)
+            return folder, list_backups(folder, check=check)
 
-    def show(self, folder, infos) -> None:
+        self.load_then_show("bl-load", fetch, lambda got: self.show(*got))
+
+    def show(self, folder: Path, infos: list[BackupInfo]) -> None:
         """Fill the table."""
         table = self.query_one(DataTable)
         table.clear()
