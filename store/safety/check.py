@@ -98,18 +98,18 @@ def _schema(con: sqlite3.Connection, report: CheckReport) -> bool:
     from store.migrations import schema_version
     from store.schema import MODELS
 
-    ours = schema_version()
-    if report.schema_version > ours:
-        report.problems.append(f"数据库由较新版本的程序创建（结构版本 {report.schema_version}，"
-                               f"本程序支持到 {ours}），请升级程序")
+    ours, theirs = schema_version(), report.schema_version
+    assert theirs is not None  # check() reads it before it calls here
+    if theirs > ours:
+        report.problems.append(f"数据库由较新版本的程序创建（结构版本 {theirs}，本程序支持到 {ours}），请升级程序")
         return False
-    if report.schema_version < ours:
-        report.notes.append(f"数据库为旧结构版本 {report.schema_version}，打开时会自动升级到 {ours}")
+    if theirs < ours:
+        report.notes.append(f"数据库为旧结构版本 {theirs}，打开时会自动升级到 {ours}")
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if 0 < report.schema_version < ours:  # an older file has its own version's tables, not today's
+    if 0 < theirs < ours:  # an older file has its own version's tables, not today's
         from store.safety.copies import reference_schema
 
-        expected = list(reference_schema(report.schema_version))
+        expected = list(reference_schema(theirs))
     else:
         expected = [m._meta.table_name for m in MODELS]
     missing = [name for name in expected if name not in tables]
