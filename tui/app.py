@@ -1,27 +1,34 @@
-"""The Textual app: thin. Global bindings, the CSS, the first screen; work lives in screens."""
+"""The Textual app: thin. Global bindings, the CSS, the first screen; work lives in screens.
+
+Screens are imported where they are opened (here, in tui/palette.py and tui/session.py): importing
+all of them at start would add about half a second (the import wizard alone pulls in openpyxl).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.widgets import Input, TextArea
 
-from . import glyphs, table_keys
+from store.cases.table import filter_choices
+from store.logfile import setup_logging
+from store.people.search import active_campaign_id
+from store.reports import dashboard
+from store.schema import db
+
+from . import glyphs, table_keys, win_ime
 from .compat import ToggleButton, exit_with_message
 from .errors import ReportsWorkerErrors, crash_text
 from .key_queue import KeyQueueMixin
 from .messages import DataChanged, OpenCase, OpenVillage
 from .palette import ChinesePalette, palette_commands
 from .session import APP_WRITES, SessionMixin
-
-if TYPE_CHECKING:
-    from store.reports.dashboard import ShellInfo
 
 
 # The check boxes of SelectionList (研判, 抽查 villages) are drawn with half-block glyphs, which
@@ -57,7 +64,7 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
         Binding("ctrl+p", "command_palette", "命令", key_display="Ctrl+P", show=False, priority=True),
         Binding("ctrl+q", "quit", "退出", key_display="Ctrl+Q", priority=True),
     ]
-    shell: reactive[ShellInfo | None] = reactive(None, always_update=True)
+    shell: reactive[dashboard.ShellInfo | None] = reactive(None, always_update=True)
 
     def __init__(self, db_path: Path, today: dt.date | None = None):
         super().__init__()
@@ -77,8 +84,6 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
 
     def on_mount(self) -> None:
         """Set up the log file and look at the database to pick the first screen."""
-        from store.logfile import setup_logging
-
         setup_logging(self.db_path)
         self.watch_window_close()
         if self.take_lock():
@@ -93,8 +98,6 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
 
     def form_has_focus(self) -> bool:
         """True while a dialog or form is open or a text field has the cursor."""
-        from textual.widgets import Input, TextArea
-
         return isinstance(self.screen, ModalScreen) or isinstance(self.focused, (Input, TextArea))
 
     def on_app_focus(self) -> None:
@@ -104,11 +107,6 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="shell")
     def load_shell(self, first: bool = False) -> None:
         """Read the header's facts and the village names off the UI thread."""
-        from store.reports import dashboard
-        from store.cases.table import filter_choices
-        from store.schema import db
-        from store.people.search import active_campaign_id
-
         with db.connection_context():
             info = dashboard.shell_info(self.today())
             cid = active_campaign_id()
@@ -276,7 +274,5 @@ class YingbaoApp(KeyQueueMixin, SessionMixin, ReportsWorkerErrors, App):
 
 def make_app(db_path: Path, today: dt.date | None = None) -> YingbaoApp:
     """Build the app for main.py and tests alike (tests fix `today`)."""
-    from . import win_ime
-
     win_ime.apply()  # Windows only: IME punctuation through Textual's console driver
     return YingbaoApp(db_path, today)

@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
+from .messages import OpenVillage
+
 
 class ChinesePalette(CommandPalette):
     """Textual's command palette with Chinese text."""
@@ -75,7 +77,6 @@ def _keyed(app, text: str, action: str) -> str:
 
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
-    from .messages import OpenVillage
     from .screens.reviews import ReviewsScreen
     from .screens.zones import ZonesScreen
 

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Callable
 
 from textual import work
 
+from store import lock
+from store.db import is_readonly, open_db
+from store.errors import StoreError
+from store.logfile import get_logger
 from store.runtime import command_hint
+from store.safety import backup
+from store.safety.copies import backup_due_today
+from store.schema import db
+
+from . import closing
+from .errors import message_for
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -23,7 +33,6 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.worker import Worker
 
-    from store.lock import InstanceLock
     from store.reports.dashboard import ShellInfo
 
     _App = App  # the mixin is only ever mixed into YingbaoApp, before textual's App
@@ -40,7 +49,7 @@ class SessionMixin(_App):
     """Lock, read-only flag and exit backup of the running app."""
 
     read_only = False
-    instance_lock: InstanceLock | None = None
+    instance_lock: lock.InstanceLock | None = None
     quitting = False
     close_done: threading.Event | None = None  # set once a close from outside has backed up
     undo_close_handlers: Callable[[], None] | None = None
@@ -55,20 +64,15 @@ class SessionMixin(_App):
 
     def take_lock(self) -> bool:
         """Take the database's lock; when another window has it, ask read-only or quit."""
-        from store.errors import StoreError
-        from store.lock import AlreadyRunning, acquire
-
         from .screens.already_running import AlreadyRunningScreen
 
         try:
-            self.instance_lock = acquire(self.db_path)
-        except AlreadyRunning as exc:
+            self.instance_lock = lock.acquire(self.db_path)
+        except lock.AlreadyRunning as exc:
             self.push_screen(AlreadyRunningScreen(exc.message), self._lock_choice)
             return False
         except StoreError as exc:  # e.g. a folder where no lock file can be made: work on, say so
             self.notify(f"{exc.message}；请勿在其他窗口同时打开此数据库", title="提示", severity="warning", timeout=10)
-        from store.db import is_readonly
-
         if is_readonly():  # the launcher saw the other window, which has closed since: open for writing
             self.open_writable()
             return False
@@ -77,8 +81,6 @@ class SessionMixin(_App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def open_writable(self) -> None:
         """Reopen the database normally (migrated, writable), then show the first screen."""
-        from store.db import open_db
-
         open_db(self.db_path)
         self.call_from_thread(self.load_shell, True)
 
@@ -92,8 +94,6 @@ class SessionMixin(_App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def open_read_only(self) -> None:
         """Reopen the database read-only at the SQLite level."""
-        from store.db import open_db
-
         open_db(self.db_path, readonly=True)
         self.call_from_thread(self._read_only_ready)
 
@@ -117,8 +117,6 @@ class SessionMixin(_App):
 
     def watch_window_close(self) -> None:
         """Back up when the window is closed from outside (a real terminal only, not in tests)."""
-        from . import closing
-
         self.close_done = threading.Event()
         if not self.is_headless:
             try:
@@ -128,8 +126,6 @@ class SessionMixin(_App):
 
     def closed_outside(self, how: str = "") -> None:
         """The window was closed (not Ctrl+Q, not a crash): back up as Ctrl+Q does, then exit."""
-        from store.logfile import get_logger
-
         try:
             if not (self.quitting or self.read_only or self.shell is None or self.shell.empty):
                 self.quitting = True
@@ -141,26 +137,17 @@ class SessionMixin(_App):
                 self.close_done.set()
             self.exit()
             if not self.is_headless:
-                from .closing import end_soon
-
-                end_soon()  # the terminal is gone: Textual's own shutdown may wait on it forever
+                closing.end_soon()  # the terminal is gone: Textual's own shutdown may wait on it forever
 
     def _backup_on_close(self, how: str) -> None:
         """The backup of closed_outside, on the app's thread (there is no screen to show it on)."""
-        from store.safety.backup import make_backup
-        from store.safety.copies import backup_due_today
-        from store.errors import StoreError
-        from store.logfile import get_logger
-        from store.schema import db
-
-        from .closing import backup_timeout_s
-
         log = get_logger("tui")
         with db.connection_context():
             if not backup_due_today(self.now()):
                 return
             try:
-                result = make_backup(self.db_path, timeout_s=backup_timeout_s(EXIT_BACKUP_TIMEOUT_S), now=self.now())
+                result = backup.make_backup(self.db_path, timeout_s=closing.backup_timeout_s(EXIT_BACKUP_TIMEOUT_S),
+                                            now=self.now())
             except StoreError as exc:
                 log.warning("window closed (%s): backup failed: %s", how, exc.message)
                 return
@@ -189,18 +176,13 @@ class SessionMixin(_App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="exit-backup")
     def exit_backup(self) -> None:
         """Is a backup due? Then make one, time-limited."""
-        from store.safety.backup import make_backup
-        from store.safety.copies import backup_due_today
-        from store.errors import StoreError
-        from store.schema import db
-
         with db.connection_context():
             if not backup_due_today(self.now()):
                 self.call_from_thread(self.exit)
                 return
             self.call_from_thread(self._backup_started)
             try:
-                result = make_backup(self.db_path, timeout_s=EXIT_BACKUP_TIMEOUT_S, now=self.now())
+                result = backup.make_backup(self.db_path, timeout_s=EXIT_BACKUP_TIMEOUT_S, now=self.now())
             except StoreError as exc:
                 self.call_from_thread(self._backup_failed, exc.message)
                 return
@@ -234,6 +216,4 @@ class SessionMixin(_App):
             self.quitting = False
             self.exit(message=f"退出前的备份出错，程序已退出；请稍后运行 {command_hint()} backup")
         elif worker.group == "session":
-            from .errors import message_for
-
             self.exit(message=f"无法打开数据库，本窗口已退出：{message_for(worker.error)}")

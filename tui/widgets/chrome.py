@@ -9,6 +9,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Footer, Static
 
+from store.safety.copies import is_stale
+
 from ..compat import FooterKey
 from ..text import cut
 from ..typed_app import app_of
@@ -53,8 +55,6 @@ class AppHeader(Static):
 
 def backup_text(last: dt.datetime | None, now: dt.datetime) -> Text:
     """The last backup's time; 从未备份, or more than a day old, in red."""
-    from store.safety.copies import is_stale
-
     if last is None:
         return Text("从未备份", style="bold red")
     return Text(f"{last:%m-%d %H:%M}", style="bold red" if is_stale(last, now) else "")
