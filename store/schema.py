@@ -8,6 +8,7 @@ models and the migrated database agree column for column.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, overload
 from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import (
@@ -37,6 +38,14 @@ class DateField(PeeweeDateField):
     def python_value(self, value):
         out = super().python_value(value)
         return out if out is None or isinstance(out, dt.date) else None
+
+    if TYPE_CHECKING:  # what mypy cannot see through peewee: a row's attribute holds the date
+        @overload
+        def __get__(self, instance: None, owner: Any) -> DateField: ...
+        @overload
+        def __get__(self, instance: object, owner: Any) -> dt.date | None: ...
+        def __get__(self, instance: object, owner: Any) -> Any: ...
+        def __set__(self, instance: object, value: dt.date | None) -> None: ...
 
 
 class AmountField(IntegerField):

@@ -51,14 +51,13 @@ def assess(case_id: int, conclusion: str, *, benefit_types: Iterable[str] = (), 
     with db.atomic():
         case = get_case(case_id)
         before = audit.snapshot(case)
-        # the ignores: mypy reads schema's DateField as the column, not as the row's date it holds
-        case.conclusion, case.assessed_on = conclusion, on  # type: ignore[assignment]
+        case.conclusion, case.assessed_on = conclusion, on
         case.conclusion_reason = reason or None
         if conclusion == "符合":
             case.status = "办理中"
             created = [_open_benefit(case.id, t, on) for t in types]
         else:
-            case.status, case.next_followup, created = "动态监测", next_check, []  # type: ignore[assignment]
+            case.status, case.next_followup, created = "动态监测", next_check, []
         save_case(case, before)
     return created
 

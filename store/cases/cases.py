@@ -130,11 +130,10 @@ def record_contact(case_id: int, *, kind: str, date: dt.date, findings: str | No
             audit.log_row("create", ContactMember.create(contact=contact.id, member=mid))
         before = audit.snapshot(case)
         case.status = status_after(case.status, kind)
-        # the ignores: mypy reads schema's DateField as the column, not as the row's date it holds
         if next_followup:
-            case.next_followup = next_followup  # type: ignore[assignment]
+            case.next_followup = next_followup
         elif case.next_followup and date >= case.next_followup:
-            case.next_followup = None  # type: ignore[assignment]  # the follow-up that was due has happened
+            case.next_followup = None  # the follow-up that was due has happened
         save_case(case, before)
     return contact
 

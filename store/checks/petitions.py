@@ -194,8 +194,7 @@ class PetitionRow:
 def _as_of_view(pet: Petition, as_of: dt.date | None) -> Petition:
     """The petition as it stood on `as_of`: a closing after that day is not yet known."""
     if as_of is not None and pet.closed and pet.closed > as_of:
-        # mypy reads schema's DateField as the column, not as the row's date it holds
-        pet.closed, pet.outcome = None, None  # type: ignore[assignment]
+        pet.closed, pet.outcome = None, None
     return pet
 
 

@@ -72,6 +72,7 @@ def _update(pet: Petition, summary: str | None, reply: str | None, imported: dt.
     if reply and reply != pet.reply:
         pet.reply, changed = reply, True
         if pet.closed is None:
+            assert pet.received is not None  # sync_list_petitions matched it by its received day
             pet.closed = max(imported or pet.received, pet.received)
     if changed:
         pet.save()
