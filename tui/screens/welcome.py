@@ -3,17 +3,28 @@ plan's structure with this year's dates, for the clerk to confirm or edit), then
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Label, ProgressBar, Static
 
+from store.campaign.campaigns import setup_this_year, this_year_proposal
+from store.demo.town import build_demo as build_demo_town
 from store.errors import ValidationError
+from store.reports.queries import town_info
+from store.safety.backup import default_backup_dir
+from store.safety.backup_folder import set_backup_dir
+from store.schema import db
+from store.town.villages import init_town
 
-from ..errors import retry_locked
+from ..typed_app import app_of
 from ..widgets.fields import EnterMovesOn, Field, FieldError
 from .base import AppScreen
+from .campaign import CampaignScreen
+from .dashboard import DashboardScreen
 
 
 class WelcomeScreen(EnterMovesOn, AppScreen):
@@ -61,20 +72,17 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         self.watch(self.app, "shell", self._shell_changed, init=False)
         self.load_settings()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="welcome-load")
     def load_settings(self) -> None:
         """Town, district and operator already in the database."""
-        from store.campaign.campaigns import this_year_proposal
-        from store.reports.queries import town_info
-        from store.schema import db
+        today, db_path = app_of(self).today(), app_of(self).db_path
 
-        from store.safety.backup import default_backup_dir
+        def fetch() -> dict:
+            """Read in the worker: the town's facts, this year's proposal, the default backup folder."""
+            info: dict = {**town_info(), "campaign": this_year_proposal(today)}
+            info["default_backup_dir"] = str(default_backup_dir(db_path))
+            return info
 
-        with db.connection_context():
-            info = town_info()
-            info["campaign"] = this_year_proposal(self.app.today())
-        info["default_backup_dir"] = str(default_backup_dir(self.app.db_path))
-        self.app.call_from_thread(self._prefill, info)
+        self.load_then_show("welcome-load", fetch, self._prefill)
 
     def _prefill(self, info: dict) -> None:
         """Put known values in empty fields (never over typed text)."""
@@ -111,41 +119,40 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             self.query_one(f"#welcome-camp-{key}-error", FieldError).set(None)
         self.save(values)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="welcome")
     def save(self, values: dict) -> None:
-        """Write town, district and operator."""
-        from store.safety.backup_folder import set_backup_dir
-        from store.schema import db
-        from store.town.villages import init_town
+        """Write town, district and operator (a refused value comes back to show under its field)."""
+        today, db_path = app_of(self).today(), app_of(self).db_path
 
-        def write() -> list[str]:
+        def write() -> list[str] | ValidationError:
             """Town, district, operator, the backup folder and this year's campaign in one transaction."""
-            with db.atomic():
-                init_town(values["town"], values["district"], values["operator"])
-                warnings = set_backup_dir(values["backup_dir"], self.app.db_path)
-                self._write_campaign(values)
-                return warnings
+            try:
+                with db.atomic():
+                    init_town(values["town"], values["district"], values["operator"])
+                    warnings = set_backup_dir(values["backup_dir"], db_path)
+                    self._write_campaign(values, today)
+                    return warnings
+            except ValidationError as exc:
+                return exc
 
-        try:
-            with db.connection_context():
-                warnings = retry_locked(write)
-        except ValidationError as exc:
-            self.app.call_from_thread(self._field_error, exc)
+        self.write_then_show("welcome", write, self._written, changed=False)
+
+    def _written(self, got: list[str] | ValidationError) -> None:
+        """The warnings and the next steps, or the error under its field."""
+        if isinstance(got, ValidationError):
+            self._field_error(got)
             return
-        for warning in warnings:
-            self.app.call_from_thread(self.notify, warning, title="提示", severity="warning", timeout=12)
-        self.app.call_from_thread(self._saved)
+        for warning in got:
+            self.notify(warning, title="提示", severity="warning", timeout=12)
+        self._saved()
 
-    def _write_campaign(self, values: dict) -> None:
+    def _write_campaign(self, values: dict, today: dt.date) -> None:
         """This year's campaign as confirmed (errors named after the welcome's campaign fields)."""
-        from store.campaign.campaigns import setup_this_year
-
         typed = {k: values[f"camp-{k}"].strip() for k, _l in self.CAMPAIGN_FIELDS}
         proposed = getattr(self, "proposed", {})
         if typed["report_due"] == proposed.get("report_due") and typed["start"] != proposed.get("start"):
             del typed["report_due"]  # untouched: it moves with the start
         try:
-            setup_this_year(self.app.today(), **typed)
+            setup_this_year(today, **typed)
         except ValidationError as exc:
             key = exc.field if exc.field in ("name", "doc_number", "report_due") else "start"
             raise ValidationError(exc.message, field=f"camp-{key}") from None
@@ -157,7 +164,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     def _saved(self) -> None:
         """Offer the next steps."""
-        self.app.load_shell()
+        app_of(self).load_shell()
         self.load_settings()
         self.query_one("#welcome-next").remove_class("hidden")
         button = self.query_one("#welcome-demo", Button)
@@ -175,8 +182,6 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     def action_campaign(self) -> None:
         """F5: the 整治工作 screen (phases, categories, 低保 standards), after the town is saved."""
-        from .campaign import CampaignScreen
-
         if self.query_one("#welcome-next").has_class("hidden"):
             self.notify("请先核对本镇信息和本年度整治工作，按 Ctrl+S 保存", severity="warning")
             return
@@ -184,7 +189,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     def action_import_list(self) -> None:
         """F8: the import wizard (after the town is saved)."""
-        from .import_wizard import ImportWizard
+        from .import_wizard import ImportWizard  # lazy: it loads openpyxl and the importers (~0.2 s)
 
         if self.query_one("#welcome-next").has_class("hidden"):
             self.notify("请先填写本镇信息并按 Ctrl+S 保存", severity="warning")
@@ -196,8 +201,6 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         if info is None or info.empty or getattr(self, "building", False):
             return
         if self.app.screen is self:  # (is_current is also true right under another screen)
-            from .dashboard import DashboardScreen
-
             self.building = True  # once
             self.app.switch_screen(DashboardScreen())
         else:
@@ -207,8 +210,6 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         """Back from the wizard after an import: on to the dashboard."""
         super().on_screen_resume()
         if getattr(self, "pending_dashboard", False) and not getattr(self, "building", False):
-            from .dashboard import DashboardScreen
-
             self.pending_dashboard, self.building = False, True
             self.app.switch_screen(DashboardScreen())
 
@@ -225,16 +226,15 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="demo")
     def build_demo(self) -> None:
-        """Fill the database with the synthetic town."""
-        from store.demo.town import build_demo
-        from store.schema import db
+        """Fill the database with the synthetic town (a hand-made worker: it reports progress)."""
+        today = app_of(self).today()
 
         def progress(label: str, frac: float) -> None:
             """Forward the build's progress to the UI thread."""
             self.app.call_from_thread(self._progress, label, frac)
 
         with db.connection_context():
-            written = build_demo(1, "small", today=self.app.today(), progress=progress)
+            written = build_demo_town(1, "small", today=today, progress=progress)
         self.app.call_from_thread(self._demo_done, written)
 
     def _progress(self, label: str, frac: float) -> None:
@@ -244,10 +244,8 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 
     def _demo_done(self, written: dict) -> None:
         """Go to the dashboard."""
-        from .dashboard import DashboardScreen
-
         self.notify(f"已载入演示数据：{written['villages']} 个村（居），{written['cases']} 个排查对象")
-        self.app.load_shell()
+        app_of(self).load_shell()
         self.app.switch_screen(DashboardScreen())
 
 
