@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from ..messages import OpenCase
 from ..widgets.case_browser import CaseBrowser
+from .attach_folder import AttachFolderScreen
 from .base import AppScreen
+from .case_add_form import CaseAddForm
 
 
 class CasesScreen(AppScreen):
@@ -42,15 +47,16 @@ class CasesScreen(AppScreen):
 
     def action_add_case(self) -> None:
         """n: a person the village found, as a new case; it opens after saving."""
-        from ..messages import OpenCase
-        from .case_add_form import CaseAddForm
 
-        self.app.push_screen(CaseAddForm(), lambda case_id: case_id and self.app.post_message(OpenCase(case_id)))
+        def added(case_id: Any) -> None:
+            """Open the new case (nothing when the form was left)."""
+            if case_id:
+                self.app.post_message(OpenCase(case_id))
+
+        self.app.push_screen(CaseAddForm(), added)
 
     def action_attach_folder(self) -> None:
         """w: the photos a village sent, matched to persons, attached after a preview."""
-        from .attach_folder import AttachFolderScreen
-
         self.app.push_screen(AttachFolderScreen())
 
     def action_noop(self) -> None:

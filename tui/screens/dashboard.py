@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from store.people.search import active_campaign_id
+from store.reports.dashboard import Board, board
+from store.rosters.coverage import has_rosters
+
 from ..messages import OpenCase, OpenVillage
 from ..text import bar, cut, day, pct
+from ..typed_app import app_of
 from .base import AppScreen
 
 SHORT = {"低保": "低", "低保单人户": "单", "特困集中": "特", "特困分散": "特", "孤儿": "孤",
@@ -93,24 +98,20 @@ class DashboardScreen(AppScreen):
     def action_reload(self) -> None:
         """F5: recount, and re-read the status line (last backup)."""
         self.load()
-        self.app.load_shell()
+        app_of(self).load_shell()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def load(self) -> None:
         """Count every village's progress and list what is overdue, off the UI thread."""
-        from store.reports import dashboard
-        from store.rosters.coverage import has_rosters
-        from store.schema import db
-        from store.people.search import active_campaign_id
+        today = app_of(self).today()
 
-        today = self.app.today()
-        with db.connection_context():
+        def fetch() -> tuple[Board | None, bool]:
+            """The board of the active campaign (none without one) and whether a 在保名单 is in."""
             cid = active_campaign_id()
-            data = dashboard.board(cid, today) if cid else None
-            rostered = has_rosters()
-        self.app.call_from_thread(self.show, data, rostered)
+            return (board(cid, today) if cid else None), has_rosters()
 
-    def show(self, data, rostered: bool = False) -> None:
+        self.load_then_show("dashboard", fetch, lambda got: self.show(*got))
+
+    def show(self, data: Board | None, rostered: bool = False) -> None:
         """Fill both tables, keeping the cursor where it was (未在保 once a 在保名单 is imported)."""
         self.board, self.rostered = data, rostered
         rows = data.rows if data else []
@@ -173,7 +174,7 @@ class DashboardScreen(AppScreen):
         rows = data.rows if data else []
         row = rows[index] if 0 <= index < len(rows) else None
         box = self.query_one("#dash-note", Static)
-        box.update(data.explain(row) if row else "")
+        box.update(data.explain(row) if data and row else "")
         box.set_class(bool(row and row.behind), "-behind")
 
     @on(DataTable.RowHighlighted, "#dash-villages")
@@ -196,8 +197,12 @@ class DashboardScreen(AppScreen):
         if table is None or table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if table.id == "dash-villages" and key in self.rows:
-            self.post_message(OpenVillage(self.rows[key].id))
+        if key is None:
+            return
+        if table.id == "dash-villages":
+            village = self.rows.get(key)  # none for the town's total line
+            if village is not None and village.id is not None:
+                self.post_message(OpenVillage(village.id))
         elif table.id == "dash-overdue":
             item = self.late[key]
             if item.case_id:
