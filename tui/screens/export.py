@@ -12,7 +12,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from platformdirs import user_documents_dir
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,9 +22,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
-from exports.common import INTERNAL, POSTED, TITLES, default_file_name, parse_as_of
+from exports.atomic import ExportError
+from exports.common import INTERNAL, POSTED, TITLES, default_file_name, parse_as_of, write_export
+from exports.printing import print_file
+from store import settings
+from store.errors import StoreError
+from store.fsio import os_error_text
+from store.logfile import get_logger
+from store.reports.export_rows import village_names
+from store.reports.paper import stored_paper_settings
+from store.schema import db
 
 from ..widgets.chrome import FitFooter
+from .base import LoadsInThread
+from .paper_form import PaperForm
 
 KIND_OPTIONS = [(f"{TITLES[k]}（{'张贴公示用' if k in POSTED else '内部资料' if k in INTERNAL else '汇总'}）", k)
                 for k in ("progress", "lists", "ledger", "spotcheck", "petitions", "report", "notice", "survey")]
@@ -30,8 +43,6 @@ KIND_OPTIONS = [(f"{TITLES[k]}（{'张贴公示用' if k in POSTED else '内部�
 
 def documents_dir() -> Path:
     """The user's documents folder (falls back to the home folder when it does not exist)."""
-    from platformdirs import user_documents_dir
-
     folder = Path(user_documents_dir())
     return folder if folder.is_dir() else Path.home()
 
@@ -48,13 +59,11 @@ def open_with_default_app(path: Path) -> str | None:
         subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        from store.fsio import os_error_text
-
         return f"无法打开文件：{os_error_text(exc, path=False)}"
     return None
 
 
-class ExportScreen(Screen):
+class ExportScreen(LoadsInThread, Screen):
     """导出：选择种类、村（居）、是否打码和保存位置."""
 
     CSS_PATH = "export.tcss"
@@ -112,16 +121,10 @@ class ExportScreen(Screen):
         self.query_one("#export-survey").display = self.first_kind == "survey"
         self.load()
 
-    @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)
     def load(self) -> None:
         """Read town name and village names off the UI thread."""
-        from store import settings
-        from store.reports.export_rows import village_names
-        from store.schema import db
-
-        with db.connection_context():
-            town, names = settings.get(settings.TOWN), village_names()
-        self.app.call_from_thread(self.loaded, town, names)
+        self.load_then_show("export-load", lambda: (settings.get(settings.TOWN), village_names()),
+                            lambda got: self.loaded(*got))
 
     def loaded(self, town: str | None, names: list[str]) -> None:
         """Fill the village list and the default file name."""
@@ -131,8 +134,8 @@ class ExportScreen(Screen):
 
     def _suggest_path(self) -> None:
         """Default path in the documents folder, unless the clerk typed one."""
-        if self._auto_name:
-            kind = self.query_one("#export-kind", Select).value
+        kind = self.query_one("#export-kind", Select).value
+        if self._auto_name and isinstance(kind, str):
             name = default_file_name(kind, self.town, self.today)
             with self.prevent(Input.Changed):
                 self.query_one("#export-path", Input).value = str(documents_dir() / name)
@@ -180,7 +183,7 @@ class ExportScreen(Screen):
         if not raw:
             self.say("请填写保存位置", error=True)
             return
-        options = {"villages": list(self.query_one("#export-villages", SelectionList).selected) or None,
+        options: dict[str, Any] = {"villages": list(self.query_one("#export-villages", SelectionList).selected) or None,
                    "as_of": as_of, "mask": self.query_one("#export-mask", Checkbox).value}
         if self.query_one("#export-kind", Select).value == "survey":
             options.update(zone=self.query_one("#export-zone", Input).value.strip() or None,
@@ -191,27 +194,19 @@ class ExportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
     def write(self, kind: str, path: Path, options: dict, then_print: bool = False) -> None:
-        """Write the file off the UI thread; report the path or a Chinese reason."""
-        from exports.atomic import ExportError
-        from exports.common import write_export
-        from store.errors import StoreError
-        from store.schema import db
-
+        """Write the file off the UI thread; report the path or a Chinese reason. Stays a hand-written
+        worker: it says 「正在发送到打印机」 between writing and printing."""
         try:
             with db.connection_context():
                 result = write_export(kind, path, **options)
         except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self.failed, exc.message)
         except Exception as exc:  # noqa: BLE001 - never a traceback on screen
-            from store.logfile import get_logger
-
             get_logger("tui.export").exception("export failed")
             self.app.call_from_thread(self.failed, f"导出出错（{type(exc).__name__}），详情已写入日志文件")
         else:
             problem = None
             if then_print:
-                from exports.printing import print_file
-
                 self.app.call_from_thread(self.say, "已导出，正在发送到打印机...")
                 problem = print_file(result.path)
             self.app.call_from_thread(self.done, result, then_print, problem)
@@ -255,17 +250,10 @@ class ExportScreen(Screen):
         if not getattr(self.app, "read_only", False):
             self.open_paper()
 
-    @work(thread=True, exclusive=True, group="export-paper", exit_on_error=False)
     def open_paper(self) -> None:
         """Read the stored settings off the UI thread, then open the form."""
-        from store.reports.paper import stored_paper_settings
-        from store.schema import db
-
-        from .paper_form import PaperForm
-
-        with db.connection_context():
-            current = stored_paper_settings()
-        self.app.call_from_thread(self.app.push_screen, PaperForm(current))
+        self.load_then_show("export-paper", stored_paper_settings,
+                            lambda current: self.app.push_screen(PaperForm(current)))
 
     def action_back(self) -> None:
         """Leave the screen (when it is not the only one)."""
