@@ -193,7 +193,10 @@ def main(
     db: Annotated[Optional[Path], typer.Option("--db", envvar="YINGBAO_DB", help="数据库文件（默认在用户数据文件夹）")] = None,
 ) -> None:
     """应保尽保：困难群众「漏保」「漏救」问题整治工作台。"""
+    from store import lock
+
     ctx.obj = State(db or default_db_path())
+    lock.on_gate_wait = lambda text: typer.echo(text, err=True)  # a restore or a writer to wait for: say so
     if ctx.invoked_subcommand is None:
         run_tui(ctx.obj)
 
@@ -231,6 +234,9 @@ def run_tui(st: State) -> None:
         st.open()  # the other window closed meanwhile: open normally
     from tui.app import make_app
 
+    from store import lock
+
+    lock.on_gate_wait = None  # from here on the screen is the app's: nothing is printed under it
     hint = terminal_hint()
     if hint:
         typer.echo(hint, err=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import StoreError
@@ -240,10 +241,19 @@ def take_gate(db_path: str | os.PathLike, *, exclusive: bool, wait_s: float) -> 
     return _wait_gate(path, _open(path), exclusive, wait_s)
 
 
+# Told once when a command has to wait for the gate (the CLI prints it; None: wait silently).
+on_gate_wait: Callable[[str], None] | None = None
+
+
 def _wait_gate(path: Path, fd: int, exclusive: bool, wait_s: float) -> Gate:
     """Poll for the gate until wait_s has passed (closing fd on failure)."""
     deadline = time.monotonic() + wait_s
+    told = False
     while not _try_gate(fd, exclusive):
+        if not told and on_gate_wait is not None:
+            told = True
+            on_gate_wait(f"有其他命令正在使用此数据库，等它完成后再恢复（最多等 {wait_s:g} 秒）..." if exclusive
+                         else f"正在从备份恢复此数据库，等恢复完成后继续（最多等 {wait_s:g} 秒）...")
         if time.monotonic() >= deadline:
             os.close(fd)
             if exclusive:

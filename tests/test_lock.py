@@ -13,6 +13,8 @@ import pytest
 from store.errors import StoreError
 from store.lock import AlreadyRunning, Restoring, acquire, is_locked, lock_path, take_gate
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_second_instance_is_refused_in_chinese(tmp_path):
     db = tmp_path / "c.db"
@@ -111,3 +113,39 @@ def test_a_writer_waits_out_a_restore_and_a_restore_waits_for_writers(tmp_path):
     other.release()
     with Restoring(db, wait_s=0.2):
         pass
+
+
+def test_a_command_that_must_wait_for_a_restore_says_so_once(tmp_path, monkeypatch):
+    """The CLI prints the notice (main.py sets lock.on_gate_wait), instead of a silent wait of up to 120 s."""
+    from store import lock
+
+    told: list[str] = []
+    monkeypatch.setattr(lock, "on_gate_wait", told.append)
+    db = tmp_path / "c.db"
+    with Restoring(db):
+        with pytest.raises(StoreError):
+            take_gate(db, exclusive=False, wait_s=0.3)
+    assert told == ["正在从备份恢复此数据库，等恢复完成后继续（最多等 0.3 秒）..."]
+    told.clear()
+    take_gate(db, exclusive=False, wait_s=0.3).release()  # nothing to wait for: nothing said
+    assert told == []
+
+
+def test_the_cli_says_it_waits_for_a_restore_in_another_process(tmp_path):
+    """`info` started while another process restores: one Chinese line on stderr, then its answer."""
+    db = tmp_path / "t.db"
+    subprocess.run([sys.executable, "main.py", "--db", str(db), "init", "--town", "后龙镇", "--district", "泉港区"],
+                   check=True, capture_output=True, cwd=ROOT)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom store.lock import Restoring\n"
+        f"with Restoring({str(db)!r}):\n    print('held', flush=True)\n    time.sleep(1.5)\n")],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = subprocess.run([sys.executable, "main.py", "--db", str(db), "info"], capture_output=True,
+                                text=True, encoding="utf-8", timeout=60, cwd=ROOT)
+    finally:
+        holder.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("正在从备份恢复此数据库，等恢复完成后继续（最多等 120 秒）...") == 1
+    assert "后龙镇" in result.stdout
