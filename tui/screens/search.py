@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,11 +12,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.ids import mask_id
+from store.people.search import find as find_people
 
-from ..errors import ReportsWorkerErrors
 from ..messages import OpenCase
 from ..text import pad
 from ..widgets.fields import Field
+from .base import LoadsInThread
+from .case_add_form import CaseAddForm
 
 
 def hit_label(h) -> str:
@@ -26,7 +27,7 @@ def hit_label(h) -> str:
     return f"{pad(h.name, 8)}  {pad(h.village or '', 10)}  {pad(mask_id(h.id_number) or '（无证件号）', 18)}  {status}"
 
 
-class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
+class SearchScreen(LoadsInThread, ModalScreen[None]):
     """搜索."""
 
     CSS_PATH = "search.tcss"
@@ -59,15 +60,9 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.typed_at = time.perf_counter()
         self.find(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, text: str) -> None:
         """store.people.search.find off the UI thread."""
-        from store.schema import db
-        from store.people.search import find
-
-        with db.connection_context():
-            hits = find(text, limit=30)
-        self.app.call_from_thread(self._show, text, hits)
+        self.load_then_show("search", lambda: find_people(text, limit=30), lambda hits: self._show(text, hits))
 
     def _show(self, text: str, hits: list) -> None:
         """Show the results, if they are for what is typed now."""
@@ -109,8 +104,6 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def _add_case(self, person_id: int | None, label: str, name: str = "") -> None:
         """Open the 新增排查对象 form; the new case opens after saving."""
-        from .case_add_form import CaseAddForm
-
         if getattr(self.app, "read_only", False):
             self.notify("只读方式打开，不能新增排查对象", severity="warning")
             return

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
+from store import settings
+from store.errors import StoreError, ValidationError
+from store.safety.backup import default_backup_dir, make_backup
+from store.safety.backup_folder import set_backup_dir
+from store.safety.copies import last_backup
+from store.schema import db
+
+from ..typed_app import app_of
 from ..widgets.fields import Field, FieldError
+from .backup_list import BackupListScreen
+from .campaign import CampaignScreen
 from .form import FormScreen
+from .villages import VillagesScreen
 
 DIR_HINT = "最好是第二块硬盘或U盘上已建好的文件夹，留空则用默认"
 
@@ -53,20 +63,18 @@ class SettingsScreen(FormScreen):
         if self.start_backup:
             self.action_backup_now()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="st-load")
     def load(self) -> None:
         """Operator, backup folder, its default, the last backup."""
-        from store import settings
-        from store.safety.backup import default_backup_dir
-        from store.safety.copies import last_backup
-        from store.schema import db
+        db_path = app_of(self).db_path
 
-        with db.connection_context():
+        def fetch() -> tuple:
+            """Read in the worker."""
             values = {"operator": settings.get(settings.OPERATOR) or "",
                       "backup_dir": settings.get(settings.BACKUP_DIR) or ""}
-            last = last_backup()
-        beside = self.app.db_path.expanduser().resolve().parent / "备份"
-        self.app.call_from_thread(self._fill, values, str(beside), str(default_backup_dir(self.app.db_path)), last)
+            beside = db_path.expanduser().resolve().parent / "备份"
+            return values, str(beside), str(default_backup_dir(db_path)), last_backup()
+
+        self.load_then_show("st-load", fetch, lambda got: self._fill(*got))
 
     def _fill(self, values: dict, beside: str, used: str, last) -> None:
         """Show the values, the default folder and the last backup."""
@@ -92,15 +100,10 @@ class SettingsScreen(FormScreen):
 
     def write(self, values: dict) -> list[str]:
         """Store both settings in one transaction; return the warnings."""
-        from store import settings
-        from store.safety.backup_folder import set_backup_dir
-        from store.errors import ValidationError
-        from store.schema import db
-
         if not values["operator"]:
             raise ValidationError("请填写操作员姓名", "operator")
         with db.atomic():
-            warnings = set_backup_dir(values["backup_dir"], self.app.db_path)
+            warnings = set_backup_dir(values["backup_dir"], app_of(self).db_path)
             settings.put(settings.OPERATOR, values["operator"])
         return warnings
 
@@ -116,21 +119,19 @@ class SettingsScreen(FormScreen):
         self.query_one("#st-status", Static).update("正在备份并校验...")
         self.backup_now()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="st-backup")
     def backup_now(self) -> None:
-        """make_backup into the configured folder."""
-        from store.safety.backup import make_backup
-        from store.errors import StoreError
-        from store.schema import db
+        """make_backup into the configured folder; a refusal is shown in the status line too."""
+        db_path = app_of(self).db_path
 
-        try:
-            with db.connection_context():
-                result = make_backup(self.app.db_path)
-        except StoreError as exc:
-            self.app.call_from_thread(self._backup_done, f"备份失败：{exc.message}", True)
-            return
-        size = result.size / 1024 / 1024
-        self.app.call_from_thread(self._backup_done, f"已备份并校验：{result.path}（{size:.1f} MB）", False)
+        def backup() -> tuple[str, bool]:
+            """The backup, in the worker: the text to show and whether it failed."""
+            try:
+                result = make_backup(db_path)
+            except StoreError as exc:
+                return f"备份失败：{exc.message}", True
+            return f"已备份并校验：{result.path}（{result.size / 1024 / 1024:.1f} MB）", False
+
+        self.load_then_show("st-backup", backup, lambda got: self._backup_done(*got))
 
     def _backup_done(self, text: str, error: bool) -> None:
         """Show the result; the status line's backup time follows."""
@@ -138,35 +139,27 @@ class SettingsScreen(FormScreen):
         status.update(text)
         status.set_class(error, "-error")
         self.app.notify(text, title="备份", severity="error" if error else "information", timeout=10)
-        self.app.load_shell()
+        app_of(self).load_shell()
         if not error:
             self.load_last()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="st-last")
     def load_last(self) -> None:
         """The last backup again, after a backup."""
-        from store.safety.copies import last_backup
-        from store.schema import db
 
-        with db.connection_context():
-            last = last_backup()
-        text = f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "上次备份：从未备份"
-        self.app.call_from_thread(self.query_one("#st-last", Static).update, text)
+        def show(last) -> None:
+            """The line under the folder."""
+            self.query_one("#st-last", Static).update(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "上次备份：从未备份")
+
+        self.load_then_show("st-last", last_backup, show)
 
     def action_campaign(self) -> None:
         """F7: the 整治工作 screen (year, phases, categories, 低保 standards)."""
-        from .campaign import CampaignScreen
-
         self.app.push_screen(CampaignScreen())
 
     def action_villages(self) -> None:
         """F4: the 村（居）名单 screen (add, rename, aliases, merge)."""
-        from .villages import VillagesScreen
-
         self.app.push_screen(VillagesScreen())
 
     def action_backup_list(self) -> None:
         """F6: the backups in the folder."""
-        from .backup_list import BackupListScreen
-
         self.app.push_screen(BackupListScreen())
