@@ -30,9 +30,11 @@ def parts_with_formulas(path: str | os.PathLike) -> dict[str, bool] | None:
 
 
 def formula_cells_without_value(path: str | os.PathLike, sheet_name: str,
-                                with_formulas: dict[str, bool] | None = None) -> set[tuple[int, int]]:
+                                with_formulas: dict[str, bool] | None = None,
+                                trims: tuple[tuple[str, int, int, str], ...] = ()) -> set[tuple[int, int]]:
     """(row, col) of xlsx formula cells that carry no cached value; empty for other formats.
-    with_formulas: parts_with_formulas(path), when already known."""
+    with_formulas: parts_with_formulas(path), when already known; trims (importers.sniff): cells right
+    of a sheet's last read column are not part of the list."""
     try:
         with zipfile.ZipFile(path) as zf:
             part = _sheet_part(zf, sheet_name)
@@ -42,7 +44,9 @@ def formula_cells_without_value(path: str | os.PathLike, sheet_name: str,
             if not (_has_formula(zf, part) if known is None else known):
                 return set()
             with zf.open(part) as fh, reader_errors():
-                return _scan_formulas(fh)
+                cells = _scan_formulas(fh)
+            last = next((t[1] for t in trims if t[0] == part), None)
+            return cells if last is None else {(r, c) for r, c in cells if c < last}
     except zipfile.BadZipFile:
         return set()
 

@@ -167,7 +167,7 @@ def _prepare(path: Path, found: Sniffed, sheet: str | None, overrides: dict[str,
     choices["category"] = category
     data, match = _match(sheets, choices)
     fill_merged(data, match.first_data_row)
-    formulas = formula_cells_without_value(path, data.name, with_formulas) if found.kind == "xlsx" else set()
+    formulas = formula_cells_without_value(path, data.name, with_formulas, found.trims) if found.kind == "xlsx" else set()
     formula_rows = {r for r, _c in formulas}
     rows = [i for i in range(match.first_data_row, len(data.rows))
             if i in formula_rows or not is_blank_row(data.rows[i])]

@@ -137,3 +137,20 @@ def test_an_ods_with_the_empty_tail_libreoffice_writes_passes(tmp_path):
             'table:number-columns-repeated="1024"/></table:table-row>')
     path = ods(tmp_path / "名单.ods", f"<table:table-row>{cell('姓名')}{cell('身份证号')}</table:table-row>{rows}{tail}")
     assert sniff(path).kind == "ods"
+
+
+def test_a_stray_formula_far_right_does_not_reject_its_row(tmp_path, db_path):
+    """A formula without a value at XFD3 is one of the left-out cells, not a fault of row 3."""
+    rows = fx.rows_xml([HEADER] + [[f"张{i}", ident(i), "后龙村"] for i in range(1, 6)])
+    body = rows.replace('</c></row><row r="4">', '</c><c r="XFD3"><f>1+1</f></c></row><row r="4">', 1)
+    assert 'r="XFD3"' in body
+    path = fx.write_raw_xlsx(tmp_path / "名单.xlsx", {"名单": fx.sheet_xml(body + '<row r="9000"><c r="XFD9000">'
+                                                                             "<v>1</v></c></row>")})
+    close_db()
+    runner.invoke(app, ["--db", str(db_path), "init", "--town", "后龙镇", "--district", "泉港区"])
+    runner.invoke(app, ["--db", str(db_path), "village", "add", "后龙村"])
+    result = runner.invoke(app, ["--db", str(db_path), "import", str(path), "--category", "5"])
+    close_db()
+    assert result.exit_code == 0 and "2 个零散单元格" in result.output, result.output
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM person").fetchone() == (5,)

@@ -171,8 +171,9 @@ class Choice:
     label: str
 
 
-def filter_choices(campaign_id: int, village_id: int | None = None) -> dict[str, list[Choice]]:
-    """Villages, zones (of the village), members and categories for the filter keys."""
+def filter_choices(campaign_id: int | None, village_id: int | None = None) -> dict[str, list[Choice]]:
+    """Villages, zones (of the village), members and categories for the filter keys (no categories
+    without a campaign)."""
     villages = [Choice(i, n) for i, n in db.execute_sql('SELECT id, name FROM "village" ORDER BY seq, id')]
     zsql = 'SELECT z.id, v.name || z.name FROM "zone" z JOIN "village" v ON v.id = z.village_id'
     msql = 'SELECT m.id, m.name FROM "member" m WHERE m.active = 1'
