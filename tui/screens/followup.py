@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from store.cases.cases import OUTCOMES
+from store.audit import current_operator
+from store.cases.cases import OUTCOMES, get_case, record_contact
 from store.errors import ValidationError
+from store.followup import last_member, members, parse_day
+from store.people.search import Hit
+from store.people.search import find as find_people
 
+from ..typed_app import app_of
 from ..widgets.fields import CheckList, Field, FieldError, NoteArea
 from .form import FormScreen
 from .search import hit_label
@@ -55,7 +60,7 @@ class FollowupScreen(FormScreen):
             yield Static("", id="fu-kind")
             with Horizontal(id="fu-row"):
                 yield Label("日期", id="fu-date-label")
-                yield Field(self.app.today().isoformat(), id="fu-date")
+                yield Field(app_of(self).today().isoformat(), id="fu-date")
                 yield Select([(o, o) for o in OUTCOMES], prompt="结果", id="fu-outcome", allow_blank=True)
             yield FieldError(id="fu-date-error")
             yield Label(PICK_HINT, id="fu-member-label")
@@ -82,24 +87,21 @@ class FollowupScreen(FormScreen):
             self.query_one("#fu-person").focus()
         self.load_context(self.case_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fu-context")
     def load_context(self, case_id: int | None) -> None:
         """The case's person, the members to choose from, the one used last."""
-        from store import audit, followup
-        from store.cases.cases import get_case
-        from store.schema import db
 
-        with db.connection_context():
+        def fetch() -> tuple[str, list, int | None, int | None]:
+            """The person line, the members, the one used last, the one in charge (in the worker)."""
             line, village, in_charge = "", None, None
             if case_id:
                 case = get_case(case_id)
                 village, in_charge = case.person.village_id, case.member_id
                 line = f"对象：{case.person.name}（{case.person.village.name if village else ''}，{case.status}）"
-            members = followup.members(village)
-            last = followup.last_member(audit.current_operator()) or in_charge
-        self.app.call_from_thread(self._fill_context, line, members, last, in_charge)
+            return line, members(village), last_member(current_operator()) or in_charge, in_charge
 
-    def _fill_context(self, line: str, members: list, last: int | None, in_charge: int | None = None) -> None:
+        self.load_then_show("fu-context", fetch, lambda got: self._fill_context(*got))
+
+    def _fill_context(self, line: str, people: list, last: int | None, in_charge: int | None = None) -> None:
         """Fill the person line and the member list (the one used last chosen; for a visit also the
         case's member in charge)."""
         if line:
@@ -108,13 +110,13 @@ class FollowupScreen(FormScreen):
         box = self.query_one("#fu-member", CheckList)
         chosen = set(box.selected)
         box.clear_options()
-        known = {mid for mid, _l in members}
-        self.member_names = {mid: label.split("（")[0] for mid, label in members}
+        known = {mid for mid, _l in people}
+        self.member_names = {mid: label.split("（")[0] for mid, label in people}
         picks = {m for m in chosen | {last} | ({in_charge} if self.kind == "入户走访" else set()) if m in known}
-        box.add_options([(label, mid) for mid, label in sorted(members, key=lambda m: m[0] not in picks)])
+        box.add_options([(label, mid) for mid, label in sorted(people, key=lambda m: m[0] not in picks)])
         for mid in picks:
             box.select(mid)
-        if not members:
+        if not people:
             self.query_one("#fu-member-label", Label).update("参加人员：还没有登记工作人员（Ctrl+N 人员里添加），可以不选")
 
     @on(CheckList.SelectedChanged, "#fu-member")
@@ -143,7 +145,7 @@ class FollowupScreen(FormScreen):
 
     def action_days(self, n: int) -> None:
         """Ctrl+G/R/T: next follow-up in 7/15/30 days."""
-        self.query_one("#fu-next_followup", Field).value = (self.app.today() + dt.timedelta(days=n)).isoformat()
+        self.query_one("#fu-next_followup", Field).value = (app_of(self).today() + dt.timedelta(days=n)).isoformat()
 
     @on(Field.Changed, "#fu-person")
     def _person_typed(self, event: Field.Changed) -> None:
@@ -152,15 +154,14 @@ class FollowupScreen(FormScreen):
         self.query_one("#fu-who-line", Static).update("")
         self.find(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fu-search")
     def find(self, text: str) -> None:
         """Only persons with a case can get a follow-up."""
-        from store.schema import db
-        from store.people.search import find
 
-        with db.connection_context():
-            hits = [h for h in find(text, limit=30) if h.case_id][:10]
-        self.app.call_from_thread(self._hits, text, hits)
+        def fetch() -> list[Hit]:
+            """Ten persons with a case (in the worker)."""
+            return [h for h in find_people(text, limit=30) if h.case_id][:10]
+
+        self.load_then_show("fu-search", fetch, lambda hits: self._hits(text, hits))
 
     def _hits(self, text: str, hits: list) -> None:
         """Show the candidates."""
@@ -207,11 +208,9 @@ class FollowupScreen(FormScreen):
 
     def values(self) -> dict:
         """The form's values, the date parsed; errors point at their field."""
-        from store.followup import parse_day
-
         if not self.case_id:
             raise ValidationError("请先选择对象：输入姓名或拼音首字母，再按 Enter", field="person")
-        today = self.app.today()
+        today = app_of(self).today()
         day = parse_day(self.query_one("#fu-date", Field).value, today, field="date")
         if day is None:
             raise ValidationError("请填写日期（今天或以前的某一天）", field="date")
@@ -224,10 +223,8 @@ class FollowupScreen(FormScreen):
                 "member_ids": list(self.query_one("#fu-member", CheckList).selected),
                 "outcome": outcome if isinstance(outcome, str) else None}
 
-    def write(self, values: dict):
+    def write(self, values: dict) -> object:
         """store.cases.cases.record_contact (入户 makes a case 已走访, a call 已联系; 负责人 unchanged)."""
-        from store.cases.cases import record_contact
-
         values = dict(values)
         return record_contact(values.pop("case_id"), **values)
 
