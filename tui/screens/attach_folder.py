@@ -19,6 +19,7 @@ from store.schema import db
 
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
+from ..typed_app import app_of
 from ..widgets.fields import Field, FieldError
 
 
@@ -54,7 +55,7 @@ class AttachFolderScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def action_go(self) -> None:
         """Ctrl+S: preview first; on a preview, attach its matches."""
-        if getattr(self.app, "read_only", False):
+        if app_of(self).read_only:
             self.notify("只读方式打开，不能添加附件", severity="warning")
         elif self.preview is None:
             self.run("preview", self.query_one("#afo-folder", Field).value)

@@ -330,6 +330,8 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         values = {k: self.query_one(f"#cp-{k}", Field).value for k, _l in FIELDS}
         self.save(self.view.id, values, list(self.phases))
 
+    # Stays a hand-written worker (not write_then_show), like FormScreen.save: a refusal goes under
+    # its field or phase, and the typed values stay.
     @work(thread=True, exclusive=True, exit_on_error=False, group="cp-save")
     def save(self, campaign_id: int, values: dict, phases: list) -> None:
         """store.campaign.campaigns.edit_campaign."""

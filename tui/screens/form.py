@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from textual.worker import Worker
 
 from store.errors import StoreError, ValidationError
+from store.schema import db
 
 from ..errors import retry_locked
 from ..messages import DataChanged
@@ -74,11 +75,11 @@ class FormScreen(EnterMovesOn, LoadsInThread, ModalScreen[object]):
         self.saving = True
         self.save(values)
 
+    # Stays a hand-written worker (not write_then_show): a refusal keeps the form open with the
+    # message under its field, and each retry on a lock is said while the clerk waits.
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
     def save(self, values: dict) -> None:
         """Write through the store, retrying on a lock."""
-        from store.schema import db
-
         try:
             with db.connection_context():
                 result = retry_locked(lambda: self.write(values), on_retry=self._retrying)
