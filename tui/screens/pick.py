@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,7 +23,7 @@ class PickScreen(ModalScreen[object]):
     BINDINGS = [Binding("escape", "cancel", "取消", key_display="Esc"),
                 Binding("down", "down", show=False), Binding("up", "up", show=False)]
 
-    def __init__(self, title: str, choices: list[tuple[object, str]], allow_all: bool = True) -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[object, str]], allow_all: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.choices = ([(ALL, "（全部，不按此筛选）")] if allow_all else []) + list(choices)
