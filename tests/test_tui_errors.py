@@ -87,3 +87,51 @@ def test_backup_time_is_red_when_missing_or_more_than_a_day_old():
     assert "red" in str(backup_text(now - dt.timedelta(hours=25), now).style)  # more than a day
     fresh = backup_text(now - dt.timedelta(hours=2), now)
     assert fresh.plain == "11-29 07:00" and "red" not in str(fresh.style)
+
+
+async def test_a_refused_write_says_weiwancheng_and_a_fault_says_chucuole(tmp_path):
+    """write_then_show: a StoreError (a rule the store explained) is 「未完成」, anything else 「出错了」;
+    a write that succeeds shows its result and tells every screen the data changed."""
+    from textual.app import App
+
+    from store.db import close_db, open_db
+    from store.errors import StoreError
+    from tui.messages import DataChanged
+    from textual.screen import Screen
+
+    from tui.screens.base import LoadsInThread
+
+    class Bare(LoadsInThread, Screen):
+        """The base helpers on a screen with nothing else."""
+
+    open_db(tmp_path / "t.db")
+    close_db()
+    shown, changed = [], []
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(Bare())
+
+        def on_data_changed(self, _event: DataChanged) -> None:
+            changed.append(True)
+
+    def refuse() -> None:
+        raise StoreError("该对象已删除，不能修改")
+
+    def fault() -> None:
+        raise ValueError("boom")
+
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Bare)
+        for write in (refuse, fault, lambda: 42):
+            worker = screen.write_then_show("t", write, shown.append)
+            while not worker.is_finished:
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+        notes = [(n.title, n.message) for n in app._notifications]
+    close_db()
+    assert ("未完成", "该对象已删除，不能修改") in notes
+    assert any(title == "出错了" and "ValueError" in message for title, message in notes)
+    assert shown == [42] and changed == [True]

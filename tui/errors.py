@@ -77,7 +77,10 @@ class ReportsWorkerErrors(_Node):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             assert error is not None  # a worker in the ERROR state holds the exception it raised
-            self.app.notify(message_for(error), title="出错了", severity="error", timeout=8)
+            # a refusal the store explained (a rule, a lock, a missing file) is 未完成, not a fault
+            refused = isinstance(error, StoreError)
+            self.app.notify(message_for(error), title="未完成" if refused else "出错了", severity="error",
+                            timeout=10 if refused else 8)
             self.worker_failed(event.worker)
 
     def worker_failed(self, worker: Worker) -> None:

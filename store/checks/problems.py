@@ -150,6 +150,18 @@ def set_evidence(problem_id: int, paths: str | list[str] | None) -> list[str]:
     return missing_evidence(items)
 
 
+def save_rectification(problem_id: int, *, measure: str | None, member_id: int | None, deadline: dt.date,
+                       progress: str, today: dt.date, done_on: dt.date | None, evidence: str | None) -> list[str]:
+    """The rectification form's every part in one transaction (measure, who, deadline, a progress note,
+    the day done, the evidence); returns the warnings for evidence files that were not found."""
+    with db.atomic():
+        edit_rectification(problem_id, measure=measure, member_id=member_id, deadline=deadline)
+        if progress:
+            add_progress(problem_id, progress, today)
+        set_done(problem_id, done_on)
+        return set_evidence(problem_id, evidence)
+
+
 def missing_evidence(paths: list[str]) -> list[str]:
     """A warning per path that is not an existing file."""
     return [f"找不到佐证材料文件：{p}" for p in paths if not Path(p).expanduser().is_file()]

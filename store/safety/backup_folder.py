@@ -48,3 +48,15 @@ def set_backup_dir(folder: str | None, db_path: str | os.PathLike) -> list[str]:
     path, warnings = check_backup_dir(folder, db_path)
     settings.put(settings.BACKUP_DIR, str(path))
     return warnings
+
+
+def save_settings(operator: str, backup_dir: str | None, db_path: str | os.PathLike) -> list[str]:
+    """The settings screen's operator and backup folder in one transaction; returns the folder's warnings."""
+    from store.schema import db
+
+    if not operator.strip():
+        raise ValidationError("请填写操作员姓名", "operator")
+    with db.atomic():
+        warnings = set_backup_dir(backup_dir, db_path)
+        settings.put(settings.OPERATOR, operator.strip())
+    return warnings

@@ -11,7 +11,6 @@ from store.checks import problems
 from store.checks.problems import KINDS, SOURCES, create_problem, edit_problem
 from store.errors import ValidationError
 from store.followup import members, parse_date
-from store.schema import db
 
 from ..text import day
 from ..typed_app import app_of
@@ -133,13 +132,7 @@ class RectificationForm(FormScreen):
         pid = self.row.problem_id
         if values["deadline"] is None:
             raise ValidationError("请填写整改期限", field="deadline")
-        with db.atomic():
-            problems.edit_rectification(pid, measure=values["measure"], member_id=values["member_id"],
-                                        deadline=values["deadline"])
-            if values["progress"]:
-                problems.add_progress(pid, values["progress"], values["today"])
-            problems.set_done(pid, values["done_on"])
-            return problems.set_evidence(pid, values["evidence"])
+        return problems.save_rectification(pid, **values)
 
     def _saved(self, result) -> None:
         """Warn about evidence files that were not found (they are kept)."""

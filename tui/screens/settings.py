@@ -8,11 +8,10 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from store import settings
-from store.errors import StoreError, ValidationError
+from store.errors import StoreError
 from store.safety.backup import default_backup_dir, make_backup
-from store.safety.backup_folder import set_backup_dir
+from store.safety.backup_folder import save_settings
 from store.safety.copies import last_backup
-from store.schema import db
 
 from ..typed_app import app_of
 from ..widgets.fields import Field, FieldError
@@ -100,12 +99,7 @@ class SettingsScreen(FormScreen):
 
     def write(self, values: dict) -> list[str]:
         """Store both settings in one transaction; return the warnings."""
-        if not values["operator"]:
-            raise ValidationError("请填写操作员姓名", "operator")
-        with db.atomic():
-            warnings = set_backup_dir(values["backup_dir"], app_of(self).db_path)
-            settings.put(settings.OPERATOR, values["operator"])
-        return warnings
+        return save_settings(values["operator"], values["backup_dir"], app_of(self).db_path)
 
     def _saved(self, result) -> None:
         """Say it is saved (and warn about the same disk)."""
