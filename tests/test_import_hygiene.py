@@ -34,6 +34,13 @@ def test_no_sql_outside_store():
     assert offenders == []
 
 
+def test_transactions_live_in_store():
+    """A write of several rows is one store function holding its own transaction, never the TUI's."""
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "tui").rglob("*.py")
+                 if ".atomic(" in path.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
 # The ground of store/ (its top-level modules) is what every wing uses; a wing (a subpackage such as
 # store/imports/) may import the ground and other wings, the ground imports no wing.
 # vanished.py names the newest backup when a database is missing, read by store/safety/copies.py.

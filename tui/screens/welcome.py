@@ -3,22 +3,19 @@ plan's structure with this year's dates, for the clerk to confirm or edit), then
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from store.campaign.campaigns import setup_this_year, this_year_proposal
+from store.campaign.campaigns import this_year_proposal
 from store.demo.town import build_demo as build_demo_town
 from store.errors import ValidationError
 from store.reports.queries import town_info
 from store.safety.backup import default_backup_dir
-from store.safety.backup_folder import set_backup_dir
 from store.schema import db
-from store.town.villages import init_town
+from store.town.setup import first_setup
 
 from ..typed_app import app_of
 from ..widgets.fields import EnterMovesOn, Field, FieldError
@@ -123,15 +120,16 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
         """Write town, district and operator (a refused value comes back to show under its field)."""
         today, db_path = app_of(self).today(), app_of(self).db_path
 
+        campaign = self._campaign_values(values)
+
         def write() -> list[str] | ValidationError:
-            """Town, district, operator, the backup folder and this year's campaign in one transaction."""
+            """store.town.setup.first_setup; a refusal is returned to show under its field."""
             try:
-                with db.atomic():
-                    init_town(values["town"], values["district"], values["operator"])
-                    warnings = set_backup_dir(values["backup_dir"], db_path)
-                    self._write_campaign(values, today)
-                    return warnings
+                return first_setup(values["town"], values["district"], values["operator"], values["backup_dir"],
+                                   db_path, today, campaign)
             except ValidationError as exc:
+                if exc.field and exc.field.startswith("campaign."):
+                    return ValidationError(exc.message, field=f"camp-{exc.field.removeprefix('campaign.')}")
                 return exc
 
         self.write_then_show("welcome", write, self._written, changed=False)
@@ -145,17 +143,13 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
             self.notify(warning, title="提示", severity="warning", timeout=12)
         self._saved()
 
-    def _write_campaign(self, values: dict, today: dt.date) -> None:
-        """This year's campaign as confirmed (errors named after the welcome's campaign fields)."""
+    def _campaign_values(self, values: dict) -> dict[str, str]:
+        """This year's campaign as confirmed; a report due left as proposed moves with a changed start."""
         typed = {k: values[f"camp-{k}"].strip() for k, _l in self.CAMPAIGN_FIELDS}
         proposed = getattr(self, "proposed", {})
         if typed["report_due"] == proposed.get("report_due") and typed["start"] != proposed.get("start"):
             del typed["report_due"]  # untouched: it moves with the start
-        try:
-            setup_this_year(today, **typed)
-        except ValidationError as exc:
-            key = exc.field if exc.field in ("name", "doc_number", "report_due") else "start"
-            raise ValidationError(exc.message, field=f"camp-{key}") from None
+        return typed
 
     def _field_error(self, exc: ValidationError) -> None:
         """Show the error under its field and put the cursor there."""
