@@ -76,3 +76,48 @@ def test_a_binding_missing_from_help_is_caught(monkeypatch):
                                                       Binding("k", "refresh", "刷新", key_display="k")])
     with pytest.raises(AssertionError):
         test_every_binding_is_in_its_help_section("总览")
+
+
+def _palettes() -> dict[str, tuple[type, list]]:
+    """Every screen class with a PALETTE, by "module:Class"."""
+    found = {}
+    for info in pkgutil.iter_modules(tui.screens.__path__):
+        module = importlib.import_module(f"tui.screens.{info.name}")
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and cls.__dict__.get("PALETTE"):
+                found[f"{info.name}:{name}"] = (cls, cls.PALETTE)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(_palettes()))
+def test_every_palette_action_is_a_binding_and_its_text_names_no_key(name):
+    """The palette shows the key from the bindings (tui/palette.py binding_of); a key typed by hand into
+    a palette text would drift from the real one."""
+    import re
+
+    cls, entries = _palettes()[name]
+    actions = {b.action for c in [cls, *_with_bindings().values()] for k in type.mro(c)
+               for b in k.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)}
+    for title, text, action in entries:
+        assert action in actions, (title, action)
+        assert not re.search(r"（(?:[A-Za-z0-9]|F\d+|Enter|Ctrl\+\w)[，）]", text), (title, text)
+
+
+async def test_the_palette_shows_each_commands_key_from_the_bindings(demo_db):
+    from tests.conftest import DEMO_TODAY
+    from tests.screen_walk import settle
+    from tui.app import make_app
+    from tui.palette import palette_commands
+    from tui.screens.cases import CasesScreen
+
+    app = make_app(demo_db, today=DEMO_TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CasesScreen)
+        texts = {c.title: c.help for c in palette_commands(app, app.screen)}
+    assert texts["只看跟进逾期"] == "筛选下次跟进已过期的对象（o）"  # the case browser's binding
+    assert texts["只看未分片的对象"] == "没有片区的对象，再按一次显示全部（u）"
+    assert texts["新增排查对象"].endswith("（n）")  # the screen's own binding
+    assert texts["排查对象"] == "对象列表，筛选与排序（F4）"  # the app's

@@ -7,6 +7,8 @@ from rich.text import Text
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from .messages import OpenVillage
@@ -75,6 +77,18 @@ def _keyed(app, text: str, action: str) -> str:
     return text
 
 
+def binding_of(screen: Screen, action: str) -> tuple[DOMNode, str | None]:
+    """Where a screen's palette action runs and the key that runs it, read from the BINDINGS of the screen
+    and of every widget in it (the footer's and F1 help's source): a widget's own action (the case
+    browser's 「overdue」) runs on that widget. No binding: the screen runs it, with no key shown."""
+    for node in [screen, *screen.query("*")]:
+        for cls in type(node).__mro__:
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.action == action:
+                    return node, binding.key_display or binding.key
+    return screen, None
+
+
 def palette_commands(app, screen) -> list[SystemCommand]:
     """Every action of the app, this screen's actions, then every village by name."""
     from .screens.reviews import ReviewsScreen
@@ -110,7 +124,9 @@ def palette_commands(app, screen) -> list[SystemCommand]:
         SystemCommand("退出", _keyed(app, "退出程序，当天未备份时先备份", "quit"), lambda: run("quit")),
     ]
     for title, help_text, action in getattr(screen, "PALETTE", []):
-        cmds.append(SystemCommand(title, help_text, lambda a=action: screen.run_action(a)))
+        node, key = binding_of(screen, action)
+        shown = f"{help_text}（{key}）" if key else help_text
+        cmds.append(SystemCommand(title, shown, lambda a=action, n=node: n.run_action(a)))
     for vid, name in app.villages:
         cmds.append(SystemCommand(f"村（居）：{name}", "打开该村（居）的片区、人员和排查对象",
                                   lambda v=vid: app.post_message(OpenVillage(v)), discover=False))

@@ -66,8 +66,8 @@ class CampaignScreen(EnterMovesOn, AppScreen):
         Binding("n", "new", "新建整治工作", key_display="n"),
     ]
     WRITE_ACTIONS = frozenset({"save", "add", "edit", "remove", "up", "down", "use", "new"})
-    PALETTE = [("新建整治工作", "按模板新建一年的整治工作（n）", "new"),
-               ("保存整治工作", "名称、文号、年度、日期和阶段（Ctrl+S）", "save")]
+    PALETTE = [("新建整治工作", "按模板新建一年的整治工作", "new"),
+               ("保存整治工作", "名称、文号、年度、日期和阶段", "save")]
 
     def __init__(self, campaign_id: int | None = None) -> None:
         super().__init__()

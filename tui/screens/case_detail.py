@@ -56,12 +56,12 @@ class CaseDetailScreen(case_org.CaseOrgActions, AppScreen):
     ]
     WRITE_ACTIONS = frozenset({"reveal", "edit_person", "assess", "add_benefit", "advance", "delete_contact", "add_member",
                                *case_org.WRITE_ACTIONS})
-    PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录（i）", "reveal"), ("研判", "符合或不符合（j）", "assess"),
-               ("新增救助申请", "（b）", "add_benefit"), ("推进救助办理环节", "（n）", "advance"),
-               ("修改人员信息", "（e）", "edit_person"), ("删除联系记录", "（d）", "delete_contact"),
-               ("添加家庭成员", "为此人所在的户登记一名成员（g）", "add_member"),
-               ("本人修改记录", "此人及其排查对象、联系记录的全部修改（h）", "history"),
-               ("附件", "照片、佐证材料：添加、打开、删除、恢复（f）", "attachments"),
+    PALETTE = [("显示完整身份证号", "30秒后自动隐藏，记入修改记录", "reveal"), ("研判", "符合或不符合", "assess"),
+               ("新增救助申请", "", "add_benefit"), ("推进救助办理环节", "", "advance"),
+               ("修改人员信息", "", "edit_person"), ("删除联系记录", "", "delete_contact"),
+               ("添加家庭成员", "为此人所在的户登记一名成员", "add_member"),
+               ("本人修改记录", "此人及其排查对象、联系记录的全部修改", "history"),
+               ("附件", "照片、佐证材料：添加、打开、删除、恢复", "attachments"),
                *case_org.PALETTE]
 
     def __init__(self, case_id: int) -> None:

@@ -35,9 +35,9 @@ BINDINGS = [
     Binding("q", "problem", "问题", key_display="q", show=False),
     Binding("r", "rectify", "整改", key_display="r", show=False),
 ]
-PALETTE = [("登记或修改信访", "（p）", "petition"), ("信访延期", "一次，最多30天，须写理由（y）", "extend"),
-           ("信访办结", "办结日期、办理结果、答复（c）", "close_petition"),
-           ("登记或修改本对象的问题", "（q）", "problem"), ("填写本对象问题的整改", "（r）", "rectify")]
+PALETTE = [("登记或修改信访", "", "petition"), ("信访延期", "一次，最多30天，须写理由", "extend"),
+           ("信访办结", "办结日期、办理结果、答复", "close_petition"),
+           ("登记或修改本对象的问题", "", "problem"), ("填写本对象问题的整改", "", "rectify")]
 
 
 def org_rows(case_id: int, today: dt.date) -> tuple[list, dict, list]:

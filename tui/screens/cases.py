@@ -23,12 +23,12 @@ class CasesScreen(AppScreen):
                 Binding("n", "add_case", "新增对象", key_display="n"),
                 Binding("w", "attach_folder", "从文件夹添加附件", key_display="w", show=False)]
     WRITE_ACTIONS = frozenset({"add_case", "attach_folder"})  # greyed out in read-only mode
-    PALETTE = [("只看跟进逾期", "筛选下次跟进已过期的对象（o）", "browser_overdue"),
-               ("清除筛选", "显示全部对象（x）", "browser_clear"),
-               ("只看未分片的对象", "没有片区的对象（u，再按一次显示全部）", "browser_unzoned"),
-               ("分到片区", "把标记的对象（空格标记）或当前筛选的全部对象分到一个片区（a）", "browser_assign"),
-               ("新增排查对象", "添加名单以外的人（如第7类 其他困难群众），记下发现人和方式（n）", "add_case"),
-               ("从文件夹添加附件", "村里发来的照片按姓名或身份证号后4-6位对应到人，先预览再添加（w）", "attach_folder")]
+    PALETTE = [("只看跟进逾期", "筛选下次跟进已过期的对象", "overdue"),
+               ("清除筛选", "显示全部对象", "clear"),
+               ("只看未分片的对象", "没有片区的对象，再按一次显示全部", "unzoned"),
+               ("分到片区", "把标记的对象（空格标记）或当前筛选的全部对象分到一个片区", "assign"),
+               ("新增排查对象", "添加名单以外的人（如第7类 其他困难群众），记下发现人和方式", "add_case"),
+               ("从文件夹添加附件", "村里发来的照片按姓名或身份证号后4-6位对应到人，先预览再添加", "attach_folder")]
 
     def compose_body(self) -> ComposeResult:
         yield CaseBrowser(id="cases-browser")
@@ -61,19 +61,3 @@ class CasesScreen(AppScreen):
 
     def action_noop(self) -> None:
         """Enter is handled by the table (shown in the footer only)."""
-
-    def action_browser_overdue(self) -> None:
-        """Palette: only overdue."""
-        self.query_one(CaseBrowser).action_overdue()
-
-    def action_browser_unzoned(self) -> None:
-        """Palette: only the cases without a zone."""
-        self.query_one(CaseBrowser).action_unzoned()
-
-    def action_browser_assign(self) -> None:
-        """Palette: put the marked cases (or the filter) into a zone."""
-        self.query_one(CaseBrowser).action_assign()
-
-    def action_browser_clear(self) -> None:
-        """Palette: clear the filters."""
-        self.query_one(CaseBrowser).action_clear()

@@ -69,7 +69,7 @@ class DashboardScreen(AppScreen):
         Binding("tab", "switch", "切换表格", key_display="Tab"),
         Binding("f5", "reload", "刷新", key_display="F5"),
     ]
-    PALETTE = [("刷新总览", "重新统计各村进度（F5）", "reload")]
+    PALETTE = [("刷新总览", "重新统计各村进度", "reload")]
 
     def _hidden_keys(self) -> str:
         """The app's keys the footer leaves out (F6 抽查 F7 问题 ...), from the app's BINDINGS."""

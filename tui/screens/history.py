@@ -37,7 +37,7 @@ class HistoryScreen(HistoryFilters, AppScreen):
         Binding("pageup", "page(-1)", "上一页", key_display="PgUp", show=False, priority=True),
     ]
     WRITE_ACTIONS = frozenset({"restore"})
-    PALETTE = [("已删除的记录", "30天内删除的人员、排查对象和走访记录，可恢复（s）", "toggle_deleted")]
+    PALETTE = [("已删除的记录", "30天内删除的人员、排查对象和走访记录，可恢复", "toggle_deleted")]
 
     def __init__(self, person_id: int | None = None, title: str = "") -> None:
         super().__init__()

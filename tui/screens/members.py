@@ -29,19 +29,19 @@ def masked(phone: str | None) -> str:
 class MembersScreen(AppScreen):
     """人员与工作量."""
 
-    WRITE_ACTIONS = frozenset({"add", "edit", "toggle", "delete", "cadre"})  # greyed out in read-only mode
+    WRITE_ACTIONS = frozenset({"add", "edit", "toggle_active", "delete", "cadre"})  # greyed out in read-only mode
 
     CSS_PATH = "members.tcss"
     BINDINGS = [
         Binding("escape", "back", "返回", key_display="Esc"),
         Binding("a", "add", "新增", key_display="a"),
         Binding("e", "edit", "修改", key_display="e"),
-        Binding("t", "toggle", "停用/启用", key_display="t"),
+        Binding("t", "toggle_active", "停用/启用", key_display="t"),
         Binding("d", "delete", "删除", key_display="d", show=False),
         Binding("c", "cadre", "设为驻村干部", key_display="c", show=False),
     ]
-    PALETTE = [("新增人员", "（a）", "add"), ("修改人员", "（e）", "edit"), ("停用或启用人员", "（t）", "toggle"),
-               ("删除人员", "没有任何记录时才能删除（d）", "delete"), ("设置村（居）的驻村干部", "（c）", "cadre")]
+    PALETTE = [("新增人员", "", "add"), ("修改人员", "", "edit"), ("停用或启用人员", "", "toggle_active"),
+               ("删除人员", "没有任何记录时才能删除", "delete"), ("设置村（居）的驻村干部", "", "cadre")]
 
     def compose_body(self) -> ComposeResult:
         yield Static("正在读取...", id="mem-title")
@@ -105,9 +105,7 @@ class MembersScreen(AppScreen):
         if m := self.current():
             self.app.push_screen(MemberForm(m))
 
-    # Shadows DOMNode.action_toggle(attribute_name); the binding "t" and the palette name this action,
-    # and those are renamed together with the bindings (not in this change).
-    def action_toggle(self) -> None:  # type: ignore[override]
+    def action_toggle_active(self) -> None:
         """t: deactivate (or reactivate) after a question."""
         if m := self.current():
             verb = "停用" if m.active else "重新启用"

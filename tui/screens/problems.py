@@ -44,9 +44,9 @@ class ProblemsScreen(AppScreen):
         Binding("o", "overdue", "只看逾期", key_display="o"),
         Binding("enter", "open_case", "打开对象", key_display="Enter"),
     ]
-    PALETTE = [("新增问题", "（n）", "add"), ("修改问题", "（e）", "edit"),
-               ("填写整改", "措施、责任人、期限、进展、完成日期、佐证（r）", "rectify"),
-               ("问题清单按村筛选", "（v）", "village"), ("只看整改逾期的问题", "（o）", "overdue")]
+    PALETTE = [("新增问题", "", "add"), ("修改问题", "", "edit"),
+               ("填写整改", "措施、责任人、期限、进展、完成日期、佐证", "rectify"),
+               ("问题清单按村筛选", "", "village"), ("只看整改逾期的问题", "", "overdue")]
 
     def __init__(self) -> None:
         super().__init__()

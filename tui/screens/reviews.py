@@ -33,8 +33,8 @@ class ReviewsScreen(AppScreen):
         Binding("t", "notice", "通报/约谈", key_display="t"),
         Binding("d", "delete", "删除", key_display="d", show=False),
     ]
-    PALETTE = [("记录验收", "（a）", "accept"), ("记录满意度测评", "（s）", "survey"),
-               ("记录通报或约谈", "（t）", "notice"), ("删除一条验收、测评或通报记录", "（d）", "delete")]
+    PALETTE = [("记录验收", "", "accept"), ("记录满意度测评", "", "survey"),
+               ("记录通报或约谈", "", "notice"), ("删除一条验收、测评或通报记录", "", "delete")]
 
     def __init__(self, village_id: int, village_name: str = "") -> None:
         super().__init__()

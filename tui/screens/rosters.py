@@ -42,8 +42,8 @@ class RostersScreen(AppScreen):
         Binding("v", "village", "村", key_display="v"),
         Binding("f5", "reload", "刷新", key_display="F5", show=False),
     ]
-    PALETTE = [("分派「漏保」疑似对象", "按住址分入片区并交给片区负责人（a）", "assign"),
-               ("把「漏保」疑似对象交给一名工作人员", "（m）", "assign_member")]
+    PALETTE = [("分派「漏保」疑似对象", "按住址分入片区并交给片区负责人", "assign"),
+               ("把「漏保」疑似对象交给一名工作人员", "", "assign_member")]
 
     def __init__(self, view: str = "suspects") -> None:
         super().__init__()

@@ -29,10 +29,10 @@ class SpotCheckScreen(AppScreen):
         Binding("r", "rederive", "重新推算", key_display="r"),
         Binding("d", "delete", "删除轮次", key_display="d", show=False),
     ]
-    PALETTE = [("新一轮抽查", "按村和类别分层抽取，先看样本再保存（n）", "draw"),
-               ("记录抽查结果", "打开所选轮次（Enter）", "open"),
-               ("重新推算抽查样本", "用保存的种子和参数核对样本（r）", "rederive"),
-               ("删除抽查轮次", "尚未记录结果时（d）", "delete")]
+    PALETTE = [("新一轮抽查", "按村和类别分层抽取，先看样本再保存", "draw"),
+               ("记录抽查结果", "打开所选轮次", "open"),
+               ("重新推算抽查样本", "用保存的种子和参数核对样本", "rederive"),
+               ("删除抽查轮次", "尚未记录结果时", "delete")]
 
     def compose_body(self) -> ComposeResult:
         yield Static("正在读取...", id="sc-title")

@@ -52,9 +52,9 @@ class RecordScreen(AppScreen):
         Binding("x", "clear", "清除结果", key_display="x", show=False),
         Binding("o", "open_case", "打开对象", key_display="o", show=False),
     ]
-    PALETTE = [("记为合格", "（1）", "result('合格')"), ("记为不合格", "填写发现的问题，生成问题和整改（2）", "result('不合格')"),
-               ("记为无法核实", "（3）", "result('无法核实')"), ("填写或修改发现的问题", "（f）", "findings"),
-               ("清除抽查结果", "（x）", "clear"), ("打开抽查对象", "（o）", "open_case")]
+    PALETTE = [("记为合格", "", "result('合格')"), ("记为不合格", "填写发现的问题，生成问题和整改", "result('不合格')"),
+               ("记为无法核实", "", "result('无法核实')"), ("填写或修改发现的问题", "", "findings"),
+               ("清除抽查结果", "", "clear"), ("打开抽查对象", "", "open_case")]
 
     def __init__(self, round_id: int) -> None:
         super().__init__()

@@ -44,9 +44,9 @@ class VillageScreen(AppScreen):
                 Binding("tab", "switch", "切换", key_display="Tab"),
                 Binding("p", "zones", "包片", key_display="p"),
                 Binding("r", "reviews", "验收测评", key_display="r")]
-    PALETTE = [("本村包片", "片区、负责人、关键词，自动分片（p）", "zones"),
-               ("本村验收、满意度测评、通报约谈", "（r）", "reviews"),
-               ("只看本村未分片的对象", "（u）", "unzoned")]
+    PALETTE = [("本村包片", "片区、负责人、关键词，自动分片", "zones"),
+               ("本村验收、满意度测评、通报约谈", "", "reviews"),
+               ("只看本村未分片的对象", "", "unzoned")]
 
     def __init__(self, village_id: int) -> None:
         super().__init__()
@@ -115,10 +115,6 @@ class VillageScreen(AppScreen):
     def action_reviews(self) -> None:
         """r: the village's 验收, 测评, 通报."""
         self.app.push_screen(ReviewsScreen(self.village_id, self.query_one(CaseBrowser).names.get("village", "")))
-
-    def action_unzoned(self) -> None:
-        """Palette: only the cases without a zone."""
-        self.query_one(CaseBrowser).action_unzoned()
 
     def action_switch(self) -> None:
         """Tab: zones, members, cases."""

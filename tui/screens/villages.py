@@ -40,11 +40,11 @@ class VillagesScreen(AppScreen):
         Binding("m", "merge", "合并到...", key_display="m"),
         Binding("d", "remove", "删除", key_display="d", show=False),
     ]
-    PALETTE = [("新增村（居）", "（a）", "add"), ("村（居）改名", "原名称保留为别名（e）", "rename"),
-               ("村（居）代码", "区划代码（c）", "code"), ("村（居）上移", "（k）", "up"), ("村（居）下移", "（j）", "down"),
-               ("加别名", "名单中的另一种写法（l）", "alias"), ("删除别名", "（x）", "unalias"),
-               ("合并村（居）", "把光标所在的村（居）并入另一个，先看预览（m）", "merge"),
-               ("删除村（居）", "只能删除没有任何记录的（d）", "remove")]
+    PALETTE = [("新增村（居）", "", "add"), ("村（居）改名", "原名称保留为别名", "rename"),
+               ("村（居）代码", "区划代码", "code"), ("村（居）上移", "", "up"), ("村（居）下移", "", "down"),
+               ("加别名", "名单中的另一种写法", "alias"), ("删除别名", "", "unalias"),
+               ("合并村（居）", "把光标所在的村（居）并入另一个，先看预览", "merge"),
+               ("删除村（居）", "只能删除没有任何记录的", "remove")]
 
     def compose_body(self) -> ComposeResult:
         yield Static("正在读取...", id="vl-title")

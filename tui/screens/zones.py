@@ -32,9 +32,9 @@ class ZonesScreen(AppScreen):
         Binding("p", "preview", "自动分片", key_display="p"),
         Binding("tab", "switch", "切换", key_display="Tab", show=False),
     ]
-    PALETTE = [("新增片区", "（n）", "add"), ("修改片区", "负责人、关键词（e）", "edit"), ("删除片区", "（d）", "delete"),
-               ("按地址关键词自动分片", "先预览再确认（p）", "preview"),
-               ("只看未分片的对象", "（u，再按一次显示全部）", "unzoned"), ("把标记的对象分到片区", "（a）", "assign")]
+    PALETTE = [("新增片区", "", "add"), ("修改片区", "负责人、关键词", "edit"), ("删除片区", "", "delete"),
+               ("按地址关键词自动分片", "先预览再确认", "preview"),
+               ("只看未分片的对象", "再按一次显示全部", "unzoned"), ("把标记的对象分到片区", "", "assign")]
 
     def __init__(self, village_id: int, village_name: str = "") -> None:
         super().__init__()
@@ -128,11 +128,3 @@ class ZonesScreen(AppScreen):
     def action_preview(self) -> None:
         """p: what auto-assignment would change, before anything is written."""
         self.app.push_screen(ZonePreviewScreen(self.village_id, self.village_name))
-
-    def action_unzoned(self) -> None:
-        """Palette: only the cases without a zone."""
-        self.query_one(CaseBrowser).action_unzoned()
-
-    def action_assign(self) -> None:
-        """Palette: put the marked cases (or the filter) into a zone."""
-        self.query_one(CaseBrowser).action_assign()
