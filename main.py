@@ -1224,7 +1224,7 @@ def roster_import(
 def _say_roster(prep, saved, report: Optional[str], dry_run: bool, as_json: bool) -> None:
     """The import's summary, and what the new roster confirms or contradicts."""
     from store.rosters.checks import confirm
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
 
     if prep.as_of_note:
         typer.echo(prep.as_of_note, err=True)

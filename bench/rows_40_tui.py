@@ -88,7 +88,7 @@ def row_tui_case_page(ctx: Context) -> None:
     from store.cases import table as case_table
     from store.db import close_db, open_db
     from store.schema import db
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
 
     open_db(ctx.db_path)
     cid = active_campaign_id()

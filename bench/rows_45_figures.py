@@ -21,7 +21,7 @@ def row_dashboard_numbers(ctx: Context) -> None:
     from store.reports import dashboard
     from store.db import close_db, open_db
     from store.schema import db
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
     from store.reports.stats import village_progress
 
     open_db(ctx.db_path)

@@ -29,7 +29,7 @@ def _population_floor() -> None:
 def row_spotcheck_draw(ctx: Context) -> None:
     """spotcheck draw: 30%, every village, stratified by village x category (reads only)."""
     from store.db import close_db, open_db
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
     from store.checks.spotcheck import DrawParams, draw
 
     open_db(ctx.db_path)
@@ -64,7 +64,7 @@ def row_workload(ctx: Context) -> None:
     from store.db import close_db, open_db
     from store.town.members import workload
     from store.cases.overdue import overdue_items
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
 
     open_db(ctx.db_path)
     cid = active_campaign_id()

@@ -16,7 +16,7 @@ from store.campaign.carryover import carried_over
 from store.errors import ValidationError
 from store.reports.queries import active_campaign
 from store.schema import AuditLog, Campaign, Case, Category, Phase, Problem, Rectification
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

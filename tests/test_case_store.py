@@ -16,7 +16,7 @@ from store.cases.cases import record_contact
 from store.errors import ValidationError
 from store.people.people import update_person
 from store.schema import AuditLog, Benefit, BenefitStep, Case, Contact
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

@@ -9,7 +9,7 @@ import pytest
 from store.reports import dashboard
 from store.reports import pace
 from store.schema import Case, Contact
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

@@ -22,7 +22,7 @@ from store.errors import ValidationError
 from store.reports.export_records import ledger_rows
 from store.reports.export_rows import export_scope
 from store.schema import AuditLog, Case, CaseOrigin, Contact, ContactMember, Member, Person, db
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ from store.town import villages
 from store.town import zones
 from store.errors import ValidationError
 from store.schema import AuditLog, Case, Contact, Member, Village
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from tests.conftest import DEMO_TODAY
 
 

@@ -10,7 +10,7 @@ from store.town import zones
 from store.cases.overdue import overdue_items
 from store.checks.problem_lists import rectification_list
 from store.schema import Case, Person, Village, Zone
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.checks.spotcheck import DrawParams
 from store.checks.spotcheck_rounds import record_result, round_checks, save_round
 

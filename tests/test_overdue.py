@@ -8,7 +8,7 @@ from store.cases import cases
 from store.people import people
 from store.cases.overdue import overdue_items
 from store.schema import Case, Petition, Problem, Rectification
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 TODAY = dt.date(2026, 11, 29)
 

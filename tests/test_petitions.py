@@ -13,7 +13,7 @@ from store.town import villages
 from store.errors import NotFound, ValidationError
 from store.cases.overdue import overdue_items
 from store.schema import Petition
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 ACCEPTED = dt.date(2026, 6, 1)
 

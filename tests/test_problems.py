@@ -15,7 +15,7 @@ from store.errors import ValidationError
 from store.cases.overdue import overdue_items
 from store.checks.problem_lists import problem_list, rectification_list
 from store.schema import AuditLog, Problem, Rectification
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 FOUND = dt.date(2026, 11, 1)
 

@@ -15,7 +15,7 @@ from store.reports import stats
 from store.town import villages
 from store.errors import ValidationError
 from store.schema import AuditLog, Case, Phase, SatisfactionSurvey
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 DAY = dt.date(2026, 9, 1)
 

@@ -89,7 +89,7 @@ def test_each_kind_and_the_uncovered_counts_per_village_equal_a_hand_count(day_o
     try:
         from store.reports.dashboard import board
         from store.schema import db as peewee_db
-        from store.people.search import active_campaign_id
+        from store.campaign.active import active_campaign_id
 
         cases = peewee_db.execute_sql(
             'SELECT v.id, p.id_number FROM "case" c JOIN "person" p ON p.id = c.person_id '

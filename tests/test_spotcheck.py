@@ -16,7 +16,7 @@ from store.errors import ValidationError
 from store.cases.overdue import overdue_items
 from store.checks.problem_lists import problem_list
 from store.schema import AuditLog, Case, Person, Problem, SpotCheck, SpotCheckRound, Village
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.checks.spotcheck import DrawParams, allocate, draw
 from store.checks.spotcheck_rounds import record_result, rederive, round_checks, rounds, save_round
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from store import settings
 from store.campaign import campaigns
 from store.schema import Campaign, Category, Phase
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.campaign.standards import dibao_standard
 from tests.tui_helpers import settle, type_text
 from tui.app import make_app

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Select
 
 from store.cases.table import COLUMNS
 from store.schema import Case, CoveredPerson, Person, Roster, Zone
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.rosters.suspects import suspects
 from tests.conftest import DEMO_TODAY
 from tests.import_helpers import ident

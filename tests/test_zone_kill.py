@@ -12,7 +12,7 @@ from store.town import villages
 from store.town import zones
 from store.db import close_db
 from store.schema import db
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 4000

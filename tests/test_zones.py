@@ -11,7 +11,7 @@ from store.town import zone_match
 from store.town import zones
 from store.errors import StoreError, ValidationError
 from store.schema import AuditLog, Case, Person, Village, Zone, db
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 
 def test_parse_keywords():

@@ -18,7 +18,7 @@ from textual.widgets import Input, TextArea
 
 from store.cases.table import filter_choices
 from store.logfile import setup_logging
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.reports import dashboard
 from store.schema import db
 

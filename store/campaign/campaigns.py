@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 from store import audit
+from store.campaign.active import active_campaign_id
 from store.common import clean
 from store.errors import NotFound, ValidationError
 from store.followup import parse_date
@@ -106,13 +107,6 @@ def shift_date_years(day: dt.date | None, delta: int) -> dt.date | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def active_id() -> int | None:
-    """The active campaign's id (the one rule: store.people.search.active_campaign_id)."""
-    from store.people.search import active_campaign_id
-
-    return active_campaign_id()
-
-
 def _case_counts() -> dict[int, int]:
     """Live cases per campaign."""
     rows = db.execute_sql('SELECT campaign_id, count(*) FROM "case" WHERE deleted_at IS NULL GROUP BY campaign_id')
@@ -127,7 +121,7 @@ def _phases(campaign_id: int) -> list[PhaseSpec]:
 
 def list_campaigns() -> list[CampaignView]:
     """Every campaign, newest year first, with phases (categories left out)."""
-    counts, active = _case_counts(), active_id()
+    counts, active = _case_counts(), active_campaign_id()
     query = Campaign.select().order_by(Campaign.year.desc(), Campaign.id.desc())
     return [CampaignView(c.id, c.name, c.year, c.doc_number, c.report_due, c.id == active,
                          counts.get(c.id, 0), _phases(c.id)) for c in query]
@@ -137,11 +131,11 @@ def get_campaign(campaign_id: int | None = None) -> CampaignView:
     """One campaign (default: the active one) with phases and categories (retired ones too)."""
     from store.campaign.categories import category_rows
 
-    cid = campaign_id if campaign_id is not None else active_id()
+    cid = campaign_id if campaign_id is not None else active_campaign_id()
     camp = Campaign.get_or_none(Campaign.id == cid) if cid is not None else None
     if camp is None:
         raise NotFound(f"没有编号为 {campaign_id} 的整治工作" if campaign_id is not None else "还没有整治工作")
-    return CampaignView(camp.id, camp.name, camp.year, camp.doc_number, camp.report_due, camp.id == active_id(),
+    return CampaignView(camp.id, camp.name, camp.year, camp.doc_number, camp.report_due, camp.id == active_campaign_id(),
                         _case_counts().get(camp.id, 0), _phases(camp.id), category_rows(camp.id))
 
 

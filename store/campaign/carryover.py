@@ -70,7 +70,7 @@ class CarryItem:
 
 def carried_over(campaign_id: int | None = None) -> list[CarryItem]:
     """The open items of campaigns before this one (default: the active one), earliest due first."""
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
 
     cid = campaign_id if campaign_id is not None else active_campaign_id()
     if cid is None:

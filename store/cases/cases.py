@@ -9,7 +9,7 @@ from store import audit
 from store.campaign.categories import check_usable
 from store.errors import NotFound, ValidationError
 from store.schema import Campaign, Case, CaseCategory, Category, Contact, ContactMember, Member, Person, db, now
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.cases.visits import CONTACT_KINDS, STATUSES, status_after, status_from  # noqa: F401 - STATUSES is read from here
 
 OUTCOMES = ["无变化", "需入户", "疑似符合", "不符合", "已解决"]

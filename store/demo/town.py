@@ -18,7 +18,7 @@ from store.demo.data import SURNAMES, given_name
 from store.errors import StoreError
 from store.ids import check_char
 from store.migrations import SOURCE_PHASES, seed_source_campaign
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.reports.queries import holds_data
 from store.schema import db
 

@@ -139,17 +139,9 @@ def _candidates(kind: str, q: str) -> list[int]:
     return found + _range("key", "person_key", q, _HIGH, CANDIDATES, "person_id")
 
 
-def active_campaign_id() -> int | None:
-    """The id of the campaign the app works on: the newest active one (store.campaign.campaigns.use_campaign
-    keeps exactly one active; store.reports.queries.active_campaign reads it through here)."""
-    from store.schema import db
-
-    row = db.execute_sql('SELECT id FROM "campaign" WHERE active = 1 ORDER BY id DESC LIMIT 1').fetchone()
-    return row[0] if row else None
-
-
 def find(query: str, *, limit: int = 20, campaign_id: int | None = None) -> list[Hit]:
     """Persons matching a name, pinyin initials or full pinyin, ID tail or phone."""
+    from store.campaign.active import active_campaign_id
     from store.schema import db
 
     kind, q = classify(query), normalize_query(query)

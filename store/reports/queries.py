@@ -50,8 +50,8 @@ class CampaignInfo:
 
 
 def active_campaign() -> CampaignInfo | None:
-    """The campaign the app works on, with its phases in order (one rule: search.active_campaign_id)."""
-    from store.people.search import active_campaign_id
+    """The campaign the app works on, with its phases in order (one rule: store.campaign.active)."""
+    from store.campaign.active import active_campaign_id
 
     cid = active_campaign_id()
     camp = Campaign.get_or_none(Campaign.id == cid) if cid is not None else None

@@ -216,7 +216,7 @@ def aliases_of(village_id: int) -> list[str]:
 def registry_rows() -> list[dict[str, Any]]:
     """Every village in order with its code, kind, aliases and counts (persons, cases of the active
     campaign, zones, members): a few grouped queries."""
-    from store.people.search import active_campaign_id
+    from store.campaign.active import active_campaign_id
 
     def counts(sql: str, params: tuple = ()) -> dict[int, int]:
         return dict(db.execute_sql(sql, params).fetchall())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from store.errors import StoreError
 from store.schema import Village, db
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.town.zones import parse_keywords, write_moves
 
 

@@ -17,7 +17,7 @@ from store.common import chunks, get_row, required, update_row
 from store.errors import ValidationError
 from store.town.members import require_active
 from store.schema import Person, Village, Zone, db, now
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
 

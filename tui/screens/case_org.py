@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from store.checks.petitions import petition_fields, petition_rows
 from store.checks.problem_lists import problem_list
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 from ..text import day
 from .petition_forms import ClosePetitionForm, ExtendForm, PetitionForm

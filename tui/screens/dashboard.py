@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.reports.dashboard import Board, board
 from store.rosters.coverage import has_rosters
 

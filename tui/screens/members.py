@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.ids import mask_phone
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.town import members
 from store.town.members import member_rows, workload
 

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.checks.problem_lists import rectification_list
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 from ..messages import OpenCase
 from ..text import cut, day

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, ProgressBar, Select, Static
 from importers.roster import earlier_imports, prepare_roster, write_report
 from importers.roster import run_roster as import_roster
 from store.errors import StoreError
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.rosters.checks import confirm
 from store.rosters.rosters import KINDS, PARTS
 from store.schema import db

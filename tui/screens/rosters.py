@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.rosters.checks import confirm, relief_gaps
 from store.rosters.rosters import current_rosters
 from store.rosters.suspects import Assigned, assign_suspects, suspects

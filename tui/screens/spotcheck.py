@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.checks.spotcheck_rounds import Rederived, delete_round, rederive, rounds
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 from ..text import cut, day
 from .base import AppScreen

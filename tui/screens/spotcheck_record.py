@@ -15,7 +15,7 @@ from store.checks.problem_lists import problem_list
 from store.checks.problems import KINDS
 from store.checks.spotcheck_rounds import record_result, round_checks
 from store.followup import parse_date
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 
 from ..messages import DataChanged, OpenCase
 from ..text import cut, day

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.reports.stats import village_progress
 from store.town.village_view import village_view
 

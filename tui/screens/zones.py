@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.followup import members
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.town.zones import delete_zone, unzoned_counts, zone_rows
 
 from ..widgets.case_browser import CaseBrowser

@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from store.cases.table import COLUMNS, CaseFilter, CaseRow, Choice, filter_choices, ordered_ids, rows_for
 from store.cases.visits import STATUSES
-from store.people.search import active_campaign_id
+from store.campaign.active import active_campaign_id
 from store.rosters.rosters import KINDS
 
 from ..messages import OpenCase
