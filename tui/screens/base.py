@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
+from store.schema import db
+
 from ..errors import ReportsWorkerErrors, retry_locked
 from ..messages import DataChanged
 from ..widgets.chrome import AppHeader, FitFooter, StatusLine
@@ -26,8 +28,6 @@ class LoadsInThread(ReportsWorkerErrors):
 
         def job() -> None:
             """The worker's body."""
-            from store.schema import db
-
             with db.connection_context():
                 result = fetch()
             if not get_current_worker().is_cancelled:
@@ -43,8 +43,6 @@ class LoadsInThread(ReportsWorkerErrors):
 
         def job() -> None:
             """The worker's body."""
-            from store.schema import db
-
             with db.connection_context():
                 result = retry_locked(write)
             if show is not None:
