@@ -750,9 +750,11 @@ def _campaign_table(views) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from store.campaign.phases import shown_day
+
     table = Table("编号", "年度", "名称", "文号", "阶段", "报告截止", "对象数", "当前")
     for v in views:
-        span = f"{v.phases[0].start} 至 {v.phases[-1].end}" if v.phases else ""
+        span = f"{shown_day(v.phases[0].start)} 至 {shown_day(v.phases[-1].end)}" if v.phases else ""
         table.add_row(str(v.id), str(v.year), v.name, v.doc_number or "", span, str(v.report_due or ""),
                       str(v.cases), "当前" if v.active else "")
     Console().print(table)
@@ -763,6 +765,8 @@ def _print_campaign(view) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from store.campaign.phases import shown_day
+
     con = Console()
     con.print(f"第 {view.id} 号整治工作{'（当前）' if view.active else ''}：{view.name}（{view.year} 年度）")
     con.print(f"文号：{view.doc_number or '（未填）'}  报告截止：{view.report_due or '（未填）'}  排查对象：{view.cases}")
@@ -771,7 +775,7 @@ def _print_campaign(view) -> None:
     con.print(f"公示天数：{publicity_days(view.id)}天（公示后满这么多天才能审核确认，见 campaign edit --publicity-days）")
     phases = Table("序号", "阶段", "开始", "结束")
     for i, p in enumerate(view.phases, 1):
-        phases.add_row(str(i), p.name, str(p.start), str(p.end))
+        phases.add_row(str(i), p.name, shown_day(p.start), shown_day(p.end))
     con.print(phases)
     cats = Table("代码", "类别", "简称", "门槛（元）", "起算日期", "对象数", "状态")
     for c in view.categories:

@@ -13,6 +13,8 @@ from store.campaign.active import active_campaign_id
 from store.common import clean
 from store.errors import NotFound, ValidationError
 from store.followup import parse_date
+from store.campaign.phases import StoredPhase, stored_phases
+from store.safety.unreadable import MARK
 from store.schema import Campaign, Phase, db
 
 TEMPLATES = ("latest", "source")
@@ -41,7 +43,7 @@ class CampaignView:
     report_due: dt.date | None
     active: bool
     cases: int
-    phases: list[PhaseSpec] = field(default_factory=list)
+    phases: list[StoredPhase] = field(default_factory=list)  # a date that cannot be read is None
     categories: list = field(default_factory=list)
 
     @property
@@ -114,9 +116,16 @@ def _case_counts() -> dict[int, int]:
 
 
 def _phases(campaign_id: int) -> list[PhaseSpec]:
-    """A campaign's phases in order."""
-    query = Phase.select().where(Phase.campaign == campaign_id).order_by(Phase.seq, Phase.id)
-    return [PhaseSpec(p.name, p.start, p.end) for p in query]
+    """A campaign's phases in order, to edit or copy; ValidationError when one holds a date that
+    cannot be read (another tool wrote it): moving or copying it would make up a date."""
+    out = []
+    for i, (name, start, end) in enumerate(stored_phases(campaign_id)):
+        if start is None or end is None:
+            part, label = ("start", "开始") if start is None else ("end", "结束")
+            raise ValidationError(f"第{i + 1}个阶段「{name}」的{label}日期{MARK}（其他软件写入），"
+                                  "请先在整治工作中重新填写该阶段的日期", field=f"phase-{i}-{part}")
+        out.append(PhaseSpec(name, start, end))
+    return out
 
 
 def list_campaigns() -> list[CampaignView]:
@@ -124,7 +133,7 @@ def list_campaigns() -> list[CampaignView]:
     counts, active = _case_counts(), active_campaign_id()
     query = Campaign.select().order_by(Campaign.year.desc(), Campaign.id.desc())
     return [CampaignView(c.id, c.name, c.year, c.doc_number, c.report_due, c.id == active,
-                         counts.get(c.id, 0), _phases(c.id)) for c in query]
+                         counts.get(c.id, 0), stored_phases(c.id)) for c in query]
 
 
 def get_campaign(campaign_id: int | None = None) -> CampaignView:
@@ -136,7 +145,7 @@ def get_campaign(campaign_id: int | None = None) -> CampaignView:
     if camp is None:
         raise NotFound(f"没有编号为 {campaign_id} 的整治工作" if campaign_id is not None else "还没有整治工作")
     return CampaignView(camp.id, camp.name, camp.year, camp.doc_number, camp.report_due, camp.id == active_campaign_id(),
-                        _case_counts().get(camp.id, 0), _phases(camp.id), category_rows(camp.id))
+                        _case_counts().get(camp.id, 0), stored_phases(camp.id), category_rows(camp.id))
 
 
 # --- validation ----------------------------------------------------------------------------

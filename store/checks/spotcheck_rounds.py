@@ -53,11 +53,11 @@ ROUND_DATE_AHEAD = dt.timedelta(days=30)  # results are recorded between the rou
 def _check_round_date(camp, day: dt.date) -> None:
     """Refuse a round dated where its results could never be recorded (9999-12-31) or far outside
     the campaign: results must fall between the round's date and today."""
-    from store.reports.stats import campaign_phases
+    from store.campaign.phases import stored_phases
 
-    phases = campaign_phases(camp.id)
-    ends = [end for _n, _s, end in phases] + ([camp.report_due] if camp.report_due else [])
-    first = min((start for _n, start, _e in phases), default=None)
+    phases = stored_phases(camp.id)  # a phase date that cannot be read bounds nothing
+    ends = [p.end for p in phases if p.end is not None] + ([camp.report_due] if camp.report_due else [])
+    first = min((p.start for p in phases if p.start is not None), default=None)
     latest = dt.date.today() + ROUND_DATE_AHEAD
     if ends:
         latest = min(latest, max(ends) + ROUND_DATE_AFTER)

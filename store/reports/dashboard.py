@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from store import settings
 from store.reports import pace
+from store.campaign.phases import phase_of_day
 from store.common import stored_date
 from store.cases.overdue import OverdueItem, overdue_items
 from store.reports.queries import active_campaign, holds_data
@@ -124,13 +125,8 @@ def _md(day: dt.date, today: dt.date) -> str:
 
 
 def _current_phase(camp, today: dt.date) -> str:
-    """The phase today falls in, or before/after the campaign."""
-    for name, start, end in camp.phases:
-        if start <= today <= end:
-            return name
-    if camp.phases and today < camp.phases[0][1]:
-        return "尚未开始"
-    return "已结束" if camp.phases else ""
+    """The phase today falls in, or before/after the campaign (store.campaign.phases)."""
+    return phase_of_day(camp.phases, today)
 
 
 def shell_info(today: dt.date) -> ShellInfo:

@@ -52,10 +52,13 @@ _LEDGER = (
     "AND c.campaign_id = :cid "
     "ORDER BY v.seq, v.id, z.seq, z.id, p.py_full, p.id"
 )
+# A visit by the as-of day, or one whose date another tool wrote as no date (「昨天」 sorts after
+# every ISO date): counted, its date shown 「无法识别」, rather than silently lost.
+_BY_ASOF = "(t.date <= :asof OR date(t.date) IS NULL)"
 _CONTACTS = (
     'SELECT t.case_id, total(t.kind = :home), max(CASE WHEN t.kind = :home THEN t.date END), '
     'total(t.kind != :home) FROM "contact" t JOIN "case" c ON c.id = t.case_id '
-    "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND t.date <= :asof GROUP BY t.case_id"
+    "WHERE t.deleted_at IS NULL AND c.campaign_id = :cid AND " + _BY_ASOF + " GROUP BY t.case_id"
 )
 _HOME = (
     # who: every member who took part (contact_member), else the one on the contact, else the operator
@@ -63,7 +66,7 @@ _HOME = (
     'JOIN "member" mm ON mm.id = cm.member_id WHERE cm.contact_id = t.id), m.name, t.operator) '
     'FROM "contact" t JOIN "case" c ON c.id = t.case_id '
     'LEFT JOIN "member" m ON m.id = t.member_id WHERE t.deleted_at IS NULL AND c.campaign_id = :cid '
-    "AND t.date <= :asof AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
+    "AND " + _BY_ASOF + " AND t.kind = :home ORDER BY t.case_id, t.date, t.id"
 )
 _BENEFITS = (
     'SELECT b.case_id, b.type, b.status, b.advance FROM "benefit" b JOIN "case" c ON c.id = b.case_id '
@@ -119,23 +122,31 @@ _CHECKS = (
     'SELECT r.id, r.date, r.checker, v.id, v.name, p.name, p.id_number, c.id, s.result, s.findings, s.date '
     'FROM "spot_check" s JOIN "spot_check_round" r ON r.id = s.round_id JOIN "case" c ON c.id = s.case_id '
     'JOIN "person" p ON p.id = c.person_id LEFT JOIN "village" v ON v.id = p.village_id '
-    "WHERE r.campaign_id = :cid AND r.date <= :asof AND c.deleted_at IS NULL "
-    "ORDER BY r.date, r.id, v.seq, v.id, p.py_full, s.id"
+    "WHERE r.campaign_id = :cid AND c.deleted_at IS NULL ORDER BY v.seq, v.id, p.py_full, s.id"
 )
 
 
+def round_order(campaign_id: int, as_of: dt.date) -> dict[int, tuple[int, dt.date | str | None]]:
+    """{round id: (its number 1, 2, ... by date, its date as shown)} of the rounds held by the as-of
+    day; a round whose date is no date (another tool wrote it) is kept, numbered last."""
+    rounds = []
+    for rid, raw in db.execute_sql('SELECT id, date FROM "spot_check_round" WHERE campaign_id = ?', (campaign_id,)):
+        day = shown_date(raw)
+        if not isinstance(day, dt.date) or day <= as_of:
+            rounds.append((not isinstance(day, dt.date), day if isinstance(day, dt.date) else dt.date.min, rid, day))
+    return {rid: (i, day) for i, (_bad, _key, rid, day) in enumerate(sorted(rounds), 1)}
+
+
 def spotcheck_rows(scope: Scope) -> list[SpotCheckRow]:
-    """Every sampled case of the campaign's rounds held by the as-of day; rounds numbered 1, 2, ..."""
-    params = {"cid": scope.campaign_id, "asof": scope.as_of.isoformat()}
-    cats = categories_by_case(scope.campaign_id)
-    numbers = {rid: i for i, (rid,) in enumerate(db.execute_sql(
-        'SELECT id FROM "spot_check_round" WHERE campaign_id = ? ORDER BY date, id', (scope.campaign_id,)), 1)}
+    """Every sampled case of the campaign's rounds held by the as-of day (round_order), by round."""
+    rounds, cats = round_order(scope.campaign_id, scope.as_of), categories_by_case(scope.campaign_id)
     out = []
-    for r in named_rows(_CHECKS, params):
-        if scope.covers(r[3]):
-            out.append(SpotCheckRow(numbers[r[0]], shown_date(r[1]), r[2], r[4] or "（未分村）", r[5], r[6],
+    for r in named_rows(_CHECKS, {"cid": scope.campaign_id}):
+        if r[0] in rounds and scope.covers(r[3]):
+            number, day = rounds[r[0]]
+            out.append(SpotCheckRow(number, day, r[2], r[4] or "（未分村）", r[5], r[6],
                                     cats.get(r[7], ""), r[8], r[9], shown_date(r[10])))
-    return out
+    return sorted(out, key=lambda row: row.round_no)  # stable: by village and name within a round
 
 
 def petition_rows(scope: Scope) -> list[PetitionRow]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store import settings
-from store.schema import Campaign, Phase, db
+from store.campaign.phases import StoredPhase, stored_phases
+from store.schema import Campaign, db
 
 # info --json keys -> (table, counts only live rows)
 COUNTED = {
@@ -46,7 +47,7 @@ class CampaignInfo:
     year: int
     doc_number: str | None
     report_due: object
-    phases: list[tuple[str, object, object]]
+    phases: list[StoredPhase]  # a date that cannot be read is None (store.campaign.phases)
 
 
 def active_campaign() -> CampaignInfo | None:
@@ -57,8 +58,7 @@ def active_campaign() -> CampaignInfo | None:
     camp = Campaign.get_or_none(Campaign.id == cid) if cid is not None else None
     if camp is None:
         return None
-    phases = [(p.name, p.start, p.end) for p in Phase.select().where(Phase.campaign == camp.id).order_by(Phase.seq)]
-    return CampaignInfo(camp.id, camp.name, camp.year, camp.doc_number, camp.report_due, phases)
+    return CampaignInfo(camp.id, camp.name, camp.year, camp.doc_number, camp.report_due, stored_phases(camp.id))
 
 
 def town_info() -> dict[str, str | None]:

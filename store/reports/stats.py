@@ -37,7 +37,8 @@ from decimal import Decimal
 
 from store.reports import pace
 from store.reports.pace import PACE_RULE_TEXT, RULE_MEDIAN, RULE_PHASE, WORK_PHASE, PaceContext  # noqa: F401 - re-exported
-from store.schema import Phase, db
+from store.campaign.phases import dated, stored_phases
+from store.schema import db
 from store.cases.visits import called_sql, home_visited_sql
 
 INCLUDED = ("纳入", "审核确认")
@@ -140,9 +141,9 @@ class VillageProgress:
 
 
 def campaign_start(campaign_id: int) -> dt.date | None:
-    """The first day of the campaign's first phase (None without phases)."""
-    first = Phase.select().where(Phase.campaign == campaign_id).order_by(Phase.start).first()
-    return first.start if first else None
+    """The earliest start of the campaign's phases, its first day (None without phases; a start that
+    cannot be read is skipped, store.campaign.phases)."""
+    return min((p.start for p in stored_phases(campaign_id) if p.start is not None), default=None)
 
 
 def window(campaign_id: int, as_of: dt.date) -> tuple[str, str]:
@@ -294,9 +295,9 @@ def town_totals(rows: list[VillageProgress], name: str = "合计") -> VillagePro
 
 
 def campaign_phases(campaign_id: int) -> list[tuple[str, dt.date, dt.date]]:
-    """(name, start, end) of the campaign's phases in order."""
-    return [(p.name, p.start, p.end)
-            for p in Phase.select().where(Phase.campaign == campaign_id).order_by(Phase.seq)]
+    """(name, start, end) of the campaign's phases in order, those with a date that cannot be read
+    left out (store.campaign.phases.dated)."""
+    return dated(stored_phases(campaign_id))
 
 
 def expected_from_phases(phases: list[tuple[str, dt.date, dt.date]], as_of: dt.date) -> float | None:

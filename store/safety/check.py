@@ -174,7 +174,8 @@ def _bad_dates(con: sqlite3.Connection, report: CheckReport) -> None:
             sample = "、".join(f"编号{rid}（「{str(value)[:20]}」）" for rid, value in rows[:5])
             more = f" 等 {len(rows)} 条" if len(rows) > 5 else ""
             report.problems.append(f"无法识别的日期：{table} 表的 {name} 列，如 {sample}{more}。"
-                                   "界面中按空白处理、导出中标为「无法识别」，请在界面中重新填写")
+                                   "对象详情、整治工作的阶段和导出的台账、信访表、抽查记录中标为「无法识别」，其他地方按空白处理，"
+                                   "请在界面中重新填写")
 
 
 def _backup_age(con: sqlite3.Connection, report: CheckReport, now: dt.datetime) -> None:

@@ -68,6 +68,8 @@ def case_notes(con: sqlite3.Connection, case_id: int, person_id: int) -> list[st
     """One Chinese line per unreadable date of a case's own rows, for its detail screen."""
     notes = []
     for table, where in CASE_ROWS:
+        if any(col[1] == "deleted_at" for col in con.execute(f'PRAGMA table_info("{table}")')):
+            where += " AND deleted_at IS NULL"  # a deleted visit or petition is no longer the case's
         for column, _rid, value in unreadable_in(con, table, where, {"case": case_id, "person": person_id}):
             label = LABELS.get((table, column), f"{table}.{column}")
             notes.append(f"{label}「{str(value)[:20]}」{MARK}（其他软件写入），界面中按空白处理，请重新填写")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, Static
 from store.campaign import campaigns, categories, standards
 from store.campaign.campaigns import CampaignView, edit_campaign, get_campaign, list_campaigns
 from store.campaign.carryover import carried_over
+from store.campaign.phases import shown_day
 from store.campaign.standards import edge_line
 from store.errors import StoreError, ValidationError
 from store.schema import db
@@ -133,7 +134,7 @@ class CampaignScreen(EnterMovesOn, AppScreen):
                       "report_due": _d(view.report_due)}
             for key, value in values.items():
                 self.query_one(f"#cp-{key}", Field).value = value
-            self.phases = [(p.name, _d(p.start), _d(p.end)) for p in view.phases]
+            self.phases = [(p.name, shown_day(p.start), shown_day(p.end)) for p in view.phases]
             self.loaded = self._typed()
             self._show_phases()
         self._table("cp-cats", view.categories, lambda c: (

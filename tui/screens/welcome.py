@@ -13,6 +13,7 @@ from store.campaign.campaigns import this_year_proposal
 from store.demo.town import build_demo as build_demo_town
 from store.errors import ValidationError
 from store.reports.queries import town_info
+from store.safety.unreadable import MARK
 from store.safety.backup import default_backup_dir
 from store.schema import db
 from store.town.setup import first_setup
@@ -246,7 +247,7 @@ class WelcomeScreen(EnterMovesOn, AppScreen):
 def phase_line(phases, report_due) -> str:
     """「阶段：谋划部署 7月21日至8月10日；...；报告截止 2026年9月30日」."""
     def md(day) -> str:
-        return f"{day.month}月{day.day}日"
+        return f"{day.month}月{day.day}日" if day is not None else MARK  # a date another tool wrote
 
     parts = "；".join(f"{p.name} {md(p.start)}至{md(p.end)}" for p in phases)
     due = f"；报告截止 {report_due.year}年{md(report_due)}" if report_due else ""
