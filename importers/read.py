@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -23,13 +22,11 @@ import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
 from importers.errors import MSG_INVALID, MSG_PASSWORD, ImportFileError
-from importers.sniff import column_number, decode_text
+from importers.sniff import decode_text
+from importers.xlsx_extent import trimmed_sheet
 
 MAX_ROWS = 1_000_000
 Merged = tuple[int, int, int, int]  # first row, first col, last row, last col (inclusive)
-# A cell of column AA or beyond, whole (empty <c .../> or <c ...>...</c>; cells never nest).
-FAR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})[0-9]{1,8}"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
-DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 
 
 @dataclass
@@ -71,10 +68,11 @@ def read_sheets(path: str | os.PathLike, kind: Any, *, max_rows: int = MAX_ROWS,
 
 def list_sheets(path: str | os.PathLike, kind: Any) -> list[SheetInfo]:
     """List the sheets with their hidden flag and row count, without converting cells."""
+    trims = getattr(kind, "trims", ())
     kind = getattr(kind, "kind", kind)
     if kind == "csv":
         return [SheetInfo(Path(path).stem, False, len(_read_csv(Path(path), MAX_ROWS).rows))]
-    with _workbook(path, kind) as wb:
+    with _workbook(path, kind, trims) as wb:
         return [SheetInfo(m.name, _is_hidden(m), _height(wb.get_sheet_by_name(m.name)))
                 for m in _worksheets(wb)]
 
@@ -109,21 +107,14 @@ def _workbook(path: str | os.PathLike, kind: str,
 
 
 def _without_far_cells(path: Path, trims: tuple[tuple[str, int, int, str], ...]) -> io.BytesIO:
-    """The xlsx in memory with each trimmed sheet's cells right of its last kept column left out (and
-    its <dimension>, which named them): the reader then allocates only the data's columns."""
+    """The xlsx in memory with each trimmed sheet written again without its cells right of its last
+    kept column (importers.xlsx_extent.trimmed_sheet): the reader then allocates only the data's columns."""
     keep = {name: last for name, last, *_ in trims}
     out = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for info in src.infolist():
-            data = src.read(info)
-            if info.filename in keep:
-                last = keep[info.filename]
-
-                def drop(m: re.Match[bytes], last: int = last) -> bytes:
-                    """The cell, or nothing when it lies right of the last kept column."""
-                    return b"" if column_number(m.group(1)) > last else m.group(0)
-
-                data = FAR_CELL.sub(drop, DIMENSION.sub(b"", data))
+            data = trimmed_sheet(src, info.filename, keep[info.filename]) if info.filename in keep \
+                else src.read(info)
             dst.writestr(info, data)
     out.seek(0)
     return out

@@ -3,6 +3,7 @@ or read only up to the list's columns when the range comes from stray cells far 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -154,3 +155,90 @@ def test_a_stray_formula_far_right_does_not_reject_its_row(tmp_path, db_path):
     assert result.exit_code == 0 and "2 个零散单元格" in result.output, result.output
     with sqlite3.connect(db_path) as con:
         assert con.execute("SELECT count(*) FROM person").fetchone() == (5,)
+
+
+# Attack shapes a reviewer built against the first version of the trim (issue 20, item 7): each is a
+# few KB; each must be refused, or read with the list's cells intact, in well under a second.
+ROWS = fx.rows_xml([HEADER] + [[f"张{i}", ident(i), "后龙村"] for i in range(1, 6)])
+NAMES = [HEADER] + [[f"张{i}", ident(i), "后龙村"] for i in range(1, 6)]
+
+
+def raw(tmp_path, name: str, body: str) -> object:
+    return fx.write_raw_xlsx(tmp_path / f"{name}.xlsx", {"名单": fx.sheet_xml(body)})
+
+
+@pytest.mark.parametrize("far_cell", [
+    "<c r='XFD60000'><v>1</v></c>",  # single quotes
+    '<c r = "XFD60000"><v>1</v></c>',  # spaces around =
+    '<c r="XFD0000060000"><v>1</v></c>',  # leading zeros
+    '<c r="xfd60000"><v>1</v></c>',  # lower case
+])
+def test_odd_spellings_of_a_far_reference_are_seen(tmp_path, far_cell):
+    path = raw(tmp_path, "odd", ROWS + f'<row r="60000">{far_cell}</row>')
+    found = sniff(path)
+    assert found.trims and "XFD60000" in (found.note or "")
+    assert [row[:3] for row in read_sheets(path, found)[0].rows] == NAMES
+
+
+@pytest.mark.parametrize("body", [
+    ROWS.replace("</row>", '<c r="XFD1"><v>1</v></c></row>', 1) + '<row r="999999">' + "<c><v>1</v></c>" * 26 + "</row>",
+    ROWS + "<row><c><v>1</v></c></row>" * 3 + '<row r="900000"><c><v>1</v></c></row>',  # rows and cells without r=
+    ROWS + '<row r="192000"><c r="Z192000"><v>1</v></c></row>',
+])
+def test_a_tall_sparse_range_is_refused_however_it_is_written(tmp_path, no_reader, body):
+    with pytest.raises(ImportFileError) as info:
+        sniff(raw(tmp_path, "tall", body))
+    assert "数据范围异常" in info.value.message
+
+
+@pytest.mark.parametrize("odd", ['<c r="XFD1"><v>9</v></c >', '<c r="ZZ1" foo="a&gt;b"><v>9</v></c>',
+                                 '<c r="ZZ1" foo="a>b"/>'])
+def test_an_odd_far_cell_never_takes_a_kept_cell_with_it(tmp_path, odd):
+    path = raw(tmp_path, "odd", ROWS.replace("</row>", odd + "</row>", 1)
+               + '<row r="60000"><c r="XFD60000"><v>1</v></c></row>')
+    rows = read_sheets(path, sniff(path))[0].rows
+    assert [row[:3] for row in rows] == NAMES  # 张1 in A2 is still there
+
+
+def test_a_prefixed_sheet_is_trimmed_too(tmp_path):
+    body = ROWS + '<row r="60000"><c r="XFD60000"><v>1</v></c></row>'
+    prefixed = body.replace("<row", "<x:row").replace("</row>", "</x:row>").replace("<c ", "<x:c ") \
+        .replace("</c>", "</x:c>").replace("<is>", "<x:is>").replace("</is>", "</x:is>") \
+        .replace("<t>", "<x:t>").replace("</t>", "</x:t>").replace("<v>", "<x:v>").replace("</v>", "</x:v>")
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{fx.MAIN_NS}"><x:sheetData>{prefixed}'
+           "</x:sheetData></x:worksheet>")
+    path = fx.write_raw_xlsx(tmp_path / "prefixed.xlsx", {"名单": xml})
+    found = sniff(path)
+    assert found.trims
+    assert [row[:3] for row in read_sheets(path, found)[0].rows] == NAMES
+
+
+def test_one_sheet_named_many_times_counts_many_times(tmp_path, no_reader):
+    import zipfile
+
+    dense = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>2</v></c><c r="C{r}"><v>3</v></c></row>'
+                    for r in range(7, 40_000))
+    path = raw(tmp_path, "many", ROWS + dense + '<row r="100000"><c r="A100000"><v>1</v></c></row>')
+    assert sniff(path).kind == "xlsx"  # once: 100,000 rows x 26 columns at most, 120,000 cells: fine
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    sheets = "".join(f'<sheet name="表{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, 12))
+    parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", f"<sheets>{sheets}</sheets>".encode(), parts["xl/workbook.xml"])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)  # eleven times: more than the whole workbook may hold
+    assert "合计过大" in info.value.message
+
+
+def test_a_shared_string_table_announcing_billions_is_refused(tmp_path, no_reader):
+    import zipfile
+
+    path = raw(tmp_path, "sst", ROWS)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{fx.MAIN_NS}" count="4000000000" '
+                                            'uniqueCount="4000000000"><si><t>a</t></si></sst>')
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)
+    assert "4000000000 个字符串" in info.value.message
