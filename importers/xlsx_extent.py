@@ -45,8 +45,7 @@ CHUNK = 4 * 1024 * 1024
 GUESSED_ROWS = 99_999  # the fast pass sees rows of six digits or more; below, this bound is assumed
 
 FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})0*([0-9]+)|([A-Za-z]?)0*([0-9]{6,}))"')
-OPENING = re.compile(rb"<(?:c|row)[\s/>]")
-CANONICAL = re.compile(rb'<(?:c|row) r="')
+ODD_OPENING = re.compile(rb'<(?:c|row)(?![ ]r=")[\s/>]')  # a <c> or <row> without r= as its first attribute
 ANY_ROW = re.compile(rb'\br="[A-Za-z]*0*([0-9]{1,12})"')
 # A usual cell of column AA or beyond, whole: attributes without < or >, then /> or a body up to its </c>
 # that holds no other cell (linear: the body stops at the next <c or </c). Used only on usual sheets, and
@@ -195,7 +194,7 @@ def _measure(zf: zipfile.ZipFile, part: str) -> tuple[Extent, tuple[int, int, st
                     kept.rows, kept.guessed = _last_row(_pieces(usual_trim(zf.read(part), keep))), False
                 if kept.cells and not too_big(kept.area, kept.cells):
                     return kept, _trim_of(extent, keep)
-        if zf.getinfo(part).file_size > EXACT_MAX_BYTES or keep >= extent.cols:
+        if zf.getinfo(part).file_size > EXACT_MAX_BYTES:  # (a small one: the walk counts its columns)
             raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {extent.far}，整张表只有 {extent.cells} 个单元格），"
                                   f"{REFUSED}")
     elif zf.getinfo(part).file_size > EXACT_MAX_BYTES:
@@ -245,12 +244,13 @@ def _chunks(zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
 def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
     """The extent of a sheet written the usual way (see the module's docstring), from its far
     references, with the cells of each column beyond Z; None when the sheet is written otherwise."""
-    max_row, max_col, far, cells, canonical, unprefixed = GUESSED_ROWS, 26, "", 0, 0, False
+    max_row, max_col, far, cells, unprefixed = GUESSED_ROWS, 26, "", 0, False
     by_col: dict[int, list[int]] = {}
     for body in bodies:
         unprefixed = unprefixed or b"<sheetData" in body
-        cells += len(OPENING.findall(body))
-        canonical += len(CANONICAL.findall(body))
+        if ODD_OPENING.search(body):
+            return None
+        cells += body.count(b'<c r="')
         for wide_letters, wide_digits, letters, digits in FAR_REF.findall(body):
             letters, digits = (wide_letters, wide_digits) if wide_letters else (letters, digits)
             row, col = int(digits), column_number(letters) if letters else 0
@@ -263,7 +263,7 @@ def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
             if row > max_row or (row == max_row and letters and col < 27):
                 max_row, far = row, f"{letters.decode().upper()}{row}" if letters else f"第{row}行"
             max_col = max(max_col, col)
-    if cells != canonical or (cells and not unprefixed):
+    if cells and not unprefixed:
         return None
     return Extent(max_row, max_col, cells, far, guessed=max_row == GUESSED_ROWS, by_col=by_col)
 
