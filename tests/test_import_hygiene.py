@@ -80,3 +80,18 @@ def test_store_has_one_home_per_module():
     flat = {p.stem for p in (ROOT / "store").glob("*.py")}
     winged = {p.stem for p in (ROOT / "store").glob("*/*.py") if p.stem != "__init__"}
     assert flat & winged == set()
+
+
+def test_no_private_name_is_imported_from_another_module():
+    """A name with a leading underscore stays in its module (tests and the bench included); what
+    another module needs gets a public name in its home."""
+    import ast
+
+    offenders = []
+    for folder in ("store", "importers", "exports", "tui", "tests", "bench"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                    offenders += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
+                                  if a.name.startswith("_") and not a.name.startswith("__")]
+    assert offenders == []
