@@ -24,9 +24,12 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_RATIO = 200
 RATIO_CHECK_FLOOR = 1024 * 1024  # the ratio rule only applies above 1 MB unzipped
 
-ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table(?=[\s>]))([^>]*)>|</table:table-row>")
-ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,9})"')
-ODS_COLS = re.compile(rb'number-columns-repeated="(\d{1,9})"')
+# An ods table, row or cell tag with its attributes (either quote, spaces around =; calamine reads both),
+# whether it closes itself, or the end of a row (a space allowed before >).
+ODS_TAG = re.compile(rb'<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])'
+                     rb'((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*(/?)>|</table:table-row\s*>')
+ODS_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']\s*\+?([0-9]{1,12})')
+ODS_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\']\s*\+?([0-9]{1,12})')
 DATE1904 = re.compile(rb'date1904\s*=\s*["\'](?:1|true)["\']')
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -107,6 +110,7 @@ def _sniff_zip(path: Path, size: int) -> tuple[str, int, list[tuple[str, int, in
             infos = zf.infolist()
             _check_zip_caps(infos, size)
             names = {info.filename.lower(): info.filename for info in infos}
+            _check_entry_names(infos, names)
             if "xl/workbook.xml" in names:
                 trims = check_workbook(zf, names)
                 return "xlsx", _datemode(_read_small(zf, names["xl/workbook.xml"], 256 * 1024)), trims
@@ -122,6 +126,21 @@ def _sniff_zip(path: Path, size: int) -> tuple[str, int, list[tuple[str, int, in
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise ImportFileError(MSG_INVALID) from None
     raise ImportFileError(MSG_INVALID)
+
+
+XLSX_MARKERS = ("xl/workbook.xml", "[content_types].xml", "_rels/.rels")
+ODS_MARKERS = ("mimetype", "content.xml")
+
+
+def _check_entry_names(infos: list[zipfile.ZipInfo], names: dict[str, str]) -> None:
+    """Refuse entry names a reader could resolve otherwise than this check (two names differing in case
+    only, a backslash, a . or .. segment) and a package that is both an xlsx and an ods: the reader
+    guesses the format from the content and could read the part that was not checked."""
+    odd = len(names) != len(infos) or any(
+        "\\" in i.filename or any(seg in (".", "..") for seg in i.filename.split("/")) for i in infos)
+    if odd or (any(m in names for m in XLSX_MARKERS) and any(m in names for m in ODS_MARKERS)):
+        raise ImportFileError("文件内部结构异常（重名条目、特殊路径或同时含两种表格格式），疑似恶意或损坏的文件，已拒绝。"
+                              "如确是下发的名单，请用 Excel 或 WPS 打开后另存为 xlsx 再导入")
 
 
 def _check_zip_caps(infos: list[zipfile.ZipInfo], size: int) -> None:
@@ -159,13 +178,13 @@ def _check_ods_extent(zf: zipfile.ZipFile, name: str) -> None:
             cut = buf.rfind(b"<")
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
             for m in ODS_TAG.finditer(body):
-                tag, attrs = m.group(1), m.group(2) or b""
+                tag, attrs, closed = m.group(1), m.group(2) or b"", m.group(3) == b"/"
                 if tag == b"table":
                     rows = 0
                 elif tag == b"table-row":
                     rep = ODS_ROWS.search(attrs)
                     row_rep, col, width = int(rep.group(1)) if rep else 1, 0, 0
-                    if attrs.endswith(b"/"):
+                    if closed:
                         rows += row_rep
                 elif tag is None:  # </table:table-row>
                     if width:
@@ -175,7 +194,7 @@ def _check_ods_extent(zf: zipfile.ZipFile, name: str) -> None:
                     rep = ODS_COLS.search(attrs)
                     cells += 1
                     col += int(rep.group(1)) if rep else 1
-                    if b"value-type" in attrs or not attrs.endswith(b"/"):
+                    if b"value-type" in attrs or b"formula" in attrs or not closed:  # a cell the reader fills
                         width = col
     area = last_row * max_col
     if too_big(area, cells):

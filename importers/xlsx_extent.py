@@ -25,6 +25,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, tostring
@@ -44,18 +45,27 @@ MAX_KEPT_COLUMNS = 256
 CHUNK = 4 * 1024 * 1024
 GUESSED_ROWS = 99_999  # the fast pass sees rows of six digits or more; below, this bound is assumed
 
-FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})0*([0-9]+)|([A-Za-z]?)0*([0-9]{6,}))"')
-ODD_OPENING = re.compile(rb'<(?:c|row)(?![ ]r=")[\s/>]')  # a <c> or <row> without r= as its first attribute
-ANY_ROW = re.compile(rb'\br="[A-Za-z]*0*([0-9]{1,12})"')
+# Far references: column AA or beyond, row 100,000 or beyond, or a row number too long to be one (calamine
+# would wrap it). Digits bounded: no backtracking over a run of zeros.
+FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})([0-9]{1,12})|([A-Za-z]?)([0-9]{6,12})|[A-Za-z]*([0-9]{13}))')
+# What makes a sheet unusual (the exact walk measures it): a <c> or <row> without r= first, a prefixed
+# c or row, a close tag with a space, a comment, CDATA or a processing instruction.
+ODD = re.compile(rb'<(?:c|row)(?![ ]r=")[\s/>]|</?[\w.-]+:(?:c|row)[\s/>]|</(?:c|row)\s|<!--|<!\[CDATA\[|<\?(?!xml[\s?])')
+ANY_ROW = re.compile(rb'\br="[A-Za-z]{0,3}([0-9]{1,12})"')
 # A usual cell of column AA or beyond, whole: attributes without < or >, then /> or a body up to its </c>
 # that holds no other cell (linear: the body stops at the next <c or </c). Used only on usual sheets, and
 # what it leaves is measured again.
-FAR_CELL = re.compile(rb'<c r="([A-Za-z]{2,})0*[0-9]+"[^<>]*(?:/>|>(?:[^<]|<(?!/?c[\s/>]))*</c\s*>)')
+FAR_CELL = re.compile(rb'<c r="([A-Za-z]{2,})[0-9]{1,12}"(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*'
+                      rb'(?:/>|>(?:[^<]|<(?!/?c[\s/>]))*</c>)')
 EMPTY_ROW = re.compile(rb'<row r="[0-9]+"[^<>]*(?:/>|>\s*</row\s*>)')
 DIMENSION = re.compile(rb"<dimension\b[^<>]*>")
-EXACT_MAX_BYTES = 8 * 1024 * 1024  # a sheet written otherwise is walked element by element only up to this
-REF = re.compile(r"\s*([A-Za-z]{1,3})0*([0-9]{1,9})\s*")
-UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\']\s*([0-9]+)')
+EXACT_MAX_BYTES = 4 * 1024 * 1024  # the workbook's sheets written otherwise are walked only up to this, together
+REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # a cell reference as the exact walk accepts it
+ROW_REF = re.compile(r"[0-9]{1,7}")
+MAX_ROW, MAX_COL, MAX_DEPTH = 1_048_576, 16_384, 64
+SST_TAG = re.compile(rb'<(?:[\w.-]+:)?sst((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*/?>')
+UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\']\s*\+?([0-9]+)')
+SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet[\s/>]")
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REFUSED = "疑似恶意或损坏的文件，已拒绝。如确是下发的名单，请把数据复制到新的工作簿另存后再导入"
 
@@ -100,25 +110,56 @@ def column_letters(n: int) -> str:
 
 
 def check_workbook(zf: zipfile.ZipFile, names: dict[str, str]) -> list[tuple[str, int, int, str]]:
-    """Measure every sheet the workbook names and the shared strings; refuse (ImportFileError) what
+    """Measure every sheet of the workbook and the shared strings; refuse (ImportFileError) what
     calamine cannot read safely. Returns the trims: (sheet part, last column kept, cells left out,
-    the farthest of them) for sheets to read without their stray far cells."""
+    the farthest of them) for sheets to read without their stray far cells.
+
+    The sheets are the parts the workbook names through its relationships (counted once per name) and
+    every other entry holding sheet data, whatever its name: calamine may find a part by a path this
+    code would spell otherwise."""
     _check_shared_strings(zf, names)
+    parts = sheet_parts(zf, names)
+    declared = 1
+    for info in zf.infolist():
+        found, sheets = _scan_entry(zf, info.filename)
+        declared = max(declared, sheets)
+        if found and info.filename not in parts:
+            parts[info.filename] = 1
     trims: list[tuple[str, int, int, str]] = []
     measured: list[tuple[str, Extent, int]] = []
-    for part, refs in sheet_parts(zf, names).items():
-        extent, trim = _measure(zf, part)
+    budget = [EXACT_MAX_BYTES]
+    for part, refs in parts.items():
+        extent, trim = _measure(zf, part, budget)
         measured.append((part, extent, refs))
         if trim is not None:
             trims.append((part, *trim))
-    if sum(e.area * refs for _p, e, refs in measured) > MAX_AREA:
+    if _total(measured, declared) > MAX_AREA:
         for part, extent, _refs in measured:  # count the rows the fast pass only bounded
             if extent.guessed:
                 extent.rows, extent.guessed = _last_row(_chunks(zf, part)), False
-        total = sum(e.area * refs for _p, e, refs in measured)
+        total = _total(measured, declared)
         if total > MAX_AREA:
             raise ImportFileError(f"工作簿中各工作表的数据范围合计过大（{total} 个单元格），{REFUSED}")
     return trims
+
+
+def _total(measured: list[tuple[str, Extent, int]], declared: int) -> int:
+    """The cells the reader may fill for the whole workbook: each sheet once per name, and at least the
+    biggest one for every sheet the workbook declares."""
+    biggest = max((e.area for _p, e, _r in measured), default=0)
+    return max(sum(e.area * refs for _p, e, refs in measured), biggest * declared)
+
+
+def _scan_entry(zf: zipfile.ZipFile, name: str) -> tuple[bool, int]:
+    """(whether the entry holds sheet data, how many <sheet> elements it declares)."""
+    sheets, listing = 0, False
+    for body in _chunks(zf, name):
+        if b"sheetData" in body:
+            return True, 0
+        listing = listing or b"sheets" in body
+        if listing:
+            sheets += len(SHEET_TAG.findall(body))
+    return False, sheets
 
 
 def sheet_parts(zf: zipfile.ZipFile, names: dict[str, str]) -> dict[str, int]:
@@ -163,21 +204,27 @@ def _read_small(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 def _check_shared_strings(zf: zipfile.ZipFile, names: dict[str, str]) -> None:
     """A shared-string table announcing more strings than its size can hold (calamine reserves room
-    for them: uniqueCount="4000000000" asked for 96 GB)."""
+    for them: uniqueCount="4000000000" asked for 96 GB); its <sst> tag must open the part."""
     for low, part in names.items():
         if not low.endswith("sharedstrings.xml"):
             continue
         size = zf.getinfo(part).file_size
         with zf.open(part) as fh:
-            head = fh.read(4096)
-        for count in UNIQUE_COUNT.findall(head):
+            head = fh.read(64 * 1024)
+        tag = SST_TAG.search(head)
+        if tag is None:
+            if size:
+                raise ImportFileError(f"共享字符串表的写法异常，{REFUSED}")
+            continue
+        for count in UNIQUE_COUNT.findall(tag.group(1)):
             if int(count) > max(10_000, size // 7):  # <si><t/></si> is 13 bytes: 7 leaves room for any form
                 raise ImportFileError(f"共享字符串表声明了 {int(count)} 个字符串，与文件大小不符，{REFUSED}")
 
 
-def _measure(zf: zipfile.ZipFile, part: str) -> tuple[Extent, tuple[int, int, str] | None]:
+def _measure(zf: zipfile.ZipFile, part: str, budget: list[int]) -> tuple[Extent, tuple[int, int, str] | None]:
     """A sheet's extent, and its trim (last column kept, cells left out, farthest) when it needs one;
-    ImportFileError when it cannot be read safely even without its stray far cells."""
+    ImportFileError when it cannot be read safely even without its stray far cells. ``budget``: the bytes
+    of XML the exact walk may still spend on this workbook."""
     extent = _fast_pass(_chunks(zf, part))
     if extent is not None:
         if not too_big(extent.area, extent.cells):
@@ -194,12 +241,13 @@ def _measure(zf: zipfile.ZipFile, part: str) -> tuple[Extent, tuple[int, int, st
                     kept.rows, kept.guessed = _last_row(_pieces(usual_trim(zf.read(part), keep))), False
                 if kept.cells and not too_big(kept.area, kept.cells):
                     return kept, _trim_of(extent, keep)
-        if zf.getinfo(part).file_size > EXACT_MAX_BYTES:  # (a small one: the walk counts its columns)
+        if zf.getinfo(part).file_size > budget[0]:  # (a small one: the walk counts its columns)
             raise ImportFileError(f"工作表的数据范围异常（最远的单元格在 {extent.far}，整张表只有 {extent.cells} 个单元格），"
                                   f"{REFUSED}")
-    elif zf.getinfo(part).file_size > EXACT_MAX_BYTES:
-        raise ImportFileError("工作表的写法与 Excel、WPS 保存的不同（单元格没有位置或带前缀），且文件较大，无法安全读取。"
-                              "请用 Excel 或 WPS 打开后另存为 xlsx 再导入")
+    elif zf.getinfo(part).file_size > budget[0]:
+        raise ImportFileError("工作表的写法与 Excel、WPS 保存的不同（单元格没有位置、带前缀或有注释），且文件较大，"
+                              "无法安全读取。请用 Excel 或 WPS 打开后另存为 xlsx 再导入")
+    budget[0] -= 2 * zf.getinfo(part).file_size  # the walk below, and the trimmed one if it comes to that
     exact = exact_extent(zf, part)
     if not too_big(exact.area, exact.cells):
         return exact, None
@@ -248,20 +296,24 @@ def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
     by_col: dict[int, list[int]] = {}
     for body in bodies:
         unprefixed = unprefixed or b"<sheetData" in body
-        if ODD_OPENING.search(body):
+        if ODD.search(body):
             return None
         cells += body.count(b'<c r="')
-        for wide_letters, wide_digits, letters, digits in FAR_REF.findall(body):
-            letters, digits = (wide_letters, wide_digits) if wide_letters else (letters, digits)
-            row, col = int(digits), column_number(letters) if letters else 0
+        for (wide_letters, wide_digits, letters, digits, huge), n in Counter(FAR_REF.findall(body)).items():
+            if huge:
+                row, col, ref = int(huge) * 10, 0, f"第{huge.decode()}...行"
+            else:
+                letters, digits = (wide_letters, wide_digits) if wide_letters else (letters, digits)
+                row, col = int(digits), column_number(letters) if letters else 0
+                ref = f"{letters.decode().upper()}{row}" if letters else f"第{row}行"
             if col >= 27:
                 seen = by_col.setdefault(col, [0, 0])
-                seen[0] += 1
+                seen[0] += n
                 seen[1] = max(seen[1], row)
                 if row * col > max_row * max_col or not far:
-                    far = f"{letters.decode().upper()}{row}"
+                    far = ref
             if row > max_row or (row == max_row and letters and col < 27):
-                max_row, far = row, f"{letters.decode().upper()}{row}" if letters else f"第{row}行"
+                max_row, far = row, ref
             max_col = max(max_col, col)
     if cells and not unprefixed:
         return None
@@ -292,27 +344,59 @@ def _last_row(bodies: Iterator[bytes]) -> int:
 
 def _positions(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[str, int, int, Element | None]]:
     """("row", row, 0, None) for each row and ("c", row, column, element) for each cell, numbered as
-    calamine numbers them (an r= attribute, else one after the previous); elements are cleared after use."""
+    calamine numbers them (an r= attribute, else one after the previous); a reference calamine would
+    read otherwise (AAAB1, a row past 1,048,576, 'A 1') is refused. Elements are dropped after use, so
+    memory stays flat whatever the sheet holds."""
     row = col = 0
+    stack: list[Element] = []
+    in_cell = 0
     try:
         with zf.open(part) as fh:
             for event, elem in iterparse(fh, events=("start", "end")):
                 tag = _local(elem.tag)
-                if event == "start" and tag == "row":
-                    r = elem.get("r", "").strip()
-                    row, col = (int(r) if r.isdigit() else row + 1), 0
-                    yield "row", row, 0, None
-                elif event == "end" and tag == "c":
-                    m = REF.fullmatch(elem.get("r", ""))
-                    col = column_number(m.group(1)) if m else col + 1
-                    yield "c", (int(m.group(2)) if m else row), col, elem
+                if event == "start":
+                    stack.append(elem)
+                    if len(stack) > MAX_DEPTH:
+                        raise ImportFileError(f"工作表的写法异常（嵌套过深），{REFUSED}")
+                    if tag == "row":
+                        row, col = _row_number(elem.get("r"), row), 0
+                        yield "row", row, 0, None
+                    elif tag == "c":
+                        in_cell += 1
+                    continue
+                stack.pop()
+                if tag == "c":
+                    in_cell -= 1
+                    crow, col = _cell_position(elem.get("r"), row, col)
+                    yield "c", crow, col, elem
+                if not in_cell:
                     elem.clear()
-                elif event == "end" and tag == "row":
-                    elem.clear()
+                    if stack:
+                        del stack[-1][-1]  # the element just ended is its parent's last child
     except ImportFileError:
         raise
     except Exception:  # not well-formed XML, entities (defusedxml), a truncated entry
         raise ImportFileError(MSG_INVALID) from None
+
+
+def _row_number(r: str | None, previous: int) -> int:
+    """A <row>'s number: its r=, else one after the previous; refused when calamine would read it otherwise."""
+    if r is None:
+        return previous + 1
+    if not ROW_REF.fullmatch(r) or not 0 < int(r) <= MAX_ROW:
+        raise ImportFileError(f"工作表中的行号写法异常（{r[:20]}），{REFUSED}")
+    return int(r)
+
+
+def _cell_position(r: str | None, row: int, col: int) -> tuple[int, int]:
+    """A <c>'s (row, column): its r=, else the next column of the row; refused when calamine would read
+    it otherwise."""
+    if r is None:
+        return row, col + 1
+    m = REF.fullmatch(r)
+    if m is None or not 0 < column_number(m.group(1)) <= MAX_COL or not 0 < int(m.group(2)) <= MAX_ROW:
+        raise ImportFileError(f"工作表中的单元格位置写法异常（{r[:20]}），{REFUSED}")
+    return int(m.group(2)), column_number(m.group(1))
 
 
 def exact_extent(zf: zipfile.ZipFile, part: str, keep: int | None = None) -> Extent:

@@ -46,7 +46,8 @@ def test_a_range_too_tall_to_trim_is_refused_before_reading(tmp_path, no_reader,
     assert path.stat().st_size < 4096
     with pytest.raises(ImportFileError) as info:
         sniff(path)
-    assert "数据范围异常" in info.value.message and far in info.value.message
+    message = info.value.message  # the range, or a row number past Excel's last row
+    assert "疑似恶意或损坏" in message and far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") in message
 
 
 @pytest.mark.parametrize("far", ["XFD2000", "XFD8000", "XFD60000", "AMJ99999"])
@@ -248,3 +249,81 @@ def test_a_long_narrow_list_is_measured_by_its_real_columns(tmp_path):
     """60,000 rows of one column: 26 columns assumed would make it look sparse; the walk counts one."""
     body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 60_001))
     assert sniff(raw(tmp_path, "narrow", body)).kind == "xlsx"
+
+
+# A second review read calamine's source and built files where it and the first rebuilt check disagreed.
+
+def _rezip(path, change) -> None:
+    """Rewrite a package's entries through change({name: bytes})."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    change(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_a_prefixed_cell_in_an_unprefixed_sheet_is_seen(tmp_path):
+    path = raw(tmp_path, "mixed", ROWS + f'<row r="38000"><x:c xmlns:x="{fx.MAIN_NS}" r=\'XFD38000\'><x:v>1</x:v></x:c></row>')
+    found = sniff(path)
+    assert found.trims and "XFD38000" in (found.note or "")
+    assert [row[:3] for row in read_sheets(path, found)[0].rows] == NAMES
+
+
+@pytest.mark.parametrize("ref", ['<c r="AAAB1"><v>1</v></c>', '<c r="A4295005296"><v>1</v></c>'])
+def test_a_reference_calamine_would_read_otherwise_is_refused(tmp_path, no_reader, ref):
+    """Four letters, or a row past Excel's last (calamine wraps it at 2^32), in a sheet the walk measures."""
+    with pytest.raises(ImportFileError) as info:
+        sniff(raw(tmp_path, "ref", ROWS + "<row><c><v>1</v></c></row>" + f"<row>{ref}</row>"))
+    assert "写法异常" in info.value.message
+
+
+def test_sheet_data_under_any_entry_name_is_measured(tmp_path, no_reader):
+    """The reader may find a part by a path this check would spell otherwise: every entry holding sheet
+    data is measured, named by the workbook or not."""
+    path = raw(tmp_path, "hidden", ROWS)
+    evil = fx.sheet_xml(ROWS + '<row r="900000"><c r="C900000"><v>1</v></c></row>').encode()
+    _rezip(path, lambda parts: parts.__setitem__("evil/worksheets/sheet1.xml", evil))
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)
+    assert "C900000" in info.value.message
+
+
+@pytest.mark.parametrize("extra", [("XL/WORKBOOK.XML", b"<workbook/>"), ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+                                   ("xl\\worksheets\\sheet9.xml", b"<worksheet/>")])
+def test_an_ambiguous_package_is_refused(tmp_path, no_reader, extra):
+    """Names differing in case only, a second format's parts, a backslash: the reader could open what
+    the check did not measure."""
+    path = raw(tmp_path, "ambiguous", ROWS)
+    _rezip(path, lambda parts: parts.__setitem__(*extra))
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)
+    assert "文件内部结构异常" in info.value.message
+
+
+def test_a_shared_string_count_hidden_after_padding_is_found(tmp_path, no_reader):
+    path = raw(tmp_path, "sst2", ROWS)
+    sst = (f'<?xml version="1.0"?><!--{"x" * 5000}--><sst xmlns="{fx.MAIN_NS}" xmlns:pad="urn:{"p" * 5000}" '
+           'uniqueCount="4000000000"><si><t>a</t></si></sst>').encode()
+    _rezip(path, lambda parts: parts.__setitem__("xl/sharedStrings.xml", sst))
+    with pytest.raises(ImportFileError) as info:
+        sniff(path)
+    assert "4000000000 个字符串" in info.value.message
+
+
+def test_a_run_of_zeros_costs_no_backtracking(tmp_path):
+    """r="AB" then 60,000 zeros and no closing quote, in a comment: took 10 s of regex backtracking."""
+    path = raw(tmp_path, "zeros", ROWS + f'<!-- r="AB{"0" * 60_000} -->')
+    assert [row[:3] for row in read_sheets(path, sniff(path))[0].rows] == NAMES
+
+
+@pytest.mark.parametrize("spelling", ["table:number-rows-repeated='20000'", 'table:number-rows-repeated = "+20000"'])
+def test_an_ods_range_in_any_attribute_spelling_is_refused(tmp_path, no_reader, spelling):
+    body = (f"<table:table-row>{cell('姓名')}{cell('身份证号')}</table:table-row>"
+            f'<table:table-row {spelling}><table:table-cell table:number-columns-repeated="2000"'
+            ' office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row >')
+    with pytest.raises(ImportFileError) as info:
+        sniff(ods(tmp_path / "名单.ods", body))
+    assert "数据范围异常" in info.value.message
