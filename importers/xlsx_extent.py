@@ -6,12 +6,17 @@ them) is measured here first, and the whole workbook's total is capped.
 
 Two ways to measure a sheet:
 
-- The fast pass, for the XML that Excel, WPS, LibreOffice and openpyxl write (every <row> and <c> with
-  ``r="..."`` as its first attribute, no namespace prefix): one regex pass finds the references of
-  column AA or beyond and of row 100,000 or beyond; a normal list has none and is done.
-- The exact pass, for anything else (cells or rows without r=, prefixed tags, odd quoting) or when the
-  fast pass finds the range too big: an XML parser walks every row and cell and computes their positions
-  as calamine does.
+- The fast pass, for the XML that Excel, WPS, LibreOffice, openpyxl and the OpenXML SDK write (every <row>
+  and <c> with ``r="..."`` as its first attribute, with or without a namespace prefix; no comment, CDATA
+  or processing instruction): regex passes find the references of column AA or beyond and of row 100,000
+  or beyond; a normal list has none and is done.
+- The exact pass, for anything else (cells or rows without r=, odd quoting) or when the fast pass finds
+  the range too big: an XML parser walks every row and cell and numbers them as calamine does, refusing
+  a reference calamine would read otherwise; at most EXACT_MAX_BYTES of XML per workbook.
+
+Every entry holding sheet data is measured, named by the workbook or not, and ambiguous packages (names
+differing in case, a backslash or a ./.. segment, xlsx and ods parts together) are refused in
+importers.sniff: calamine finds parts and guesses formats in its own way.
 
 Stray cells far right of the data (the data's columns: A-Z and every further column within COLUMN_GAP of
 the last one kept, at most MAX_KEPT_COLUMNS) are not a refusal when the sheet is sound without them:
@@ -48,9 +53,13 @@ GUESSED_ROWS = 99_999  # the fast pass sees rows of six digits or more; below, t
 # Far references: column AA or beyond, row 100,000 or beyond, or a row number too long to be one (calamine
 # would wrap it). Digits bounded: no backtracking over a run of zeros.
 FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})([0-9]{1,12})|([A-Za-z]?)([0-9]{6,12})|[A-Za-z]*([0-9]{13}))')
-# What makes a sheet unusual (the exact walk measures it): a <c> or <row> without r= first, a prefixed
-# c or row, a close tag with a space, a comment, CDATA or a processing instruction.
-ODD = re.compile(rb'<(?:c|row)(?![ ]r=")[\s/>]|</?[\w.-]+:(?:c|row)[\s/>]|</(?:c|row)\s|<!--|<!\[CDATA\[|<\?(?!xml[\s?])')
+# What makes a sheet unusual (the exact walk measures it): a <c> or <row> without r= first, a prefixed c
+# or row (found by its colon, then checked to be inside a tag name), a comment, CDATA, a DOCTYPE or a
+# processing instruction. A '</c >' close needs no test: the trim regex stops at it and leaves the cell,
+# which the trimmed copy's second measurement then sees.
+ODD = re.compile(rb'<(?:c|row)(?![ ]r=")[\s/>]')
+PREFIXED = re.compile(rb':(?:c|row)[\s/>]')
+PREFIXED_CELL = re.compile(rb'<[\w.-]+:c r="')
 ANY_ROW = re.compile(rb'\br="[A-Za-z]{0,3}([0-9]{1,12})"')
 # A usual cell of column AA or beyond, whole: attributes without < or >, then /> or a body up to its </c>
 # that holds no other cell (linear: the body stops at the next <c or </c). Used only on usual sheets, and
@@ -292,13 +301,14 @@ def _chunks(zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
 def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
     """The extent of a sheet written the usual way (see the module's docstring), from its far
     references, with the cells of each column beyond Z; None when the sheet is written otherwise."""
-    max_row, max_col, far, cells, unprefixed = GUESSED_ROWS, 26, "", 0, False
+    max_row, max_col, far, cells, has_data = GUESSED_ROWS, 26, "", 0, False
     by_col: dict[int, list[int]] = {}
     for body in bodies:
-        unprefixed = unprefixed or b"<sheetData" in body
-        if ODD.search(body):
+        has_data = has_data or b"sheetData" in body
+        unusual = _unusual(body)
+        if unusual:
             return None
-        cells += body.count(b'<c r="')
+        cells += body.count(b'<c r="') + (len(PREFIXED_CELL.findall(body)) if unusual is None else 0)
         for (wide_letters, wide_digits, letters, digits, huge), n in Counter(FAR_REF.findall(body)).items():
             if huge:
                 row, col, ref = int(huge) * 10, 0, f"第{huge.decode()}...行"
@@ -315,9 +325,30 @@ def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
             if row > max_row or (row == max_row and letters and col < 27):
                 max_row, far = row, ref
             max_col = max(max_col, col)
-    if cells and not unprefixed:
+    if cells and not has_data:
         return None
     return Extent(max_row, max_col, cells, far, guessed=max_row == GUESSED_ROWS, by_col=by_col)
+
+
+def _unusual(body: bytes) -> bool | None:
+    """True when a piece of sheet XML holds anything the fast pass does not read as calamine would;
+    None when it is usual but writes its cells with a prefix (<x:c r="A1">, as some libraries do)."""
+    if ODD.search(body) or b"<!" in body:
+        return True
+    head = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
+    pi = head.find(b"<?")
+    if pi >= 0 and (pi > 0 or not head.startswith(b"<?xml") or head.find(b"<?", 1) >= 0):
+        return True
+    prefixed = False
+    for m in PREFIXED.finditer(body):
+        start = body.rfind(b"<", 0, m.start())
+        name = body[start + 1:m.start()]
+        if start < 0 or not name or re.search(rb"[\s<>\"'=]", name.lstrip(b"/")):
+            continue  # a colon in text or in an attribute value
+        if not name.startswith(b"/") and not body.startswith((b':c r="', b':row r="'), m.start()):
+            return True  # a prefixed c or row without r= first
+        prefixed = True
+    return None if prefixed else False
 
 
 def usual_trim(data: bytes, keep: int) -> bytes:
