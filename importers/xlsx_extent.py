@@ -50,9 +50,9 @@ MAX_KEPT_COLUMNS = 256
 CHUNK = 4 * 1024 * 1024
 GUESSED_ROWS = 99_999  # the fast pass sees rows of six digits or more; below, this bound is assumed
 
-# Far references: column AA or beyond, row 100,000 or beyond, or a row number too long to be one (calamine
-# would wrap it). Digits bounded: no backtracking over a run of zeros.
-FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})([0-9]{1,12})|([A-Za-z]?)([0-9]{6,12})|[A-Za-z]*([0-9]{13}))')
+# Far references: column AA or beyond, or row 100,000 or beyond (a row number too long to be one is
+# among them; calamine would wrap it). No closing quote needed: nothing to backtrack over in a run of zeros.
+FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})([0-9]{1,12})|([A-Za-z]?)([0-9]{6,}))')
 # What makes a sheet unusual (the exact walk measures it): a <c> or <row> without r= first, a prefixed c
 # or row (found by its colon, then checked to be inside a tag name), a comment, CDATA, a DOCTYPE or a
 # processing instruction. A '</c >' close needs no test: the trim regex stops at it and leaves the cell,
@@ -309,13 +309,10 @@ def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
         if unusual:
             return None
         cells += body.count(b'<c r="') + (len(PREFIXED_CELL.findall(body)) if unusual is None else 0)
-        for (wide_letters, wide_digits, letters, digits, huge), n in Counter(FAR_REF.findall(body)).items():
-            if huge:
-                row, col, ref = int(huge) * 10, 0, f"第{huge.decode()}...行"
-            else:
-                letters, digits = (wide_letters, wide_digits) if wide_letters else (letters, digits)
-                row, col = int(digits), column_number(letters) if letters else 0
-                ref = f"{letters.decode().upper()}{row}" if letters else f"第{row}行"
+        for (wide_letters, wide_digits, letters, digits), n in Counter(FAR_REF.findall(body)).items():
+            letters, digits = (wide_letters, wide_digits) if wide_letters else (letters, digits)
+            row, col = int(digits[:13]), column_number(letters) if letters else 0
+            ref = f"{letters.decode().upper()}{digits[:13].decode()}" if letters else f"第{digits[:13].decode()}行"
             if col >= 27:
                 seen = by_col.setdefault(col, [0, 0])
                 seen[0] += n
@@ -333,12 +330,15 @@ def _fast_pass(bodies: Iterator[bytes]) -> Extent | None:
 def _unusual(body: bytes) -> bool | None:
     """True when a piece of sheet XML holds anything the fast pass does not read as calamine would;
     None when it is usual but writes its cells with a prefix (<x:c r="A1">, as some libraries do)."""
-    if ODD.search(body) or b"<!" in body:
+    if ODD.search(body):
         return True
-    head = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
-    pi = head.find(b"<?")
-    if pi >= 0 and (pi > 0 or not head.startswith(b"<?xml") or head.find(b"<?", 1) >= 0):
-        return True
+    start = body.find(b"?>") + 2 if body.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    for mark in (b"!", b"?"):  # <!-- <![CDATA[ <!DOCTYPE <?pi: found by the rare byte, then its <
+        pos = body.find(mark, start)
+        while pos >= 0:
+            if body[pos - 1] == 0x3C:
+                return True
+            pos = body.find(mark, pos + 1)
     prefixed = False
     for m in PREFIXED.finditer(body):
         start = body.rfind(b"<", 0, m.start())
