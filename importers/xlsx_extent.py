@@ -153,10 +153,11 @@ def check_workbook(zf: zipfile.ZipFile, names: dict[str, str]) -> list[tuple[str
 
 
 def _total(measured: list[tuple[str, Extent, int]], declared: int) -> int:
-    """The cells the reader may fill for the whole workbook: each sheet once per name, and at least the
-    biggest one for every sheet the workbook declares."""
+    """The cells the reader may fill for the whole workbook: each sheet once per name, and the biggest
+    one for every declared sheet whose part could not be resolved here (the reader may resolve it)."""
     biggest = max((e.area for _p, e, _r in measured), default=0)
-    return max(sum(e.area * refs for _p, e, refs in measured), biggest * declared)
+    resolved = sum(refs for _p, _e, refs in measured)
+    return sum(e.area * refs for _p, e, refs in measured) + biggest * max(0, declared - resolved)
 
 
 def _scan_entry(zf: zipfile.ZipFile, name: str) -> tuple[bool, int]:

@@ -327,3 +327,11 @@ def test_an_ods_range_in_any_attribute_spelling_is_refused(tmp_path, no_reader, 
     with pytest.raises(ImportFileError) as info:
         sniff(ods(tmp_path / "名单.ods", body))
     assert "数据范围异常" in info.value.message
+
+
+def test_a_long_list_beside_many_small_sheets_is_read(tmp_path):
+    """A 100,000-row list and nineteen small sheets: the total counts each sheet as it is."""
+    long = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(1, 100_001))
+    sheets = {"名单": fx.sheet_xml(long)} | {f"村{i}": fx.sheet_xml(ROWS) for i in range(19)}
+    path = fx.write_raw_xlsx(tmp_path / "多表.xlsx", sheets)
+    assert sniff(path).kind == "xlsx"
