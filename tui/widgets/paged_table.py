@@ -43,6 +43,7 @@ class PagedTable(LoadsInThread, DataTable):
         self.ids: list[int] = []
         self.page_start = 0
         self.at = 0
+        self.loaded_size = 0  # the page size the shown page was loaded for
 
     @property
     def page_size(self) -> int:
@@ -75,7 +76,7 @@ class PagedTable(LoadsInThread, DataTable):
         self.at = index
         size = self.page_size
         if force or not (self.page_start <= index < self.page_start + self.row_count):
-            self.page_start = (index // size) * size
+            self.page_start, self.loaded_size = (index // size) * size, size
             self.load_page(self.page_start, self.ids[self.page_start:self.page_start + size], index)
         else:
             self.move_cursor(row=index - self.page_start)
@@ -125,6 +126,7 @@ class PagedTable(LoadsInThread, DataTable):
             self.at = min(self.page_start + event.cursor_row, len(self.ids) - 1)
 
     def on_resize(self) -> None:
-        """A new height means a new page size: reload around the cursor."""
-        if self.ids:
+        """A new height means a new page size: reload around the cursor (only then: a reload clears the
+        table, and a resize that keeps the page size, such as a wider window, needs none)."""
+        if self.ids and self.page_size != self.loaded_size:
             self.goto(self.at, force=True)
