@@ -245,10 +245,11 @@ def _measure(zf: zipfile.ZipFile, part: str, budget: list[int]) -> tuple[Extent,
                 return extent, None
         keep = _kept_columns(extent)
         if keep < extent.cols:
-            kept = _fast_pass(_pieces(usual_trim(zf.read(part), keep)))
+            trimmed = usual_trim(zf.read(part), keep)
+            kept = _fast_pass(_pieces(trimmed))
             if kept is not None and kept.cols <= keep:
                 if kept.guessed:
-                    kept.rows, kept.guessed = _last_row(_pieces(usual_trim(zf.read(part), keep))), False
+                    kept.rows, kept.guessed = _last_row(_pieces(trimmed)), False
                 if kept.cells and not too_big(kept.area, kept.cells):
                     return kept, _trim_of(extent, keep)
         if zf.getinfo(part).file_size > budget[0]:  # (a small one: the walk counts its columns)

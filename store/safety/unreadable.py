@@ -12,6 +12,8 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+from store.common import stored_date
+
 MARK = "无法识别"
 # What the clerk calls the date columns a case's screen shows; others are named table.column.
 LABELS = {
@@ -77,14 +79,10 @@ def case_notes(con: sqlite3.Connection, case_id: int, person_id: int) -> list[st
 
 
 def shown_date(value: Any) -> dt.date | str | None:
-    """A date column's raw value for a printout or a list: the date, None when empty, or the raw
-    value marked 「无法识别」 when it is no date, so the clerk sees it instead of a blank cell."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if is_date_text(value):
-        return dt.date.fromisoformat(str(value)[:10])
+    """A date column's raw value for a printout or a list: the date (store.common.stored_date), None
+    when empty, or the raw value marked 「无法识别」 when it is no date, so the clerk sees it instead of a
+    blank cell."""
+    day = stored_date(value)
+    if day is not None or value is None or value == "":
+        return day
     return f"{MARK}：{str(value)[:20]}"
